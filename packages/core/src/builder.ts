@@ -1,0 +1,341 @@
+/**
+ * `ProfileBuilder` is how readers (and transforms such as merge) make a `Profile`: it
+ * interns strings, gives each distinct (file, line, name) one function row, gives each
+ * (caller, callee) pair one call row, and sums numbers added twice — the `pstats.Stats.add`
+ * rule. Rows start at zero; adding an absent value (NaN) makes the sum absent, so a merge
+ * of a counts-only source with a timed one keeps the counts and leaves the times unknown.
+ */
+import { Column, float64Column, int32Column, TupleIndex, uint32Column, uint8Column } from './columns.js';
+import { moduleNameFromPath } from './module-name.js';
+import {
+  type CallSiteTable,
+  type CallTree,
+  FUNCTION_KINDS,
+  type FunctionDetails,
+  type FunctionKind,
+  IR_VERSION,
+  type LineTable,
+  type Profile,
+  type ProfileMetadata,
+  type Timeline,
+} from './profile.js';
+
+/** Numbers for a function row; omitted fields add nothing. */
+export interface FunctionStatsInput {
+  callCount?: number;
+  primitiveCallCount?: number;
+  selfTime?: number;
+  inclusiveTime?: number;
+}
+
+/** Numbers for a call row; omitted fields add nothing, NaN marks them absent. */
+export interface CallStatsInput {
+  callCount?: number;
+  primitiveCallCount?: number;
+  selfTime?: number;
+  inclusiveTime?: number;
+}
+
+export type MetadataInput = Omit<ProfileMetadata, 'warnings'> & { warnings?: ProfileMetadata['warnings'] };
+
+export class ProfileBuilder {
+  readonly metadata: ProfileMetadata;
+  readonly #strings: string[] = [''];
+  readonly #stringIndex = new Map<string, number>([['', 0]]);
+
+  readonly #fnFile = uint32Column();
+  readonly #fnLine = int32Column();
+  readonly #fnName = uint32Column();
+  readonly #fnKind = uint8Column();
+  readonly #fnModule = uint32Column();
+  readonly #fnCalls = float64Column();
+  readonly #fnPrimitive = float64Column();
+  readonly #fnSelf = float64Column();
+  readonly #fnInclusive = float64Column();
+  #fnIndex: TupleIndex;
+  readonly #details = new Map<number, FunctionDetails>();
+  readonly #moduleOfFile = new Map<number, number>();
+
+  readonly #callCaller = uint32Column();
+  readonly #callCallee = uint32Column();
+  readonly #callCount = float64Column();
+  readonly #callPrimitive = float64Column();
+  readonly #callSelf = float64Column();
+  readonly #callInclusive = float64Column();
+  #callIndex: TupleIndex;
+
+  #timeline: Timeline | undefined;
+  #callTree: CallTree | undefined;
+  #lines: LineTable | undefined;
+  #callSites: CallSiteTable | undefined;
+
+  constructor(metadata: MetadataInput) {
+    this.metadata = { ...metadata, warnings: metadata.warnings ?? [] };
+    this.#fnIndex = new TupleIndex((row) =>
+      TupleIndex.hash(this.#fnFile.get(row), this.#fnLine.get(row), this.#fnName.get(row)),
+    );
+    this.#callIndex = new TupleIndex((row) =>
+      TupleIndex.hash(this.#callCaller.get(row), this.#callCallee.get(row)),
+    );
+  }
+
+  get functionCount(): number {
+    return this.#fnFile.length;
+  }
+
+  get callCount(): number {
+    return this.#callCaller.length;
+  }
+
+  /** Interns a string, returning its index in `Profile.strings`. */
+  intern(text: string): number {
+    let index = this.#stringIndex.get(text);
+    if (index === undefined) {
+      index = this.#strings.length;
+      this.#strings.push(text);
+      this.#stringIndex.set(text, index);
+    }
+    return index;
+  }
+
+  string(index: number): string {
+    return this.#strings[index] as string;
+  }
+
+  /** The row of (file, line, name), or -1. */
+  findFunction(file: string, line: number, name: string): number {
+    const f = this.#stringIndex.get(file);
+    const n = this.#stringIndex.get(name);
+    if (f === undefined || n === undefined) return -1;
+    return this.#findFunctionIds(f, line, n);
+  }
+
+  #findFunctionIds(f: number, line: number, n: number): number {
+    return this.#fnIndex.find(
+      TupleIndex.hash(f, line, n),
+      (row) => this.#fnFile.get(row) === f && this.#fnLine.get(row) === line && this.#fnName.get(row) === n,
+    );
+  }
+
+  /**
+   * The row for (file, line, name), created with zero numbers if new. `kind`, `module`
+   * and `details` are only used when the row is created.
+   */
+  addFunction(
+    file: string,
+    line: number,
+    name: string,
+    kind: FunctionKind = 'python',
+    options: { module?: string; details?: FunctionDetails } = {},
+  ): number {
+    const f = this.intern(file);
+    const n = this.intern(name);
+    const found = this.#findFunctionIds(f, line, n);
+    if (found >= 0) return found;
+    const row = this.#fnFile.push(f);
+    this.#fnLine.push(line);
+    this.#fnName.push(n);
+    this.#fnKind.push(FUNCTION_KINDS.indexOf(kind));
+    this.#fnModule.push(options.module !== undefined ? this.intern(options.module) : this.#moduleFor(f));
+    this.#fnCalls.push(0);
+    this.#fnPrimitive.push(0);
+    this.#fnSelf.push(0);
+    this.#fnInclusive.push(0);
+    this.#fnIndex.insert(TupleIndex.hash(f, line, n), row);
+    if (options.details) this.#details.set(row, options.details);
+    return row;
+  }
+
+  #moduleFor(fileIndex: number): number {
+    let module = this.#moduleOfFile.get(fileIndex);
+    if (module === undefined) {
+      module = this.intern(moduleNameFromPath(this.#strings[fileIndex] as string));
+      this.#moduleOfFile.set(fileIndex, module);
+    }
+    return module;
+  }
+
+  /** Adds numbers to a function row (NaN makes the field absent). */
+  addFunctionStats(fn: number, stats: FunctionStatsInput): void {
+    if (stats.callCount !== undefined) this.#fnCalls.add(fn, stats.callCount);
+    if (stats.primitiveCallCount !== undefined) this.#fnPrimitive.add(fn, stats.primitiveCallCount);
+    if (stats.selfTime !== undefined) this.#fnSelf.add(fn, stats.selfTime);
+    if (stats.inclusiveTime !== undefined) this.#fnInclusive.add(fn, stats.inclusiveTime);
+  }
+
+  /** Replaces the numbers of a function row (a later duplicate key wins, as in CPython). */
+  setFunctionStats(fn: number, stats: Required<FunctionStatsInput>): void {
+    this.#fnCalls.set(fn, stats.callCount);
+    this.#fnPrimitive.set(fn, stats.primitiveCallCount);
+    this.#fnSelf.set(fn, stats.selfTime);
+    this.#fnInclusive.set(fn, stats.inclusiveTime);
+  }
+
+  functionStats(fn: number): Required<FunctionStatsInput> {
+    return {
+      callCount: this.#fnCalls.get(fn),
+      primitiveCallCount: this.#fnPrimitive.get(fn),
+      selfTime: this.#fnSelf.get(fn),
+      inclusiveTime: this.#fnInclusive.get(fn),
+    };
+  }
+
+  setDetails(fn: number, details: FunctionDetails): void {
+    this.#details.set(fn, details);
+  }
+
+  /** The row of caller→callee, or -1. */
+  findCall(caller: number, callee: number): number {
+    return this.#callIndex.find(
+      TupleIndex.hash(caller, callee),
+      (row) => this.#callCaller.get(row) === caller && this.#callCallee.get(row) === callee,
+    );
+  }
+
+  /** The row of caller→callee (created with zeros if new), with `stats` added to it. */
+  addCall(caller: number, callee: number, stats: CallStatsInput = {}): number {
+    let row = this.findCall(caller, callee);
+    if (row < 0) {
+      row = this.#callCaller.push(caller);
+      this.#callCallee.push(callee);
+      this.#callCount.push(0);
+      this.#callPrimitive.push(0);
+      this.#callSelf.push(0);
+      this.#callInclusive.push(0);
+      this.#callIndex.insert(TupleIndex.hash(caller, callee), row);
+    }
+    if (stats.callCount !== undefined) this.#callCount.add(row, stats.callCount);
+    if (stats.primitiveCallCount !== undefined) this.#callPrimitive.add(row, stats.primitiveCallCount);
+    if (stats.selfTime !== undefined) this.#callSelf.add(row, stats.selfTime);
+    if (stats.inclusiveTime !== undefined) this.#callInclusive.add(row, stats.inclusiveTime);
+    return row;
+  }
+
+  /** Replaces the numbers of a call row. */
+  setCallStats(row: number, stats: Required<CallStatsInput>): void {
+    this.#callCount.set(row, stats.callCount);
+    this.#callPrimitive.set(row, stats.primitiveCallCount);
+    this.#callSelf.set(row, stats.selfTime);
+    this.#callInclusive.set(row, stats.inclusiveTime);
+  }
+
+  callStats(row: number): Required<CallStatsInput> & { caller: number; callee: number } {
+    return {
+      caller: this.#callCaller.get(row),
+      callee: this.#callCallee.get(row),
+      callCount: this.#callCount.get(row),
+      primitiveCallCount: this.#callPrimitive.get(row),
+      selfTime: this.#callSelf.get(row),
+      inclusiveTime: this.#callInclusive.get(row),
+    };
+  }
+
+  #reorder(order: ArrayLike<number>): void {
+    const n = this.#fnFile.length;
+    const newIndex = new Int32Array(n).fill(-1);
+    const oldOf: number[] = [];
+    for (let k = 0; k < order.length; k++) {
+      const old = order[k] as number;
+      if (old < 0 || old >= n || newIndex[old] !== -1) throw new RangeError(`functionOrder: bad or repeated row ${old}`);
+      newIndex[old] = oldOf.length;
+      oldOf.push(old);
+    }
+    for (let old = 0; old < n; old++) {
+      if (newIndex[old] === -1) {
+        newIndex[old] = oldOf.length;
+        oldOf.push(old);
+      }
+    }
+    for (const column of [
+      this.#fnFile,
+      this.#fnLine,
+      this.#fnName,
+      this.#fnKind,
+      this.#fnModule,
+      this.#fnCalls,
+      this.#fnPrimitive,
+      this.#fnSelf,
+      this.#fnInclusive,
+    ] as Column<Float64Array | Uint32Array | Int32Array | Uint8Array>[]) {
+      const copy = column.data.slice(0, n);
+      for (let k = 0; k < n; k++) column.set(k, copy[oldOf[k] as number] as number);
+    }
+    const details = [...this.#details];
+    this.#details.clear();
+    for (const [old, value] of details) this.#details.set(newIndex[old] as number, value);
+    for (let e = 0; e < this.#callCaller.length; e++) {
+      this.#callCaller.set(e, newIndex[this.#callCaller.get(e)] as number);
+      this.#callCallee.set(e, newIndex[this.#callCallee.get(e)] as number);
+    }
+    this.#fnIndex = new TupleIndex((row) => TupleIndex.hash(this.#fnFile.get(row), this.#fnLine.get(row), this.#fnName.get(row)), n);
+    for (let row = 0; row < n; row++) this.#fnIndex.insert(TupleIndex.hash(this.#fnFile.get(row), this.#fnLine.get(row), this.#fnName.get(row)), row);
+    this.#callIndex = new TupleIndex((row) => TupleIndex.hash(this.#callCaller.get(row), this.#callCallee.get(row)), this.#callCaller.length);
+    for (let row = 0; row < this.#callCaller.length; row++) this.#callIndex.insert(TupleIndex.hash(this.#callCaller.get(row), this.#callCallee.get(row)), row);
+    const remap = (table: { function: Uint32Array } | undefined) => {
+      if (!table) return;
+      for (let k = 0; k < table.function.length; k++) table.function[k] = newIndex[table.function[k] as number] as number;
+    };
+    remap(this.#timeline);
+    remap(this.#callTree);
+    remap(this.#lines);
+  }
+
+  setTimeline(timeline: Timeline): void {
+    this.#timeline = timeline;
+  }
+
+  setCallTree(callTree: CallTree): void {
+    this.#callTree = callTree;
+  }
+
+  setLines(lines: LineTable): void {
+    this.#lines = lines;
+  }
+
+  setCallSites(callSites: CallSiteTable): void {
+    this.#callSites = callSites;
+  }
+
+  /**
+   * The finished profile. `functionOrder` lists row indices in the order the profile
+   * should have (e.g. a dict's key order when callers were seen before their own entry);
+   * rows it leaves out follow in their current order.
+   */
+  build(options: { functionOrder?: ArrayLike<number> } = {}): Profile {
+    if (options.functionOrder) this.#reorder(options.functionOrder);
+    const functions = {
+      length: this.#fnFile.length,
+      file: this.#fnFile.finish(),
+      line: this.#fnLine.finish(),
+      name: this.#fnName.finish(),
+      kind: this.#fnKind.finish(),
+      module: this.#fnModule.finish(),
+      callCount: this.#fnCalls.finish(),
+      primitiveCallCount: this.#fnPrimitive.finish(),
+      selfTime: this.#fnSelf.finish(),
+      inclusiveTime: this.#fnInclusive.finish(),
+      details: new Map(this.#details),
+    };
+    const calls = {
+      length: this.#callCaller.length,
+      caller: this.#callCaller.finish(),
+      callee: this.#callCallee.finish(),
+      callCount: this.#callCount.finish(),
+      primitiveCallCount: this.#callPrimitive.finish(),
+      selfTime: this.#callSelf.finish(),
+      inclusiveTime: this.#callInclusive.finish(),
+    };
+    return {
+      irVersion: IR_VERSION,
+      metadata: { ...this.metadata, warnings: [...this.metadata.warnings] },
+      strings: [...this.#strings],
+      functions,
+      calls,
+      ...(this.#timeline ? { timeline: this.#timeline } : {}),
+      ...(this.#callTree ? { callTree: this.#callTree } : {}),
+      ...(this.#lines ? { lines: this.#lines } : {}),
+      ...(this.#callSites ? { callSites: this.#callSites } : {}),
+    };
+  }
+}
+

@@ -1,0 +1,118 @@
+/**
+ * One error vocabulary for every package: `ProfileError` carries a stable code, the format
+ * that raised it and the place (byte offset or line) where the input went wrong, so the CLI
+ * can print `<file>:<place>: error: <message> [<format>/<code>]` and map codes to exit
+ * statuses. Warnings are a separate, non-throwing channel (`Diagnostic`).
+ */
+
+/** Stable error codes. The CLI maps each to a documented exit status. */
+export type ErrorCode =
+  | 'UNKNOWN_FORMAT'
+  | 'AMBIGUOUS_FORMAT'
+  | 'MALFORMED_INPUT'
+  | 'UNSUPPORTED_VERSION'
+  | 'UNSAFE_INPUT'
+  | 'INVALID_PROFILE'
+  | 'UNSUPPORTED_FEATURE'
+  | 'INVALID_OPTION'
+  | 'CAPABILITY_MISSING'
+  | 'IO_ERROR';
+
+/** Where in the input something happened: a byte offset (binary) or a line (text). */
+export type Place = { offset: number } | { line: number; column?: number };
+
+export interface ProfileErrorOptions {
+  format?: string;
+  place?: Place;
+  cause?: unknown;
+}
+
+/** The only error type readers, writers and the registry throw on bad input or options. */
+export class ProfileError extends Error {
+  override readonly name = 'ProfileError';
+  readonly code: ErrorCode;
+  readonly format: string | undefined;
+  readonly place: Place | undefined;
+
+  constructor(code: ErrorCode, message: string, options: ProfileErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.format = options.format;
+    this.place = options.place;
+  }
+}
+
+/**
+ * True for a `ProfileError` from any copy of this package (checks `name` and `code`
+ * rather than `instanceof`, so duplicate installs of core still agree).
+ */
+export function isProfileError(value: unknown): value is ProfileError {
+  return (
+    value instanceof Error &&
+    value.name === 'ProfileError' &&
+    typeof (value as { code?: unknown }).code === 'string'
+  );
+}
+
+/** Formats a place for messages: `offset 0x1f (31)` or `line 3:5`. */
+export function formatPlace(place: Place): string {
+  if ('offset' in place) return `offset ${place.offset} (0x${place.offset.toString(16)})`;
+  return place.column === undefined ? `line ${place.line}` : `line ${place.line}:${place.column}`;
+}
+
+/** Input that is not what its format says it should be, at a known place. */
+export function malformed(format: string, place: Place | undefined, message: string): ProfileError {
+  return new ProfileError('MALFORMED_INPUT', message, { format, place });
+}
+
+/** A version (of a file format, a serializer or a code layout) newer or older than supported. */
+export function unsupportedVersion(
+  format: string,
+  found: string,
+  supported: string,
+  place?: Place,
+): ProfileError {
+  return new ProfileError(
+    'UNSUPPORTED_VERSION',
+    `unsupported version: found ${found}, supported: ${supported}`,
+    { format, place },
+  );
+}
+
+/** Input that asks the reader to do something unsafe (e.g. a pickle naming a foreign global). */
+export function unsafeInput(format: string, place: Place | undefined, message: string): ProfileError {
+  return new ProfileError('UNSAFE_INPUT', message, { format, place });
+}
+
+/** A bad option value given to a plugin or the CLI. */
+export function invalidOption(option: string, message: string, format?: string): ProfileError {
+  return new ProfileError('INVALID_OPTION', `option --${option}: ${message}`, { format });
+}
+
+/** A non-fatal problem, collected while reading or writing (never thrown). */
+export interface Diagnostic {
+  severity: 'warning' | 'info';
+  /** Stable, kebab-case code listed in the plugin's README, e.g. `yappi-counts`. */
+  code: string;
+  message: string;
+  /** Plugin name that raised it. */
+  source: string;
+  place?: Place;
+}
+
+/** What plugins receive to report warnings; never logs by itself. */
+export interface DiagnosticSink {
+  warn(diagnostic: Omit<Diagnostic, 'severity' | 'source'> & { severity?: Diagnostic['severity'] }): void;
+}
+
+/** A sink that stores diagnostics in an array, stamping them with a source name. */
+export function collectDiagnostics(source: string, into: Diagnostic[] = []): DiagnosticSink & {
+  diagnostics: Diagnostic[];
+} {
+  return {
+    diagnostics: into,
+    warn(d) {
+      into.push({ severity: d.severity ?? 'warning', source, code: d.code, message: d.message, ...(d.place ? { place: d.place } : {}) });
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * @pyprof/core — the profile model (IR), its builder, validation, canonical dump, naming
+ * service and merge, the plugin contracts with options and registry, and the shared
+ * helpers readers and writers build on (bytes, text, errors).
+ *
+ *   bytes → detect → read → Profile → transform → write → chunks
+ */
+export { ProfileBuilder, type CallStatsInput, type FunctionStatsInput, type MetadataInput } from './builder.js';
+export { ByteReader } from './byte-reader.js';
+export { Column, float64Column, int32Column, TupleIndex, uint32Column, uint8Column } from './columns.js';
+export {
+  collectDiagnostics,
+  type Diagnostic,
+  type DiagnosticSink,
+  type ErrorCode,
+  formatPlace,
+  invalidOption,
+  isProfileError,
+  malformed,
+  type Place,
+  ProfileError,
+  type ProfileErrorOptions,
+  unsafeInput,
+  unsupportedVersion,
+} from './errors.js';
+export { makeProfileSet, mergeProfiles, mergeProfileSets, type MergeOptions } from './merge.js';
+export { moduleNameFromPath } from './module-name.js';
+export {
+  kcachegrindBasename,
+  kcachegrindKey,
+  type NameStyle,
+  type NamingOptions,
+  sanitizeName,
+  uniqueFunctionNames,
+} from './naming.js';
+export { type OptionSpec, type OptionSpecs, type OptionValues, optionsTable, resolveOptions } from './options.js';
+export {
+  type Confidence,
+  defineInputPlugin,
+  defineOutputPlugin,
+  type InputPlugin,
+  isInputPlugin,
+  isOutputPlugin,
+  type OutputChunk,
+  type OutputNeeds,
+  type OutputPlugin,
+  type Plugin,
+  type ReadContext,
+  type WriteContext,
+} from './plugin.js';
+export { type PrintOptions, printProfile, printProfileSet } from './print.js';
+export {
+  type CallSiteTable,
+  type CallTable,
+  type CallTree,
+  FUNCTION_KINDS,
+  type FunctionDetails,
+  type FunctionKind,
+  type FunctionTable,
+  functionFile,
+  functionKind,
+  functionModule,
+  functionName,
+  IR_VERSION,
+  isAbsent,
+  type LineTable,
+  type Profile,
+  type ProfileMetadata,
+  type ProfileSet,
+  singleProfileSet,
+  TIMELINE_ENTER,
+  TIMELINE_EXIT,
+  type Timeline,
+  totalCalls,
+  totalSelfTime,
+} from './profile.js';
+export { createRegistry, DETECT_HEAD_BYTES, type Registry } from './registry.js';
+export {
+  type ReadInit,
+  readStreamWith,
+  readWith,
+  type WriteInit,
+  writeChunks,
+  writeToBytes,
+  writeToString,
+} from './run.js';
+export { decodeLatin1, decodeText, displayText, encodeText } from './text.js';
+export { assertValidProfile, type ValidationResult, validateProfile } from './validate.js';

@@ -1,0 +1,178 @@
+/**
+ * The naming service: one display name per function, unique under the identity rule of
+ * the consumer that will read it. This is why the project exists — KCachegrind identifies a
+ * function by name + basename(file) + basename(object) concatenated with no separator
+ * (specs/callgrind.md §3), so two closures named `decorated` in one file, `run()` in
+ * `pkg_a/util.py` and `pkg_b/util.py`, or `setup()` in two `__init__.py` files would
+ * merge. Names stay short where that is unambiguous and are qualified only where needed:
+ * first with the distinguishing package path (`pkg_a.util.run`) or the first line
+ * (`decorated:31`), then with the full module and line, and finally with a counter, so
+ * uniqueness is guaranteed for any input. The result depends only on the profile, so it is
+ * deterministic.
+ */
+import { type Profile, functionFile, functionKind, functionModule, functionName } from './profile.js';
+
+export type NameStyle = 'short' | 'qualified';
+
+export interface NamingOptions {
+  /** `short` (default): bare names unless ambiguous; `qualified`: always `module.name:line`. */
+  style?: NameStyle;
+  /**
+   * The key under which two names would be the same function for the consumer. Default:
+   * KCachegrind's rule with the function's own file and no object.
+   */
+  identity?: (name: string, fn: number) => string;
+  /** Identity keys that are already taken (e.g. a writer's synthetic functions). */
+  reserved?: Iterable<string>;
+}
+
+/** The text after the last `/` (KCachegrind's basename; `\` does not split). */
+export function kcachegrindBasename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** KCachegrind's function key: name ‖ basename(file) ‖ basename(object). */
+export function kcachegrindKey(name: string, file: string, object = ''): string {
+  return name + kcachegrindBasename(file) + kcachegrindBasename(object);
+}
+
+/** Makes a name safe for line-based formats: no control characters, no outer spaces. */
+export function sanitizeName(name: string): string {
+  let out = name.replace(/[\u0000-\u001f\u007f]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+  out = out.trim();
+  if (out === '') return '(no name)';
+  if (out === '???') return '(???)';
+  return out;
+}
+
+/** Trailing path components of `file` without the extension and a final `__init__`. */
+function pathParts(file: string): string[] {
+  const parts = file
+    .replace(/\\/g, '/')
+    .replace(/\.(?:py|pyw|pyc|pyo|pyx)$/i, '')
+    .split('/')
+    .filter((p) => p !== '' && p !== '.');
+  if (parts.length > 1 && parts[parts.length - 1] === '__init__') parts.pop();
+  return parts;
+}
+
+/** Shortest dotted path suffixes that tell the given distinct files apart. */
+function distinguishingPaths(files: readonly string[]): Map<string, string> {
+  const unique = [...new Set(files)];
+  const parts = new Map(unique.map((f) => [f, pathParts(f)] as const));
+  const longest = Math.max(1, ...[...parts.values()].map((p) => p.length));
+  const out = new Map<string, string>();
+  for (let depth = 1; depth <= longest; depth++) {
+    const labels = new Map<string, string[]>();
+    for (const f of unique) {
+      if (out.has(f)) continue;
+      const p = parts.get(f) as string[];
+      const label = p.slice(Math.max(0, p.length - depth)).join('.');
+      labels.set(label, [...(labels.get(label) ?? []), f]);
+    }
+    // A label may be final only if no other file (final or not) shares it.
+    const taken = new Set(out.values());
+    for (const [label, owners] of labels) {
+      if (owners.length === 1 && !taken.has(label)) out.set(owners[0] as string, label);
+    }
+    if (out.size === unique.length) break;
+  }
+  for (const f of unique) if (!out.has(f)) out.set(f, f);
+  return out;
+}
+
+/**
+ * One display name per function, unique under `options.identity` (KCachegrind's key by
+ * default). Every writer takes its names from here.
+ */
+export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {}): string[] {
+  const n = profile.functions.length;
+  const identity =
+    options.identity ?? ((name: string, fn: number) => kcachegrindKey(name, functionFile(profile, fn)));
+  const base: string[] = new Array(n);
+  for (let fn = 0; fn < n; fn++) base[fn] = sanitizeName(functionName(profile, fn));
+  const isPython = (fn: number) => functionKind(profile, fn) === 'python';
+  const line = (fn: number) => profile.functions.line[fn] as number;
+  const fullyQualified = (fn: number) => {
+    const module = functionModule(profile, fn);
+    return `${module ? `${sanitizeName(module)}.` : ''}${base[fn]}:${line(fn)}`;
+  };
+
+  const names = base.map((name, fn) =>
+    options.style === 'qualified' && isPython(fn) ? fullyQualified(fn) : name,
+  );
+  const level = new Uint8Array(n).fill(options.style === 'qualified' ? 2 : 0);
+  const reserved = new Set(options.reserved ?? []);
+
+  for (let round = 0; round < 4; round++) {
+    const groups = new Map<string, number[]>();
+    for (let fn = 0; fn < n; fn++) {
+      const key = identity(names[fn] as string, fn);
+      const group = groups.get(key);
+      if (group) group.push(fn);
+      else groups.set(key, [fn]);
+    }
+    let changed = false;
+    for (const [key, group] of groups) {
+      if (group.length === 1 && !reserved.has(key)) continue;
+      const current = Math.min(...group.map((fn) => level[fn] as number));
+      if (current === 0) {
+        // Level 1: the distinguishing package path where files differ, the line where they do not.
+        const paths = distinguishingPaths(group.map((fn) => functionFile(profile, fn)));
+        const fileCount = new Map<string, number>();
+        for (const fn of group) fileCount.set(functionFile(profile, fn), (fileCount.get(functionFile(profile, fn)) ?? 0) + 1);
+        const manyFiles = fileCount.size > 1;
+        for (const fn of group) {
+          const file = functionFile(profile, fn);
+          let name = base[fn] as string;
+          if (manyFiles && file !== '' && isPython(fn)) name = `${paths.get(file)}.${name}`;
+          if ((fileCount.get(file) as number) > 1 || group.length === 1) name = `${name}:${line(fn)}`;
+          names[fn] = name;
+          level[fn] = 1;
+        }
+      } else if (current === 1) {
+        for (const fn of group) {
+          names[fn] = isPython(fn) ? fullyQualified(fn) : `${base[fn]} (${sanitizeName(functionFile(profile, fn))}:${line(fn)})`;
+          level[fn] = 2;
+        }
+      } else {
+        for (const fn of group) level[fn] = 3;
+        continue;
+      }
+      changed = true;
+    }
+    if (!changed) break;
+  }
+
+  // Last resort: a counter suffix, checked against every key already in use.
+  const used = new Set(reserved);
+  const pending: number[] = [];
+  const seen = new Map<string, number>();
+  for (let fn = 0; fn < n; fn++) {
+    const key = identity(names[fn] as string, fn);
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
+  for (let fn = 0; fn < n; fn++) {
+    const key = identity(names[fn] as string, fn);
+    if ((seen.get(key) as number) > 1 || reserved.has(key)) pending.push(fn);
+    else used.add(key);
+  }
+  for (const fn of pending) {
+    const stem = names[fn] as string;
+    for (let k = 1; ; k++) {
+      const candidate = `${stem} #${k}`;
+      const key = identity(candidate, fn);
+      if (!used.has(key)) {
+        names[fn] = candidate;
+        used.add(key);
+        break;
+      }
+    }
+  }
+  return names;
+}

@@ -1,0 +1,96 @@
+/**
+ * The two plugin contracts. An input plugin turns bytes into a `ProfileSet`; an output
+ * plugin turns a `ProfileSet` into chunks. Both are plain objects with a name (used on the
+ * command line), a title, declared options (from which the CLI builds `--help` and each
+ * README its options table) and pure functions: no I/O, no logging — warnings go to the
+ * context. `defineInputPlugin` / `defineOutputPlugin` are identities that check the shape
+ * at compile time.
+ */
+import type { DiagnosticSink } from './errors.js';
+import type { OptionSpecs, OptionValues } from './options.js';
+import type { ProfileSet } from './profile.js';
+
+/** How sure a detector is: `certain` (a signature matched) or `likely` (plausible). */
+export type Confidence = 'certain' | 'likely';
+
+/** What a writer will use beyond the aggregate call graph, so readers can skip the rest. */
+export interface OutputNeeds {
+  /** The exact enter/exit timeline (memory grows with the number of events). */
+  timeline?: boolean;
+  /** The exact calling-context tree (memory grows with the number of distinct stacks). */
+  callTree?: boolean;
+  /** Line costs and call-site lines. */
+  lines?: boolean;
+}
+
+export interface ReadContext extends DiagnosticSink {
+  /** Option values, validated and defaulted against the plugin's `options`. */
+  readonly options: OptionValues;
+  /** What the chosen output needs; a reader may leave out the rest. */
+  readonly needs: OutputNeeds;
+  /** The input's file name, when there is one (for messages and labels). */
+  readonly fileName?: string;
+}
+
+export interface WriteContext extends DiagnosticSink {
+  /** True when the output goes to an interactive terminal (colour, width may be used). */
+  readonly terminal?: { width: number; color: boolean };
+  /** Name of the program writing, e.g. `pyprof@0.1.0`, for `creator`/`exporter` fields. */
+  readonly producer?: string;
+  /** The input's name, for titles. */
+  readonly inputName?: string;
+}
+
+export interface InputPlugin {
+  /** Stable id used by `--from`, e.g. `cprofile`. */
+  readonly name: string;
+  readonly title: string;
+  /** File name extensions with the dot, e.g. `['.prof', '.pstats']`. */
+  readonly extensions: readonly string[];
+  readonly options?: OptionSpecs;
+  /**
+   * Looks only at the first bytes (up to 4 KiB); pure, cheap, never throws; `undefined`
+   * means "not mine". The file name is a hint only.
+   */
+  detect(head: Uint8Array, hint?: { fileName?: string }): Confidence | undefined;
+  /** Reads a whole input. Throws `ProfileError` on bad data, nothing else. */
+  read(input: Uint8Array, context: ReadContext): ProfileSet;
+  /** Reads a stream of chunks in bounded memory (formats whose files get huge). */
+  readStream?(chunks: AsyncIterable<Uint8Array>, context: ReadContext): Promise<ProfileSet>;
+}
+
+export type OutputChunk = string | Uint8Array;
+
+export interface OutputPlugin {
+  /** Stable id used by `--to`, e.g. `callgrind`. */
+  readonly name: string;
+  readonly title: string;
+  /** Default file extension with the dot, e.g. `.json`; '' when the name says it all. */
+  readonly extension: string;
+  readonly options?: OptionSpecs;
+  readonly needs?: OutputNeeds;
+  /** A default output file name for an input named `inputName` (without folders). */
+  defaultOutputName?(inputName: string): string;
+  /** Yields the output in chunks; strings are UTF-8 with escaped bytes restored (`encodeText`). */
+  write(set: ProfileSet, options: OptionValues, context: WriteContext): Iterable<OutputChunk>;
+}
+
+export type Plugin = InputPlugin | OutputPlugin;
+
+export function defineInputPlugin<const P extends InputPlugin>(plugin: P): P {
+  return plugin;
+}
+
+export function defineOutputPlugin<const P extends OutputPlugin>(plugin: P): P {
+  return plugin;
+}
+
+export function isInputPlugin(value: unknown): value is InputPlugin {
+  const p = value as InputPlugin;
+  return typeof p === 'object' && p !== null && typeof p.name === 'string' && typeof p.read === 'function' && typeof p.detect === 'function';
+}
+
+export function isOutputPlugin(value: unknown): value is OutputPlugin {
+  const p = value as OutputPlugin;
+  return typeof p === 'object' && p !== null && typeof p.name === 'string' && typeof p.write === 'function';
+}

@@ -1,0 +1,213 @@
+/**
+ * The intermediate representation every reader produces and every writer consumes.
+ *
+ * A `Profile` is call-graph first: one row per distinct Python identity triple
+ * (file, line, name) and one row per caller→callee edge, each in columnar typed arrays so
+ * that 500k functions and 5M edges fit in about a gigabyte. Strings (file names, function
+ * names) are interned once in `strings` and referred to by index. Times are seconds as
+ * float64 so pstats values survive bit-exactly; an absent value (a source that did not
+ * record it) is NaN — never 0 — and `isAbsent` says so. Optional parts hold what only some
+ * sources have: the exact timeline and calling-context tree (hotshot), line costs and
+ * call-site lines. A `ProfileSet` groups the per-thread (or per-file) profiles with their
+ * merged whole. Build profiles with `ProfileBuilder`; treat them as immutable afterwards.
+ * Any change to this shape bumps `IR_VERSION` and gets an entry in docs/ir-changelog.md.
+ */
+import type { Diagnostic } from './errors.js';
+
+export const IR_VERSION = 1;
+
+/** What a function row stands for. */
+export type FunctionKind = 'python' | 'builtin' | 'synthetic';
+export const FUNCTION_KINDS: readonly FunctionKind[] = ['python', 'builtin', 'synthetic'];
+
+/** Extra facts about a function that only some rows have. */
+export interface FunctionDetails {
+  /** Qualified name (Python 3.11+ `co_qualname`, yappi's `Class.method`). */
+  qualifiedName?: string;
+  /**
+   * For the `profile` module's `('profile', 0, <code object>)` entry: the code object's own
+   * identity. It is kept apart from the script's real `<module>` entry on purpose.
+   */
+  codeObject?: { file: string; line: number; name: string; qualifiedName?: string };
+}
+
+/** One row per function identity (file, line, name); columns aligned by function index. */
+export interface FunctionTable {
+  readonly length: number;
+  /** Index into `Profile.strings`. */
+  readonly file: Uint32Array;
+  readonly line: Int32Array;
+  /** Index into `Profile.strings`. */
+  readonly name: Uint32Array;
+  /** Index into `FUNCTION_KINDS`. */
+  readonly kind: Uint8Array;
+  /** Derived dotted module name (best effort; '' when unknown), index into `strings`. */
+  readonly module: Uint32Array;
+  /** All calls (pstats `nc`). */
+  readonly callCount: Float64Array;
+  /** Calls made while the function was not already active (pstats `cc`). */
+  readonly primitiveCallCount: Float64Array;
+  /** Seconds inside the function, excluding sub-calls (pstats `tt`); NaN = absent. */
+  readonly selfTime: Float64Array;
+  /** Seconds including sub-calls, counted at the outermost activation (pstats `ct`); NaN = absent. */
+  readonly inclusiveTime: Float64Array;
+  /** Sparse extras by function index. */
+  readonly details: ReadonlyMap<number, FunctionDetails>;
+}
+
+/** One row per caller→callee pair, as the source recorded it. */
+export interface CallTable {
+  readonly length: number;
+  readonly caller: Uint32Array;
+  readonly callee: Uint32Array;
+  readonly callCount: Float64Array;
+  /** NaN = absent (the `profile` module records counts only). */
+  readonly primitiveCallCount: Float64Array;
+  /** Callee's own time under this caller (pstats callers' `tt`); NaN = absent. */
+  readonly selfTime: Float64Array;
+  /** Callee's inclusive time under this caller, outermost activations (pstats callers' `ct`); NaN = absent. */
+  readonly inclusiveTime: Float64Array;
+}
+
+/** Exact enter/exit events in order (hotshot). Times are seconds from the start. */
+export interface Timeline {
+  readonly length: number;
+  /** 0 = enter, 1 = exit. */
+  readonly kind: Uint8Array;
+  readonly function: Uint32Array;
+  readonly time: Float64Array;
+}
+
+export const TIMELINE_ENTER = 0;
+export const TIMELINE_EXIT = 1;
+
+/**
+ * An exact calling-context tree: one node per distinct stack (root first). A smaller
+ * equivalent of the timeline when only stacks and weights are needed.
+ */
+export interface CallTree {
+  readonly length: number;
+  /** Parent node index, -1 for a root. Parents always precede their children. */
+  readonly parent: Int32Array;
+  readonly function: Uint32Array;
+  /** Seconds with this node on top of the stack. */
+  readonly selfTime: Float64Array;
+  /** Times this node was entered. */
+  readonly callCount: Float64Array;
+}
+
+/** Self cost per (function, line) where the source has line events. */
+export interface LineTable {
+  readonly length: number;
+  readonly function: Uint32Array;
+  readonly line: Int32Array;
+  /** Seconds; NaN when the source has line events but no line timings. */
+  readonly selfTime: Float64Array;
+  /** How many times the line was reported executing. */
+  readonly hits: Float64Array;
+}
+
+/** Where calls happened: one row per (edge, caller line). */
+export interface CallSiteTable {
+  readonly length: number;
+  /** Index into `Profile.calls`. */
+  readonly call: Uint32Array;
+  /** Line in the caller the calls were made from. */
+  readonly line: Int32Array;
+  readonly callCount: Float64Array;
+  /** Inclusive seconds of these calls (outermost activations); NaN = absent. */
+  readonly inclusiveTime: Float64Array;
+}
+
+/** Facts about where a profile came from. */
+export interface ProfileMetadata {
+  /** Input plugin name, e.g. `cprofile`. */
+  format: string;
+  /** What wrote the data: `cProfile`, `profile`, `yappi`, `hotshot`, `lsprof`, … */
+  producer?: string;
+  /** Python version as far as known: exact (`2.7.18`) or a range (`3.8–3.10`, `3.x`). */
+  pythonVersion?: string;
+  /** Major Python version, when known. */
+  pythonMajor?: 2 | 3;
+  /** How the source measured time, e.g. `wall clock, microseconds`. */
+  timeUnit?: string;
+  command?: string;
+  executable?: string;
+  cwd?: string;
+  platform?: string;
+  /** Key/value facts in source order (hotshot ADD_INFO). */
+  info?: ReadonlyArray<readonly [string, string]>;
+  /** Label of this part of a set: a thread, or an input file. */
+  label?: string;
+  threadId?: string;
+  /** The file this profile was read from, when the caller said. */
+  sourceName?: string;
+  warnings: Diagnostic[];
+}
+
+export interface Profile {
+  readonly irVersion: typeof IR_VERSION;
+  readonly metadata: ProfileMetadata;
+  /** Interned strings; index 0 is always ''. */
+  readonly strings: readonly string[];
+  readonly functions: FunctionTable;
+  readonly calls: CallTable;
+  readonly timeline?: Timeline;
+  readonly callTree?: CallTree;
+  readonly lines?: LineTable;
+  readonly callSites?: CallSiteTable;
+}
+
+/** Several profiles of one run (one per thread) or of several inputs, plus their whole. */
+export interface ProfileSet {
+  /** Parts in source order; a single-part set has `whole === parts[0]`. */
+  readonly parts: readonly Profile[];
+  /** All parts merged (`pstats.Stats.add` semantics). */
+  readonly whole: Profile;
+}
+
+/** True for NaN, the IR's marker of a value the source did not record. */
+export function isAbsent(value: number): boolean {
+  return value !== value;
+}
+
+/** Convenience accessors for one function row. */
+export function functionKind(profile: Profile, fn: number): FunctionKind {
+  return FUNCTION_KINDS[profile.functions.kind[fn] as number] as FunctionKind;
+}
+
+export function functionFile(profile: Profile, fn: number): string {
+  return profile.strings[profile.functions.file[fn] as number] as string;
+}
+
+export function functionName(profile: Profile, fn: number): string {
+  return profile.strings[profile.functions.name[fn] as number] as string;
+}
+
+export function functionModule(profile: Profile, fn: number): string {
+  return profile.strings[profile.functions.module[fn] as number] as string;
+}
+
+/** A set with one profile. */
+export function singleProfileSet(profile: Profile): ProfileSet {
+  return { parts: [profile], whole: profile };
+}
+
+/** Sum of self times (pstats `total_tt`), ignoring absent values. */
+export function totalSelfTime(profile: Profile): number {
+  let total = 0;
+  const self = profile.functions.selfTime;
+  for (let i = 0; i < self.length; i++) {
+    const v = self[i] as number;
+    if (v === v) total += v;
+  }
+  return total;
+}
+
+/** Sum of call counts (pstats `total_calls`). */
+export function totalCalls(profile: Profile): number {
+  let total = 0;
+  const calls = profile.functions.callCount;
+  for (let i = 0; i < calls.length; i++) total += calls[i] as number;
+  return total;
+}

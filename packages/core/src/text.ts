@@ -1,0 +1,145 @@
+/**
+ * Byte <-> string conversion that never loses a byte. Python profilers record file names
+ * as the operating system gave them, which need not be UTF-8. Like Python 3's
+ * "surrogateescape", an undecodable byte 0x80–0xFF becomes the lone surrogate
+ * U+DC80–U+DCFF, and `encodeText` turns it back into that byte, so a Latin-1 file name
+ * survives byte for byte into every output. Encoded surrogates (ED A0..BF xx, which
+ * Python 3 marshal writes for escaped names with "surrogatepass") decode to the same code
+ * units, so Python 2 bytes and Python 3 escapes meet in one representation.
+ */
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes bytes as one byte per code point (ISO-8859-1; not the WHATWG windows-1252). */
+export function decodeLatin1(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  let out = '';
+  for (let i = start; i < end; i += 8192) {
+    out += String.fromCharCode.apply(
+      null,
+      bytes.subarray(i, Math.min(end, i + 8192)) as unknown as number[],
+    );
+  }
+  return out;
+}
+
+function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if ((bytes[i] as number) >= 0x80) return false;
+  return true;
+}
+
+/**
+ * Decodes UTF-8, keeping every byte: invalid bytes become U+DC80+byte (surrogateescape)
+ * and encoded surrogates become lone surrogates (surrogatepass).
+ */
+export function decodeText(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  if (end - start <= 64 && isAscii(bytes, start, end)) return decodeLatin1(bytes, start, end);
+  try {
+    return utf8.decode(bytes.subarray(start, end));
+  } catch {
+    return decodeTextSlow(bytes, start, end);
+  }
+}
+
+function decodeTextSlow(bytes: Uint8Array, start: number, end: number): string {
+  const units: number[] = [];
+  let i = start;
+  while (i < end) {
+    const b0 = bytes[i] as number;
+    if (b0 < 0x80) {
+      units.push(b0);
+      i++;
+      continue;
+    }
+    let need = 0;
+    let min = 0;
+    let cp = 0;
+    if (b0 >= 0xc2 && b0 <= 0xdf) {
+      need = 1;
+      cp = b0 & 0x1f;
+      min = 0x80;
+    } else if (b0 >= 0xe0 && b0 <= 0xef) {
+      need = 2;
+      cp = b0 & 0x0f;
+      min = 0x800;
+    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+      need = 3;
+      cp = b0 & 0x07;
+      min = 0x10000;
+    }
+    let ok = need > 0 && i + need < end;
+    if (ok) {
+      for (let k = 1; k <= need; k++) {
+        const b = bytes[i + k] as number;
+        if ((b & 0xc0) !== 0x80) {
+          ok = false;
+          break;
+        }
+        cp = (cp << 6) | (b & 0x3f);
+      }
+    }
+    if (ok && cp >= min && cp <= 0x10ffff) {
+      if (cp >= 0x10000) {
+        const v = cp - 0x10000;
+        units.push(0xd800 + (v >> 10), 0xdc00 + (v & 0x3ff));
+      } else {
+        units.push(cp); // includes lone surrogates (surrogatepass)
+      }
+      i += need + 1;
+    } else {
+      units.push(0xdc00 + b0); // surrogateescape
+      i++;
+    }
+  }
+  let out = '';
+  for (let k = 0; k < units.length; k += 8192) {
+    out += String.fromCharCode.apply(null, units.slice(k, k + 8192));
+  }
+  return out;
+}
+
+const utf8Encoder = new TextEncoder();
+
+/**
+ * Encodes a string as UTF-8, turning U+DC80–U+DCFF back into the raw bytes 0x80–0xFF
+ * and writing other lone surrogates as three bytes (the inverse of `decodeText`).
+ */
+export function encodeText(text: string): Uint8Array {
+  if (!/[\ud800-\udfff]/.test(text)) return utf8Encoder.encode(text);
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    let cp = text.charCodeAt(i);
+    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < text.length) {
+      const lo = text.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+        i++;
+      }
+    }
+    if (cp < 0x80) out.push(cp);
+    else if (cp >= 0xdc80 && cp <= 0xdcff) out.push(cp - 0xdc00);
+    else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
+    else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
+    else
+      out.push(
+        0xf0 | (cp >> 18),
+        0x80 | ((cp >> 12) & 0x3f),
+        0x80 | ((cp >> 6) & 0x3f),
+        0x80 | (cp & 0x3f),
+      );
+  }
+  return Uint8Array.from(out);
+}
+
+/**
+ * Renders a string for human display the way the corpus oracles do: a string whose bytes
+ * are not valid UTF-8 (it holds escaped bytes) is shown as its bytes decoded as Latin-1.
+ */
+export function displayText(text: string): string {
+  if (!/[\udc80-\udcff]/.test(text)) return text;
+  const bytes = encodeText(text);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return decodeLatin1(bytes);
+  }
+}

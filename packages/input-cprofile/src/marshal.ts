@@ -1,0 +1,482 @@
+/**
+ * A reader for CPython's `marshal` serialization as found in pstats dumps, written for
+ * this project from specs/marshal.md: both dialects (Python 2's `s`/`t`/`R` interned-string
+ * table, Python 3.4+'s FLAG_REF/`r` references and compact ASCII/small-tuple codes) and
+ * code objects in every layout from 2.7 to 3.14. It is a toolkit, not a loader: the pstats
+ * layer drives it position by position (`readKeyParts`, `readCount`, `readTupleHeader`…)
+ * so the bulk of a dump is never materialised as generic objects, while anything a later
+ * `r` reference may point at is kept in the reference table — shared, never copied.
+ *
+ * Safety by construction: every declared length is checked against the bytes left before
+ * anything is allocated; nesting is capped at CPython's own limit (2000); a reference to
+ * an object still being read is refused, so self-containing objects cannot make anyone
+ * loop; unknown type codes and codes that never belong in a stats dict are errors with
+ * their offset.
+ */
+import { ByteReader, decodeLatin1, decodeText, malformed, ProfileError } from '@pyprof/core';
+
+export const FORMAT = 'cprofile';
+/** CPython's MAX_MARSHAL_STACK_DEPTH. */
+export const MAX_DEPTH = 2000;
+const FLAG_REF = 0x80;
+
+/** A placeholder in the reference table for an object whose reading has not finished. */
+const PENDING: unique symbol = Symbol('pending');
+
+export class MarshalTuple {
+  constructor(readonly items: readonly MarshalValue[]) {}
+}
+export class MarshalList {
+  constructor(readonly items: readonly MarshalValue[]) {}
+}
+export class MarshalDict {
+  constructor(readonly entries: ReadonlyArray<readonly [MarshalValue, MarshalValue]>) {}
+}
+export class MarshalSet {
+  constructor(readonly items: readonly MarshalValue[], readonly frozen: boolean) {}
+}
+export class MarshalCode {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly name: string,
+    readonly qualifiedName: string | undefined,
+  ) {}
+}
+/** A value of a kind the pstats layer never looks into (complex, Ellipsis, slices…). */
+export class MarshalOpaque {
+  constructor(readonly kind: string) {}
+}
+
+export type MarshalValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | Uint8Array
+  | MarshalTuple
+  | MarshalList
+  | MarshalDict
+  | MarshalSet
+  | MarshalCode
+  | MarshalOpaque
+  | object; // values the pstats layer stores for its own positions (see `setRef`)
+
+/** The code-object field layouts of specs/marshal.md §11.1. */
+export type CodeLayout = '2.x' | '3.0-3.7' | '3.8-3.10' | '3.11+';
+const LAYOUT_LEADING_INTS: Record<CodeLayout, number> = { '2.x': 4, '3.0-3.7': 5, '3.8-3.10': 6, '3.11+': 5 };
+const LAYOUT_LABEL: Record<CodeLayout, string> = {
+  '2.x': 'Python 2.x',
+  '3.0-3.7': 'Python 3.0–3.7',
+  '3.8-3.10': 'Python 3.8–3.10',
+  '3.11+': 'Python 3.11–3.14',
+};
+
+const TYPE_NAMES: Record<string, string> = {
+  '0': 'NULL',
+  N: 'None',
+  F: 'False',
+  T: 'True',
+  S: 'StopIteration',
+  '.': 'Ellipsis',
+  i: 'int',
+  I: 'int64',
+  l: 'long',
+  f: 'float',
+  g: 'float',
+  x: 'complex',
+  y: 'complex',
+  s: 'string',
+  t: 'interned string',
+  R: 'string reference',
+  u: 'unicode string',
+  a: 'ASCII string',
+  A: 'ASCII string',
+  z: 'short ASCII string',
+  Z: 'short ASCII string',
+  '(': 'tuple',
+  ')': 'tuple',
+  '[': 'list',
+  '{': 'dict',
+  r: 'reference',
+  '<': 'set',
+  '>': 'frozenset',
+  c: 'code object',
+  '?': 'unknown-object marker',
+  ':': 'slice',
+};
+
+export function describeType(code: number): string {
+  const ch = String.fromCharCode(code & ~FLAG_REF);
+  const name = TYPE_NAMES[ch];
+  return name ? `${name} ('${ch}')` : `unknown type code 0x${code.toString(16).padStart(2, '0')}`;
+}
+
+export class MarshalReader {
+  readonly in: ByteReader;
+  /** Python 2 dialect: `t` strings enter a table that `R` refers to; `s` is text. */
+  readonly python2: boolean;
+  readonly refs: unknown[] = [];
+  readonly interned: string[] = [];
+  codeLayout: CodeLayout | undefined;
+  depth = 0;
+
+  constructor(bytes: Uint8Array) {
+    this.in = new ByteReader(bytes, FORMAT);
+    this.python2 = bytes.length > 0 && bytes[0] === 0x7b;
+  }
+
+  error(message: string, offset = this.in.pos): ProfileError {
+    return malformed(FORMAT, { offset }, message);
+  }
+
+  enter(): void {
+    if (++this.depth > MAX_DEPTH) {
+      throw this.error(`objects nested more than ${MAX_DEPTH} levels deep (CPython's marshal limit)`);
+    }
+  }
+
+  leave(): void {
+    this.depth--;
+  }
+
+  /** Reads a type byte; returns the code without the flag and reserves a slot when flagged. */
+  typeCode(what: string): { code: number; slot: number; offset: number } {
+    const offset = this.in.pos;
+    const raw = this.in.u8(what);
+    const code = raw & ~FLAG_REF;
+    let slot = -1;
+    if (raw & FLAG_REF && !NO_SLOT.has(code)) {
+      slot = this.refs.length;
+      this.refs.push(PENDING);
+    }
+    return { code, slot, offset };
+  }
+
+  setRef(slot: number, value: unknown): void {
+    if (slot >= 0) this.refs[slot] = value;
+  }
+
+  /** The object an `r` reference (its type byte already read) points at. */
+  resolveRef(offset: number): unknown {
+    if (this.python2) throw this.error(`reference ('r') in Python 2 marshal data`, offset);
+    const index = this.in.i32le('reference index');
+    if (index < 0 || index >= this.refs.length) {
+      throw this.error(`invalid reference ${index} (only ${this.refs.length} objects can be referenced here)`, offset);
+    }
+    const value = this.refs[index];
+    if (value === PENDING) {
+      throw this.error(`reference ${index} points at an object that is still being read (a self-containing object)`, offset);
+    }
+    return value;
+  }
+
+  /** A Python 2 interned-string reference (`R`, its type byte already read). */
+  resolveStringRef(offset: number): string {
+    if (!this.python2) throw this.error(`string reference ('R') in Python 3 marshal data`, offset);
+    const index = this.in.i32le('string reference index');
+    if (index < 0 || index >= this.interned.length) {
+      throw this.error(`invalid string reference ${index} (${this.interned.length} interned strings so far)`, offset);
+    }
+    return this.interned[index] as string;
+  }
+
+  length(what: string): number {
+    const offset = this.in.pos;
+    const n = this.in.i32le(`${what} length`);
+    if (n < 0) throw this.error(`${what} has a negative length (${n})`, offset);
+    return n;
+  }
+
+  /** Element counts: each element takes at least one byte, so more than the bytes left is a lie. */
+  count(what: string, n: number, offset: number): number {
+    if (n > this.in.remaining) {
+      throw this.error(`${what} declares ${n} items but only ${this.in.remaining} bytes are left`, offset);
+    }
+    return n;
+  }
+
+  /** Reads the payload of a string-like code (type byte already read); undefined if not one. */
+  stringPayload(code: number, offset: number): string | Uint8Array | undefined {
+    switch (code) {
+      case 0x7a /* z */:
+      case 0x5a /* Z */: {
+        const n = this.in.u8('string length');
+        const start = this.in.span(n, 'string');
+        return decodeLatin1(this.in.bytes, start, start + n);
+      }
+      case 0x61 /* a */:
+      case 0x41 /* A */: {
+        const n = this.length('string');
+        const start = this.in.span(n, 'string');
+        return decodeLatin1(this.in.bytes, start, start + n);
+      }
+      case 0x75 /* u */: {
+        const n = this.length('string');
+        const start = this.in.span(n, 'string');
+        return decodeText(this.in.bytes, start, start + n);
+      }
+      case 0x74 /* t */: {
+        const n = this.length('string');
+        const start = this.in.span(n, 'string');
+        const text = decodeText(this.in.bytes, start, start + n);
+        if (this.python2) this.interned.push(text);
+        return text;
+      }
+      case 0x73 /* s */: {
+        const n = this.length('string');
+        const start = this.in.span(n, 'string');
+        return this.python2 ? decodeText(this.in.bytes, start, start + n) : this.in.bytes.subarray(start, start + n);
+      }
+      case 0x52 /* R */:
+        return this.resolveStringRef(offset);
+      default:
+        return undefined;
+    }
+  }
+
+  /** An integer payload (type byte already read), or undefined if `code` is no integer code. */
+  intPayload(code: number, offset: number): number | bigint | undefined {
+    switch (code) {
+      case 0x69 /* i */:
+        return this.in.i32le('int');
+      case 0x49 /* I */: {
+        const lo = this.in.u32le('int64');
+        const hi = this.in.i32le('int64');
+        const value = BigInt(hi) * 4294967296n + BigInt(lo);
+        return Number.isSafeInteger(Number(value)) ? Number(value) : value;
+      }
+      case 0x6c /* l */: {
+        const n = this.in.i32le('long digit count');
+        const digits = Math.abs(n);
+        this.in.need(digits * 2, 'long digits');
+        let value = 0n;
+        let small = 0;
+        const useSmall = digits <= 3; // 45 bits: exact in a double
+        for (let k = 0; k < digits; k++) {
+          const d = this.in.u16le('long digit');
+          if (d >= 0x8000) throw this.error(`long digit out of range (0x${d.toString(16)})`, offset);
+          if (k === digits - 1 && d === 0) throw this.error('unnormalized long (zero top digit)', offset);
+          if (useSmall) small += d * 2 ** (15 * k);
+          else value += BigInt(d) << BigInt(15 * k);
+        }
+        if (useSmall) return n < 0 ? -small : small;
+        if (n < 0) value = -value;
+        return Number.isSafeInteger(Number(value)) ? Number(value) : value;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** A float payload (type byte already read), or undefined if `code` is no float code. */
+  floatPayload(code: number, offset: number): number | undefined {
+    if (code === 0x67 /* g */) return this.in.f64le('float');
+    if (code === 0x66 /* f */) {
+      const n = this.in.u8('float text length');
+      const start = this.in.span(n, 'float text');
+      return parseFloatText(decodeLatin1(this.in.bytes, start, start + n), this, offset);
+    }
+    return undefined;
+  }
+
+  /** Reads any object (used for code objects and unusual positions). */
+  readObject(): unknown {
+    this.enter();
+    const { code, slot, offset } = this.typeCode('object');
+    let value: unknown;
+    switch (code) {
+      case 0x4e /* N */:
+        value = null;
+        break;
+      case 0x54 /* T */:
+        value = true;
+        break;
+      case 0x46 /* F */:
+        value = false;
+        break;
+      case 0x2e /* . */:
+        value = new MarshalOpaque('Ellipsis');
+        break;
+      case 0x72 /* r */:
+        value = this.resolveRef(offset);
+        break;
+      case 0x28 /* ( */:
+      case 0x29 /* ) */:
+      case 0x5b /* [ */:
+      case 0x3c /* < */:
+      case 0x3e /* > */: {
+        const n = this.count(describeType(code), code === 0x29 ? this.in.u8('tuple length') : this.length(describeType(code)), offset);
+        const items: unknown[] = [];
+        const made =
+          code === 0x5b
+            ? new MarshalList(items as MarshalValue[])
+            : code === 0x3c || code === 0x3e
+              ? new MarshalSet(items as MarshalValue[], code === 0x3e)
+              : new MarshalTuple(items as MarshalValue[]);
+        // CPython fills tuple/list/dict/set slots before reading the items, frozensets after;
+        // either way a reference from inside is refused (PENDING stays until complete).
+        for (let k = 0; k < n; k++) items.push(this.readObject());
+        value = made;
+        break;
+      }
+      case 0x7b /* { */: {
+        const entries: Array<[MarshalValue, MarshalValue]> = [];
+        for (;;) {
+          if (this.in.peek() === 0x30) {
+            this.in.pos++;
+            break;
+          }
+          const key = this.readObject() as MarshalValue;
+          if (this.in.peek() === 0x30) throw this.error('dict ends (NULL) where a value was expected');
+          entries.push([key, this.readObject() as MarshalValue]);
+        }
+        value = new MarshalDict(entries);
+        break;
+      }
+      case 0x63 /* c */:
+        value = this.readCodeBody(offset);
+        break;
+      case 0x78 /* x */: {
+        for (let k = 0; k < 2; k++) {
+          const n = this.in.u8('complex text length');
+          this.in.span(n, 'complex text');
+        }
+        value = new MarshalOpaque('complex');
+        break;
+      }
+      case 0x79 /* y */:
+        this.in.f64le('complex');
+        this.in.f64le('complex');
+        value = new MarshalOpaque('complex');
+        break;
+      case 0x3a /* : */:
+        for (let k = 0; k < 3; k++) this.readObject();
+        value = new MarshalOpaque('slice');
+        break;
+      case 0x30 /* 0 */:
+        throw this.error('NULL where an object was expected', offset);
+      case 0x53 /* S */:
+      case 0x3f /* ? */:
+        throw this.error(`unexpected ${describeType(code)} in marshal data`, offset);
+      default: {
+        const text = this.stringPayload(code, offset);
+        if (text !== undefined) {
+          value = text;
+          break;
+        }
+        const int = this.intPayload(code, offset);
+        if (int !== undefined) {
+          value = int;
+          break;
+        }
+        const float = this.floatPayload(code, offset);
+        if (float !== undefined) {
+          value = float;
+          break;
+        }
+        throw this.error(`${describeType(code)} is not a marshal type code`, offset);
+      }
+    }
+    this.setRef(slot, value);
+    this.leave();
+    return value;
+  }
+
+  /**
+   * A code object's fields (its `c` byte and slot already read). The first code object of
+   * a file is tried against each layout (specs/marshal.md §11.2); the one that parses is
+   * used for the rest of the file.
+   */
+  readCodeBody(offset: number): MarshalCode {
+    if (this.codeLayout) return this.readCodeWithLayout(this.codeLayout, offset);
+    const candidates: CodeLayout[] = this.python2
+      ? ['2.x', '3.0-3.7', '3.8-3.10', '3.11+']
+      : ['3.11+', '3.8-3.10', '3.0-3.7', '2.x'];
+    const start = this.in.pos;
+    const refCount = this.refs.length;
+    const internedCount = this.interned.length;
+    const depth = this.depth;
+    const failures: ProfileError[] = [];
+    for (const layout of candidates) {
+      this.codeLayout = layout;
+      try {
+        return this.readCodeWithLayout(layout, offset);
+      } catch (error) {
+        if (!(error instanceof ProfileError)) throw error;
+        failures.push(error);
+        this.in.pos = start;
+        this.refs.length = refCount;
+        this.interned.length = internedCount;
+        this.depth = depth;
+      }
+    }
+    this.codeLayout = undefined;
+    if (failures.every((f) => f.message.startsWith('unexpected end of data'))) throw failures[0] as ProfileError;
+    throw new ProfileError(
+      'UNSUPPORTED_VERSION',
+      `code object at offset ${offset} fits none of the known layouts (${candidates
+        .map((c) => LAYOUT_LABEL[c])
+        .join(', ')}): written by a Python version this reader does not know`,
+      { format: FORMAT, place: { offset } },
+    );
+  }
+
+  readCodeWithLayout(layout: CodeLayout, offset: number): MarshalCode {
+    const ints = LAYOUT_LEADING_INTS[layout];
+    for (let k = 0; k < ints; k++) this.in.i32le('code object field');
+    const bytesLike = (v: unknown) => v instanceof Uint8Array || (this.python2 && typeof v === 'string');
+    const strTuple = (v: unknown) => v instanceof MarshalTuple && v.items.every((s) => typeof s === 'string');
+    const expect = (ok: boolean, field: string) => {
+      if (!ok) throw this.error(`code object field ${field} has the wrong type for the ${LAYOUT_LABEL[layout]} layout`, offset);
+    };
+    expect(bytesLike(this.readObject()), 'co_code');
+    expect(this.readObject() instanceof MarshalTuple, 'co_consts');
+    expect(strTuple(this.readObject()), 'co_names');
+    let file: unknown;
+    let name: unknown;
+    let qualname: unknown;
+    if (layout === '3.11+') {
+      const names = this.readObject();
+      expect(strTuple(names), 'co_localsplusnames');
+      const kinds = this.readObject();
+      expect(bytesLike(kinds) && (kinds as Uint8Array).length === (names as MarshalTuple).items.length, 'co_localspluskinds');
+      file = this.readObject();
+      name = this.readObject();
+      qualname = this.readObject();
+      expect(typeof qualname === 'string', 'co_qualname');
+    } else {
+      expect(strTuple(this.readObject()), 'co_varnames');
+      expect(strTuple(this.readObject()), 'co_freevars');
+      expect(strTuple(this.readObject()), 'co_cellvars');
+      file = this.readObject();
+      name = this.readObject();
+    }
+    expect(typeof file === 'string', 'co_filename');
+    expect(typeof name === 'string', 'co_name');
+    const line = this.in.i32le('co_firstlineno');
+    expect(bytesLike(this.readObject()), layout === '3.11+' || layout === '3.8-3.10' ? 'co_linetable' : 'co_lnotab');
+    if (layout === '3.11+') expect(bytesLike(this.readObject()), 'co_exceptiontable');
+    return new MarshalCode(file as string, line, name as string, qualname as string | undefined);
+  }
+
+  /** The code layout of this file (known once a code object was read), for metadata. */
+  get layoutLabel(): string | undefined {
+    return this.codeLayout ? LAYOUT_LABEL[this.codeLayout] : undefined;
+  }
+}
+
+/** Type codes whose FLAG_REF bit is ignored (no slot), as in CPython's r_object. */
+const NO_SLOT = new Set([0x30, 0x4e, 0x46, 0x54, 0x53, 0x2e, 0x72]);
+
+const FLOAT_TEXT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)$/i;
+
+function parseFloatText(text: string, reader: MarshalReader, offset: number): number {
+  if (!FLOAT_TEXT.test(text)) throw reader.error(`invalid float text ${JSON.stringify(text)}`, offset);
+  const lower = text.toLowerCase().replace(/^\+/, '');
+  if (lower === 'inf' || lower === 'infinity') return Infinity;
+  if (lower === '-inf' || lower === '-infinity') return -Infinity;
+  if (lower.endsWith('nan')) return Number.NaN;
+  return Number(text);
+}

@@ -1,0 +1,410 @@
+/**
+ * pstats dumps → Profile. The file is one marshal object (specs/pstats.md):
+ *
+ *   {(file, line, name): (cc, nc, tt, ct, {(file, line, name): caller_value})}
+ *
+ * where caller_value is cProfile's `(nc, cc, tt, ct)` — note the order, the reverse of the
+ * entry's — or a plain call count from the pure-Python `profile` module. The reader walks
+ * the dict with the marshal toolkit position by position and feeds a `ProfileBuilder`
+ * directly, so a dump with a million caller edges never exists as a million JS objects.
+ *
+ * Producers:
+ * - cProfile: builtins are `('~', 0, label)`; edges carry all four numbers.
+ * - profile: builtins are `('', 0, name)`; edges carry counts only (times absent); the
+ *   root `('profile', 0, 'profiler')` and the command entry `('profile', 0, <code>)` are
+ *   synthetic. The code object's own (file, line, name) equals the script's `<module>`
+ *   key, so the entry keeps `('profile', 0, <label>)` as identity and the code's fields
+ *   go to `details.codeObject`. Python 2.7 writes that code object three times; equal
+ *   labels make them one entry.
+ * - yappi: swaps the entry's first two counts. `--producer yappi` swaps them back; a file
+ *   whose counts are impossible for cProfile (primitive > total) gets a `yappi-counts`
+ *   warning naming that option, and is otherwise read as stored.
+ *
+ * Lossy or lenient points, each with a warning code: duplicate keys are summed
+ * (`duplicate-key`); callers missing from the dict become functions with no numbers
+ * (`dangling-caller`); bytes after the object are ignored (`trailing-data`); NaN times are
+ * kept as absent (`nan-time`).
+ */
+import {
+  decodeText,
+  type FunctionKind,
+  malformed,
+  ProfileBuilder,
+  type ProfileSet,
+  type ReadContext,
+  singleProfileSet,
+} from '@pyprof/core';
+import { describeType, FORMAT, MarshalCode, MarshalReader, MarshalTuple } from './marshal.js';
+
+/** Stored in the reference table for a key tuple read in key position. */
+class KeyRef {
+  constructor(readonly fn: number) {}
+}
+/** Stored for a flagged entry tuple, so a later reference can reuse it. */
+class EntryRef {
+  constructor(
+    readonly cc: number,
+    readonly nc: number,
+    readonly tt: number,
+    readonly ct: number,
+    readonly callers: CallersRef,
+  ) {}
+}
+/** Stored for a flagged callers dict. */
+class CallersRef {
+  constructor(readonly edges: Array<[number, number | readonly [number, number, number, number]]>) {}
+}
+/** Stored for a flagged cProfile caller tuple. */
+class CallerTupleRef {
+  constructor(readonly values: readonly [number, number, number, number]) {}
+}
+
+export type Producer = 'auto' | 'cprofile' | 'profile' | 'yappi';
+
+interface ReaderState {
+  m: MarshalReader;
+  b: ProfileBuilder;
+  context: ReadContext;
+  producer: Producer;
+  callerStyle: 'tuple' | 'int' | undefined;
+  dangling: Set<number>;
+  definedSet: Set<number>;
+  yappiLikeKeys: number;
+  swappedCounts: number;
+  sawCode: boolean;
+  /** Reused buffer for a caller value (nc, cc, tt, ct). */
+  value: Float64Array;
+}
+
+const TUPLE = 0x28;
+const SMALL_TUPLE = 0x29;
+const DICT = 0x7b;
+const REF = 0x72;
+const NULL = 0x30;
+
+function codeLabel(code: MarshalCode): string {
+  return `<code object ${code.name}, file "${code.file}", line ${code.line === 0 ? -1 : code.line}>`;
+}
+
+function kindOf(file: string, line: number, name: string | MarshalCode): FunctionKind {
+  if (typeof name !== 'string') return 'synthetic';
+  if (line === 0) {
+    if (file === '~' || file === '' || file === 'builtins' || file === '__builtin__') return 'builtin';
+    if (file === 'profile') return 'synthetic';
+  }
+  return 'python';
+}
+
+/** Reads a tuple header (either form, or a reference); returns item count or the referenced value. */
+function tupleHeader(s: ReaderState, what: string): { count: number; slot: number; offset: number } | { ref: unknown; offset: number } {
+  const m = s.m;
+  const { code, slot, offset } = m.typeCode(what);
+  if (code === REF) return { ref: m.resolveRef(offset), offset };
+  if (code === SMALL_TUPLE) return { count: m.in.u8('tuple length'), slot, offset };
+  if (code === TUPLE) return { count: m.length('tuple'), slot, offset };
+  throw m.error(`${what} must be a tuple, found ${describeType(code)}`, offset);
+}
+
+/** A string in a key (file or name); Python 2 `s`/`t`/`R` and every Python 3 text code. */
+function readText(s: ReaderState, what: string): string | MarshalCode {
+  const m = s.m;
+  const { code, slot, offset } = m.typeCode(what);
+  let value: unknown;
+  if (code === REF) value = m.resolveRef(offset);
+  else if (code === 0x63 /* c */) {
+    value = m.readCodeBody(offset);
+    s.sawCode = true;
+  } else value = m.stringPayload(code, offset);
+  if (value instanceof Uint8Array) value = decodeText(value); // Python 3 bytes where text belongs
+  if (typeof value !== 'string' && !(value instanceof MarshalCode)) {
+    throw m.error(`${what} must be a string, found ${value === undefined ? describeType(code) : 'another object'}`, offset);
+  }
+  m.setRef(slot, value);
+  return value;
+}
+
+function readNumber(s: ReaderState, what: string, integer: boolean): number {
+  const m = s.m;
+  const { code, slot, offset } = m.typeCode(what);
+  let value: unknown;
+  if (code === REF) value = m.resolveRef(offset);
+  else value = m.intPayload(code, offset) ?? (integer ? undefined : m.floatPayload(code, offset));
+  if (typeof value === 'bigint') throw m.error(`${what} ${value} is too large`, offset);
+  if (typeof value !== 'number') {
+    throw m.error(`${what} must be ${integer ? 'an integer' : 'a number'}, found ${describeType(code)}`, offset);
+  }
+  if (integer && !Number.isInteger(value)) throw m.error(`${what} must be an integer, found ${value}`, offset);
+  m.setRef(slot, value);
+  return value;
+}
+
+/** Reads a (file, line, name) key and returns its function row. */
+function readKey(s: ReaderState, what: string): number {
+  const m = s.m;
+  const header = tupleHeader(s, what);
+  if ('ref' in header) {
+    const ref = header.ref;
+    if (ref instanceof KeyRef) return ref.fn;
+    if (ref instanceof MarshalTuple && ref.items.length === 3) {
+      const [file, line, name] = ref.items;
+      if (typeof file === 'string' && typeof line === 'number' && (typeof name === 'string' || name instanceof MarshalCode)) {
+        return functionFor(s, file, line, name, header.offset);
+      }
+    }
+    throw m.error(`${what} refers to an object that is not a (file, line, name) key`, header.offset);
+  }
+  if (header.count !== 3) throw m.error(`${what} must be a (file, line, name) tuple, found a tuple of ${header.count} items`, header.offset);
+  m.enter();
+  const file = readText(s, 'file name');
+  if (typeof file !== 'string') throw m.error('a code object where a file name belongs', header.offset);
+  const line = readNumber(s, 'line number', true);
+  const name = readText(s, 'function name');
+  m.leave();
+  const fn = functionFor(s, file, line, name, header.offset);
+  m.setRef(header.slot, new KeyRef(fn));
+  return fn;
+}
+
+function functionFor(s: ReaderState, file: string, line: number, name: string | MarshalCode, offset: number): number {
+  if (line < -2147483648 || line > 2147483647) throw s.m.error(`line number ${line} out of range`, offset);
+  const kind = kindOf(file, line, name);
+  if (kind === 'builtin' && (file === 'builtins' || file === '__builtin__')) s.yappiLikeKeys++;
+  if (name instanceof MarshalCode) {
+    return s.b.addFunction(file, line, codeLabel(name), 'synthetic', {
+      details: {
+        codeObject: {
+          file: name.file,
+          line: name.line,
+          name: name.name,
+          ...(name.qualifiedName !== undefined ? { qualifiedName: name.qualifiedName } : {}),
+        },
+      },
+    });
+  }
+  return s.b.addFunction(file, line, name, kind);
+}
+
+/** Reads one caller value into `s.value` as (nc, cc, tt, ct); returns its style. */
+function readCallerValue(s: ReaderState): 'tuple' | 'int' {
+  const m = s.m;
+  const { code, slot, offset } = m.typeCode('caller value');
+  let ref: unknown;
+  if (code === REF) ref = m.resolveRef(offset);
+  if (code === SMALL_TUPLE || code === TUPLE || ref instanceof CallerTupleRef) {
+    if (ref instanceof CallerTupleRef) {
+      s.value.set(ref.values);
+      return 'tuple';
+    }
+    const count = code === SMALL_TUPLE ? m.in.u8('tuple length') : m.length('tuple');
+    if (count !== 4) {
+      throw m.error(`a caller value must be a call count or a 4-tuple (nc, cc, tt, ct), found a tuple of ${count} items`, offset);
+    }
+    m.enter();
+    s.value[0] = readNumber(s, 'caller call count', true);
+    s.value[1] = readNumber(s, 'caller primitive call count', true);
+    s.value[2] = readNumber(s, 'caller own time', false);
+    s.value[3] = readNumber(s, 'caller cumulative time', false);
+    m.leave();
+    if (slot >= 0) m.setRef(slot, new CallerTupleRef([s.value[0], s.value[1], s.value[2], s.value[3]] as const));
+    return 'tuple';
+  }
+  const int = ref !== undefined ? ref : m.intPayload(code, offset);
+  if (typeof int === 'number' && Number.isInteger(int)) {
+    m.setRef(slot, int);
+    s.value[0] = int;
+    return 'int';
+  }
+  throw m.error(
+    `a caller value must be a call count or a 4-tuple (nc, cc, tt, ct), found ${code === REF ? 'a reference to another object' : describeType(code)}`,
+    offset,
+  );
+}
+
+function checkCallerStyle(s: ReaderState, style: 'tuple' | 'int', offset: number): void {
+  if (s.callerStyle === undefined) s.callerStyle = style;
+  else if (s.callerStyle !== style) {
+    throw malformed(FORMAT, { offset }, 'mixed callers formats: some caller values are 4-tuples (cProfile), some plain counts (profile)');
+  }
+}
+
+function addEdge(s: ReaderState, caller: number, callee: number, style: 'tuple' | 'int', offset: number): void {
+  checkCallerStyle(s, style, offset);
+  if (s.b.findCall(caller, callee) >= 0) {
+    s.context.warn({ code: 'duplicate-key', message: `a callers dict lists the same caller twice; the values were summed`, place: { offset } });
+  }
+  const v = s.value;
+  if (style === 'int') {
+    if (!(v[0] as number >= 0)) throw s.m.error(`negative caller call count ${v[0]}`, offset);
+    s.b.addCall(caller, callee, { callCount: v[0] as number, primitiveCallCount: Number.NaN, selfTime: Number.NaN, inclusiveTime: Number.NaN });
+  } else {
+    if (!((v[0] as number) >= 0) || !((v[1] as number) >= 0)) throw s.m.error(`negative caller call count (${v[0]}, ${v[1]})`, offset);
+    s.b.addCall(caller, callee, { callCount: v[0] as number, primitiveCallCount: v[1] as number, selfTime: v[2] as number, inclusiveTime: v[3] as number });
+  }
+  if (!s.definedSet.has(caller)) s.dangling.add(caller);
+}
+
+/** Reads a callers dict for `callee`. */
+function readCallers(s: ReaderState, callee: number): void {
+  const m = s.m;
+  const { code, slot, offset } = m.typeCode('callers');
+  if (code === REF) {
+    const ref = m.resolveRef(offset);
+    if (!(ref instanceof CallersRef)) throw m.error('callers must be a dict, found a reference to another object', offset);
+    for (const [caller, value] of ref.edges) {
+      if (typeof value === 'number') s.value[0] = value;
+      else s.value.set(value);
+      addEdge(s, caller, callee, typeof value === 'number' ? 'int' : 'tuple', offset);
+    }
+    return;
+  }
+  if (code !== DICT) throw m.error(`callers must be a dict, found ${describeType(code)}`, offset);
+  const remembered: CallersRef | undefined = slot >= 0 ? new CallersRef([]) : undefined;
+  m.enter();
+  for (;;) {
+    if (m.in.peek() === NULL) {
+      m.in.pos++;
+      break;
+    }
+    const at = m.in.pos;
+    const caller = readKey(s, 'caller key');
+    if (m.in.peek() === NULL) throw m.error('callers dict ends where a caller value was expected');
+    const style = readCallerValue(s);
+    addEdge(s, caller, callee, style, at);
+    remembered?.edges.push([caller, style === 'int' ? (s.value[0] as number) : ([s.value[0], s.value[1], s.value[2], s.value[3]] as [number, number, number, number])]);
+  }
+  m.leave();
+  m.setRef(slot, remembered);
+}
+
+function readEntry(s: ReaderState, fn: number): void {
+  const m = s.m;
+  const header = tupleHeader(s, 'function entry');
+  let cc: number;
+  let nc: number;
+  let tt: number;
+  let ct: number;
+  if ('ref' in header) {
+    const ref = header.ref;
+    if (!(ref instanceof EntryRef)) {
+      throw m.error('a function entry refers to an object that is not a (cc, nc, tt, ct, callers) tuple', header.offset);
+    }
+    ({ cc, nc, tt, ct } = ref);
+    for (const [caller, value] of ref.callers.edges) {
+      if (typeof value === 'number') s.value[0] = value;
+      else s.value.set(value);
+      addEdge(s, caller, fn, typeof value === 'number' ? 'int' : 'tuple', header.offset);
+    }
+  } else {
+    if (header.count !== 5) {
+      throw m.error(`a function entry must be a (cc, nc, tt, ct, callers) tuple, found a tuple of ${header.count} items`, header.offset);
+    }
+    m.enter();
+    cc = readNumber(s, 'primitive call count', true);
+    nc = readNumber(s, 'call count', true);
+    tt = readNumber(s, 'own time', false);
+    ct = readNumber(s, 'cumulative time', false);
+    const edgesBefore = s.b.callCount;
+    readCallers(s, fn);
+    m.leave();
+    if (header.slot >= 0) {
+      const edges: CallersRef['edges'] = [];
+      for (let e = edgesBefore; e < s.b.callCount; e++) {
+        const c = s.b.callStats(e);
+        edges.push([c.caller, s.callerStyle === 'int' ? c.callCount : [c.callCount, c.primitiveCallCount, c.selfTime, c.inclusiveTime]]);
+      }
+      m.setRef(header.slot, new EntryRef(cc, nc, tt, ct, new CallersRef(edges)));
+    }
+  }
+  if (cc < 0 || nc < 0) throw m.error(`negative call count (${cc}, ${nc})`, header.offset);
+  if (cc > nc) s.swappedCounts++;
+  if (s.producer === 'yappi') [cc, nc] = [nc, cc];
+  if (tt !== tt || ct !== ct) {
+    s.context.warn({ code: 'nan-time', message: 'an entry has a NaN time; it is kept as absent', place: { offset: header.offset } });
+  }
+  s.b.addFunctionStats(fn, { callCount: nc, primitiveCallCount: cc, selfTime: tt, inclusiveTime: ct });
+}
+
+/** Reads a whole pstats dump. */
+export function readPstats(input: Uint8Array, context: ReadContext): ProfileSet {
+  if (input.length === 0) throw malformed(FORMAT, { offset: 0 }, 'the file is empty (a pstats dump is one marshal dict)');
+  const m = new MarshalReader(input);
+  const producerOption = (context.options.producer as Producer | undefined) ?? 'auto';
+  const b = new ProfileBuilder({ format: FORMAT });
+  const s: ReaderState = {
+    m,
+    b,
+    context,
+    producer: producerOption,
+    callerStyle: undefined,
+    dangling: new Set(),
+    definedSet: new Set(),
+    yappiLikeKeys: 0,
+    swappedCounts: 0,
+    sawCode: false,
+    value: new Float64Array(4),
+  };
+  const { code, offset } = m.typeCode('stats dict');
+  if (code !== DICT) {
+    throw malformed(
+      FORMAT,
+      { offset },
+      `not a pstats dump: expected a marshal dict of functions at offset 0, found ${describeType(code)}`,
+    );
+  }
+  m.enter();
+  let entries = 0;
+  const order: number[] = [];
+  for (;;) {
+    if (m.in.peek() === NULL) {
+      m.in.pos++;
+      break;
+    }
+    const at = m.in.pos;
+    const fn = readKey(s, 'function key');
+    if (s.definedSet.has(fn)) {
+      context.warn({ code: 'duplicate-key', message: 'the stats dict lists one function twice; the entries were summed', place: { offset: at } });
+    }
+    else order.push(fn);
+    s.definedSet.add(fn);
+    s.dangling.delete(fn);
+    if (m.in.peek() === NULL) throw m.error('stats dict ends where a function entry was expected');
+    readEntry(s, fn);
+    entries++;
+  }
+  m.leave();
+  if (entries === 0) throw malformed(FORMAT, { offset: 0 }, 'the stats dict is empty: no functions were recorded');
+  if (!m.in.atEnd) {
+    context.warn({ code: 'trailing-data', message: `${m.in.remaining} bytes after the stats dict were ignored`, place: { offset: m.in.pos } });
+  }
+  if (s.dangling.size > 0) {
+    context.warn({
+      code: 'dangling-caller',
+      message: `${s.dangling.size} caller${s.dangling.size === 1 ? ' is' : 's are'} not in the stats dict; kept as functions with no numbers`,
+    });
+  }
+
+  const profiler = b.findFunction('profile', 0, 'profiler');
+  let producer: string;
+  if (s.producer === 'yappi') producer = 'yappi';
+  else if (s.callerStyle === 'int' || s.producer === 'profile' || profiler >= 0) producer = 'profile';
+  else producer = s.yappiLikeKeys > 0 && s.producer === 'auto' ? 'yappi?' : 'cProfile';
+  if (s.swappedCounts > 0 && s.producer !== 'yappi') {
+    context.warn({
+      code: 'yappi-counts',
+      message: `${s.swappedCounts} entr${s.swappedCounts === 1 ? 'y has' : 'ies have'} more primitive than total calls, impossible for cProfile: yappi writes these two counts swapped; read with --producer yappi to normalise them`,
+    });
+  }
+  if (producer === 'yappi?') producer = s.swappedCounts > 0 ? 'yappi' : 'cProfile';
+  const layout = m.layoutLabel;
+  const python2 = m.python2;
+  b.metadata.producer = producer;
+  b.metadata.pythonMajor = python2 ? 2 : 3;
+  b.metadata.pythonVersion = layout && !python2 ? layout.replace('Python ', '') : python2 ? '2.x' : '3.x';
+  b.metadata.timeUnit =
+    producer === 'profile'
+      ? 'seconds (CPU time)'
+      : python2
+        ? 'seconds (wall clock, microsecond resolution)'
+        : 'seconds (wall clock)';
+  return singleProfileSet(b.build({ functionOrder: order }));
+}

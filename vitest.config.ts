@@ -1,0 +1,12 @@
+// Root test run: every package's Node-only project, one process, ending with the plain
+// `N passed, N failed` line CI reads. Viewer tests (browser, valgrind, packed install) run
+// from vitest.viewer.config.ts instead.
+import { defineConfig } from 'vitest/config';
+import SummaryReporter from './scripts/vitest-summary.ts';
+
+export default defineConfig({
+  test: {
+    projects: ['packages/*', 'apps/*', 'tests/integration'],
+    reporters: ['default', new SummaryReporter()],
+  },
+});
