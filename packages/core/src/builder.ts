@@ -5,7 +5,7 @@
  * rule. Rows start at zero; adding an absent value (NaN) makes the sum absent, so a merge
  * of a counts-only source with a timed one keeps the counts and leaves the times unknown.
  */
-import { Column, float64Column, int32Column, TupleIndex, uint32Column, uint8Column } from './columns.js';
+import { Column, float64Column, int32Column, PairIndex, TripleIndex, uint32Column, uint8Column } from './columns.js';
 import { moduleNameFromPath } from './module-name.js';
 import {
   type CallSiteTable,
@@ -52,7 +52,7 @@ export class ProfileBuilder {
   readonly #fnPrimitive = float64Column();
   readonly #fnSelf = float64Column();
   readonly #fnInclusive = float64Column();
-  #fnIndex: TupleIndex;
+  #fnIndex: TripleIndex | undefined;
   readonly #details = new Map<number, FunctionDetails>();
   readonly #moduleOfFile = new Map<number, number>();
 
@@ -62,7 +62,7 @@ export class ProfileBuilder {
   readonly #callPrimitive = float64Column();
   readonly #callSelf = float64Column();
   readonly #callInclusive = float64Column();
-  #callIndex: TupleIndex;
+  #callIndex: PairIndex | undefined;
 
   #timeline: Timeline | undefined;
   #callTree: CallTree | undefined;
@@ -71,12 +71,25 @@ export class ProfileBuilder {
 
   constructor(metadata: MetadataInput) {
     this.metadata = { ...metadata, warnings: metadata.warnings ?? [] };
-    this.#fnIndex = new TupleIndex((row) =>
-      TupleIndex.hash(this.#fnFile.get(row), this.#fnLine.get(row), this.#fnName.get(row)),
-    );
-    this.#callIndex = new TupleIndex((row) =>
-      TupleIndex.hash(this.#callCaller.get(row), this.#callCallee.get(row)),
-    );
+  }
+
+  /** The function index, rebuilt after a reorder. */
+  #functionIndex(): TripleIndex {
+    if (!this.#fnIndex) {
+      const n = this.#fnFile.length;
+      this.#fnIndex = new TripleIndex(this.#fnFile, this.#fnLine, this.#fnName, n);
+      for (let row = 0; row < n; row++) this.#fnIndex.insert(row);
+    }
+    return this.#fnIndex;
+  }
+
+  #pairIndex(): PairIndex {
+    if (!this.#callIndex) {
+      const m = this.#callCaller.length;
+      this.#callIndex = new PairIndex(this.#callCaller, this.#callCallee, m);
+      for (let row = 0; row < m; row++) this.#callIndex.insert(row);
+    }
+    return this.#callIndex;
   }
 
   get functionCount(): number {
@@ -85,6 +98,23 @@ export class ProfileBuilder {
 
   get callCount(): number {
     return this.#callCaller.length;
+  }
+
+  /**
+   * Pre-sizes the columns when the number of rows can be estimated, so they do not grow
+   * (growing holds the old and the new column at once).
+   */
+  reserve(rows: { functions?: number; calls?: number }): void {
+    if (rows.functions !== undefined) {
+      for (const column of [this.#fnFile, this.#fnLine, this.#fnName, this.#fnKind, this.#fnModule, this.#fnCalls, this.#fnPrimitive, this.#fnSelf, this.#fnInclusive]) {
+        (column as Column<Uint32Array>).reserve(rows.functions);
+      }
+    }
+    if (rows.calls !== undefined) {
+      for (const column of [this.#callCaller, this.#callCallee, this.#callCount, this.#callPrimitive, this.#callSelf, this.#callInclusive]) {
+        (column as Column<Uint32Array>).reserve(rows.calls);
+      }
+    }
   }
 
   /** Interns a string, returning its index in `Profile.strings`. */
@@ -111,10 +141,7 @@ export class ProfileBuilder {
   }
 
   #findFunctionIds(f: number, line: number, n: number): number {
-    return this.#fnIndex.find(
-      TupleIndex.hash(f, line, n),
-      (row) => this.#fnFile.get(row) === f && this.#fnLine.get(row) === line && this.#fnName.get(row) === n,
-    );
+    return this.#functionIndex().find(f, line, n);
   }
 
   /**
@@ -141,7 +168,7 @@ export class ProfileBuilder {
     this.#fnPrimitive.push(0);
     this.#fnSelf.push(0);
     this.#fnInclusive.push(0);
-    this.#fnIndex.insert(TupleIndex.hash(f, line, n), row);
+    this.#functionIndex().insert(row);
     if (options.details) this.#details.set(row, options.details);
     return row;
   }
@@ -186,10 +213,7 @@ export class ProfileBuilder {
 
   /** The row of caller→callee, or -1. */
   findCall(caller: number, callee: number): number {
-    return this.#callIndex.find(
-      TupleIndex.hash(caller, callee),
-      (row) => this.#callCaller.get(row) === caller && this.#callCallee.get(row) === callee,
-    );
+    return this.#pairIndex().find(caller, callee);
   }
 
   /** The row of caller→callee (created with zeros if new), with `stats` added to it. */
@@ -202,12 +226,35 @@ export class ProfileBuilder {
       this.#callPrimitive.push(0);
       this.#callSelf.push(0);
       this.#callInclusive.push(0);
-      this.#callIndex.insert(TupleIndex.hash(caller, callee), row);
+      this.#pairIndex().insert(row);
     }
     if (stats.callCount !== undefined) this.#callCount.add(row, stats.callCount);
     if (stats.primitiveCallCount !== undefined) this.#callPrimitive.add(row, stats.primitiveCallCount);
     if (stats.selfTime !== undefined) this.#callSelf.add(row, stats.selfTime);
     if (stats.inclusiveTime !== undefined) this.#callInclusive.add(row, stats.inclusiveTime);
+    return row;
+  }
+
+  /**
+   * Appends a call row for a pair the caller knows is new (no lookup, no index upkeep:
+   * the index is rebuilt only if a lookup happens later). Faster and smaller than
+   * `addCall` for readers whose source lists each pair once.
+   */
+  appendCall(
+    caller: number,
+    callee: number,
+    callCount: number,
+    primitiveCallCount: number,
+    selfTime: number,
+    inclusiveTime: number,
+  ): number {
+    const row = this.#callCaller.push(caller);
+    this.#callCallee.push(callee);
+    this.#callCount.push(callCount);
+    this.#callPrimitive.push(primitiveCallCount);
+    this.#callSelf.push(selfTime);
+    this.#callInclusive.push(inclusiveTime);
+    this.#callIndex = undefined;
     return row;
   }
 
@@ -267,10 +314,9 @@ export class ProfileBuilder {
       this.#callCaller.set(e, newIndex[this.#callCaller.get(e)] as number);
       this.#callCallee.set(e, newIndex[this.#callCallee.get(e)] as number);
     }
-    this.#fnIndex = new TupleIndex((row) => TupleIndex.hash(this.#fnFile.get(row), this.#fnLine.get(row), this.#fnName.get(row)), n);
-    for (let row = 0; row < n; row++) this.#fnIndex.insert(TupleIndex.hash(this.#fnFile.get(row), this.#fnLine.get(row), this.#fnName.get(row)), row);
-    this.#callIndex = new TupleIndex((row) => TupleIndex.hash(this.#callCaller.get(row), this.#callCallee.get(row)), this.#callCaller.length);
-    for (let row = 0; row < this.#callCaller.length; row++) this.#callIndex.insert(TupleIndex.hash(this.#callCaller.get(row), this.#callCallee.get(row)), row);
+    // Rebuilt on the next lookup, if there is one.
+    this.#fnIndex = undefined;
+    this.#callIndex = undefined;
     const remap = (table: { function: Uint32Array } | undefined) => {
       if (!table) return;
       for (let k = 0; k < table.function.length; k++) table.function[k] = newIndex[table.function[k] as number] as number;

@@ -47,17 +47,29 @@ export class Column<T extends TypedArray> {
     this.length = Math.max(0, this.length - count);
   }
 
+  /** Makes room for `capacity` rows in total without further growth. */
+  reserve(capacity: number): void {
+    if (capacity <= this.#data.length) return;
+    const next = new this.#ctor(capacity);
+    next.set(this.#data.subarray(0, this.length) as never);
+    this.#data = next;
+  }
+
   #grow(min: number): void {
-    let capacity = this.#data.length * 2;
-    while (capacity < min) capacity *= 2;
+    // 1.5×: at most a third of the capacity is unused, and growing needs 2.5× transiently.
+    let capacity = Math.ceil(this.#data.length * 1.5) + 8;
+    while (capacity < min) capacity = Math.ceil(capacity * 1.5);
     const next = new this.#ctor(capacity);
     next.set(this.#data as never);
     this.#data = next;
   }
 
-  /** A compact copy holding exactly `length` rows. */
+  /**
+   * The first `length` rows. A view, not a copy: copying would need the column twice at
+   * the moment of peak memory, while the view wastes at most the unused third.
+   */
   finish(): T {
-    return this.#data.slice(0, this.length) as T;
+    return this.#data.subarray(0, this.length) as T;
   }
 }
 
@@ -71,59 +83,117 @@ function mix(h: number, v: number): number {
   return (h << 13) | (h >>> 19);
 }
 
+/** A 32-bit hash of up to three 32-bit integers. */
+export function hashInts(a: number, b: number, c = 0): number {
+  let h = mix(mix(mix(0x811c9dc5, a), b), c);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
 /**
- * Maps tuples of 32-bit integers (stored by the caller in its own columns) to row
- * indices. `equals(row)` compares the probe tuple with a stored row; the index itself
- * only keeps row numbers, so it costs 4–8 bytes per row.
+ * An open-addressing index from tuples of integers, stored in the caller's own columns,
+ * to row numbers. It keeps only row numbers (4–8 bytes per row) and hashes integers
+ * instead of building string keys.
  */
-export class TupleIndex {
+abstract class RowIndex {
   #slots: Int32Array;
   #count = 0;
-  #hashOfRow: (row: number) => number;
 
-  constructor(hashOfRow: (row: number) => number, capacity = 16) {
+  constructor(capacity: number) {
     let size = 16;
     while (size < capacity * 2) size *= 2;
     this.#slots = new Int32Array(size).fill(-1);
-    this.#hashOfRow = hashOfRow;
   }
 
-  static hash(a: number, b: number, c = 0): number {
-    let h = mix(mix(mix(0x811c9dc5, a), b), c);
-    h ^= h >>> 16;
-    return h >>> 0;
+  protected abstract hashOfRow(row: number): number;
+
+  protected get slots(): Int32Array {
+    return this.#slots;
   }
 
-  /** The row whose tuple hashes to `hash` and satisfies `equals`, or -1. */
-  find(hash: number, equals: (row: number) => boolean): number {
-    const mask = this.#slots.length - 1;
-    for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const row = this.#slots[i] as number;
-      if (row < 0) return -1;
-      if (equals(row)) return row;
-    }
-  }
-
-  /** Records `row` under `hash` (the caller made sure it is not present yet). */
-  insert(hash: number, row: number): void {
+  /** Records `row` (the caller made sure its tuple is not present yet). */
+  insert(row: number): void {
     if ((this.#count + 1) * 2 > this.#slots.length) this.#rehash();
-    const mask = this.#slots.length - 1;
-    let i = hash & mask;
-    while ((this.#slots[i] as number) >= 0) i = (i + 1) & mask;
-    this.#slots[i] = row;
+    const slots = this.#slots;
+    const mask = slots.length - 1;
+    let i = this.hashOfRow(row) & mask;
+    while ((slots[i] as number) >= 0) i = (i + 1) & mask;
+    slots[i] = row;
     this.#count++;
   }
 
   #rehash(): void {
     const old = this.#slots;
-    this.#slots = new Int32Array(old.length * 2).fill(-1);
-    const mask = this.#slots.length - 1;
+    const slots = new Int32Array(old.length * 2).fill(-1);
+    const mask = slots.length - 1;
     for (let k = 0; k < old.length; k++) {
       const row = old[k] as number;
       if (row < 0) continue;
-      let i = this.#hashOfRow(row) & mask;
-      while ((this.#slots[i] as number) >= 0) i = (i + 1) & mask;
-      this.#slots[i] = row;
+      let i = this.hashOfRow(row) & mask;
+      while ((slots[i] as number) >= 0) i = (i + 1) & mask;
+      slots[i] = row;
+    }
+    this.#slots = slots;
+  }
+}
+
+/** Index over two uint32 columns (e.g. caller, callee). */
+export class PairIndex extends RowIndex {
+  readonly #a: Column<Uint32Array>;
+  readonly #b: Column<Uint32Array>;
+
+  constructor(a: Column<Uint32Array>, b: Column<Uint32Array>, capacity = 16) {
+    super(capacity);
+    this.#a = a;
+    this.#b = b;
+  }
+
+  protected hashOfRow(row: number): number {
+    return hashInts(this.#a.get(row), this.#b.get(row));
+  }
+
+  /** The row holding (a, b), or -1. */
+  find(a: number, b: number): number {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    const ca = this.#a.data;
+    const cb = this.#b.data;
+    for (let i = hashInts(a, b) & mask; ; i = (i + 1) & mask) {
+      const row = slots[i] as number;
+      if (row < 0) return -1;
+      if (ca[row] === a && cb[row] === b) return row;
+    }
+  }
+}
+
+/** Index over three columns (e.g. file, line, name). */
+export class TripleIndex extends RowIndex {
+  readonly #a: Column<Uint32Array>;
+  readonly #b: Column<Int32Array>;
+  readonly #c: Column<Uint32Array>;
+
+  constructor(a: Column<Uint32Array>, b: Column<Int32Array>, c: Column<Uint32Array>, capacity = 16) {
+    super(capacity);
+    this.#a = a;
+    this.#b = b;
+    this.#c = c;
+  }
+
+  protected hashOfRow(row: number): number {
+    return hashInts(this.#a.get(row), this.#b.get(row), this.#c.get(row));
+  }
+
+  /** The row holding (a, b, c), or -1. */
+  find(a: number, b: number, c: number): number {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    const ca = this.#a.data;
+    const cb = this.#b.data;
+    const cc = this.#c.data;
+    for (let i = hashInts(a, b, c) & mask; ; i = (i + 1) & mask) {
+      const row = slots[i] as number;
+      if (row < 0) return -1;
+      if (ca[row] === a && cb[row] === b && cc[row] === c) return row;
     }
   }
 }

@@ -7,7 +7,7 @@
  */
 export { ProfileBuilder, type CallStatsInput, type FunctionStatsInput, type MetadataInput } from './builder.js';
 export { ByteReader } from './byte-reader.js';
-export { Column, float64Column, int32Column, TupleIndex, uint32Column, uint8Column } from './columns.js';
+export { Column, float64Column, hashInts, int32Column, PairIndex, TripleIndex, uint32Column, uint8Column } from './columns.js';
 export {
   collectDiagnostics,
   type Diagnostic,

@@ -115,8 +115,12 @@ export function describeType(code: number): string {
 
 export class MarshalReader {
   readonly in: ByteReader;
-  /** Python 2 dialect: `t` strings enter a table that `R` refers to; `s` is text. */
-  readonly python2: boolean;
+  /**
+   * The marshal dialect, once the data shows it: 2 (Python 2: `t` strings enter a table
+   * that `R` refers to, `s` is text) or 3 (Python 3.4+: FLAG_REF, `r`, compact codes).
+   * A leading `{` without the flag does not decide it on its own.
+   */
+  dialect: 2 | 3 | undefined;
   readonly refs: unknown[] = [];
   readonly interned: string[] = [];
   codeLayout: CodeLayout | undefined;
@@ -124,7 +128,21 @@ export class MarshalReader {
 
   constructor(bytes: Uint8Array) {
     this.in = new ByteReader(bytes, FORMAT);
-    this.python2 = bytes.length > 0 && bytes[0] === 0x7b;
+    this.dialect = bytes[0] === 0xfb ? 3 : undefined;
+  }
+
+  /** True unless the data has shown Python 3 codes. */
+  get python2(): boolean {
+    return this.dialect !== 3;
+  }
+
+  /** Records which dialect a type byte belongs to; codes of both in one file are an error. */
+  evidence(major: 2 | 3, raw: number, offset: number): void {
+    if (this.dialect === undefined) this.dialect = major;
+    else if (this.dialect !== major) {
+      const what = raw & FLAG_REF ? 'a reference flag' : describeType(raw);
+      throw this.error(`${what} (Python ${major} marshal) in Python ${this.dialect} marshal data`, offset);
+    }
   }
 
   error(message: string, offset = this.in.pos): ProfileError {
@@ -141,17 +159,32 @@ export class MarshalReader {
     this.depth--;
   }
 
-  /** Reads a type byte; returns the code without the flag and reserves a slot when flagged. */
-  typeCode(what: string): { code: number; slot: number; offset: number } {
+  /** The slot the last `typeCode` reserved (-1 for none) and the offset of its type byte. */
+  slot = -1;
+  codeOffset = 0;
+
+  /**
+   * Reads a type byte and returns the code without the flag; when flagged, reserves a
+   * reference slot (left in `slot`; copy it before reading anything else).
+   */
+  typeCode(what: string): number {
     const offset = this.in.pos;
-    const raw = this.in.u8(what);
-    const code = raw & ~FLAG_REF;
-    let slot = -1;
-    if (raw & FLAG_REF && !NO_SLOT.has(code)) {
-      slot = this.refs.length;
-      this.refs.push(PENDING);
+    if (offset >= this.in.length) this.in.need(1, what);
+    const raw = this.in.bytes[offset] as number;
+    this.in.pos = offset + 1;
+    const code = raw & 0x7f;
+    this.codeOffset = offset;
+    this.slot = -1;
+    if (raw & FLAG_REF) {
+      if (this.dialect !== 3) this.evidence(3, raw, offset);
+      if (!NO_SLOT[code]) {
+        this.slot = this.refs.length;
+        this.refs.push(PENDING);
+      }
+    } else if (this.dialect !== 3 && PYTHON3_ONLY[code]) {
+      this.evidence(3, raw, offset);
     }
-    return { code, slot, offset };
+    return code;
   }
 
   setRef(slot: number, value: unknown): void {
@@ -160,7 +193,6 @@ export class MarshalReader {
 
   /** The object an `r` reference (its type byte already read) points at. */
   resolveRef(offset: number): unknown {
-    if (this.python2) throw this.error(`reference ('r') in Python 2 marshal data`, offset);
     const index = this.in.i32le('reference index');
     if (index < 0 || index >= this.refs.length) {
       throw this.error(`invalid reference ${index} (only ${this.refs.length} objects can be referenced here)`, offset);
@@ -174,7 +206,7 @@ export class MarshalReader {
 
   /** A Python 2 interned-string reference (`R`, its type byte already read). */
   resolveStringRef(offset: number): string {
-    if (!this.python2) throw this.error(`string reference ('R') in Python 3 marshal data`, offset);
+    this.evidence(2, 0x52, offset);
     const index = this.in.i32le('string reference index');
     if (index < 0 || index >= this.interned.length) {
       throw this.error(`invalid string reference ${index} (${this.interned.length} interned strings so far)`, offset);
@@ -284,7 +316,9 @@ export class MarshalReader {
   /** Reads any object (used for code objects and unusual positions). */
   readObject(): unknown {
     this.enter();
-    const { code, slot, offset } = this.typeCode('object');
+    const code = this.typeCode('object');
+    const slot = this.slot;
+    const offset = this.codeOffset;
     let value: unknown;
     switch (code) {
       case 0x4e /* N */:
@@ -398,6 +432,7 @@ export class MarshalReader {
     const refCount = this.refs.length;
     const internedCount = this.interned.length;
     const depth = this.depth;
+    const dialect = this.dialect;
     const failures: ProfileError[] = [];
     for (const layout of candidates) {
       this.codeLayout = layout;
@@ -410,6 +445,7 @@ export class MarshalReader {
         this.refs.length = refCount;
         this.interned.length = internedCount;
         this.depth = depth;
+        this.dialect = dialect;
       }
     }
     this.codeLayout = undefined;
@@ -467,8 +503,17 @@ export class MarshalReader {
   }
 }
 
+function codeTable(codes: number[]): Uint8Array {
+  const table = new Uint8Array(128);
+  for (const c of codes) table[c] = 1;
+  return table;
+}
+
+/** Codes only Python 3.4+ writes: `r`, `z`, `Z`, `a`, `A`, `)`. */
+const PYTHON3_ONLY = codeTable([0x72, 0x7a, 0x5a, 0x61, 0x41, 0x29]);
+
 /** Type codes whose FLAG_REF bit is ignored (no slot), as in CPython's r_object. */
-const NO_SLOT = new Set([0x30, 0x4e, 0x46, 0x54, 0x53, 0x2e, 0x72]);
+const NO_SLOT = codeTable([0x30, 0x4e, 0x46, 0x54, 0x53, 0x2e, 0x72]);
 
 const FLOAT_TEXT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)$/i;
 

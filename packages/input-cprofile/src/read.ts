@@ -67,11 +67,15 @@ interface ReaderState {
   context: ReadContext;
   producer: Producer;
   callerStyle: 'tuple' | 'int' | undefined;
-  dangling: Set<number>;
-  definedSet: Set<number>;
+  /** 1 for functions that have their own entry in the stats dict (by row). */
+  defined: Uint8Array;
+  /** One reference-table value per function row, shared by every reference to its key. */
+  keyRefs: KeyRef[];
   yappiLikeKeys: number;
   swappedCounts: number;
   sawCode: boolean;
+  /** Callers already seen in the callers dict being read. */
+  seenCallers: Set<number>;
   /** Reused buffer for a caller value (nc, cc, tt, ct). */
   value: Float64Array;
 }
@@ -98,7 +102,9 @@ function kindOf(file: string, line: number, name: string | MarshalCode): Functio
 /** Reads a tuple header (either form, or a reference); returns item count or the referenced value. */
 function tupleHeader(s: ReaderState, what: string): { count: number; slot: number; offset: number } | { ref: unknown; offset: number } {
   const m = s.m;
-  const { code, slot, offset } = m.typeCode(what);
+  const code = m.typeCode(what);
+  const slot = m.slot;
+  const offset = m.codeOffset;
   if (code === REF) return { ref: m.resolveRef(offset), offset };
   if (code === SMALL_TUPLE) return { count: m.in.u8('tuple length'), slot, offset };
   if (code === TUPLE) return { count: m.length('tuple'), slot, offset };
@@ -108,7 +114,9 @@ function tupleHeader(s: ReaderState, what: string): { count: number; slot: numbe
 /** A string in a key (file or name); Python 2 `s`/`t`/`R` and every Python 3 text code. */
 function readText(s: ReaderState, what: string): string | MarshalCode {
   const m = s.m;
-  const { code, slot, offset } = m.typeCode(what);
+  const code = m.typeCode(what);
+  const slot = m.slot;
+  const offset = m.codeOffset;
   let value: unknown;
   if (code === REF) value = m.resolveRef(offset);
   else if (code === 0x63 /* c */) {
@@ -125,7 +133,22 @@ function readText(s: ReaderState, what: string): string | MarshalCode {
 
 function readNumber(s: ReaderState, what: string, integer: boolean): number {
   const m = s.m;
-  const { code, slot, offset } = m.typeCode(what);
+  const input = m.in;
+  // Fast paths for the codes real dumps use, without boxing the value.
+  const raw = input.bytes[input.pos];
+  if (raw === 0x67 /* g */ && !integer && input.remaining >= 9) {
+    const v = input.view.getFloat64(input.pos + 1, true);
+    input.pos += 9;
+    return v;
+  }
+  if (raw === 0x69 /* i */ && input.remaining >= 5) {
+    const v = input.view.getInt32(input.pos + 1, true);
+    input.pos += 5;
+    return v;
+  }
+  const code = m.typeCode(what);
+  const slot = m.slot;
+  const offset = m.codeOffset;
   let value: unknown;
   if (code === REF) value = m.resolveRef(offset);
   else value = m.intPayload(code, offset) ?? (integer ? undefined : m.floatPayload(code, offset));
@@ -141,27 +164,33 @@ function readNumber(s: ReaderState, what: string, integer: boolean): number {
 /** Reads a (file, line, name) key and returns its function row. */
 function readKey(s: ReaderState, what: string): number {
   const m = s.m;
-  const header = tupleHeader(s, what);
-  if ('ref' in header) {
-    const ref = header.ref;
+  const code = m.typeCode(what);
+  const slot = m.slot;
+  const offset = m.codeOffset;
+  if (code === REF) {
+    const ref = m.resolveRef(offset);
     if (ref instanceof KeyRef) return ref.fn;
     if (ref instanceof MarshalTuple && ref.items.length === 3) {
       const [file, line, name] = ref.items;
       if (typeof file === 'string' && typeof line === 'number' && (typeof name === 'string' || name instanceof MarshalCode)) {
-        return functionFor(s, file, line, name, header.offset);
+        return functionFor(s, file, line, name, offset);
       }
     }
-    throw m.error(`${what} refers to an object that is not a (file, line, name) key`, header.offset);
+    throw m.error(`${what} refers to an object that is not a (file, line, name) key`, offset);
   }
-  if (header.count !== 3) throw m.error(`${what} must be a (file, line, name) tuple, found a tuple of ${header.count} items`, header.offset);
+  let count: number;
+  if (code === SMALL_TUPLE) count = m.in.u8('tuple length');
+  else if (code === TUPLE) count = m.length('tuple');
+  else throw m.error(`${what} must be a tuple, found ${describeType(code)}`, offset);
+  if (count !== 3) throw m.error(`${what} must be a (file, line, name) tuple, found a tuple of ${count} items`, offset);
   m.enter();
   const file = readText(s, 'file name');
-  if (typeof file !== 'string') throw m.error('a code object where a file name belongs', header.offset);
+  if (typeof file !== 'string') throw m.error('a code object where a file name belongs', offset);
   const line = readNumber(s, 'line number', true);
   const name = readText(s, 'function name');
   m.leave();
-  const fn = functionFor(s, file, line, name, header.offset);
-  m.setRef(header.slot, new KeyRef(fn));
+  const fn = functionFor(s, file, line, name, offset);
+  if (slot >= 0) m.setRef(slot, (s.keyRefs[fn] ??= new KeyRef(fn)));
   return fn;
 }
 
@@ -187,7 +216,9 @@ function functionFor(s: ReaderState, file: string, line: number, name: string | 
 /** Reads one caller value into `s.value` as (nc, cc, tt, ct); returns its style. */
 function readCallerValue(s: ReaderState): 'tuple' | 'int' {
   const m = s.m;
-  const { code, slot, offset } = m.typeCode('caller value');
+  const code = m.typeCode('caller value');
+  const slot = m.slot;
+  const offset = m.codeOffset;
   let ref: unknown;
   if (code === REF) ref = m.resolveRef(offset);
   if (code === SMALL_TUPLE || code === TUPLE || ref instanceof CallerTupleRef) {
@@ -228,25 +259,39 @@ function checkCallerStyle(s: ReaderState, style: 'tuple' | 'int', offset: number
 }
 
 function addEdge(s: ReaderState, caller: number, callee: number, style: 'tuple' | 'int', offset: number): void {
-  checkCallerStyle(s, style, offset);
-  if (s.b.findCall(caller, callee) >= 0) {
-    s.context.warn({ code: 'duplicate-key', message: `a callers dict lists the same caller twice; the values were summed`, place: { offset } });
-  }
+  if (style !== s.callerStyle) checkCallerStyle(s, style, offset);
   const v = s.value;
-  if (style === 'int') {
-    if (!(v[0] as number >= 0)) throw s.m.error(`negative caller call count ${v[0]}`, offset);
-    s.b.addCall(caller, callee, { callCount: v[0] as number, primitiveCallCount: Number.NaN, selfTime: Number.NaN, inclusiveTime: Number.NaN });
-  } else {
-    if (!((v[0] as number) >= 0) || !((v[1] as number) >= 0)) throw s.m.error(`negative caller call count (${v[0]}, ${v[1]})`, offset);
-    s.b.addCall(caller, callee, { callCount: v[0] as number, primitiveCallCount: v[1] as number, selfTime: v[2] as number, inclusiveTime: v[3] as number });
+  if (!((v[0] as number) >= 0) || (style === 'tuple' && !((v[1] as number) >= 0))) {
+    throw s.m.error(`negative caller call count (${style === 'int' ? v[0] : `${v[0]}, ${v[1]}`})`, offset);
   }
-  if (!s.definedSet.has(caller)) s.dangling.add(caller);
+  // Each callers dict belongs to one callee, so a pair repeats only inside one dict.
+  if (s.seenCallers.has(caller)) {
+    s.context.warn({ code: 'duplicate-key', message: 'a callers dict lists the same caller twice; the values were summed', place: { offset } });
+    const row = s.b.findCall(caller, callee);
+    const old = s.b.callStats(row);
+    s.b.setCallStats(row, {
+      callCount: old.callCount + (v[0] as number),
+      primitiveCallCount: old.primitiveCallCount + (style === 'int' ? Number.NaN : (v[1] as number)),
+      selfTime: old.selfTime + (style === 'int' ? Number.NaN : (v[2] as number)),
+      inclusiveTime: old.inclusiveTime + (style === 'int' ? Number.NaN : (v[3] as number)),
+    });
+    return;
+  }
+  s.seenCallers.add(caller);
+  if (style === 'int') {
+    s.b.appendCall(caller, callee, v[0] as number, Number.NaN, Number.NaN, Number.NaN);
+  } else {
+    s.b.appendCall(caller, callee, v[0] as number, v[1] as number, v[2] as number, v[3] as number);
+  }
 }
 
 /** Reads a callers dict for `callee`. */
 function readCallers(s: ReaderState, callee: number): void {
   const m = s.m;
-  const { code, slot, offset } = m.typeCode('callers');
+  const code = m.typeCode('callers');
+  const slot = m.slot;
+  const offset = m.codeOffset;
+  s.seenCallers.clear();
   if (code === REF) {
     const ref = m.resolveRef(offset);
     if (!(ref instanceof CallersRef)) throw m.error('callers must be a dict, found a reference to another object', offset);
@@ -289,6 +334,7 @@ function readEntry(s: ReaderState, fn: number): void {
       throw m.error('a function entry refers to an object that is not a (cc, nc, tt, ct, callers) tuple', header.offset);
     }
     ({ cc, nc, tt, ct } = ref);
+    s.seenCallers.clear();
     for (const [caller, value] of ref.callers.edges) {
       if (typeof value === 'number') s.value[0] = value;
       else s.value.set(value);
@@ -336,14 +382,16 @@ export function readPstats(input: Uint8Array, context: ReadContext): ProfileSet 
     context,
     producer: producerOption,
     callerStyle: undefined,
-    dangling: new Set(),
-    definedSet: new Set(),
+    defined: new Uint8Array(1024),
+    keyRefs: [],
     yappiLikeKeys: 0,
     swappedCounts: 0,
     sawCode: false,
     value: new Float64Array(4),
+    seenCallers: new Set(),
   };
-  const { code, offset } = m.typeCode('stats dict');
+  const code = m.typeCode('stats dict');
+  const offset = m.codeOffset;
   if (code !== DICT) {
     throw malformed(
       FORMAT,
@@ -361,12 +409,17 @@ export function readPstats(input: Uint8Array, context: ReadContext): ProfileSet 
     }
     const at = m.in.pos;
     const fn = readKey(s, 'function key');
-    if (s.definedSet.has(fn)) {
-      context.warn({ code: 'duplicate-key', message: 'the stats dict lists one function twice; the entries were summed', place: { offset: at } });
+    if (fn >= s.defined.length) {
+      const grown = new Uint8Array(Math.max(fn + 1, s.defined.length * 2));
+      grown.set(s.defined);
+      s.defined = grown;
     }
-    else order.push(fn);
-    s.definedSet.add(fn);
-    s.dangling.delete(fn);
+    if (s.defined[fn]) {
+      context.warn({ code: 'duplicate-key', message: 'the stats dict lists one function twice; the entries were summed', place: { offset: at } });
+    } else {
+      s.defined[fn] = 1;
+      order.push(fn);
+    }
     if (m.in.peek() === NULL) throw m.error('stats dict ends where a function entry was expected');
     readEntry(s, fn);
     entries++;
@@ -376,10 +429,11 @@ export function readPstats(input: Uint8Array, context: ReadContext): ProfileSet 
   if (!m.in.atEnd) {
     context.warn({ code: 'trailing-data', message: `${m.in.remaining} bytes after the stats dict were ignored`, place: { offset: m.in.pos } });
   }
-  if (s.dangling.size > 0) {
+  const dangling = b.functionCount - order.length;
+  if (dangling > 0) {
     context.warn({
       code: 'dangling-caller',
-      message: `${s.dangling.size} caller${s.dangling.size === 1 ? ' is' : 's are'} not in the stats dict; kept as functions with no numbers`,
+      message: `${dangling} caller${dangling === 1 ? ' is' : 's are'} not in the stats dict; kept as functions with no numbers`,
     });
   }
 
@@ -396,7 +450,7 @@ export function readPstats(input: Uint8Array, context: ReadContext): ProfileSet 
   }
   if (producer === 'yappi?') producer = s.swappedCounts > 0 ? 'yappi' : 'cProfile';
   const layout = m.layoutLabel;
-  const python2 = m.python2;
+  const python2 = m.dialect !== 3;
   b.metadata.producer = producer;
   b.metadata.pythonMajor = python2 ? 2 : 3;
   b.metadata.pythonVersion = layout && !python2 ? layout.replace('Python ', '') : python2 ? '2.x' : '3.x';

@@ -1,0 +1,114 @@
+// Broken and hostile inputs: every pstats-like file of the corpus's bad/ set is refused
+// with a ProfileError that has a code and a byte offset, quickly, and the safety limits
+// (declared lengths, nesting depth, shared references) raise their own clear errors.
+import { isProfileError, type ProfileError, readWith } from '@pyprof/core';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cprofile } from '../src/index.js';
+import { MAX_DEPTH, MarshalReader } from '../src/marshal.js';
+import { fixturesDir, readFixture } from './corpus.js';
+
+function refusal(bytes: Uint8Array): ProfileError {
+  try {
+    readWith(cprofile, bytes);
+  } catch (error) {
+    if (isProfileError(error)) return error;
+    throw error;
+  }
+  throw new Error('the input was accepted');
+}
+
+const badFiles = readdirSync(join(fixturesDir, 'bad')).filter((f) => f.endsWith('.prof'));
+
+describe('corpus bad/ pstats files', () => {
+  it('are all here', () => {
+    expect(badFiles).toHaveLength(24);
+  });
+  for (const file of badFiles) {
+    it(`refuses ${file} with a code and an offset`, () => {
+      const error = refusal(readFixture(`bad/${file}`));
+      expect(error.code).toBe('MALFORMED_INPUT');
+      expect(error.format).toBe('cprofile');
+      expect(error.place).toHaveProperty('offset');
+      expect(error.message).not.toMatch(/undefined|NaN|\[object/);
+    });
+  }
+
+  it.each([
+    ['empty.prof', 0, /file is empty/],
+    ['marshal-dag-bomb-callers.prof', 110, /caller value must be a call count or a 4-tuple .* found a tuple of 2 items/],
+    ['marshal-self-referencing-tuple.prof', 47, /still being read/],
+    ['marshal-huge-string-length.prof', 8, /declares 2147483647 bytes but only 3 are left/],
+    ['marshal-huge-tuple-length-in-stats.prof', 17, /tuple of 2147483647 items/],
+    ['marshal-list-not-dict.prof', 0, /not a pstats dump: expected a marshal dict .* found list/],
+    ['pstats-contains-code-object.prof', 61, /function entry must be a tuple, found code object/],
+    ['pstats-key-not-tuple.prof', 1, /function key must be a tuple/],
+    ['pstats-wrong-value-arity.prof', 17, /tuple of 3 items/],
+    ['pstats-bogus-type-code-inner.prof', 69, /unknown type code 0x51/],
+    ['pstats-py311-truncated-at-2233.prof', 2233, /unexpected end of data/],
+  ])('%s: the error says what and where', (file, offset, message) => {
+    const error = refusal(readFixture(`bad/${file}`));
+    expect(error.place).toEqual({ offset });
+    expect(error.message).toMatch(message);
+  });
+});
+
+describe('safety limits', () => {
+  it.each(['marshal-nested-tuple-bomb.prof', 'marshal-nested-tuple-bomb-v2.prof'])(
+    '%s: nesting is capped at CPython\'s depth',
+    (file) => {
+      const reader = new MarshalReader(readFixture(`bad/${file}`));
+      expect(() => reader.readObject()).toThrow(`nested more than ${MAX_DEPTH} levels deep`);
+    },
+  );
+
+  it('checks a declared list length against the bytes left before allocating', () => {
+    const reader = new MarshalReader(readFixture('bad/marshal-huge-list-length.prof'));
+    expect(() => reader.readObject()).toThrow(/declares 2147483647 items but only 1 bytes are left/);
+  });
+
+  it('refuses a negative length', () => {
+    const reader = new MarshalReader(readFixture('bad/marshal-negative-length.prof'));
+    expect(() => reader.readObject()).toThrow(/negative length \(-1\)/);
+  });
+
+  it('shares referenced objects instead of copying them (the DAG bomb reads in linear time)', () => {
+    // Read the bomb's shared tuple generically: 60 levels, each holding the previous twice.
+    const bytes = readFixture('bad/marshal-dag-bomb-callers.prof');
+    const reader = new MarshalReader(bytes);
+    const stats = reader.readObject() as { entries: Array<[unknown, { items: unknown[] }]> };
+    const callers = (stats.entries[0]?.[1].items[4] as { entries: Array<[unknown, unknown]> }).entries;
+    let level = callers.map(([, v]) => v).find((v) => typeof v === 'object' && v !== null && 'items' in v) as
+      | { items: unknown[] }
+      | undefined;
+    let depth = 0;
+    while (level && level.items.length === 2) {
+      expect(level.items[0]).toBe(level.items[1]); // the same object, not a copy
+      level = level.items[0] as { items: unknown[] };
+      depth++;
+    }
+    expect(depth).toBe(60);
+  });
+});
+
+describe('versions the reader does not know', () => {
+  it('reports a code-object layout that fits no known Python as an unsupported version', () => {
+    const real = readFixture('pstats/py312/decorators.profile.prof');
+    const at = real.indexOf(0xe3) + 1; // after the first (flagged) code object's type byte
+    const future = new Uint8Array(real.length + 4);
+    future.set(real.subarray(0, at));
+    future.set([0x7f, 0x7f, 0x7f, 0x7f], at); // an extra leading field no known layout has
+    future.set(real.subarray(at), at + 4);
+    const error = refusal(future);
+    expect(error.code).toBe('UNSUPPORTED_VERSION');
+    expect(error.message).toMatch(/code object at offset \d+ fits none of the known layouts \(Python 3.11–3.14, Python 3.8–3.10, Python 3.0–3.7, Python 2.x\)/);
+  });
+
+  it('names an unknown marshal type code and its offset', () => {
+    const bytes = Uint8Array.from([0xfb, 0x29, 0x03, 0x7a, 0x01, 0x61, 0xe9, 0, 0, 0, 0, 0x57]);
+    const error = refusal(bytes);
+    expect(error.place).toEqual({ offset: 11 });
+    expect(error.message).toMatch(/unknown type code 0x57/);
+  });
+});
