@@ -5,7 +5,15 @@
  * rule. Rows start at zero; adding an absent value (NaN) makes the sum absent, so a merge
  * of a counts-only source with a timed one keeps the counts and leaves the times unknown.
  */
-import { Column, float64Column, int32Column, PairIndex, TripleIndex, uint32Column, uint8Column } from './columns.js';
+import {
+  type Column,
+  float64Column,
+  int32Column,
+  PairIndex,
+  TripleIndex,
+  uint8Column,
+  uint32Column,
+} from './columns.js';
 import { moduleNameFromPath } from './module-name.js';
 import {
   type CallSiteTable,
@@ -36,7 +44,9 @@ export interface CallStatsInput {
   inclusiveTime?: number;
 }
 
-export type MetadataInput = Omit<ProfileMetadata, 'warnings'> & { warnings?: ProfileMetadata['warnings'] };
+export type MetadataInput = Omit<ProfileMetadata, 'warnings'> & {
+  warnings?: ProfileMetadata['warnings'];
+};
 
 export class ProfileBuilder {
   readonly metadata: ProfileMetadata;
@@ -106,12 +116,29 @@ export class ProfileBuilder {
    */
   reserve(rows: { functions?: number; calls?: number }): void {
     if (rows.functions !== undefined) {
-      for (const column of [this.#fnFile, this.#fnLine, this.#fnName, this.#fnKind, this.#fnModule, this.#fnCalls, this.#fnPrimitive, this.#fnSelf, this.#fnInclusive]) {
+      for (const column of [
+        this.#fnFile,
+        this.#fnLine,
+        this.#fnName,
+        this.#fnKind,
+        this.#fnModule,
+        this.#fnCalls,
+        this.#fnPrimitive,
+        this.#fnSelf,
+        this.#fnInclusive,
+      ]) {
         (column as Column<Uint32Array>).reserve(rows.functions);
       }
     }
     if (rows.calls !== undefined) {
-      for (const column of [this.#callCaller, this.#callCallee, this.#callCount, this.#callPrimitive, this.#callSelf, this.#callInclusive]) {
+      for (const column of [
+        this.#callCaller,
+        this.#callCallee,
+        this.#callCount,
+        this.#callPrimitive,
+        this.#callSelf,
+        this.#callInclusive,
+      ]) {
         (column as Column<Uint32Array>).reserve(rows.calls);
       }
     }
@@ -163,7 +190,9 @@ export class ProfileBuilder {
     this.#fnLine.push(line);
     this.#fnName.push(n);
     this.#fnKind.push(FUNCTION_KINDS.indexOf(kind));
-    this.#fnModule.push(options.module !== undefined ? this.intern(options.module) : this.#moduleFor(f));
+    this.#fnModule.push(
+      options.module !== undefined ? this.intern(options.module) : this.#moduleFor(f),
+    );
     this.#fnCalls.push(0);
     this.#fnPrimitive.push(0);
     this.#fnSelf.push(0);
@@ -229,7 +258,8 @@ export class ProfileBuilder {
       this.#pairIndex().insert(row);
     }
     if (stats.callCount !== undefined) this.#callCount.add(row, stats.callCount);
-    if (stats.primitiveCallCount !== undefined) this.#callPrimitive.add(row, stats.primitiveCallCount);
+    if (stats.primitiveCallCount !== undefined)
+      this.#callPrimitive.add(row, stats.primitiveCallCount);
     if (stats.selfTime !== undefined) this.#callSelf.add(row, stats.selfTime);
     if (stats.inclusiveTime !== undefined) this.#callInclusive.add(row, stats.inclusiveTime);
     return row;
@@ -283,7 +313,8 @@ export class ProfileBuilder {
     const oldOf: number[] = [];
     for (let k = 0; k < order.length; k++) {
       const old = order[k] as number;
-      if (old < 0 || old >= n || newIndex[old] !== -1) throw new RangeError(`functionOrder: bad or repeated row ${old}`);
+      if (old < 0 || old >= n || newIndex[old] !== -1)
+        throw new RangeError(`functionOrder: bad or repeated row ${old}`);
       newIndex[old] = oldOf.length;
       oldOf.push(old);
     }
@@ -319,7 +350,8 @@ export class ProfileBuilder {
     this.#callIndex = undefined;
     const remap = (table: { function: Uint32Array } | undefined) => {
       if (!table) return;
-      for (let k = 0; k < table.function.length; k++) table.function[k] = newIndex[table.function[k] as number] as number;
+      for (let k = 0; k < table.function.length; k++)
+        table.function[k] = newIndex[table.function[k] as number] as number;
     };
     remap(this.#timeline);
     remap(this.#callTree);
@@ -384,4 +416,3 @@ export class ProfileBuilder {
     };
   }
 }
-

@@ -172,7 +172,12 @@ export class TripleIndex extends RowIndex {
   readonly #b: Column<Int32Array>;
   readonly #c: Column<Uint32Array>;
 
-  constructor(a: Column<Uint32Array>, b: Column<Int32Array>, c: Column<Uint32Array>, capacity = 16) {
+  constructor(
+    a: Column<Uint32Array>,
+    b: Column<Int32Array>,
+    c: Column<Uint32Array>,
+    capacity = 16,
+  ) {
     super(capacity);
     this.#a = a;
     this.#b = b;

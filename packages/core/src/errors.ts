@@ -80,7 +80,11 @@ export function unsupportedVersion(
 }
 
 /** Input that asks the reader to do something unsafe (e.g. a pickle naming a foreign global). */
-export function unsafeInput(format: string, place: Place | undefined, message: string): ProfileError {
+export function unsafeInput(
+  format: string,
+  place: Place | undefined,
+  message: string,
+): ProfileError {
   return new ProfileError('UNSAFE_INPUT', message, { format, place });
 }
 
@@ -102,17 +106,28 @@ export interface Diagnostic {
 
 /** What plugins receive to report warnings; never logs by itself. */
 export interface DiagnosticSink {
-  warn(diagnostic: Omit<Diagnostic, 'severity' | 'source'> & { severity?: Diagnostic['severity'] }): void;
+  warn(
+    diagnostic: Omit<Diagnostic, 'severity' | 'source'> & { severity?: Diagnostic['severity'] },
+  ): void;
 }
 
 /** A sink that stores diagnostics in an array, stamping them with a source name. */
-export function collectDiagnostics(source: string, into: Diagnostic[] = []): DiagnosticSink & {
+export function collectDiagnostics(
+  source: string,
+  into: Diagnostic[] = [],
+): DiagnosticSink & {
   diagnostics: Diagnostic[];
 } {
   return {
     diagnostics: into,
     warn(d) {
-      into.push({ severity: d.severity ?? 'warning', source, code: d.code, message: d.message, ...(d.place ? { place: d.place } : {}) });
+      into.push({
+        severity: d.severity ?? 'warning',
+        source,
+        code: d.code,
+        message: d.message,
+        ...(d.place ? { place: d.place } : {}),
+      });
     },
   };
 }

@@ -5,9 +5,23 @@
  *
  *   bytes → detect → read → Profile → transform → write → chunks
  */
-export { ProfileBuilder, type CallStatsInput, type FunctionStatsInput, type MetadataInput } from './builder.js';
+export {
+  type CallStatsInput,
+  type FunctionStatsInput,
+  type MetadataInput,
+  ProfileBuilder,
+} from './builder.js';
 export { ByteReader } from './byte-reader.js';
-export { Column, float64Column, hashInts, int32Column, PairIndex, TripleIndex, uint32Column, uint8Column } from './columns.js';
+export {
+  Column,
+  float64Column,
+  hashInts,
+  int32Column,
+  PairIndex,
+  TripleIndex,
+  uint8Column,
+  uint32Column,
+} from './columns.js';
 export {
   collectDiagnostics,
   type Diagnostic,
@@ -23,7 +37,7 @@ export {
   unsafeInput,
   unsupportedVersion,
 } from './errors.js';
-export { makeProfileSet, mergeProfiles, mergeProfileSets, type MergeOptions } from './merge.js';
+export { type MergeOptions, makeProfileSet, mergeProfileSets, mergeProfiles } from './merge.js';
 export { moduleNameFromPath } from './module-name.js';
 export {
   kcachegrindBasename,
@@ -33,7 +47,13 @@ export {
   sanitizeName,
   uniqueFunctionNames,
 } from './naming.js';
-export { type OptionSpec, type OptionSpecs, type OptionValues, optionsTable, resolveOptions } from './options.js';
+export {
+  type OptionSpec,
+  type OptionSpecs,
+  type OptionValues,
+  optionsTable,
+  resolveOptions,
+} from './options.js';
 export {
   type Confidence,
   defineInputPlugin,

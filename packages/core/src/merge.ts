@@ -8,6 +8,7 @@
  * with a warning.
  */
 import { ProfileBuilder } from './builder.js';
+import { float64Column, int32Column, uint32Column } from './columns.js';
 import type { Diagnostic } from './errors.js';
 import {
   FUNCTION_KINDS,
@@ -16,7 +17,6 @@ import {
   type ProfileMetadata,
   type ProfileSet,
 } from './profile.js';
-import { float64Column, int32Column, uint32Column } from './columns.js';
 
 export interface MergeOptions {
   /**
@@ -67,12 +67,16 @@ export function mergeProfiles(profiles: readonly Profile[], options: MergeOption
   if (profiles.length === 0) throw new TypeError('mergeProfiles needs at least one profile');
   if (profiles.length === 1 && options.label === undefined) return profiles[0] as Profile;
   const ordered =
-    options.order === 'pstats' ? [profiles[0] as Profile, ...profiles.slice(1).reverse()] : [...profiles];
+    options.order === 'pstats'
+      ? [profiles[0] as Profile, ...profiles.slice(1).reverse()]
+      : [...profiles];
   const metadata = mergeMetadata(profiles, options.label);
   const warnings: Diagnostic[] = [];
   const builder = new ProfileBuilder({ ...metadata, warnings: [...metadata.warnings] });
 
-  const edgeKinds = new Set(ordered.map(hasEdgeTimes).filter((k) => ordered.length > 0 && k !== undefined));
+  const edgeKinds = new Set(
+    ordered.map(hasEdgeTimes).filter((k) => ordered.length > 0 && k !== undefined),
+  );
   const anyEdges = ordered.some((p) => p.calls.length > 0);
   if (anyEdges && (edgeKinds.has('some') || (edgeKinds.has('all') && edgeKinds.has('none')))) {
     warnings.push({
@@ -106,7 +110,10 @@ export function mergeProfiles(profiles: readonly Profile[], options: MergeOption
         fns.line[i] as number,
         profile.strings[fns.name[i] as number] as string,
         FUNCTION_KINDS[fns.kind[i] as number] as FunctionKind,
-        { module: profile.strings[fns.module[i] as number] as string, ...(details ? { details } : {}) },
+        {
+          module: profile.strings[fns.module[i] as number] as string,
+          ...(details ? { details } : {}),
+        },
       );
       map[i] = fn;
       builder.addFunctionStats(fn, {
@@ -119,12 +126,16 @@ export function mergeProfiles(profiles: readonly Profile[], options: MergeOption
     const calls = profile.calls;
     const callMap = new Uint32Array(calls.length);
     for (let e = 0; e < calls.length; e++) {
-      callMap[e] = builder.addCall(map[calls.caller[e] as number] as number, map[calls.callee[e] as number] as number, {
-        callCount: calls.callCount[e] as number,
-        primitiveCallCount: calls.primitiveCallCount[e] as number,
-        selfTime: calls.selfTime[e] as number,
-        inclusiveTime: calls.inclusiveTime[e] as number,
-      });
+      callMap[e] = builder.addCall(
+        map[calls.caller[e] as number] as number,
+        map[calls.callee[e] as number] as number,
+        {
+          callCount: calls.callCount[e] as number,
+          primitiveCallCount: calls.primitiveCallCount[e] as number,
+          selfTime: calls.selfTime[e] as number,
+          inclusiveTime: calls.inclusiveTime[e] as number,
+        },
+      );
     }
     const lines = profile.lines;
     if (lines) {
@@ -185,7 +196,8 @@ export function mergeProfiles(profiles: readonly Profile[], options: MergeOption
       severity: 'info',
       source: 'merge',
       code: 'timeline-dropped',
-      message: 'exact timelines cannot be merged; the merged profile keeps the aggregate call graph only',
+      message:
+        'exact timelines cannot be merged; the merged profile keeps the aggregate call graph only',
     });
   }
   builder.metadata.warnings.push(...warnings);
@@ -195,11 +207,20 @@ export function mergeProfiles(profiles: readonly Profile[], options: MergeOption
 /** A set whose whole is the merge of its parts (the part itself when there is one). */
 export function makeProfileSet(parts: readonly Profile[], options: MergeOptions = {}): ProfileSet {
   if (parts.length === 0) throw new TypeError('a profile set needs at least one profile');
-  return { parts, whole: parts.length === 1 ? (parts[0] as Profile) : mergeProfiles(parts, { label: 'all threads', ...options }) };
+  return {
+    parts,
+    whole:
+      parts.length === 1
+        ? (parts[0] as Profile)
+        : mergeProfiles(parts, { label: 'all threads', ...options }),
+  };
 }
 
 /** Merges several sets (several input files) into one: parts concatenated, wholes merged. */
-export function mergeProfileSets(sets: readonly ProfileSet[], options: MergeOptions = {}): ProfileSet {
+export function mergeProfileSets(
+  sets: readonly ProfileSet[],
+  options: MergeOptions = {},
+): ProfileSet {
   if (sets.length === 1) return sets[0] as ProfileSet;
   return {
     parts: sets.flatMap((s) => s.parts),
@@ -209,4 +230,3 @@ export function mergeProfileSets(sets: readonly ProfileSet[], options: MergeOpti
     ),
   };
 }
-

@@ -28,5 +28,7 @@ export function moduleNameFromPath(path: string): string {
   if (parts[parts.length - 1] === '__init__') parts.pop();
   if (parts.length === 0) return '';
   const chosen = rest === undefined ? [parts[parts.length - 1] as string] : parts;
-  return chosen.every((p) => IDENTIFIER_PART.test(p)) ? chosen.join('.') : (chosen[chosen.length - 1] as string);
+  return chosen.every((p) => IDENTIFIER_PART.test(p))
+    ? chosen.join('.')
+    : (chosen[chosen.length - 1] as string);
 }

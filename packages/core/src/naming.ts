@@ -10,7 +10,13 @@
  * uniqueness is guaranteed for any input. The result depends only on the profile, so it is
  * deterministic.
  */
-import { type Profile, functionFile, functionKind, functionModule, functionName } from './profile.js';
+import {
+  functionFile,
+  functionKind,
+  functionModule,
+  functionName,
+  type Profile,
+} from './profile.js';
 
 export type NameStyle = 'short' | 'qualified';
 
@@ -93,7 +99,8 @@ function distinguishingPaths(files: readonly string[]): Map<string, string> {
 export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {}): string[] {
   const n = profile.functions.length;
   const identity =
-    options.identity ?? ((name: string, fn: number) => kcachegrindKey(name, functionFile(profile, fn)));
+    options.identity ??
+    ((name: string, fn: number) => kcachegrindKey(name, functionFile(profile, fn)));
   const base: string[] = new Array(n);
   for (let fn = 0; fn < n; fn++) base[fn] = sanitizeName(functionName(profile, fn));
   const isPython = (fn: number) => functionKind(profile, fn) === 'python';
@@ -125,19 +132,26 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
         // Level 1: the distinguishing package path where files differ, the line where they do not.
         const paths = distinguishingPaths(group.map((fn) => functionFile(profile, fn)));
         const fileCount = new Map<string, number>();
-        for (const fn of group) fileCount.set(functionFile(profile, fn), (fileCount.get(functionFile(profile, fn)) ?? 0) + 1);
+        for (const fn of group)
+          fileCount.set(
+            functionFile(profile, fn),
+            (fileCount.get(functionFile(profile, fn)) ?? 0) + 1,
+          );
         const manyFiles = fileCount.size > 1;
         for (const fn of group) {
           const file = functionFile(profile, fn);
           let name = base[fn] as string;
           if (manyFiles && file !== '' && isPython(fn)) name = `${paths.get(file)}.${name}`;
-          if ((fileCount.get(file) as number) > 1 || group.length === 1) name = `${name}:${line(fn)}`;
+          if ((fileCount.get(file) as number) > 1 || group.length === 1)
+            name = `${name}:${line(fn)}`;
           names[fn] = name;
           level[fn] = 1;
         }
       } else if (current === 1) {
         for (const fn of group) {
-          names[fn] = isPython(fn) ? fullyQualified(fn) : `${base[fn]} (${sanitizeName(functionFile(profile, fn))}:${line(fn)})`;
+          names[fn] = isPython(fn)
+            ? fullyQualified(fn)
+            : `${base[fn]} (${sanitizeName(functionFile(profile, fn))}:${line(fn)})`;
           level[fn] = 2;
         }
       } else {

@@ -30,15 +30,28 @@ function convert(name: string, spec: OptionSpec, value: unknown, plugin?: string
       throw invalidOption(name, `expected true or false, got ${JSON.stringify(value)}`, plugin);
     case 'integer':
     case 'number': {
-      const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+      const n =
+        typeof value === 'number'
+          ? value
+          : typeof value === 'string' && value.trim() !== ''
+            ? Number(value)
+            : Number.NaN;
       if (!Number.isFinite(n) || (spec.type === 'integer' && !Number.isInteger(n))) {
-        throw invalidOption(name, `expected ${spec.type === 'integer' ? 'an integer' : 'a number'}, got ${JSON.stringify(value)}`, plugin);
+        throw invalidOption(
+          name,
+          `expected ${spec.type === 'integer' ? 'an integer' : 'a number'}, got ${JSON.stringify(value)}`,
+          plugin,
+        );
       }
       return n;
     }
     case 'choice':
       if (typeof value === 'string' && spec.choices?.includes(value)) return value;
-      throw invalidOption(name, `expected one of ${(spec.choices ?? []).join(', ')}, got ${JSON.stringify(value)}`, plugin);
+      throw invalidOption(
+        name,
+        `expected one of ${(spec.choices ?? []).join(', ')}, got ${JSON.stringify(value)}`,
+        plugin,
+      );
     default:
       if (typeof value === 'string') return value;
       throw invalidOption(name, `expected text, got ${JSON.stringify(value)}`, plugin);
@@ -49,14 +62,22 @@ function convert(name: string, spec: OptionSpec, value: unknown, plugin?: string
  * Validates `values` against `specs` and applies defaults. Unknown keys are an
  * `INVALID_OPTION` error naming the known ones.
  */
-export function resolveOptions(specs: OptionSpecs | undefined, values: OptionValues = {}, plugin?: string): OptionValues {
+export function resolveOptions(
+  specs: OptionSpecs | undefined,
+  values: OptionValues = {},
+  plugin?: string,
+): OptionValues {
   const out: Record<string, unknown> = {};
   const known = specs ?? {};
   for (const key of Object.keys(values)) {
     if (values[key] === undefined) continue;
     if (!(key in known)) {
       const names = Object.keys(known);
-      throw invalidOption(key, `unknown option${plugin ? ` for ${plugin}` : ''}${names.length ? ` (known: ${names.join(', ')})` : ''}`, plugin);
+      throw invalidOption(
+        key,
+        `unknown option${plugin ? ` for ${plugin}` : ''}${names.length ? ` (known: ${names.join(', ')})` : ''}`,
+        plugin,
+      );
     }
   }
   for (const [key, spec] of Object.entries(known)) {
@@ -82,9 +103,15 @@ export function optionsTable(specs: OptionSpecs | undefined): string {
   if (rows.length === 0) return '_No options._\n';
   const lines = ['| option | values | default | description |', '| --- | --- | --- | --- |'];
   for (const [name, spec] of rows) {
-    const values = spec.type === 'choice' ? (spec.choices ?? []).map((c) => `\`${c}\``).join(', ') : spec.type;
-    const def = spec.default === undefined ? '' : `\`${Array.isArray(spec.default) ? spec.default.join(', ') : String(spec.default)}\``;
-    lines.push(`| \`--${name}\`${spec.repeatable ? ' (repeatable)' : ''} | ${values} | ${def} | ${spec.description.replace(/\|/g, '\\|')} |`);
+    const values =
+      spec.type === 'choice' ? (spec.choices ?? []).map((c) => `\`${c}\``).join(', ') : spec.type;
+    const def =
+      spec.default === undefined
+        ? ''
+        : `\`${Array.isArray(spec.default) ? spec.default.join(', ') : String(spec.default)}\``;
+    lines.push(
+      `| \`--${name}\`${spec.repeatable ? ' (repeatable)' : ''} | ${values} | ${def} | ${spec.description.replace(/\|/g, '\\|')} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

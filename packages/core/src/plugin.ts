@@ -87,10 +87,21 @@ export function defineOutputPlugin<const P extends OutputPlugin>(plugin: P): P {
 
 export function isInputPlugin(value: unknown): value is InputPlugin {
   const p = value as InputPlugin;
-  return typeof p === 'object' && p !== null && typeof p.name === 'string' && typeof p.read === 'function' && typeof p.detect === 'function';
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    typeof p.name === 'string' &&
+    typeof p.read === 'function' &&
+    typeof p.detect === 'function'
+  );
 }
 
 export function isOutputPlugin(value: unknown): value is OutputPlugin {
   const p = value as OutputPlugin;
-  return typeof p === 'object' && p !== null && typeof p.name === 'string' && typeof p.write === 'function';
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    typeof p.name === 'string' &&
+    typeof p.write === 'function'
+  );
 }

@@ -28,7 +28,8 @@ export function printProfile(profile: Profile, options: PrintOptions = {}): stri
   const { warnings, info, ...meta } = profile.metadata;
   for (const key of Object.keys(meta).sort()) {
     const value = (meta as Record<string, unknown>)[key];
-    if (value !== undefined) out.push(`meta ${key} ${typeof value === 'string' ? str(value) : String(value)}`);
+    if (value !== undefined)
+      out.push(`meta ${key} ${typeof value === 'string' ? str(value) : String(value)}`);
   }
   for (const [key, value] of info ?? []) out.push(`info ${str(key)} ${str(value)}`);
   for (const w of warnings) out.push(`warning ${w.source}/${w.code} ${str(w.message)}`);
@@ -58,7 +59,9 @@ export function printProfile(profile: Profile, options: PrintOptions = {}): stri
   if (lines) {
     out.push(`lines ${lines.length}`);
     for (let k = 0; k < lines.length; k++) {
-      out.push(`l${k} f${lines.function[k]}:${lines.line[k]} hits=${num(lines.hits[k] as number)} self=${num(lines.selfTime[k] as number)}`);
+      out.push(
+        `l${k} f${lines.function[k]}:${lines.line[k]} hits=${num(lines.hits[k] as number)} self=${num(lines.selfTime[k] as number)}`,
+      );
     }
   }
   const sites = profile.callSites;
@@ -76,7 +79,9 @@ export function printProfile(profile: Profile, options: PrintOptions = {}): stri
   if (tree) {
     out.push(`call-tree ${tree.length}`);
     for (let k = 0; k < tree.length; k++) {
-      out.push(`n${k} parent=${tree.parent[k]} f${tree.function[k]} calls=${num(tree.callCount[k] as number)} self=${num(tree.selfTime[k] as number)}`);
+      out.push(
+        `n${k} parent=${tree.parent[k]} f${tree.function[k]} calls=${num(tree.callCount[k] as number)} self=${num(tree.selfTime[k] as number)}`,
+      );
     }
   }
   const timeline = profile.timeline;
@@ -84,7 +89,9 @@ export function printProfile(profile: Profile, options: PrintOptions = {}): stri
     const shown = Math.min(timeline.length, options.maxTimelineEvents ?? timeline.length);
     out.push(`timeline ${timeline.length}`);
     for (let k = 0; k < shown; k++) {
-      out.push(`${timeline.kind[k] === 0 ? 'enter' : 'exit'} f${timeline.function[k]} at=${num(timeline.time[k] as number)}`);
+      out.push(
+        `${timeline.kind[k] === 0 ? 'enter' : 'exit'} f${timeline.function[k]} at=${num(timeline.time[k] as number)}`,
+      );
     }
     if (shown < timeline.length) out.push(`… ${timeline.length - shown} more events`);
   }

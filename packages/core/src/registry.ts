@@ -10,7 +10,14 @@
  * `AMBIGUOUS_FORMAT` error naming them.
  */
 import { ProfileError } from './errors.js';
-import { type Confidence, type InputPlugin, isInputPlugin, isOutputPlugin, type OutputPlugin, type Plugin } from './plugin.js';
+import {
+  type Confidence,
+  type InputPlugin,
+  isInputPlugin,
+  isOutputPlugin,
+  type OutputPlugin,
+  type Plugin,
+} from './plugin.js';
 
 /** How many leading bytes detectors see. */
 export const DETECT_HEAD_BYTES = 4096;
@@ -29,7 +36,11 @@ export interface Registry {
   with(plugins: readonly Plugin[]): Registry;
 }
 
-function safeDetect(plugin: InputPlugin, head: Uint8Array, fileName?: string): Confidence | undefined {
+function safeDetect(
+  plugin: InputPlugin,
+  head: Uint8Array,
+  fileName?: string,
+): Confidence | undefined {
   try {
     const answer = plugin.detect(head, fileName === undefined ? {} : { fileName });
     return answer === 'certain' || answer === 'likely' ? answer : undefined;
@@ -39,7 +50,9 @@ function safeDetect(plugin: InputPlugin, head: Uint8Array, fileName?: string): C
 }
 
 function extensionOf(fileName: string): string[] {
-  const base = fileName.slice(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1).toLowerCase();
+  const base = fileName
+    .slice(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1)
+    .toLowerCase();
   const out: string[] = [];
   for (let i = base.indexOf('.'); i >= 0; i = base.indexOf('.', i + 1)) out.push(base.slice(i));
   return out; // longest first: '.lsprof.pickle', '.pickle'
@@ -58,21 +71,37 @@ export function createRegistry(plugins: readonly Plugin[]): Registry {
       );
     }
     if (!/^[a-z][a-z0-9-]*$/.test(plugin.name)) {
-      throw new TypeError(`plugin name ${JSON.stringify(plugin.name)} must be lower-case letters, digits and dashes`);
+      throw new TypeError(
+        `plugin name ${JSON.stringify(plugin.name)} must be lower-case letters, digits and dashes`,
+      );
     }
     if (isReader) {
       const clash = readers.find((r) => r.name === plugin.name);
-      if (clash) throw new TypeError(`two input plugins are named ${plugin.name}: "${clash.title}" and "${plugin.title}"`);
+      if (clash)
+        throw new TypeError(
+          `two input plugins are named ${plugin.name}: "${clash.title}" and "${plugin.title}"`,
+        );
       for (const ext of plugin.extensions) {
-        if (!ext.startsWith('.')) throw new TypeError(`input plugin ${plugin.name}: extension ${JSON.stringify(ext)} must start with a dot`);
-        const owner = readers.find((r) => r.extensions.map((e) => e.toLowerCase()).includes(ext.toLowerCase()));
-        if (owner) throw new TypeError(`input plugins ${owner.name} and ${plugin.name} both claim the extension ${ext}`);
+        if (!ext.startsWith('.'))
+          throw new TypeError(
+            `input plugin ${plugin.name}: extension ${JSON.stringify(ext)} must start with a dot`,
+          );
+        const owner = readers.find((r) =>
+          r.extensions.map((e) => e.toLowerCase()).includes(ext.toLowerCase()),
+        );
+        if (owner)
+          throw new TypeError(
+            `input plugins ${owner.name} and ${plugin.name} both claim the extension ${ext}`,
+          );
       }
       readers.push(plugin);
     }
     if (isWriter) {
       const clash = writers.find((w) => w.name === plugin.name);
-      if (clash) throw new TypeError(`two output plugins are named ${plugin.name}: "${clash.title}" and "${(plugin as OutputPlugin).title}"`);
+      if (clash)
+        throw new TypeError(
+          `two output plugins are named ${plugin.name}: "${clash.title}" and "${(plugin as OutputPlugin).title}"`,
+        );
       writers.push(plugin as OutputPlugin);
     }
   }
@@ -90,7 +119,10 @@ export function createRegistry(plugins: readonly Plugin[]): Registry {
     resolveOutput(to) {
       const writer = frozenWriters.find((w) => w.name === to);
       if (!writer) {
-        throw new ProfileError('UNKNOWN_FORMAT', `unknown output format ${JSON.stringify(to)} (available: ${names(frozenWriters)})`);
+        throw new ProfileError(
+          'UNKNOWN_FORMAT',
+          `unknown output format ${JSON.stringify(to)} (available: ${names(frozenWriters)})`,
+        );
       }
       return writer;
     },
@@ -98,7 +130,10 @@ export function createRegistry(plugins: readonly Plugin[]): Registry {
       if (options.from !== undefined) {
         const reader = frozenReaders.find((r) => r.name === options.from);
         if (!reader) {
-          throw new ProfileError('UNKNOWN_FORMAT', `unknown input format ${JSON.stringify(options.from)} (available: ${names(frozenReaders)})`);
+          throw new ProfileError(
+            'UNKNOWN_FORMAT',
+            `unknown input format ${JSON.stringify(options.from)} (available: ${names(frozenReaders)})`,
+          );
         }
         return reader;
       }
@@ -114,16 +149,24 @@ export function createRegistry(plugins: readonly Plugin[]): Registry {
         }
         return undefined;
       };
-      const certain = pick(answers.filter(([, a]) => a === 'certain').map(([r]) => r), 'several readers recognise the content');
+      const certain = pick(
+        answers.filter(([, a]) => a === 'certain').map(([r]) => r),
+        'several readers recognise the content',
+      );
       if (certain) return certain;
       if (options.fileName !== undefined) {
         for (const ext of extensionOf(options.fileName)) {
-          const byExt = frozenReaders.filter((r) => r.extensions.some((e) => e.toLowerCase() === ext));
+          const byExt = frozenReaders.filter((r) =>
+            r.extensions.some((e) => e.toLowerCase() === ext),
+          );
           const found = pick(byExt, `several readers claim the extension ${ext}`);
           if (found) return found;
         }
       }
-      const likely = pick(answers.filter(([, a]) => a === 'likely').map(([r]) => r), 'several readers find the content plausible');
+      const likely = pick(
+        answers.filter(([, a]) => a === 'likely').map(([r]) => r),
+        'several readers find the content plausible',
+      );
       if (likely) return likely;
       throw new ProfileError(
         'UNKNOWN_FORMAT',

@@ -4,9 +4,15 @@
  * writer to a string or to bytes. The CLI uses the same calls, so library use and the
  * command line behave alike.
  */
-import { type Diagnostic, type DiagnosticSink, collectDiagnostics } from './errors.js';
-import { resolveOptions, type OptionValues } from './options.js';
-import type { InputPlugin, OutputNeeds, OutputPlugin, ReadContext, WriteContext } from './plugin.js';
+import { collectDiagnostics, type Diagnostic, type DiagnosticSink } from './errors.js';
+import { type OptionValues, resolveOptions } from './options.js';
+import type {
+  InputPlugin,
+  OutputNeeds,
+  OutputPlugin,
+  ReadContext,
+  WriteContext,
+} from './plugin.js';
 import type { Profile, ProfileSet } from './profile.js';
 import { encodeText } from './text.js';
 
@@ -18,7 +24,10 @@ export interface ReadInit {
   onWarning?: (diagnostic: Diagnostic) => void;
 }
 
-function makeReadContext(plugin: InputPlugin, init: ReadInit): { context: ReadContext; diagnostics: Diagnostic[] } {
+function makeReadContext(
+  plugin: InputPlugin,
+  init: ReadInit,
+): { context: ReadContext; diagnostics: Diagnostic[] } {
   const sink = collectDiagnostics(plugin.name);
   const context: ReadContext = {
     options: resolveOptions(plugin.options, init.options ?? {}, plugin.name),
@@ -32,7 +41,11 @@ function makeReadContext(plugin: InputPlugin, init: ReadInit): { context: ReadCo
   return { context, diagnostics: sink.diagnostics };
 }
 
-function withWarnings(set: ProfileSet, diagnostics: readonly Diagnostic[], sourceName?: string): ProfileSet {
+function withWarnings(
+  set: ProfileSet,
+  diagnostics: readonly Diagnostic[],
+  sourceName?: string,
+): ProfileSet {
   if (diagnostics.length === 0 && sourceName === undefined) return set;
   const stamp = (p: Profile): Profile => ({
     ...p,
@@ -86,7 +99,10 @@ export interface WriteInit {
   context?: Partial<Omit<WriteContext, 'warn'>> & { warn?: DiagnosticSink['warn'] };
 }
 
-function makeWriteContext(plugin: OutputPlugin, init: WriteInit): { context: WriteContext; diagnostics: Diagnostic[] } {
+function makeWriteContext(
+  plugin: OutputPlugin,
+  init: WriteInit,
+): { context: WriteContext; diagnostics: Diagnostic[] } {
   const sink = collectDiagnostics(plugin.name);
   const { warn, ...rest } = init.context ?? {};
   return {
@@ -102,7 +118,11 @@ function makeWriteContext(plugin: OutputPlugin, init: WriteInit): { context: Wri
 }
 
 /** Runs a writer, yielding its chunks with options validated and defaulted. */
-export function* writeChunks(plugin: OutputPlugin, set: ProfileSet, init: WriteInit = {}): Generator<string | Uint8Array> {
+export function* writeChunks(
+  plugin: OutputPlugin,
+  set: ProfileSet,
+  init: WriteInit = {},
+): Generator<string | Uint8Array> {
   const options = resolveOptions(plugin.options, init.options ?? {}, plugin.name);
   const { context } = makeWriteContext(plugin, init);
   yield* plugin.write(set, options, context);
@@ -119,7 +139,11 @@ export function writeToString(plugin: OutputPlugin, set: ProfileSet, init: Write
 }
 
 /** Runs a writer to bytes (string chunks encoded with `encodeText`, restoring escaped bytes). */
-export function writeToBytes(plugin: OutputPlugin, set: ProfileSet, init: WriteInit = {}): Uint8Array {
+export function writeToBytes(
+  plugin: OutputPlugin,
+  set: ProfileSet,
+  init: WriteInit = {},
+): Uint8Array {
   const parts: Uint8Array[] = [];
   let length = 0;
   for (const chunk of writeChunks(plugin, set, init)) {

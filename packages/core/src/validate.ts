@@ -6,7 +6,13 @@
  * making self time exceed inclusive time) and are reported, not fatal.
  */
 import { ProfileError } from './errors.js';
-import { FUNCTION_KINDS, IR_VERSION, type Profile, TIMELINE_ENTER, TIMELINE_EXIT } from './profile.js';
+import {
+  FUNCTION_KINDS,
+  IR_VERSION,
+  type Profile,
+  TIMELINE_ENTER,
+  TIMELINE_EXIT,
+} from './profile.js';
 
 export interface ValidationResult {
   /** Broken invariants (first 50 shown; `errorCount` has them all). */
@@ -33,7 +39,8 @@ export function validateProfile(profile: Profile): ValidationResult {
     if (result.warningCount++ < SHOWN) result.warnings.push(message);
   };
 
-  if (profile.irVersion !== IR_VERSION) error(`irVersion is ${profile.irVersion}, expected ${IR_VERSION}`);
+  if (profile.irVersion !== IR_VERSION)
+    error(`irVersion is ${profile.irVersion}, expected ${IR_VERSION}`);
   const strings = profile.strings;
   if (strings[0] !== '') error(`strings[0] must be ''`);
   const fns = profile.functions;
@@ -59,26 +66,35 @@ export function validateProfile(profile: Profile): ValidationResult {
     const name = fns.name[i] as number;
     if (file >= strings.length) error(`function ${i}: file string ${file} out of range`);
     if (name >= strings.length) error(`function ${i}: name string ${name} out of range`);
-    if ((fns.module[i] as number) >= strings.length) error(`function ${i}: module string out of range`);
-    if ((fns.kind[i] as number) >= FUNCTION_KINDS.length) error(`function ${i}: unknown kind ${fns.kind[i]}`);
+    if ((fns.module[i] as number) >= strings.length)
+      error(`function ${i}: module string out of range`);
+    if ((fns.kind[i] as number) >= FUNCTION_KINDS.length)
+      error(`function ${i}: unknown kind ${fns.kind[i]}`);
     const identity = `${file}\u0000${fns.line[i]}\u0000${name}`;
-    if (identities.has(identity)) error(`function ${i}: duplicate identity ${describe(profile, i)}`);
+    if (identities.has(identity))
+      error(`function ${i}: duplicate identity ${describe(profile, i)}`);
     identities.add(identity);
     const calls = fns.callCount[i] as number;
     const primitive = fns.primitiveCallCount[i] as number;
-    if (!(calls >= 0) || !Number.isFinite(calls)) error(`function ${i}: call count ${calls} is not a count`);
+    if (!(calls >= 0) || !Number.isFinite(calls))
+      error(`function ${i}: call count ${calls} is not a count`);
     if (!(primitive >= 0) || !Number.isFinite(primitive)) {
       error(`function ${i}: primitive call count ${primitive} is not a count`);
     }
-    if (primitive > calls) warn(`function ${i} ${describe(profile, i)}: primitive calls ${primitive} > calls ${calls}`);
+    if (primitive > calls)
+      warn(`function ${i} ${describe(profile, i)}: primitive calls ${primitive} > calls ${calls}`);
     const self = fns.selfTime[i] as number;
     const inclusive = fns.inclusiveTime[i] as number;
     if (self === Infinity || self === -Infinity) error(`function ${i}: self time is infinite`);
-    if (inclusive === Infinity || inclusive === -Infinity) error(`function ${i}: inclusive time is infinite`);
+    if (inclusive === Infinity || inclusive === -Infinity)
+      error(`function ${i}: inclusive time is infinite`);
     if (self < 0) warn(`function ${i} ${describe(profile, i)}: negative self time ${self}`);
-    if (inclusive < 0) warn(`function ${i} ${describe(profile, i)}: negative inclusive time ${inclusive}`);
+    if (inclusive < 0)
+      warn(`function ${i} ${describe(profile, i)}: negative inclusive time ${inclusive}`);
     if (!within(self, inclusive)) {
-      warn(`function ${i} ${describe(profile, i)}: self time ${self} > inclusive time ${inclusive}`);
+      warn(
+        `function ${i} ${describe(profile, i)}: self time ${self} > inclusive time ${inclusive}`,
+      );
     }
   }
 
@@ -108,10 +124,13 @@ export function validateProfile(profile: Profile): ValidationResult {
     if (pairs.has(pair)) error(`call ${e}: duplicate edge ${caller} → ${callee}`);
     pairs.add(pair);
     const count = calls.callCount[e] as number;
-    if (!(count >= 0) || !Number.isFinite(count)) error(`call ${e}: call count ${count} is not a count`);
+    if (!(count >= 0) || !Number.isFinite(count))
+      error(`call ${e}: call count ${count} is not a count`);
     const primitive = calls.primitiveCallCount[e] as number;
-    if (primitive < 0 || primitive === Infinity) error(`call ${e}: primitive call count ${primitive} is not a count`);
-    if (primitive > count) warn(`call ${e} (${caller} → ${callee}): primitive calls ${primitive} > calls ${count}`);
+    if (primitive < 0 || primitive === Infinity)
+      error(`call ${e}: primitive call count ${primitive} is not a count`);
+    if (primitive > count)
+      warn(`call ${e} (${caller} → ${callee}): primitive calls ${primitive} > calls ${count}`);
     for (const [what, value] of [
       ['self', calls.selfTime[e] as number],
       ['inclusive', calls.inclusiveTime[e] as number],
@@ -123,7 +142,9 @@ export function validateProfile(profile: Profile): ValidationResult {
   }
   for (let i = 0; i < n; i++) {
     if ((incoming[i] as number) > (fns.callCount[i] as number)) {
-      warn(`function ${i} ${describe(profile, i)}: callers record ${incoming[i]} calls, more than its ${fns.callCount[i]}`);
+      warn(
+        `function ${i} ${describe(profile, i)}: callers record ${incoming[i]} calls, more than its ${fns.callCount[i]}`,
+      );
     }
   }
 
@@ -143,7 +164,8 @@ export function validateProfile(profile: Profile): ValidationResult {
         stack.push(fn);
         depth++;
       } else if (kind === TIMELINE_EXIT) {
-        if (depth === 0 || stack.pop() !== fn) error(`timeline event ${k}: exit does not match the open frame`);
+        if (depth === 0 || stack.pop() !== fn)
+          error(`timeline event ${k}: exit does not match the open frame`);
         depth = Math.max(0, depth - 1);
       } else error(`timeline event ${k}: unknown kind ${kind}`);
     }
@@ -154,7 +176,8 @@ export function validateProfile(profile: Profile): ValidationResult {
   if (tree) {
     for (let k = 0; k < tree.length; k++) {
       const parent = tree.parent[k] as number;
-      if (parent >= k || parent < -1) error(`call tree node ${k}: parent ${parent} does not precede it`);
+      if (parent >= k || parent < -1)
+        error(`call tree node ${k}: parent ${parent} does not precede it`);
       if ((tree.function[k] as number) >= n) error(`call tree node ${k}: function out of range`);
       const count = tree.callCount[k] as number;
       if (!(count >= 0)) error(`call tree node ${k}: call count ${count} is not a count`);
@@ -165,14 +188,16 @@ export function validateProfile(profile: Profile): ValidationResult {
   if (lines) {
     for (let k = 0; k < lines.length; k++) {
       if ((lines.function[k] as number) >= n) error(`line row ${k}: function out of range`);
-      if (!((lines.hits[k] as number) >= 0)) error(`line row ${k}: hits ${lines.hits[k]} is not a count`);
+      if (!((lines.hits[k] as number) >= 0))
+        error(`line row ${k}: hits ${lines.hits[k]} is not a count`);
     }
   }
   const sites = profile.callSites;
   if (sites) {
     for (let k = 0; k < sites.length; k++) {
       if ((sites.call[k] as number) >= m) error(`call site ${k}: call out of range`);
-      if (!((sites.callCount[k] as number) >= 0)) error(`call site ${k}: call count is not a count`);
+      if (!((sites.callCount[k] as number) >= 0))
+        error(`call site ${k}: call count is not a count`);
     }
   }
   return result;

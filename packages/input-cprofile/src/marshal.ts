@@ -33,7 +33,10 @@ export class MarshalDict {
   constructor(readonly entries: ReadonlyArray<readonly [MarshalValue, MarshalValue]>) {}
 }
 export class MarshalSet {
-  constructor(readonly items: readonly MarshalValue[], readonly frozen: boolean) {}
+  constructor(
+    readonly items: readonly MarshalValue[],
+    readonly frozen: boolean,
+  ) {}
 }
 export class MarshalCode {
   constructor(
@@ -65,7 +68,12 @@ export type MarshalValue =
 
 /** The code-object field layouts of specs/marshal.md §11.1. */
 export type CodeLayout = '2.x' | '3.0-3.7' | '3.8-3.10' | '3.11+';
-const LAYOUT_LEADING_INTS: Record<CodeLayout, number> = { '2.x': 4, '3.0-3.7': 5, '3.8-3.10': 6, '3.11+': 5 };
+const LAYOUT_LEADING_INTS: Record<CodeLayout, number> = {
+  '2.x': 4,
+  '3.0-3.7': 5,
+  '3.8-3.10': 6,
+  '3.11+': 5,
+};
 const LAYOUT_LABEL: Record<CodeLayout, string> = {
   '2.x': 'Python 2.x',
   '3.0-3.7': 'Python 3.0–3.7',
@@ -141,7 +149,10 @@ export class MarshalReader {
     if (this.dialect === undefined) this.dialect = major;
     else if (this.dialect !== major) {
       const what = raw & FLAG_REF ? 'a reference flag' : describeType(raw);
-      throw this.error(`${what} (Python ${major} marshal) in Python ${this.dialect} marshal data`, offset);
+      throw this.error(
+        `${what} (Python ${major} marshal) in Python ${this.dialect} marshal data`,
+        offset,
+      );
     }
   }
 
@@ -151,7 +162,9 @@ export class MarshalReader {
 
   enter(): void {
     if (++this.depth > MAX_DEPTH) {
-      throw this.error(`objects nested more than ${MAX_DEPTH} levels deep (CPython's marshal limit)`);
+      throw this.error(
+        `objects nested more than ${MAX_DEPTH} levels deep (CPython's marshal limit)`,
+      );
     }
   }
 
@@ -195,11 +208,17 @@ export class MarshalReader {
   resolveRef(offset: number): unknown {
     const index = this.in.i32le('reference index');
     if (index < 0 || index >= this.refs.length) {
-      throw this.error(`invalid reference ${index} (only ${this.refs.length} objects can be referenced here)`, offset);
+      throw this.error(
+        `invalid reference ${index} (only ${this.refs.length} objects can be referenced here)`,
+        offset,
+      );
     }
     const value = this.refs[index];
     if (value === PENDING) {
-      throw this.error(`reference ${index} points at an object that is still being read (a self-containing object)`, offset);
+      throw this.error(
+        `reference ${index} points at an object that is still being read (a self-containing object)`,
+        offset,
+      );
     }
     return value;
   }
@@ -209,7 +228,10 @@ export class MarshalReader {
     this.evidence(2, 0x52, offset);
     const index = this.in.i32le('string reference index');
     if (index < 0 || index >= this.interned.length) {
-      throw this.error(`invalid string reference ${index} (${this.interned.length} interned strings so far)`, offset);
+      throw this.error(
+        `invalid string reference ${index} (${this.interned.length} interned strings so far)`,
+        offset,
+      );
     }
     return this.interned[index] as string;
   }
@@ -224,7 +246,10 @@ export class MarshalReader {
   /** Element counts: each element takes at least one byte, so more than the bytes left is a lie. */
   count(what: string, n: number, offset: number): number {
     if (n > this.in.remaining) {
-      throw this.error(`${what} declares ${n} items but only ${this.in.remaining} bytes are left`, offset);
+      throw this.error(
+        `${what} declares ${n} items but only ${this.in.remaining} bytes are left`,
+        offset,
+      );
     }
     return n;
   }
@@ -233,34 +258,41 @@ export class MarshalReader {
   stringPayload(code: number, offset: number): string | Uint8Array | undefined {
     switch (code) {
       case 0x7a /* z */:
-      case 0x5a /* Z */: {
-        const n = this.in.u8('string length');
-        const start = this.in.span(n, 'string');
-        return decodeLatin1(this.in.bytes, start, start + n);
-      }
+      case 0x5a /* Z */:
+        {
+          const n = this.in.u8('string length');
+          const start = this.in.span(n, 'string');
+          return decodeLatin1(this.in.bytes, start, start + n);
+        }
       case 0x61 /* a */:
-      case 0x41 /* A */: {
-        const n = this.length('string');
-        const start = this.in.span(n, 'string');
-        return decodeLatin1(this.in.bytes, start, start + n);
-      }
-      case 0x75 /* u */: {
-        const n = this.length('string');
-        const start = this.in.span(n, 'string');
-        return decodeText(this.in.bytes, start, start + n);
-      }
-      case 0x74 /* t */: {
-        const n = this.length('string');
-        const start = this.in.span(n, 'string');
-        const text = decodeText(this.in.bytes, start, start + n);
-        if (this.python2) this.interned.push(text);
-        return text;
-      }
-      case 0x73 /* s */: {
-        const n = this.length('string');
-        const start = this.in.span(n, 'string');
-        return this.python2 ? decodeText(this.in.bytes, start, start + n) : this.in.bytes.subarray(start, start + n);
-      }
+      case 0x41 /* A */:
+        {
+          const n = this.length('string');
+          const start = this.in.span(n, 'string');
+          return decodeLatin1(this.in.bytes, start, start + n);
+        }
+      case 0x75 /* u */:
+        {
+          const n = this.length('string');
+          const start = this.in.span(n, 'string');
+          return decodeText(this.in.bytes, start, start + n);
+        }
+      case 0x74 /* t */:
+        {
+          const n = this.length('string');
+          const start = this.in.span(n, 'string');
+          const text = decodeText(this.in.bytes, start, start + n);
+          if (this.python2) this.interned.push(text);
+          return text;
+        }
+      case 0x73 /* s */:
+        {
+          const n = this.length('string');
+          const start = this.in.span(n, 'string');
+          return this.python2
+            ? decodeText(this.in.bytes, start, start + n)
+            : this.in.bytes.subarray(start, start + n);
+        }
       case 0x52 /* R */:
         return this.resolveStringRef(offset);
       default:
@@ -273,30 +305,34 @@ export class MarshalReader {
     switch (code) {
       case 0x69 /* i */:
         return this.in.i32le('int');
-      case 0x49 /* I */: {
-        const lo = this.in.u32le('int64');
-        const hi = this.in.i32le('int64');
-        const value = BigInt(hi) * 4294967296n + BigInt(lo);
-        return Number.isSafeInteger(Number(value)) ? Number(value) : value;
-      }
-      case 0x6c /* l */: {
-        const n = this.in.i32le('long digit count');
-        const digits = Math.abs(n);
-        this.in.need(digits * 2, 'long digits');
-        let value = 0n;
-        let small = 0;
-        const useSmall = digits <= 3; // 45 bits: exact in a double
-        for (let k = 0; k < digits; k++) {
-          const d = this.in.u16le('long digit');
-          if (d >= 0x8000) throw this.error(`long digit out of range (0x${d.toString(16)})`, offset);
-          if (k === digits - 1 && d === 0) throw this.error('unnormalized long (zero top digit)', offset);
-          if (useSmall) small += d * 2 ** (15 * k);
-          else value += BigInt(d) << BigInt(15 * k);
+      case 0x49 /* I */:
+        {
+          const lo = this.in.u32le('int64');
+          const hi = this.in.i32le('int64');
+          const value = BigInt(hi) * 4294967296n + BigInt(lo);
+          return Number.isSafeInteger(Number(value)) ? Number(value) : value;
         }
-        if (useSmall) return n < 0 ? -small : small;
-        if (n < 0) value = -value;
-        return Number.isSafeInteger(Number(value)) ? Number(value) : value;
-      }
+      case 0x6c /* l */:
+        {
+          const n = this.in.i32le('long digit count');
+          const digits = Math.abs(n);
+          this.in.need(digits * 2, 'long digits');
+          let value = 0n;
+          let small = 0;
+          const useSmall = digits <= 3; // 45 bits: exact in a double
+          for (let k = 0; k < digits; k++) {
+            const d = this.in.u16le('long digit');
+            if (d >= 0x8000)
+              throw this.error(`long digit out of range (0x${d.toString(16)})`, offset);
+            if (k === digits - 1 && d === 0)
+              throw this.error('unnormalized long (zero top digit)', offset);
+            if (useSmall) small += d * 2 ** (15 * k);
+            else value += BigInt(d) << BigInt(15 * k);
+          }
+          if (useSmall) return n < 0 ? -small : small;
+          if (n < 0) value = -value;
+          return Number.isSafeInteger(Number(value)) ? Number(value) : value;
+        }
       default:
         return undefined;
     }
@@ -340,46 +376,54 @@ export class MarshalReader {
       case 0x29 /* ) */:
       case 0x5b /* [ */:
       case 0x3c /* < */:
-      case 0x3e /* > */: {
-        const n = this.count(describeType(code), code === 0x29 ? this.in.u8('tuple length') : this.length(describeType(code)), offset);
-        const items: unknown[] = [];
-        const made =
-          code === 0x5b
-            ? new MarshalList(items as MarshalValue[])
-            : code === 0x3c || code === 0x3e
-              ? new MarshalSet(items as MarshalValue[], code === 0x3e)
-              : new MarshalTuple(items as MarshalValue[]);
-        // CPython fills tuple/list/dict/set slots before reading the items, frozensets after;
-        // either way a reference from inside is refused (PENDING stays until complete).
-        for (let k = 0; k < n; k++) items.push(this.readObject());
-        value = made;
-        break;
-      }
-      case 0x7b /* { */: {
-        const entries: Array<[MarshalValue, MarshalValue]> = [];
-        for (;;) {
-          if (this.in.peek() === 0x30) {
-            this.in.pos++;
-            break;
-          }
-          const key = this.readObject() as MarshalValue;
-          if (this.in.peek() === 0x30) throw this.error('dict ends (NULL) where a value was expected');
-          entries.push([key, this.readObject() as MarshalValue]);
+      case 0x3e /* > */:
+        {
+          const n = this.count(
+            describeType(code),
+            code === 0x29 ? this.in.u8('tuple length') : this.length(describeType(code)),
+            offset,
+          );
+          const items: unknown[] = [];
+          const made =
+            code === 0x5b
+              ? new MarshalList(items as MarshalValue[])
+              : code === 0x3c || code === 0x3e
+                ? new MarshalSet(items as MarshalValue[], code === 0x3e)
+                : new MarshalTuple(items as MarshalValue[]);
+          // CPython fills tuple/list/dict/set slots before reading the items, frozensets after;
+          // either way a reference from inside is refused (PENDING stays until complete).
+          for (let k = 0; k < n; k++) items.push(this.readObject());
+          value = made;
+          break;
         }
-        value = new MarshalDict(entries);
-        break;
-      }
+      case 0x7b /* { */:
+        {
+          const entries: Array<[MarshalValue, MarshalValue]> = [];
+          for (;;) {
+            if (this.in.peek() === 0x30) {
+              this.in.pos++;
+              break;
+            }
+            const key = this.readObject() as MarshalValue;
+            if (this.in.peek() === 0x30)
+              throw this.error('dict ends (NULL) where a value was expected');
+            entries.push([key, this.readObject() as MarshalValue]);
+          }
+          value = new MarshalDict(entries);
+          break;
+        }
       case 0x63 /* c */:
         value = this.readCodeBody(offset);
         break;
-      case 0x78 /* x */: {
-        for (let k = 0; k < 2; k++) {
-          const n = this.in.u8('complex text length');
-          this.in.span(n, 'complex text');
+      case 0x78 /* x */:
+        {
+          for (let k = 0; k < 2; k++) {
+            const n = this.in.u8('complex text length');
+            this.in.span(n, 'complex text');
+          }
+          value = new MarshalOpaque('complex');
+          break;
         }
-        value = new MarshalOpaque('complex');
-        break;
-      }
       case 0x79 /* y */:
         this.in.f64le('complex');
         this.in.f64le('complex');
@@ -449,7 +493,8 @@ export class MarshalReader {
       }
     }
     this.codeLayout = undefined;
-    if (failures.every((f) => f.message.startsWith('unexpected end of data'))) throw failures[0] as ProfileError;
+    if (failures.every((f) => f.message.startsWith('unexpected end of data')))
+      throw failures[0] as ProfileError;
     throw new ProfileError(
       'UNSUPPORTED_VERSION',
       `code object at offset ${offset} fits none of the known layouts (${candidates
@@ -462,10 +507,16 @@ export class MarshalReader {
   readCodeWithLayout(layout: CodeLayout, offset: number): MarshalCode {
     const ints = LAYOUT_LEADING_INTS[layout];
     for (let k = 0; k < ints; k++) this.in.i32le('code object field');
-    const bytesLike = (v: unknown) => v instanceof Uint8Array || (this.python2 && typeof v === 'string');
-    const strTuple = (v: unknown) => v instanceof MarshalTuple && v.items.every((s) => typeof s === 'string');
+    const bytesLike = (v: unknown) =>
+      v instanceof Uint8Array || (this.python2 && typeof v === 'string');
+    const strTuple = (v: unknown) =>
+      v instanceof MarshalTuple && v.items.every((s) => typeof s === 'string');
     const expect = (ok: boolean, field: string) => {
-      if (!ok) throw this.error(`code object field ${field} has the wrong type for the ${LAYOUT_LABEL[layout]} layout`, offset);
+      if (!ok)
+        throw this.error(
+          `code object field ${field} has the wrong type for the ${LAYOUT_LABEL[layout]} layout`,
+          offset,
+        );
     };
     expect(bytesLike(this.readObject()), 'co_code');
     expect(this.readObject() instanceof MarshalTuple, 'co_consts');
@@ -477,7 +528,10 @@ export class MarshalReader {
       const names = this.readObject();
       expect(strTuple(names), 'co_localsplusnames');
       const kinds = this.readObject();
-      expect(bytesLike(kinds) && (kinds as Uint8Array).length === (names as MarshalTuple).items.length, 'co_localspluskinds');
+      expect(
+        bytesLike(kinds) && (kinds as Uint8Array).length === (names as MarshalTuple).items.length,
+        'co_localspluskinds',
+      );
       file = this.readObject();
       name = this.readObject();
       qualname = this.readObject();
@@ -492,7 +546,10 @@ export class MarshalReader {
     expect(typeof file === 'string', 'co_filename');
     expect(typeof name === 'string', 'co_name');
     const line = this.in.i32le('co_firstlineno');
-    expect(bytesLike(this.readObject()), layout === '3.11+' || layout === '3.8-3.10' ? 'co_linetable' : 'co_lnotab');
+    expect(
+      bytesLike(this.readObject()),
+      layout === '3.11+' || layout === '3.8-3.10' ? 'co_linetable' : 'co_lnotab',
+    );
     if (layout === '3.11+') expect(bytesLike(this.readObject()), 'co_exceptiontable');
     return new MarshalCode(file as string, line, name as string, qualname as string | undefined);
   }
@@ -518,7 +575,8 @@ const NO_SLOT = codeTable([0x30, 0x4e, 0x46, 0x54, 0x53, 0x2e, 0x72]);
 const FLOAT_TEXT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)$/i;
 
 function parseFloatText(text: string, reader: MarshalReader, offset: number): number {
-  if (!FLOAT_TEXT.test(text)) throw reader.error(`invalid float text ${JSON.stringify(text)}`, offset);
+  if (!FLOAT_TEXT.test(text))
+    throw reader.error(`invalid float text ${JSON.stringify(text)}`, offset);
   const lower = text.toLowerCase().replace(/^\+/, '');
   if (lower === 'inf' || lower === 'infinity') return Infinity;
   if (lower === '-inf' || lower === '-infinity') return -Infinity;

@@ -52,7 +52,9 @@ class EntryRef {
 }
 /** Stored for a flagged callers dict. */
 class CallersRef {
-  constructor(readonly edges: Array<[number, number | readonly [number, number, number, number]]>) {}
+  constructor(
+    readonly edges: Array<[number, number | readonly [number, number, number, number]]>,
+  ) {}
 }
 /** Stored for a flagged cProfile caller tuple. */
 class CallerTupleRef {
@@ -93,14 +95,18 @@ function codeLabel(code: MarshalCode): string {
 function kindOf(file: string, line: number, name: string | MarshalCode): FunctionKind {
   if (typeof name !== 'string') return 'synthetic';
   if (line === 0) {
-    if (file === '~' || file === '' || file === 'builtins' || file === '__builtin__') return 'builtin';
+    if (file === '~' || file === '' || file === 'builtins' || file === '__builtin__')
+      return 'builtin';
     if (file === 'profile') return 'synthetic';
   }
   return 'python';
 }
 
 /** Reads a tuple header (either form, or a reference); returns item count or the referenced value. */
-function tupleHeader(s: ReaderState, what: string): { count: number; slot: number; offset: number } | { ref: unknown; offset: number } {
+function tupleHeader(
+  s: ReaderState,
+  what: string,
+): { count: number; slot: number; offset: number } | { ref: unknown; offset: number } {
   const m = s.m;
   const code = m.typeCode(what);
   const slot = m.slot;
@@ -125,7 +131,10 @@ function readText(s: ReaderState, what: string): string | MarshalCode {
   } else value = m.stringPayload(code, offset);
   if (value instanceof Uint8Array) value = decodeText(value); // Python 3 bytes where text belongs
   if (typeof value !== 'string' && !(value instanceof MarshalCode)) {
-    throw m.error(`${what} must be a string, found ${value === undefined ? describeType(code) : 'another object'}`, offset);
+    throw m.error(
+      `${what} must be a string, found ${value === undefined ? describeType(code) : 'another object'}`,
+      offset,
+    );
   }
   m.setRef(slot, value);
   return value;
@@ -154,9 +163,13 @@ function readNumber(s: ReaderState, what: string, integer: boolean): number {
   else value = m.intPayload(code, offset) ?? (integer ? undefined : m.floatPayload(code, offset));
   if (typeof value === 'bigint') throw m.error(`${what} ${value} is too large`, offset);
   if (typeof value !== 'number') {
-    throw m.error(`${what} must be ${integer ? 'an integer' : 'a number'}, found ${describeType(code)}`, offset);
+    throw m.error(
+      `${what} must be ${integer ? 'an integer' : 'a number'}, found ${describeType(code)}`,
+      offset,
+    );
   }
-  if (integer && !Number.isInteger(value)) throw m.error(`${what} must be an integer, found ${value}`, offset);
+  if (integer && !Number.isInteger(value))
+    throw m.error(`${what} must be an integer, found ${value}`, offset);
   m.setRef(slot, value);
   return value;
 }
@@ -172,7 +185,11 @@ function readKey(s: ReaderState, what: string): number {
     if (ref instanceof KeyRef) return ref.fn;
     if (ref instanceof MarshalTuple && ref.items.length === 3) {
       const [file, line, name] = ref.items;
-      if (typeof file === 'string' && typeof line === 'number' && (typeof name === 'string' || name instanceof MarshalCode)) {
+      if (
+        typeof file === 'string' &&
+        typeof line === 'number' &&
+        (typeof name === 'string' || name instanceof MarshalCode)
+      ) {
         return functionFor(s, file, line, name, offset);
       }
     }
@@ -182,7 +199,11 @@ function readKey(s: ReaderState, what: string): number {
   if (code === SMALL_TUPLE) count = m.in.u8('tuple length');
   else if (code === TUPLE) count = m.length('tuple');
   else throw m.error(`${what} must be a tuple, found ${describeType(code)}`, offset);
-  if (count !== 3) throw m.error(`${what} must be a (file, line, name) tuple, found a tuple of ${count} items`, offset);
+  if (count !== 3)
+    throw m.error(
+      `${what} must be a (file, line, name) tuple, found a tuple of ${count} items`,
+      offset,
+    );
   m.enter();
   const file = readText(s, 'file name');
   if (typeof file !== 'string') throw m.error('a code object where a file name belongs', offset);
@@ -194,8 +215,15 @@ function readKey(s: ReaderState, what: string): number {
   return fn;
 }
 
-function functionFor(s: ReaderState, file: string, line: number, name: string | MarshalCode, offset: number): number {
-  if (line < -2147483648 || line > 2147483647) throw s.m.error(`line number ${line} out of range`, offset);
+function functionFor(
+  s: ReaderState,
+  file: string,
+  line: number,
+  name: string | MarshalCode,
+  offset: number,
+): number {
+  if (line < -2147483648 || line > 2147483647)
+    throw s.m.error(`line number ${line} out of range`, offset);
   const kind = kindOf(file, line, name);
   if (kind === 'builtin' && (file === 'builtins' || file === '__builtin__')) s.yappiLikeKeys++;
   if (name instanceof MarshalCode) {
@@ -228,7 +256,10 @@ function readCallerValue(s: ReaderState): 'tuple' | 'int' {
     }
     const count = code === SMALL_TUPLE ? m.in.u8('tuple length') : m.length('tuple');
     if (count !== 4) {
-      throw m.error(`a caller value must be a call count or a 4-tuple (nc, cc, tt, ct), found a tuple of ${count} items`, offset);
+      throw m.error(
+        `a caller value must be a call count or a 4-tuple (nc, cc, tt, ct), found a tuple of ${count} items`,
+        offset,
+      );
     }
     m.enter();
     s.value[0] = readNumber(s, 'caller call count', true);
@@ -236,7 +267,8 @@ function readCallerValue(s: ReaderState): 'tuple' | 'int' {
     s.value[2] = readNumber(s, 'caller own time', false);
     s.value[3] = readNumber(s, 'caller cumulative time', false);
     m.leave();
-    if (slot >= 0) m.setRef(slot, new CallerTupleRef([s.value[0], s.value[1], s.value[2], s.value[3]] as const));
+    if (slot >= 0)
+      m.setRef(slot, new CallerTupleRef([s.value[0], s.value[1], s.value[2], s.value[3]] as const));
     return 'tuple';
   }
   const int = ref !== undefined ? ref : m.intPayload(code, offset);
@@ -254,24 +286,42 @@ function readCallerValue(s: ReaderState): 'tuple' | 'int' {
 function checkCallerStyle(s: ReaderState, style: 'tuple' | 'int', offset: number): void {
   if (s.callerStyle === undefined) s.callerStyle = style;
   else if (s.callerStyle !== style) {
-    throw malformed(FORMAT, { offset }, 'mixed callers formats: some caller values are 4-tuples (cProfile), some plain counts (profile)');
+    throw malformed(
+      FORMAT,
+      { offset },
+      'mixed callers formats: some caller values are 4-tuples (cProfile), some plain counts (profile)',
+    );
   }
 }
 
-function addEdge(s: ReaderState, caller: number, callee: number, style: 'tuple' | 'int', offset: number): void {
+function addEdge(
+  s: ReaderState,
+  caller: number,
+  callee: number,
+  style: 'tuple' | 'int',
+  offset: number,
+): void {
   if (style !== s.callerStyle) checkCallerStyle(s, style, offset);
   const v = s.value;
   if (!((v[0] as number) >= 0) || (style === 'tuple' && !((v[1] as number) >= 0))) {
-    throw s.m.error(`negative caller call count (${style === 'int' ? v[0] : `${v[0]}, ${v[1]}`})`, offset);
+    throw s.m.error(
+      `negative caller call count (${style === 'int' ? v[0] : `${v[0]}, ${v[1]}`})`,
+      offset,
+    );
   }
   // Each callers dict belongs to one callee, so a pair repeats only inside one dict.
   if (s.seenCallers.has(caller)) {
-    s.context.warn({ code: 'duplicate-key', message: 'a callers dict lists the same caller twice; the values were summed', place: { offset } });
+    s.context.warn({
+      code: 'duplicate-key',
+      message: 'a callers dict lists the same caller twice; the values were summed',
+      place: { offset },
+    });
     const row = s.b.findCall(caller, callee);
     const old = s.b.callStats(row);
     s.b.setCallStats(row, {
       callCount: old.callCount + (v[0] as number),
-      primitiveCallCount: old.primitiveCallCount + (style === 'int' ? Number.NaN : (v[1] as number)),
+      primitiveCallCount:
+        old.primitiveCallCount + (style === 'int' ? Number.NaN : (v[1] as number)),
       selfTime: old.selfTime + (style === 'int' ? Number.NaN : (v[2] as number)),
       inclusiveTime: old.inclusiveTime + (style === 'int' ? Number.NaN : (v[3] as number)),
     });
@@ -294,7 +344,8 @@ function readCallers(s: ReaderState, callee: number): void {
   s.seenCallers.clear();
   if (code === REF) {
     const ref = m.resolveRef(offset);
-    if (!(ref instanceof CallersRef)) throw m.error('callers must be a dict, found a reference to another object', offset);
+    if (!(ref instanceof CallersRef))
+      throw m.error('callers must be a dict, found a reference to another object', offset);
     for (const [caller, value] of ref.edges) {
       if (typeof value === 'number') s.value[0] = value;
       else s.value.set(value);
@@ -315,7 +366,12 @@ function readCallers(s: ReaderState, callee: number): void {
     if (m.in.peek() === NULL) throw m.error('callers dict ends where a caller value was expected');
     const style = readCallerValue(s);
     addEdge(s, caller, callee, style, at);
-    remembered?.edges.push([caller, style === 'int' ? (s.value[0] as number) : ([s.value[0], s.value[1], s.value[2], s.value[3]] as [number, number, number, number])]);
+    remembered?.edges.push([
+      caller,
+      style === 'int'
+        ? (s.value[0] as number)
+        : ([s.value[0], s.value[1], s.value[2], s.value[3]] as [number, number, number, number]),
+    ]);
   }
   m.leave();
   m.setRef(slot, remembered);
@@ -331,7 +387,10 @@ function readEntry(s: ReaderState, fn: number): void {
   if ('ref' in header) {
     const ref = header.ref;
     if (!(ref instanceof EntryRef)) {
-      throw m.error('a function entry refers to an object that is not a (cc, nc, tt, ct, callers) tuple', header.offset);
+      throw m.error(
+        'a function entry refers to an object that is not a (cc, nc, tt, ct, callers) tuple',
+        header.offset,
+      );
     }
     ({ cc, nc, tt, ct } = ref);
     s.seenCallers.clear();
@@ -342,7 +401,10 @@ function readEntry(s: ReaderState, fn: number): void {
     }
   } else {
     if (header.count !== 5) {
-      throw m.error(`a function entry must be a (cc, nc, tt, ct, callers) tuple, found a tuple of ${header.count} items`, header.offset);
+      throw m.error(
+        `a function entry must be a (cc, nc, tt, ct, callers) tuple, found a tuple of ${header.count} items`,
+        header.offset,
+      );
     }
     m.enter();
     cc = readNumber(s, 'primitive call count', true);
@@ -356,7 +418,12 @@ function readEntry(s: ReaderState, fn: number): void {
       const edges: CallersRef['edges'] = [];
       for (let e = edgesBefore; e < s.b.callCount; e++) {
         const c = s.b.callStats(e);
-        edges.push([c.caller, s.callerStyle === 'int' ? c.callCount : [c.callCount, c.primitiveCallCount, c.selfTime, c.inclusiveTime]]);
+        edges.push([
+          c.caller,
+          s.callerStyle === 'int'
+            ? c.callCount
+            : [c.callCount, c.primitiveCallCount, c.selfTime, c.inclusiveTime],
+        ]);
       }
       m.setRef(header.slot, new EntryRef(cc, nc, tt, ct, new CallersRef(edges)));
     }
@@ -365,14 +432,24 @@ function readEntry(s: ReaderState, fn: number): void {
   if (cc > nc) s.swappedCounts++;
   if (s.producer === 'yappi') [cc, nc] = [nc, cc];
   if (tt !== tt || ct !== ct) {
-    s.context.warn({ code: 'nan-time', message: 'an entry has a NaN time; it is kept as absent', place: { offset: header.offset } });
+    s.context.warn({
+      code: 'nan-time',
+      message: 'an entry has a NaN time; it is kept as absent',
+      place: { offset: header.offset },
+    });
   }
-  s.b.addFunctionStats(fn, { callCount: nc, primitiveCallCount: cc, selfTime: tt, inclusiveTime: ct });
+  s.b.addFunctionStats(fn, {
+    callCount: nc,
+    primitiveCallCount: cc,
+    selfTime: tt,
+    inclusiveTime: ct,
+  });
 }
 
 /** Reads a whole pstats dump. */
 export function readPstats(input: Uint8Array, context: ReadContext): ProfileSet {
-  if (input.length === 0) throw malformed(FORMAT, { offset: 0 }, 'the file is empty (a pstats dump is one marshal dict)');
+  if (input.length === 0)
+    throw malformed(FORMAT, { offset: 0 }, 'the file is empty (a pstats dump is one marshal dict)');
   const m = new MarshalReader(input);
   const producerOption = (context.options.producer as Producer | undefined) ?? 'auto';
   const b = new ProfileBuilder({ format: FORMAT });
@@ -415,7 +492,11 @@ export function readPstats(input: Uint8Array, context: ReadContext): ProfileSet 
       s.defined = grown;
     }
     if (s.defined[fn]) {
-      context.warn({ code: 'duplicate-key', message: 'the stats dict lists one function twice; the entries were summed', place: { offset: at } });
+      context.warn({
+        code: 'duplicate-key',
+        message: 'the stats dict lists one function twice; the entries were summed',
+        place: { offset: at },
+      });
     } else {
       s.defined[fn] = 1;
       order.push(fn);
@@ -425,9 +506,14 @@ export function readPstats(input: Uint8Array, context: ReadContext): ProfileSet 
     entries++;
   }
   m.leave();
-  if (entries === 0) throw malformed(FORMAT, { offset: 0 }, 'the stats dict is empty: no functions were recorded');
+  if (entries === 0)
+    throw malformed(FORMAT, { offset: 0 }, 'the stats dict is empty: no functions were recorded');
   if (!m.in.atEnd) {
-    context.warn({ code: 'trailing-data', message: `${m.in.remaining} bytes after the stats dict were ignored`, place: { offset: m.in.pos } });
+    context.warn({
+      code: 'trailing-data',
+      message: `${m.in.remaining} bytes after the stats dict were ignored`,
+      place: { offset: m.in.pos },
+    });
   }
   const dangling = b.functionCount - order.length;
   if (dangling > 0) {
@@ -440,7 +526,8 @@ export function readPstats(input: Uint8Array, context: ReadContext): ProfileSet 
   const profiler = b.findFunction('profile', 0, 'profiler');
   let producer: string;
   if (s.producer === 'yappi') producer = 'yappi';
-  else if (s.callerStyle === 'int' || s.producer === 'profile' || profiler >= 0) producer = 'profile';
+  else if (s.callerStyle === 'int' || s.producer === 'profile' || profiler >= 0)
+    producer = 'profile';
   else producer = s.yappiLikeKeys > 0 && s.producer === 'auto' ? 'yappi?' : 'cProfile';
   if (s.swappedCounts > 0 && s.producer !== 'yappi') {
     context.warn({
@@ -453,7 +540,8 @@ export function readPstats(input: Uint8Array, context: ReadContext): ProfileSet 
   const python2 = m.dialect !== 3;
   b.metadata.producer = producer;
   b.metadata.pythonMajor = python2 ? 2 : 3;
-  b.metadata.pythonVersion = layout && !python2 ? layout.replace('Python ', '') : python2 ? '2.x' : '3.x';
+  b.metadata.pythonVersion =
+    layout && !python2 ? layout.replace('Python ', '') : python2 ? '2.x' : '3.x';
   b.metadata.timeUnit =
     producer === 'profile'
       ? 'seconds (CPU time)'

@@ -1,9 +1,10 @@
 // Broken and hostile inputs: every pstats-like file of the corpus's bad/ set is refused
 // with a ProfileError that has a code and a byte offset, quickly, and the safety limits
 // (declared lengths, nesting depth, shared references) raise their own clear errors.
-import { isProfileError, type ProfileError, readWith } from '@pyprof/core';
+
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProfileError, type ProfileError, readWith } from '@pyprof/core';
 import { describe, expect, it } from 'vitest';
 import { cprofile } from '../src/index.js';
 import { MAX_DEPTH, MarshalReader } from '../src/marshal.js';
@@ -37,7 +38,11 @@ describe('corpus bad/ pstats files', () => {
 
   it.each([
     ['empty.prof', 0, /file is empty/],
-    ['marshal-dag-bomb-callers.prof', 110, /caller value must be a call count or a 4-tuple .* found a tuple of 2 items/],
+    [
+      'marshal-dag-bomb-callers.prof',
+      110,
+      /caller value must be a call count or a 4-tuple .* found a tuple of 2 items/,
+    ],
     ['marshal-self-referencing-tuple.prof', 47, /still being read/],
     ['marshal-huge-string-length.prof', 8, /declares 2147483647 bytes but only 3 are left/],
     ['marshal-huge-tuple-length-in-stats.prof', 17, /tuple of 2147483647 items/],
@@ -56,7 +61,7 @@ describe('corpus bad/ pstats files', () => {
 
 describe('safety limits', () => {
   it.each(['marshal-nested-tuple-bomb.prof', 'marshal-nested-tuple-bomb-v2.prof'])(
-    '%s: nesting is capped at CPython\'s depth',
+    "%s: nesting is capped at CPython's depth",
     (file) => {
       const reader = new MarshalReader(readFixture(`bad/${file}`));
       expect(() => reader.readObject()).toThrow(`nested more than ${MAX_DEPTH} levels deep`);
@@ -65,7 +70,9 @@ describe('safety limits', () => {
 
   it('checks a declared list length against the bytes left before allocating', () => {
     const reader = new MarshalReader(readFixture('bad/marshal-huge-list-length.prof'));
-    expect(() => reader.readObject()).toThrow(/declares 2147483647 items but only 1 bytes are left/);
+    expect(() => reader.readObject()).toThrow(
+      /declares 2147483647 items but only 1 bytes are left/,
+    );
   });
 
   it('refuses a negative length', () => {
@@ -78,8 +85,11 @@ describe('safety limits', () => {
     const bytes = readFixture('bad/marshal-dag-bomb-callers.prof');
     const reader = new MarshalReader(bytes);
     const stats = reader.readObject() as { entries: Array<[unknown, { items: unknown[] }]> };
-    const callers = (stats.entries[0]?.[1].items[4] as { entries: Array<[unknown, unknown]> }).entries;
-    let level = callers.map(([, v]) => v).find((v) => typeof v === 'object' && v !== null && 'items' in v) as
+    const callers = (stats.entries[0]?.[1].items[4] as { entries: Array<[unknown, unknown]> })
+      .entries;
+    let level = callers
+      .map(([, v]) => v)
+      .find((v) => typeof v === 'object' && v !== null && 'items' in v) as
       | { items: unknown[] }
       | undefined;
     let depth = 0;
@@ -102,7 +112,9 @@ describe('versions the reader does not know', () => {
     future.set(real.subarray(at), at + 4);
     const error = refusal(future);
     expect(error.code).toBe('UNSUPPORTED_VERSION');
-    expect(error.message).toMatch(/code object at offset \d+ fits none of the known layouts \(Python 3.11–3.14, Python 3.8–3.10, Python 3.0–3.7, Python 2.x\)/);
+    expect(error.message).toMatch(
+      /code object at offset \d+ fits none of the known layouts \(Python 3.11–3.14, Python 3.8–3.10, Python 3.0–3.7, Python 2.x\)/,
+    );
   });
 
   it('names an unknown marshal type code and its offset', () => {

@@ -17,7 +17,9 @@ export interface ManifestEntry {
 }
 
 export function manifest(): ManifestEntry[] {
-  const data = JSON.parse(readFileSync(join(fixturesDir, '..', '..', '..', '..', 'corpus', 'manifest.json'), 'utf8'));
+  const data = JSON.parse(
+    readFileSync(join(fixturesDir, '..', '..', '..', '..', 'corpus', 'manifest.json'), 'utf8'),
+  );
   return data.files as ManifestEntry[];
 }
 

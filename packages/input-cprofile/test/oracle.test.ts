@@ -25,7 +25,11 @@ function keyOf(profile: Profile, fn: number): string {
 }
 
 function oracleKey(key: OracleKey): string {
-  return JSON.stringify([key[0], key[1], key[0] === 'profile' ? key[2].replace(ADDRESS, '') : key[2]]);
+  return JSON.stringify([
+    key[0],
+    key[1],
+    key[0] === 'profile' ? key[2].replace(ADDRESS, '') : key[2],
+  ]);
 }
 
 const fixtures = pstatsFixtures();
@@ -39,7 +43,9 @@ describe('pstats corpus against oracles', () => {
     it(entry.file, () => {
       const oracle = readOracle(entry);
       const yappi = entry.producer === 'yappi';
-      const set = readWith(cprofile, readFixture(entry.file), { options: yappi ? { producer: 'yappi' } : {} });
+      const set = readWith(cprofile, readFixture(entry.file), {
+        options: yappi ? { producer: 'yappi' } : {},
+      });
       const profile = set.whole;
       expect(validateProfile(profile).errors).toEqual([]);
       expect(validateProfile(profile).warnings).toEqual([]);
@@ -103,7 +109,9 @@ describe('pstats corpus against oracles', () => {
         // Python 2.7's pstats sums over its dict in hash order, which the file does not
         // record (2.7's marshal.load rebuilds the dict and may iterate it differently than
         // it was written), so float rounding may differ in the last bits: within 8 ulp.
-        expect(Math.abs(tt - oracle.total_tt)).toBeLessThanOrEqual(8 * Number.EPSILON * oracle.total_tt);
+        expect(Math.abs(tt - oracle.total_tt)).toBeLessThanOrEqual(
+          8 * Number.EPSILON * oracle.total_tt,
+        );
       }
     });
   }

@@ -59,7 +59,10 @@ describe('robustness', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...seeds),
-        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 8,
+        }),
         (seed, edits) => {
           const bytes = seed.slice();
           for (const [at, value] of edits) bytes[at % bytes.length] = value;

@@ -1,1 +1,30 @@
-export {};
+/**
+ * @pyprof/testkit — what every pyprof plugin tests with: the conformance suites, the
+ * canonical profiles writers render to golden files, and generators of realistic and
+ * adversarial profiles for property tests.
+ */
+export {
+  arbitraryFunction,
+  arbitraryProfile,
+  arbitraryProfileSet,
+  arbitraryRun,
+  type ProfileConstraints,
+  type RunConstraints,
+} from './arbitrary.js';
+export { canonicalProfiles, canonicalRuns } from './canonical.js';
+export {
+  type Activation,
+  profileFromRun,
+  type Run,
+  type RunFunction,
+  type RunOptions,
+} from './simulate.js';
+export {
+  describeInputPlugin,
+  describeOutputPlugin,
+  type InputFixture,
+  type InputSuiteConfig,
+  type OutputSuiteConfig,
+  readOutcome,
+  render,
+} from './suites.js';

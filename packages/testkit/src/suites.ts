@@ -1,0 +1,223 @@
+/**
+ * The conformance suites every plugin runs — ours and third parties' (unstorage's
+ * `testDriver` idea). Call `describeInputPlugin` / `describeOutputPlugin` from a vitest
+ * test file; they register the tests. An input plugin must read each fixture to a valid
+ * profile (and match its golden dump), recognise it without a file name, never claim
+ * another format's file as certain, and meet truncated and random bytes with a
+ * `ProfileError` or a valid profile. An output plugin must render every canonical profile
+ * (golden files) and any generated profile without throwing.
+ */
+import {
+  type InputPlugin,
+  isProfileError,
+  type OptionValues,
+  type OutputPlugin,
+  type ProfileSet,
+  printProfileSet,
+  readWith,
+  validateProfile,
+  writeChunks,
+} from '@pyprof/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { arbitraryProfileSet, type ProfileConstraints } from './arbitrary.js';
+import { canonicalProfiles } from './canonical.js';
+
+export interface InputFixture {
+  name: string;
+  bytes: Uint8Array;
+  /** Reader options for this fixture. */
+  options?: OptionValues;
+  /** Absolute path of the golden `printProfileSet` dump (written with `vitest -u`). */
+  golden?: string;
+  /** What `detect` must answer without the file name (default: `certain`). */
+  detect?: 'certain' | 'likely';
+}
+
+export interface InputSuiteConfig {
+  fixtures: readonly InputFixture[];
+  /** Files of other formats: `detect` must not answer `certain` for them. */
+  foreign?: ReadonlyArray<{ name: string; bytes: Uint8Array }>;
+  /** Random inputs per fuzz property (default 200). */
+  fuzzRuns?: number;
+}
+
+/** Reads `bytes`; returns 'valid' or 'refused', failing the test on anything else. */
+export function readOutcome(
+  plugin: InputPlugin,
+  bytes: Uint8Array,
+  options?: OptionValues,
+): 'valid' | 'refused' {
+  let set: ProfileSet;
+  try {
+    set = readWith(plugin, bytes, options ? { options } : {});
+  } catch (error) {
+    if (isProfileError(error)) return 'refused';
+    throw error;
+  }
+  for (const profile of [...set.parts, set.whole])
+    expect(validateProfile(profile).errors).toEqual([]);
+  return 'valid';
+}
+
+export function describeInputPlugin(plugin: InputPlugin, config: InputSuiteConfig): void {
+  describe(`input plugin ${plugin.name}: conformance`, () => {
+    it('declares a name, a title and extensions', () => {
+      expect(plugin.name).toMatch(/^[a-z][a-z0-9-]*$/);
+      expect(plugin.title.length).toBeGreaterThan(0);
+      for (const ext of plugin.extensions) expect(ext).toMatch(/^\.[^./\\]+(?:\.[^./\\]+)*$/);
+    });
+
+    for (const fixture of config.fixtures) {
+      describe(fixture.name, () => {
+        it('reads to a valid profile set', () => {
+          const set = readWith(
+            plugin,
+            fixture.bytes,
+            fixture.options ? { options: fixture.options } : {},
+          );
+          expect(set.parts.length).toBeGreaterThan(0);
+          for (const profile of [...set.parts, set.whole]) {
+            expect(validateProfile(profile).errors).toEqual([]);
+            expect(profile.metadata.format).toBe(plugin.name);
+          }
+        });
+        if (fixture.golden !== undefined) {
+          const golden = fixture.golden;
+          it('matches its golden dump', async () => {
+            const set = readWith(
+              plugin,
+              fixture.bytes,
+              fixture.options ? { options: fixture.options } : {},
+            );
+            await expect(printProfileSet(set)).toMatchFileSnapshot(golden);
+          });
+        }
+        it(`is detected as ${fixture.detect ?? 'certain'} without its file name`, () => {
+          expect(plugin.detect(fixture.bytes.subarray(0, 4096), {})).toBe(
+            fixture.detect ?? 'certain',
+          );
+        });
+        it('meets truncation with an error or a valid profile', () => {
+          const n = fixture.bytes.length;
+          const cuts = new Set(
+            [0, 1, 2, 3, 7, 16, Math.floor(n / 3), Math.floor(n / 2), n - 1].filter(
+              (c) => c >= 0 && c < n,
+            ),
+          );
+          for (const cut of cuts)
+            readOutcome(plugin, fixture.bytes.subarray(0, cut), fixture.options);
+        });
+      });
+    }
+
+    for (const foreign of config.foreign ?? []) {
+      it(`does not claim ${foreign.name} as certain`, () => {
+        let answer: unknown;
+        expect(() => {
+          answer = plugin.detect(foreign.bytes.subarray(0, 4096), {});
+        }).not.toThrow();
+        expect(answer).not.toBe('certain');
+      });
+    }
+
+    it('detect never throws, even on random bytes', () => {
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+          const answer = plugin.detect(bytes, {});
+          expect([undefined, 'likely', 'certain']).toContain(answer);
+        }),
+        { numRuns: config.fuzzRuns ?? 200 },
+      );
+    });
+
+    it('meets random and mutated bytes with an error or a valid profile', () => {
+      const seeds = config.fixtures.map((f) => f.bytes).filter((b) => b.length > 0);
+      fc.assert(
+        fc.property(
+          fc.oneof(
+            fc.uint8Array({ maxLength: 256 }),
+            ...(seeds.length > 0
+              ? [
+                  fc
+                    .tuple(
+                      fc.constantFrom(...seeds),
+                      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), {
+                        minLength: 1,
+                        maxLength: 6,
+                      }),
+                    )
+                    .map(([seed, edits]) => {
+                      const copy = seed.slice();
+                      for (const [at, value] of edits) copy[at % copy.length] = value;
+                      return copy;
+                    }),
+                ]
+              : []),
+          ),
+          (bytes) => {
+            readOutcome(plugin, bytes);
+          },
+        ),
+        { numRuns: config.fuzzRuns ?? 200 },
+      );
+    });
+  });
+}
+
+export interface OutputSuiteConfig {
+  /** Folder for golden files `<canonical name><extension>` (written with `vitest -u`). */
+  goldenDir?: string;
+  options?: OptionValues;
+  /** Extra checks on each output (e.g. a schema validation). */
+  check?: (output: string, set: ProfileSet, name: string) => void;
+  /** Generated profiles for the property test (default 100). */
+  propertyRuns?: number;
+  constraints?: ProfileConstraints;
+}
+
+/** Runs a writer to one string. */
+export function render(plugin: OutputPlugin, set: ProfileSet, options?: OptionValues): string {
+  const decoder = new TextDecoder();
+  let out = '';
+  for (const chunk of writeChunks(plugin, set, options ? { options } : {})) {
+    out += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+  }
+  return out + decoder.decode();
+}
+
+export function describeOutputPlugin(plugin: OutputPlugin, config: OutputSuiteConfig = {}): void {
+  describe(`output plugin ${plugin.name}: conformance`, () => {
+    it('declares a name, a title, an extension and documented options', () => {
+      expect(plugin.name).toMatch(/^[a-z][a-z0-9-]*$/);
+      expect(plugin.title.length).toBeGreaterThan(0);
+      expect(plugin.extension === '' || plugin.extension.startsWith('.')).toBe(true);
+      for (const [name, spec] of Object.entries(plugin.options ?? {})) {
+        expect(name).toMatch(/^[a-z][a-z0-9-]*$/);
+        expect(spec.description.length).toBeGreaterThan(0);
+      }
+    });
+
+    for (const [name, set] of Object.entries(canonicalProfiles())) {
+      it(`renders the canonical profile "${name}"`, async () => {
+        const output = render(plugin, set, config.options);
+        config.check?.(output, set, name);
+        if (config.goldenDir !== undefined) {
+          await expect(output).toMatchFileSnapshot(
+            `${config.goldenDir}/${name}${plugin.extension || '.out'}`,
+          );
+        }
+      });
+    }
+
+    it('renders any generated profile set without throwing', () => {
+      fc.assert(
+        fc.property(arbitraryProfileSet(config.constraints), (set) => {
+          const output = render(plugin, set, config.options);
+          config.check?.(output, set, 'generated');
+        }),
+        { numRuns: config.propertyRuns ?? 100 },
+      );
+    });
+  });
+}
