@@ -31,7 +31,7 @@ export interface MergeOptions {
 function hasEdgeTimes(profile: Profile): 'all' | 'none' | 'some' {
   const times = profile.calls.inclusiveTime;
   let present = 0;
-  for (let e = 0; e < times.length; e++) if (times[e] === times[e]) present++;
+  for (let e = 0; e < times.length; e++) if (!Number.isNaN(times[e])) present++;
   if (present === times.length) return 'all';
   return present === 0 ? 'none' : 'some';
 }

@@ -44,7 +44,7 @@ export function kcachegrindKey(name: string, file: string, object = ''): string 
 
 /** Makes a name safe for line-based formats: no control characters, no outer spaces. */
 export function sanitizeName(name: string): string {
-  let out = name.replace(/[\u0000-\u001f\u007f]/g, (c) => {
+  let out = name.replace(/\p{Cc}/gu, (c) => {
     if (c === '\n') return '\\n';
     if (c === '\r') return '\\r';
     if (c === '\t') return '\\t';

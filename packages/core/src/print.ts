@@ -7,7 +7,7 @@
 import { FUNCTION_KINDS, type Profile, type ProfileSet } from './profile.js';
 
 function num(value: number): string {
-  if (value !== value) return '-';
+  if (Number.isNaN(value)) return '-';
   if (Object.is(value, -0)) return '-0';
   return String(value);
 }

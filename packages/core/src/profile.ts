@@ -168,7 +168,7 @@ export interface ProfileSet {
 
 /** True for NaN, the IR's marker of a value the source did not record. */
 export function isAbsent(value: number): boolean {
-  return value !== value;
+  return Number.isNaN(value);
 }
 
 /** Convenience accessors for one function row. */
@@ -199,7 +199,7 @@ export function totalSelfTime(profile: Profile): number {
   const self = profile.functions.selfTime;
   for (let i = 0; i < self.length; i++) {
     const v = self[i] as number;
-    if (v === v) total += v;
+    if (!Number.isNaN(v)) total += v;
   }
   return total;
 }

@@ -211,7 +211,14 @@ function readKey(s: ReaderState, what: string): number {
   const name = readText(s, 'function name');
   m.leave();
   const fn = functionFor(s, file, line, name, offset);
-  if (slot >= 0) m.setRef(slot, (s.keyRefs[fn] ??= new KeyRef(fn)));
+  if (slot >= 0) {
+    let ref = s.keyRefs[fn];
+    if (ref === undefined) {
+      ref = new KeyRef(fn);
+      s.keyRefs[fn] = ref;
+    }
+    m.setRef(slot, ref);
+  }
   return fn;
 }
 
@@ -431,7 +438,7 @@ function readEntry(s: ReaderState, fn: number): void {
   if (cc < 0 || nc < 0) throw m.error(`negative call count (${cc}, ${nc})`, header.offset);
   if (cc > nc) s.swappedCounts++;
   if (s.producer === 'yappi') [cc, nc] = [nc, cc];
-  if (tt !== tt || ct !== ct) {
+  if (Number.isNaN(tt) || Number.isNaN(ct)) {
     s.context.warn({
       code: 'nan-time',
       message: 'an entry has a NaN time; it is kept as absent',

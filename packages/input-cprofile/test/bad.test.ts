@@ -85,8 +85,8 @@ describe('safety limits', () => {
     const bytes = readFixture('bad/marshal-dag-bomb-callers.prof');
     const reader = new MarshalReader(bytes);
     const stats = reader.readObject() as { entries: Array<[unknown, { items: unknown[] }]> };
-    const callers = (stats.entries[0]?.[1].items[4] as { entries: Array<[unknown, unknown]> })
-      .entries;
+    const first = stats.entries[0] as [unknown, { items: unknown[] }];
+    const callers = (first[1].items[4] as { entries: Array<[unknown, unknown]> }).entries;
     let level = callers
       .map(([, v]) => v)
       .find((v) => typeof v === 'object' && v !== null && 'items' in v) as

@@ -134,8 +134,9 @@ export function arbitraryRun(constraints: RunConstraints = {}): fc.Arbitrary<Run
           line: step.line,
         };
         const parent = stack[stack.length - 1];
-        if (parent) (parent.children ??= []).push(activation);
-        else roots.push(activation);
+        if (parent) {
+          parent.children = [...(parent.children ?? []), activation];
+        } else roots.push(activation);
         stack.push(activation);
       }
       return { functions, roots };
@@ -172,16 +173,14 @@ export function arbitraryProfile(constraints: ProfileConstraints = {}): fc.Arbit
 export function arbitraryProfileSet(
   constraints: ProfileConstraints = {},
 ): fc.Arbitrary<ProfileSet> {
-  return fc
-    .array(arbitraryProfile(constraints), { minLength: 1, maxLength: 3 })
-    .map((parts) =>
-      parts.length === 1
-        ? singleProfileSet(parts[0] as Profile)
-        : makeProfileSet(
-            parts.map((p, i) => ({
-              ...p,
-              metadata: { ...p.metadata, label: `thread ${i}`, threadId: String(i + 1) },
-            })),
-          ),
-    );
+  return fc.array(arbitraryProfile(constraints), { minLength: 1, maxLength: 3 }).map((parts) =>
+    parts.length === 1
+      ? singleProfileSet(parts[0] as Profile)
+      : makeProfileSet(
+          parts.map((p, i) => ({
+            ...p,
+            metadata: { ...p.metadata, label: `thread ${i}`, threadId: String(i + 1) },
+          })),
+        ),
+  );
 }
