@@ -1,0 +1,10 @@
+/**
+ * The one list of first-party formats the CLI bundles. Adding a format touches this file
+ * and nothing else in the CLI: `--help`, `pyprof formats` and the README table are built
+ * from it.
+ */
+import type { Plugin } from '@pyprof/core';
+import { cprofile } from '@pyprof/input-cprofile';
+import { irOutput } from './ir-output.js';
+
+export const builtinFormats: readonly Plugin[] = [cprofile, irOutput];
