@@ -5,6 +5,7 @@
  * are inconsistencies real sources can contain (yappi's swapped counts, clock jitter
  * making self time exceed inclusive time) and are reported, not fatal.
  */
+import { hashInts } from './columns.js';
 import { ProfileError } from './errors.js';
 import {
   FUNCTION_KINDS,
@@ -38,6 +39,11 @@ export function validateProfile(profile: Profile): ValidationResult {
   const warn = (message: string) => {
     if (result.warningCount++ < SHOWN) result.warnings.push(message);
   };
+  let brokenColumns = false;
+  const columnError = (message: string) => {
+    brokenColumns = true;
+    error(message);
+  };
 
   if (profile.irVersion !== IR_VERSION)
     error(`irVersion is ${profile.irVersion}, expected ${IR_VERSION}`);
@@ -56,11 +62,12 @@ export function validateProfile(profile: Profile): ValidationResult {
     selfTime: fns.selfTime,
     inclusiveTime: fns.inclusiveTime,
   })) {
-    if (array.length !== n) error(`functions.${column} has ${array.length} rows, expected ${n}`);
+    if (array.length !== n)
+      columnError(`functions.${column} has ${array.length} rows, expected ${n}`);
   }
-  if (result.errorCount > 0) return result;
+  if (brokenColumns) return result;
 
-  const identities = new Set<string>();
+  const identities = new DuplicateFinder(n);
   for (let i = 0; i < n; i++) {
     const file = fns.file[i] as number;
     const name = fns.name[i] as number;
@@ -70,10 +77,9 @@ export function validateProfile(profile: Profile): ValidationResult {
       error(`function ${i}: module string out of range`);
     if ((fns.kind[i] as number) >= FUNCTION_KINDS.length)
       error(`function ${i}: unknown kind ${fns.kind[i]}`);
-    const identity = `${file}\u0000${fns.line[i]}\u0000${name}`;
-    if (identities.has(identity))
+    if (identities.seen(file, fns.line[i] as number, name)) {
       error(`function ${i}: duplicate identity ${describe(profile, i)}`);
-    identities.add(identity);
+    }
     const calls = fns.callCount[i] as number;
     const primitive = fns.primitiveCallCount[i] as number;
     if (!(calls >= 0) || !Number.isFinite(calls))
@@ -108,11 +114,11 @@ export function validateProfile(profile: Profile): ValidationResult {
     selfTime: calls.selfTime,
     inclusiveTime: calls.inclusiveTime,
   })) {
-    if (array.length !== m) error(`calls.${column} has ${array.length} rows, expected ${m}`);
+    if (array.length !== m) columnError(`calls.${column} has ${array.length} rows, expected ${m}`);
   }
-  if (result.errorCount > 0) return result;
+  if (brokenColumns) return result;
   const incoming = new Float64Array(n);
-  const pairs = new Set<number>();
+  const pairs = new DuplicateFinder(m);
   for (let e = 0; e < m; e++) {
     const caller = calls.caller[e] as number;
     const callee = calls.callee[e] as number;
@@ -120,9 +126,7 @@ export function validateProfile(profile: Profile): ValidationResult {
       error(`call ${e}: function index out of range (${caller} → ${callee})`);
       continue;
     }
-    const pair = caller * n + callee;
-    if (pairs.has(pair)) error(`call ${e}: duplicate edge ${caller} → ${callee}`);
-    pairs.add(pair);
+    if (pairs.seen(caller, callee, 0)) error(`call ${e}: duplicate edge ${caller} → ${callee}`);
     const count = calls.callCount[e] as number;
     if (!(count >= 0) || !Number.isFinite(count))
       error(`call ${e}: call count ${count} is not a count`);
@@ -201,6 +205,44 @@ export function validateProfile(profile: Profile): ValidationResult {
     }
   }
   return result;
+}
+
+/** Finds repeated integer triples with a typed open-addressing table (no string keys). */
+class DuplicateFinder {
+  readonly #slots: Int32Array;
+  readonly #keys: Int32Array;
+  #count = 0;
+
+  constructor(capacity: number) {
+    let size = 16;
+    while (size < capacity * 2) size *= 2;
+    this.#slots = new Int32Array(size).fill(-1);
+    this.#keys = new Int32Array(Math.max(1, capacity) * 3);
+  }
+
+  /** True if (a, b, c) was seen before; records it otherwise. */
+  seen(a: number, b: number, c: number): boolean {
+    const slots = this.#slots;
+    const keys = this.#keys;
+    const mask = slots.length - 1;
+    for (let i = hashInts(a, b, c) & mask; ; i = (i + 1) & mask) {
+      const row = slots[i] as number;
+      if (row < 0) {
+        slots[i] = this.#count;
+        keys[this.#count * 3] = a;
+        keys[this.#count * 3 + 1] = b;
+        keys[this.#count * 3 + 2] = c;
+        this.#count++;
+        return false;
+      }
+      if (
+        keys[row * 3] === (a | 0) &&
+        keys[row * 3 + 1] === (b | 0) &&
+        keys[row * 3 + 2] === (c | 0)
+      )
+        return true;
+    }
+  }
 }
 
 function describe(profile: Profile, fn: number): string {

@@ -1,0 +1,92 @@
+// mergeProfiles: pstats.Stats.add semantics, and counts-only data meeting timed data.
+import { describe, expect, it } from 'vitest';
+import {
+  makeProfileSet,
+  mergeProfiles,
+  type Profile,
+  ProfileBuilder,
+  validateProfile,
+} from '../src/index.js';
+
+function profile(spec: {
+  fns: Array<[string, number, string, number, number, number, number]>;
+  calls?: Array<[number, number, number, number, number, number]>;
+}): Profile {
+  const b = new ProfileBuilder({ format: 'test' });
+  const rows = spec.fns.map(([file, line, name, nc, cc, tt, ct]) => {
+    const f = b.addFunction(file, line, name);
+    b.addFunctionStats(f, {
+      callCount: nc,
+      primitiveCallCount: cc,
+      selfTime: tt,
+      inclusiveTime: ct,
+    });
+    return f;
+  });
+  for (const [caller, callee, nc, cc, tt, ct] of spec.calls ?? []) {
+    b.addCall(rows[caller] as number, rows[callee] as number, {
+      callCount: nc,
+      primitiveCallCount: cc,
+      selfTime: tt,
+      inclusiveTime: ct,
+    });
+  }
+  return b.build();
+}
+
+describe('mergeProfiles', () => {
+  const a = profile({
+    fns: [
+      ['m.py', 1, 'main', 1, 1, 0.1, 0.5],
+      ['m.py', 3, 'fib', 25, 1, 0.4, 0.4],
+    ],
+    calls: [[0, 1, 1, 1, 0.4, 0.4]],
+  });
+  const b = profile({
+    fns: [
+      ['m.py', 3, 'fib', 5, 1, 0.2, 0.2],
+      ['m.py', 1, 'main', 1, 1, 0.05, 0.25],
+      ['o.py', 9, 'other', 2, 2, 0.01, 0.01],
+    ],
+    calls: [[1, 0, 1, 1, 0.2, 0.2]],
+  });
+
+  it('sums the same function and merges callers by key', () => {
+    const m = mergeProfiles([a, b]);
+    expect(validateProfile(m).errors).toEqual([]);
+    expect(m.functions.length).toBe(3);
+    expect([...m.functions.callCount]).toEqual([2, 30, 2]);
+    expect(m.functions.selfTime[1]).toBe(0.4 + 0.2);
+    expect(m.calls.length).toBe(1);
+    expect([m.calls.callCount[0], m.calls.inclusiveTime[0]]).toEqual([2, 0.4 + 0.2]);
+  });
+
+  it('orders like pstats.Stats(a, b, c): a, then c, then b', () => {
+    const c = profile({ fns: [['z.py', 1, 'zed', 1, 1, 0, 0]] });
+    const m = mergeProfiles([a, b, c], { order: 'pstats' });
+    expect(m.strings[m.functions.name[2] as number]).toBe('zed');
+    expect(m.strings[m.functions.name[3] as number]).toBe('other');
+  });
+
+  it('keeps counts, leaves unknown times absent and warns when counts-only data meets timed data', () => {
+    const counts = profile({
+      fns: [
+        ['m.py', 1, 'main', 1, 1, 0.1, 0.5],
+        ['m.py', 3, 'fib', 25, 1, 0.4, 0.4],
+      ],
+      calls: [[0, 1, 1, Number.NaN, Number.NaN, Number.NaN]],
+    });
+    const m = mergeProfiles([a, counts]);
+    expect(m.calls.callCount[0]).toBe(2);
+    expect(m.calls.inclusiveTime[0]).toBeNaN();
+    expect(m.calls.primitiveCallCount[0]).toBeNaN();
+    expect(m.metadata.warnings.map((w) => w.code)).toEqual(['mixed-edge-data']);
+  });
+
+  it('makes a set whose whole is the merge of its parts', () => {
+    const set = makeProfileSet([a, b]);
+    expect(set.parts).toHaveLength(2);
+    expect(set.whole.functions.length).toBe(3);
+    expect(makeProfileSet([a]).whole).toBe(a);
+  });
+});

@@ -1,0 +1,40 @@
+// Lossless text: undecodable bytes and encoded surrogates survive decode → encode.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeLatin1, decodeText, displayText, encodeText } from '../src/index.js';
+
+describe('text', () => {
+  it('keeps a Latin-1 byte as U+DCE9 and writes the byte back', () => {
+    const bytes = Uint8Array.from([0x2f, 0x6c, 0x61, 0x74, 0x69, 0x6e, 0xe9, 0x2e, 0x70, 0x79]);
+    const text = decodeText(bytes);
+    expect(text).toBe('/latin\udce9.py');
+    expect(encodeText(text)).toEqual(bytes);
+    expect(displayText(text)).toBe('/latiné.py');
+  });
+
+  it('decodes Python 3 surrogatepass bytes (ED B3 A9) to the same string', () => {
+    expect(decodeText(Uint8Array.from([0x61, 0xed, 0xb3, 0xa9]))).toBe('a\udce9');
+  });
+
+  it('round-trips any bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 80 }), (bytes) => {
+        expect(encodeText(decodeText(bytes))).toEqual(bytes);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('encodes ordinary text as UTF-8', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (text) => {
+        expect(encodeText(text)).toEqual(new TextEncoder().encode(text));
+        expect(decodeText(encodeText(text))).toBe(text);
+      }),
+    );
+  });
+
+  it('decodes Latin-1 as one code point per byte (not windows-1252)', () => {
+    expect(decodeLatin1(Uint8Array.from([0x80, 0x9f, 0xe9]))).toBe('\u0080\u009f\u00e9');
+  });
+});
