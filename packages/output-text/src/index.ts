@@ -1,2 +1,65 @@
-// Placeholder until the plugin lands.
-export {};
+/**
+ * @pyprof/output-text — profiles as text: CPython's own `pstats` reports, byte for byte
+ * and for any Python version's data (`--style pstats`), or a readable table with
+ * percentages and unambiguous names (the default). See README.md.
+ */
+import { defineOutputPlugin, type OptionSpecs } from '@pyprof/core';
+import { SORT_KEY_WORDS } from './sort.js';
+import { writeText } from './write.js';
+
+export const textOptions = {
+  style: {
+    type: 'choice',
+    choices: ['table', 'pstats'],
+    default: 'table',
+    description:
+      '`table`: readable columns with percentages and unique names; `pstats`: byte-identical to CPython `pstats` reports',
+  },
+  report: {
+    type: 'choice',
+    choices: ['stats', 'callers', 'callees'],
+    default: 'stats',
+    description:
+      'which report: the flat profile (`print_stats`), or who called / was called by each function',
+  },
+  sort: {
+    type: 'string',
+    repeatable: true,
+    placeholder: 'KEY',
+    description: `sort key, repeatable (${SORT_KEY_WORDS.join(', ')}, a unique prefix, or a legacy -1/0/1/2); default: the profile's own order for pstats (as \`Stats.print_stats()\` without \`sort_stats\`), cumulative for the table`,
+  },
+  limit: {
+    type: 'string',
+    repeatable: true,
+    placeholder: 'N|FRACTION|REGEX',
+    description:
+      'restriction, repeatable and applied in order as pstats does: an integer keeps that many rows, a decimal below 1 that fraction, anything else is a regular expression matched against `file:line(function)` (`re:PATTERN` forces a pattern)',
+  },
+  python: {
+    type: 'choice',
+    choices: ['auto', '2', '3'],
+    default: 'auto',
+    description:
+      'pstats layout and string rules of Python 2.7 or 3.x; `auto` follows the Python that wrote the profile (3 when unknown)',
+  },
+  width: {
+    type: 'integer',
+    placeholder: 'COLUMNS',
+    description:
+      'table: fit lines into this many columns (0 = no limit); default: the terminal width when writing to a terminal, else no limit',
+  },
+} as const satisfies OptionSpecs;
+
+export const text = defineOutputPlugin({
+  name: 'text',
+  title: 'Text report: pstats-identical or a readable table',
+  extension: '.txt',
+  options: textOptions,
+  write: (set, options, context) => writeText(set, options, context),
+});
+
+export default text;
+export { f8, formatFixed, pythonFloatRepr, pythonStringRepr } from './python-format.js';
+export { parseRestriction, type Restriction } from './restrict.js';
+export { resolveSortOrder, SORT_KEY_WORDS, type SortOrder } from './sort.js';
+export { CODE_ADDRESS_PLACEHOLDER, codeObjectRepr, standardName } from './view.js';

@@ -1,0 +1,211 @@
+/**
+ * The table style (the default): pstats' numbers made readable. Times in milliseconds
+ * with microsecond resolution (pstats' `0.000` hides most of a small profile), percentages
+ * of the total self time, and names from core's naming service with an identity of full
+ * file + name, so same-named functions never look alike (`decorated:31` / `decorated:46`),
+ * each followed by its file:line. Columns are aligned; with a width (the terminal's, or
+ * `--width`) the location and then the name are shortened with `…` to fit. Colour only
+ * when the context says the terminal wants it. Absent values (count-only edges of the
+ * `profile` module, times a merge could not sum) print as `-`. Sorting and limits work
+ * exactly as in the pstats style; an invalid pattern is an error here rather than a note.
+ */
+import {
+  functionFile,
+  functionKind,
+  invalidOption,
+  sanitizeName,
+  totalCalls,
+  uniqueFunctionNames,
+} from '@pyprof/core';
+import { countText, isCountOnly, printList, type ReportKind } from './pstats.js';
+import { formatCount, formatFixed } from './python-format.js';
+import { compilePythonPattern, type Restriction } from './restrict.js';
+import type { SortOrder } from './sort.js';
+import type { ReportView } from './view.js';
+
+export interface TableOptions {
+  readonly report: ReportKind;
+  readonly sort: SortOrder;
+  readonly restrictions: readonly Restriction[];
+  readonly headerNames: readonly string[];
+  /** Line width to fit; 0 = no limit. */
+  readonly width: number;
+  readonly color: boolean;
+}
+
+const ESC = '\u001b[';
+type Paint = (text: string, code: string) => string;
+
+const ELLIPSIS = '…';
+const MIN_NAME = 12;
+const MIN_LOCATION = 16;
+
+/** Display width, counting code points (good enough for the names profiles hold). */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const _ of text) width++;
+  return width;
+}
+
+function keepStart(text: string, width: number): string {
+  const chars = [...text];
+  return chars.length <= width ? text : chars.slice(0, Math.max(0, width - 1)).join('') + ELLIPSIS;
+}
+
+function keepEnd(text: string, width: number): string {
+  const chars = [...text];
+  return chars.length <= width
+    ? text
+    : ELLIPSIS + chars.slice(chars.length - Math.max(0, width - 1)).join('');
+}
+
+function padEndDisplay(text: string, width: number): string {
+  const missing = width - displayWidth(text);
+  return missing > 0 ? text + ' '.repeat(missing) : text;
+}
+
+interface Row {
+  /** calls, self, self %, total, total % (already formatted). */
+  readonly numbers: readonly [string, string, string, string, string];
+  readonly name: string;
+  readonly location: string;
+  /** A caller/callee line under its function. */
+  readonly edge: boolean;
+  /** Self share, for colouring. */
+  readonly share: number;
+}
+
+const HEADINGS = ['calls', 'self ms', 'self %', 'total ms', 'total %'] as const;
+
+function milliseconds(seconds: number): string {
+  return Number.isNaN(seconds) ? '-' : formatFixed(seconds * 1000, 3);
+}
+
+function percent(part: number, whole: number): string {
+  if (Number.isNaN(part) || Number.isNaN(whole) || whole === 0) return '-';
+  return `${formatFixed((100 * part) / whole, 1)}%`;
+}
+
+function callsCell(count: number, primitive: number): string {
+  return Number.isNaN(count) ? '-' : countText(count, primitive);
+}
+
+export function* tableReport(view: ReportView, options: TableOptions): Generator<string> {
+  const { profile } = view;
+  const fns = profile.functions;
+  const calls = profile.calls;
+  for (const restriction of options.restrictions) {
+    if (restriction.kind !== 'pattern') continue;
+    try {
+      compilePythonPattern(restriction.pattern);
+    } catch (error) {
+      throw invalidOption(
+        'limit',
+        `invalid regular expression ${JSON.stringify(restriction.pattern)}: ${(error as Error).message}`,
+        'text',
+      );
+    }
+  }
+  const paint: Paint = options.color ? (text, code) => `${ESC}${code}m${text}${ESC}0m` : (t) => t;
+  const names = uniqueFunctionNames(profile, {
+    identity: (name, fn) => `${name}\u0000${functionFile(profile, fn)}`,
+  });
+  const location = (fn: number) =>
+    functionKind(profile, fn) === 'builtin'
+      ? '(built-in)'
+      : `${sanitizeName(functionFile(profile, fn))}:${fns.line[fn]}`;
+  const total = view.totalSelfTime;
+
+  for (const name of options.headerNames) yield `${paint(sanitizeName(name), '1')}\n`;
+  const allCalls = totalCalls(profile);
+  let primitive = 0;
+  for (let fn = 0; fn < fns.length; fn++) primitive += fns.primitiveCallCount[fn] as number;
+  yield `${formatCount(allCalls)} function calls${
+    allCalls === primitive ? '' : ` (${formatCount(primitive)} primitive calls)`
+  } in ${milliseconds(total)} ms\n`;
+  const { list } = printList(view, options.sort, options.restrictions);
+  const shown = list.length < fns.length ? `; ${list.length} of ${fns.length} functions shown` : '';
+  const title =
+    options.report === 'stats' ? '' : options.report === 'callers' ? 'Callers, ' : 'Callees, ';
+  yield `${title}${title ? 's' : 'S'}orted by ${options.sort.description}${shown}\n\n`;
+  if (list.length === 0) {
+    yield '(no functions)\n';
+    return;
+  }
+
+  const rows: Row[] = [];
+  const callers = options.report === 'callers';
+  const lists = callers ? view.callers : view.callees;
+  const otherEnd = callers ? calls.caller : calls.callee;
+  for (const fn of list) {
+    const self = fns.selfTime[fn] as number;
+    rows.push({
+      numbers: [
+        callsCell(fns.callCount[fn] as number, fns.primitiveCallCount[fn] as number),
+        milliseconds(self),
+        percent(self, total),
+        milliseconds(fns.inclusiveTime[fn] as number),
+        percent(fns.inclusiveTime[fn] as number, total),
+      ],
+      name: names[fn] as string,
+      location: location(fn),
+      edge: false,
+      share: Number.isNaN(self) || total === 0 ? 0 : self / total,
+    });
+    if (options.report === 'stats') continue;
+    for (const edge of view.sortedEdges(lists, fn, otherEnd)) {
+      const other = otherEnd[edge] as number;
+      const countOnly = isCountOnly(view, edge);
+      rows.push({
+        numbers: [
+          callsCell(calls.callCount[edge] as number, calls.primitiveCallCount[edge] as number),
+          countOnly ? '-' : milliseconds(calls.selfTime[edge] as number),
+          '',
+          countOnly ? '-' : milliseconds(calls.inclusiveTime[edge] as number),
+          '',
+        ],
+        name: `${callers ? '<-' : '->'} ${names[other]}`,
+        location: location(other),
+        edge: true,
+        share: 0,
+      });
+    }
+  }
+
+  const numberWidths = HEADINGS.map((heading, column) =>
+    Math.max(heading.length, ...rows.map((row) => (row.numbers[column] as string).length)),
+  );
+  const numbersWidth = numberWidths.reduce((sum, w) => sum + w + 2, 0);
+  let nameWidth = Math.max('function'.length, ...rows.map((row) => displayWidth(row.name)));
+  let locationWidth = Math.max(...rows.map((row) => displayWidth(row.location)));
+  if (options.width > 0) {
+    const available = options.width - numbersWidth - 2;
+    if (nameWidth + locationWidth > available)
+      locationWidth = Math.max(Math.min(locationWidth, MIN_LOCATION), available - nameWidth);
+    if (nameWidth + locationWidth > available)
+      nameWidth = Math.max(Math.min(nameWidth, MIN_NAME), available - locationWidth);
+  }
+
+  const numbers = (cells: readonly string[]) =>
+    cells.map((cell, column) => cell.padStart(numberWidths[column] as number)).join('  ');
+  yield paint(`${numbers(HEADINGS)}  ${padEndDisplay('function', nameWidth)}  location`, '1');
+  yield '\n';
+  let first = true;
+  for (const row of rows) {
+    if (!row.edge && !first && options.report !== 'stats') yield '\n';
+    first = false;
+    const cells = row.numbers.map((cell, column) => {
+      const padded = cell.padStart(numberWidths[column] as number);
+      if (column !== 2 || row.edge) return padded;
+      return row.share >= 0.25
+        ? paint(padded, '31')
+        : row.share >= 0.05
+          ? paint(padded, '33')
+          : padded;
+    });
+    const name = padEndDisplay(keepStart(row.name, nameWidth), nameWidth);
+    const where = keepEnd(row.location, locationWidth);
+    yield `${cells.join('  ')}  ${row.edge ? name : paint(name, '1')}  ${paint(where, '2')}`.trimEnd();
+    yield '\n';
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The writer's entry point: reads the option values, builds the shared view of the merged
+ * profile (`set.whole`; the CLI narrows the set to one thread when asked), runs the chosen
+ * style and hands its text out in chunks of about 64 KiB, so a report of a huge profile
+ * never exists as one string.
+ */
+import { invalidOption, type OptionValues, type ProfileSet, type WriteContext } from '@pyprof/core';
+import { pstatsReport, type ReportKind } from './pstats.js';
+import type { PythonMajor } from './python-format.js';
+import { parseRestriction } from './restrict.js';
+import { resolveSortOrder } from './sort.js';
+import { tableReport } from './table.js';
+import { ReportView } from './view.js';
+
+const CHUNK = 1 << 16;
+
+function* batched(pieces: Iterable<string>): Generator<string> {
+  let buffer = '';
+  for (const piece of pieces) {
+    buffer += piece;
+    if (buffer.length >= CHUNK) {
+      yield buffer;
+      buffer = '';
+    }
+  }
+  if (buffer !== '') yield buffer;
+}
+
+function list(value: unknown): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
+}
+
+/** The names of the inputs, for the header line(s). */
+function headerNames(set: ProfileSet, context: WriteContext): string[] {
+  const names = new Set<string>();
+  for (const part of set.parts) if (part.metadata.sourceName) names.add(part.metadata.sourceName);
+  if (names.size === 0 && set.whole.metadata.sourceName) names.add(set.whole.metadata.sourceName);
+  if (names.size === 0 && context.inputName) names.add(context.inputName);
+  return [...names];
+}
+
+export function* writeText(
+  set: ProfileSet,
+  options: OptionValues,
+  context: WriteContext,
+): Generator<string> {
+  const profile = set.whole;
+  const choice = options.python ?? 'auto';
+  const python: PythonMajor =
+    choice === '2' ? 2 : choice === '3' ? 3 : (profile.metadata.pythonMajor ?? 3);
+  const style = options.style ?? 'table';
+  const report = (options.report ?? 'stats') as ReportKind;
+  const sortWords = list(options.sort);
+  const restrictions = list(options.limit).map(parseRestriction);
+  const width = options.width;
+  if (width !== undefined && (typeof width !== 'number' || width < 0))
+    throw invalidOption('width', `expected a number of columns ≥ 0, got ${String(width)}`, 'text');
+  const view = new ReportView(profile, python);
+  if (style === 'pstats') {
+    const sort = sortWords.length > 0 ? resolveSortOrder(sortWords, python) : undefined;
+    yield* batched(
+      pstatsReport(view, { report, sort, restrictions, headerNames: headerNames(set, context) }),
+    );
+    return;
+  }
+  const sort = resolveSortOrder(sortWords.length > 0 ? sortWords : ['cumulative'], python);
+  const terminal = context.terminal;
+  yield* batched(
+    tableReport(view, {
+      report,
+      sort,
+      restrictions,
+      headerNames: headerNames(set, context),
+      width: width !== undefined ? (width as number) : terminal ? terminal.width : 0,
+      color: terminal?.color === true,
+    }),
+  );
+}
