@@ -1,0 +1,558 @@
+/**
+ * The pickle stack machine, written for this project: it decodes each opcode's argument
+ * (every declared length checked against the bytes left before anything is read or
+ * allocated) and keeps the stack, the marks and the memo, but leaves what a value *is* to
+ * a `PickleSemantics` object. The reader runs it twice with different semantics: a scan
+ * that only records which globals the pickle names and refuses a foreign one, and — only
+ * if the scan passed — a build of plain data (see pickle.ts). Nothing here imports, calls
+ * or instantiates anything; opcodes that would hand control to code outside the pickle
+ * (persistent ids, the extension registry) are refused outright.
+ *
+ * Stack rules follow CPython's C unpickler: operations never reach below the most recent
+ * MARK, POP on an empty frame drops the mark, MEMOIZE stores under the memo's size.
+ */
+import { ByteReader, decodeText, malformed, unsafeInput, unsupportedVersion } from '@pyprof/core';
+
+export const FORMAT = 'lsprof';
+
+/** The highest pickle protocol there is (Python 3.8+). */
+export const HIGHEST_PROTOCOL = 5;
+
+/** More MARKs open at once than this is refused (real lsprof pickles nest about 6 deep). */
+export const MAX_MARK_DEPTH = 1000;
+
+/**
+ * How a string argument is encoded: `utf-8` (BINUNICODE family, Python 3 `str`),
+ * `raw-unicode-escape` (protocol 0 UNICODE), `str` (Python 2 `str`, raw bytes),
+ * `str-escape` (protocol 0 STRING, a quoted Python 2 repr), `bytes` (Python 3 `bytes`).
+ */
+export type StringEncoding = 'utf-8' | 'raw-unicode-escape' | 'str' | 'str-escape' | 'bytes';
+
+/** What the values on the stack are; the machine only moves them around. */
+export interface PickleSemantics<V> {
+  none(offset: number): V;
+  bool(value: boolean, offset: number): V;
+  /** BININT, BININT1, BININT2. */
+  int(value: number, offset: number): V;
+  /** INT / LONG text forms: the decimal text is `bytes[start, end)`. */
+  intText(start: number, end: number, long: boolean, offset: number): V;
+  /** LONG1 / LONG4: two's-complement little-endian bytes `[start, end)`. */
+  intBytes(start: number, end: number, offset: number): V;
+  float(value: number, offset: number): V;
+  floatText(start: number, end: number, offset: number): V;
+  string(encoding: StringEncoding, start: number, end: number, offset: number): V;
+  list(items: V[], offset: number): V;
+  tuple(items: V[], offset: number): V;
+  /** Keys and values alternate in `flat`. */
+  dict(flat: V[], offset: number): V;
+  set(items: V[], frozen: boolean, offset: number): V;
+  append(target: V, items: V[], offset: number): void;
+  setItems(target: V, flat: V[], offset: number): void;
+  addItems(target: V, items: V[], offset: number): void;
+  global(module: string, name: string, offset: number): V;
+  stackGlobal(module: V, name: V, offset: number): V;
+  reduce(callable: V, args: V, offset: number): V;
+  newObject(cls: V, args: V, keywords: V | undefined, offset: number): V;
+  /** INST (the class comes from its own GLOBAL-like argument) and OBJ. */
+  instantiate(cls: V, args: V[], offset: number): V;
+  build(target: V, state: V, offset: number): void;
+}
+
+export interface MachineResult<V> {
+  value: V;
+  /** The PROTO argument; null for protocols 0 and 1, which have no PROTO opcode. */
+  protocol: number | null;
+  opcodeCount: number;
+  /** Offset just after STOP. */
+  end: number;
+}
+
+/** Opcode names, for messages. */
+const NAMES: Record<number, string> = {
+  40: 'MARK',
+  46: 'STOP',
+  48: 'POP',
+  49: 'POP_MARK',
+  50: 'DUP',
+  66: 'BINBYTES',
+  67: 'SHORT_BINBYTES',
+  70: 'FLOAT',
+  71: 'BINFLOAT',
+  73: 'INT',
+  74: 'BININT',
+  75: 'BININT1',
+  76: 'LONG',
+  77: 'BININT2',
+  78: 'NONE',
+  80: 'PERSID',
+  81: 'BINPERSID',
+  82: 'REDUCE',
+  83: 'STRING',
+  84: 'BINSTRING',
+  85: 'SHORT_BINSTRING',
+  86: 'UNICODE',
+  88: 'BINUNICODE',
+  93: 'EMPTY_LIST',
+  97: 'APPEND',
+  98: 'BUILD',
+  99: 'GLOBAL',
+  100: 'DICT',
+  101: 'APPENDS',
+  103: 'GET',
+  104: 'BINGET',
+  105: 'INST',
+  106: 'LONG_BINGET',
+  108: 'LIST',
+  111: 'OBJ',
+  112: 'PUT',
+  113: 'BINPUT',
+  114: 'LONG_BINPUT',
+  115: 'SETITEM',
+  116: 'TUPLE',
+  117: 'SETITEMS',
+  41: 'EMPTY_TUPLE',
+  125: 'EMPTY_DICT',
+  128: 'PROTO',
+  129: 'NEWOBJ',
+  130: 'EXT1',
+  131: 'EXT2',
+  132: 'EXT4',
+  133: 'TUPLE1',
+  134: 'TUPLE2',
+  135: 'TUPLE3',
+  136: 'NEWTRUE',
+  137: 'NEWFALSE',
+  138: 'LONG1',
+  139: 'LONG4',
+  140: 'SHORT_BINUNICODE',
+  141: 'BINUNICODE8',
+  142: 'BINBYTES8',
+  143: 'EMPTY_SET',
+  144: 'ADDITEMS',
+  145: 'FROZENSET',
+  146: 'NEWOBJ_EX',
+  147: 'STACK_GLOBAL',
+  148: 'MEMOIZE',
+  149: 'FRAME',
+  150: 'BYTEARRAY8',
+  151: 'NEXT_BUFFER',
+  152: 'READONLY_BUFFER',
+};
+
+export function opcodeName(op: number): string {
+  return NAMES[op] ?? `0x${op.toString(16).padStart(2, '0')}`;
+}
+
+/** Printable form of untrusted text for messages (control characters escaped). */
+export function printable(text: string): string {
+  let out = '';
+  for (const ch of text.length > 200 ? `${text.slice(0, 200)}…` : text) {
+    const code = ch.codePointAt(0) as number;
+    out +=
+      code < 0x20 || (code >= 0x7f && code < 0xa0) || (code >= 0xd800 && code <= 0xdfff)
+        ? `\\x${code.toString(16).padStart(2, '0')}`
+        : ch;
+  }
+  return out;
+}
+
+/** A text-line argument (INT, FLOAT, GET, …): `[start, end)` without the newline. */
+function line(r: ByteReader, what: string): [number, number] {
+  const start = r.pos;
+  const end = r.bytes.indexOf(0x0a, start);
+  if (end < 0) throw r.error(`${what} argument has no terminating newline`, start);
+  r.pos = end + 1;
+  return [start, end];
+}
+
+/** A text-line argument decoded as UTF-8 (GLOBAL and INST names, memo indices). */
+function lineText(r: ByteReader, what: string): string {
+  const [start, end] = line(r, what);
+  return decodeText(r.bytes, start, end);
+}
+
+/** A decimal memo index from a PUT/GET text argument. */
+function memoIndexText(r: ByteReader, what: string): number {
+  const at = r.pos;
+  const text = lineText(r, what).trim();
+  if (!/^\d{1,10}$/.test(text))
+    throw r.error(`${what} argument must be a memo index, found "${printable(text)}"`, at);
+  return Number(text);
+}
+
+/** A u64 length (FRAME, BINUNICODE8, …) as a number; more than 4 GiB is refused as such. */
+function u64(r: ByteReader, what: string): number {
+  const at = r.pos;
+  const low = r.u32le(what);
+  const high = r.u32le(what);
+  if (high !== 0) {
+    throw r.error(
+      `${what} declares ${high * 2 ** 32 + low} bytes but only ${r.remaining} are left`,
+      at,
+    );
+  }
+  return low;
+}
+
+/**
+ * Runs the machine over `bytes` with `semantics` up to STOP. Throws `MALFORMED_INPUT` for
+ * a broken pickle, `UNSAFE_INPUT` for opcodes that would run outside code, and
+ * `UNSUPPORTED_VERSION` for a protocol above 5.
+ */
+export function runMachine<V>(bytes: Uint8Array, semantics: PickleSemantics<V>): MachineResult<V> {
+  const s = semantics;
+  const r = new ByteReader(bytes, FORMAT);
+  const stack: V[] = [];
+  const marks: number[] = [];
+  const memo = new Map<number, V>();
+  let protocol: number | null = null;
+  let opcodeCount = 0;
+  let op = 0;
+  let offset = 0;
+
+  if (bytes.length === 0) {
+    throw malformed(FORMAT, { offset: 0 }, 'the file is empty (an lsprof pickle is never empty)');
+  }
+
+  const floor = () => (marks.length === 0 ? 0 : (marks[marks.length - 1] as number));
+  const underflow = () =>
+    malformed(
+      FORMAT,
+      { offset },
+      `${opcodeName(op)} needs a value but the stack is empty${marks.length > 0 ? ' above the last MARK' : ''}`,
+    );
+  const pop = (): V => {
+    if (stack.length <= floor()) throw underflow();
+    return stack.pop() as V;
+  };
+  const top = (): V => {
+    if (stack.length <= floor()) throw underflow();
+    return stack[stack.length - 1] as V;
+  };
+  const popMark = (): V[] => {
+    const mark = marks.pop();
+    if (mark === undefined)
+      throw malformed(FORMAT, { offset }, `${opcodeName(op)} without a preceding MARK`);
+    return stack.splice(mark);
+  };
+  const get = (index: number): void => {
+    const value = memo.get(index);
+    if (value === undefined && !memo.has(index))
+      throw malformed(FORMAT, { offset }, `${opcodeName(op)} of memo index ${index}, never stored`);
+    stack.push(value as V);
+  };
+  const string = (encoding: StringEncoding, length: number, what: string) => {
+    const start = r.span(length, what);
+    stack.push(s.string(encoding, start, start + length, offset));
+  };
+
+  for (;;) {
+    if (r.atEnd) {
+      throw malformed(
+        FORMAT,
+        { offset: r.pos },
+        'the pickle ends before its STOP opcode (the file is truncated)',
+      );
+    }
+    offset = r.pos;
+    op = r.bytes[r.pos++] as number;
+    opcodeCount++;
+    switch (op) {
+      case 0x28: // MARK
+        if (marks.length >= MAX_MARK_DEPTH)
+          throw malformed(FORMAT, { offset }, `more than ${MAX_MARK_DEPTH} MARKs open at once`);
+        marks.push(stack.length);
+        break;
+      case 0x2e: // STOP
+        return { value: pop(), protocol, opcodeCount, end: r.pos };
+      case 0x30: // POP
+        if (marks.length > 0 && stack.length === floor()) marks.pop();
+        else pop();
+        break;
+      case 0x31: // POP_MARK
+        popMark();
+        break;
+      case 0x32: // DUP
+        stack.push(top());
+        break;
+      case 0x46: {
+        // FLOAT
+        const [start, end] = line(r, 'FLOAT');
+        stack.push(s.floatText(start, end, offset));
+        break;
+      }
+      case 0x49: // INT
+      case 0x4c: {
+        // LONG
+        const [start, end] = line(r, opcodeName(op));
+        stack.push(s.intText(start, end, op === 0x4c, offset));
+        break;
+      }
+      case 0x4a: // BININT
+        stack.push(s.int(r.i32le('BININT'), offset));
+        break;
+      case 0x4b: // BININT1
+        stack.push(s.int(r.u8('BININT1'), offset));
+        break;
+      case 0x4d: // BININT2
+        stack.push(s.int(r.u16le('BININT2'), offset));
+        break;
+      case 0x8a: // LONG1
+      case 0x8b: {
+        // LONG4
+        const length = op === 0x8a ? r.u8('LONG1 length') : r.i32le('LONG4 length');
+        const start = r.span(length, `${opcodeName(op)} integer`);
+        stack.push(s.intBytes(start, start + length, offset));
+        break;
+      }
+      case 0x47: // BINFLOAT (8 bytes, big-endian)
+        stack.push(s.float(r.f64be('BINFLOAT'), offset));
+        break;
+      case 0x4e: // NONE
+        stack.push(s.none(offset));
+        break;
+      case 0x88: // NEWTRUE
+      case 0x89: // NEWFALSE
+        stack.push(s.bool(op === 0x88, offset));
+        break;
+      case 0x53: {
+        // STRING
+        const [start, end] = line(r, 'STRING');
+        stack.push(s.string('str-escape', start, end, offset));
+        break;
+      }
+      case 0x54: // BINSTRING
+        string('str', r.i32le('BINSTRING length'), 'BINSTRING');
+        break;
+      case 0x55: // SHORT_BINSTRING
+        string('str', r.u8('SHORT_BINSTRING length'), 'SHORT_BINSTRING');
+        break;
+      case 0x56: {
+        // UNICODE
+        const [start, end] = line(r, 'UNICODE');
+        stack.push(s.string('raw-unicode-escape', start, end, offset));
+        break;
+      }
+      case 0x58: // BINUNICODE
+        string('utf-8', r.u32le('BINUNICODE length'), 'BINUNICODE');
+        break;
+      case 0x8c: // SHORT_BINUNICODE
+        string('utf-8', r.u8('SHORT_BINUNICODE length'), 'SHORT_BINUNICODE');
+        break;
+      case 0x8d: // BINUNICODE8
+        string('utf-8', u64(r, 'BINUNICODE8 length'), 'BINUNICODE8');
+        break;
+      case 0x42: // BINBYTES
+        string('bytes', r.u32le('BINBYTES length'), 'BINBYTES');
+        break;
+      case 0x43: // SHORT_BINBYTES
+        string('bytes', r.u8('SHORT_BINBYTES length'), 'SHORT_BINBYTES');
+        break;
+      case 0x8e: // BINBYTES8
+        string('bytes', u64(r, 'BINBYTES8 length'), 'BINBYTES8');
+        break;
+      case 0x96: // BYTEARRAY8
+        string('bytes', u64(r, 'BYTEARRAY8 length'), 'BYTEARRAY8');
+        break;
+      case 0x5d: // EMPTY_LIST
+        stack.push(s.list([], offset));
+        break;
+      case 0x6c: // LIST
+        stack.push(s.list(popMark(), offset));
+        break;
+      case 0x29: // EMPTY_TUPLE
+        stack.push(s.tuple([], offset));
+        break;
+      case 0x74: // TUPLE
+        stack.push(s.tuple(popMark(), offset));
+        break;
+      case 0x85: // TUPLE1
+      case 0x86: // TUPLE2
+      case 0x87: {
+        // TUPLE3
+        const n = op - 0x84;
+        if (stack.length - floor() < n) throw underflow();
+        stack.push(s.tuple(stack.splice(stack.length - n), offset));
+        break;
+      }
+      case 0x7d: // EMPTY_DICT
+        stack.push(s.dict([], offset));
+        break;
+      case 0x64: {
+        // DICT
+        const flat = popMark();
+        if (flat.length % 2 !== 0)
+          throw malformed(FORMAT, { offset }, 'DICT with an odd number of items');
+        stack.push(s.dict(flat, offset));
+        break;
+      }
+      case 0x8f: // EMPTY_SET
+        stack.push(s.set([], false, offset));
+        break;
+      case 0x91: // FROZENSET
+        stack.push(s.set(popMark(), true, offset));
+        break;
+      case 0x61: {
+        // APPEND
+        const value = pop();
+        s.append(top(), [value], offset);
+        break;
+      }
+      case 0x65: {
+        // APPENDS
+        const items = popMark();
+        s.append(top(), items, offset);
+        break;
+      }
+      case 0x73: {
+        // SETITEM
+        const value = pop();
+        const key = pop();
+        s.setItems(top(), [key, value], offset);
+        break;
+      }
+      case 0x75: {
+        // SETITEMS
+        const flat = popMark();
+        if (flat.length % 2 !== 0)
+          throw malformed(FORMAT, { offset }, 'SETITEMS with an odd number of items');
+        s.setItems(top(), flat, offset);
+        break;
+      }
+      case 0x90: {
+        // ADDITEMS
+        const items = popMark();
+        s.addItems(top(), items, offset);
+        break;
+      }
+      case 0x63: {
+        // GLOBAL
+        const module = lineText(r, 'GLOBAL module');
+        const name = lineText(r, 'GLOBAL name');
+        stack.push(s.global(module, name, offset));
+        break;
+      }
+      case 0x93: {
+        // STACK_GLOBAL
+        const name = pop();
+        const module = pop();
+        stack.push(s.stackGlobal(module, name, offset));
+        break;
+      }
+      case 0x69: {
+        // INST
+        const module = lineText(r, 'INST module');
+        const name = lineText(r, 'INST name');
+        const cls = s.global(module, name, offset);
+        stack.push(s.instantiate(cls, popMark(), offset));
+        break;
+      }
+      case 0x6f: {
+        // OBJ
+        const items = popMark();
+        if (items.length === 0) throw malformed(FORMAT, { offset }, 'OBJ without a class');
+        stack.push(s.instantiate(items[0] as V, items.slice(1), offset));
+        break;
+      }
+      case 0x52: {
+        // REDUCE
+        const args = pop();
+        const callable = pop();
+        stack.push(s.reduce(callable, args, offset));
+        break;
+      }
+      case 0x81: {
+        // NEWOBJ
+        const args = pop();
+        const cls = pop();
+        stack.push(s.newObject(cls, args, undefined, offset));
+        break;
+      }
+      case 0x92: {
+        // NEWOBJ_EX
+        const keywords = pop();
+        const args = pop();
+        const cls = pop();
+        stack.push(s.newObject(cls, args, keywords, offset));
+        break;
+      }
+      case 0x62: {
+        // BUILD
+        const state = pop();
+        s.build(top(), state, offset);
+        break;
+      }
+      case 0x70: // PUT
+        memo.set(memoIndexText(r, 'PUT'), top());
+        break;
+      case 0x71: // BINPUT
+        memo.set(r.u8('BINPUT index'), top());
+        break;
+      case 0x72: // LONG_BINPUT
+        memo.set(r.u32le('LONG_BINPUT index'), top());
+        break;
+      case 0x94: // MEMOIZE
+        memo.set(memo.size, top());
+        break;
+      case 0x67: // GET
+        get(memoIndexText(r, 'GET'));
+        break;
+      case 0x68: // BINGET
+        get(r.u8('BINGET index'));
+        break;
+      case 0x6a: // LONG_BINGET
+        get(r.u32le('LONG_BINGET index'));
+        break;
+      case 0x80: {
+        // PROTO
+        const version = r.u8('PROTO version');
+        if (version > HIGHEST_PROTOCOL) {
+          throw unsupportedVersion(
+            FORMAT,
+            `pickle protocol ${version}`,
+            `protocols 0–${HIGHEST_PROTOCOL}`,
+            { offset },
+          );
+        }
+        protocol = version;
+        break;
+      }
+      case 0x95: {
+        // FRAME: a length prefix for the opcodes that follow; only checked
+        const at = r.pos;
+        const length = u64(r, 'FRAME length');
+        if (length > r.remaining)
+          throw r.error(`FRAME declares ${length} bytes but only ${r.remaining} are left`, at);
+        break;
+      }
+      case 0x50: // PERSID
+      case 0x51: // BINPERSID
+        throw unsafeInput(
+          FORMAT,
+          { offset },
+          `${opcodeName(op)} at offset ${offset} asks the reader to look up a persistent object, which would run code outside the pickle; an lsprof pickle never does this`,
+        );
+      case 0x82: // EXT1
+      case 0x83: // EXT2
+      case 0x84: // EXT4
+        throw unsafeInput(
+          FORMAT,
+          { offset },
+          `${opcodeName(op)} at offset ${offset} names a global through the extension registry; an lsprof pickle never does this`,
+        );
+      case 0x97: // NEXT_BUFFER
+      case 0x98: // READONLY_BUFFER
+        throw malformed(
+          FORMAT,
+          { offset },
+          `${opcodeName(op)} refers to an out-of-band buffer, which a pickle file cannot carry`,
+        );
+      default:
+        throw malformed(
+          FORMAT,
+          { offset },
+          `unknown pickle opcode 0x${op.toString(16).padStart(2, '0')}`,
+        );
+    }
+  }
+}

@@ -1,0 +1,102 @@
+// Helpers for the committed corpus fixtures: list the lsprof pickles from the corpus
+// manifest, load their oracles (some sidecars are gzip-compressed) and fold an oracle's
+// entries into what a profile must hold.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+export const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+
+export interface ManifestEntry {
+  file: string;
+  kind: string;
+  python: string;
+  producer: string;
+  program: string;
+  sidecars: Record<string, string>;
+}
+
+export function manifest(): ManifestEntry[] {
+  const data = JSON.parse(
+    readFileSync(join(fixturesDir, '..', '..', '..', '..', 'corpus', 'manifest.json'), 'utf8'),
+  );
+  return data.files as ManifestEntry[];
+}
+
+export function lsprofFixtures(): ManifestEntry[] {
+  return manifest().filter((e) => e.kind === 'lsprof-pickle');
+}
+
+export function readFixture(relative: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(fixturesDir, relative)));
+}
+
+export function readSidecar(relative: string): Buffer {
+  const bytes = readFileSync(join(fixturesDir, relative));
+  return relative.endsWith('.gz') ? gunzipSync(bytes) : bytes;
+}
+
+export interface OracleSubentry {
+  code: string;
+  callcount: number;
+  reccallcount: number;
+  totaltime: number;
+  inlinetime: number;
+}
+export interface OracleEntry extends OracleSubentry {
+  calls: OracleSubentry[] | null;
+}
+export interface OracleStats {
+  class: string;
+  data: OracleEntry[];
+  threads: Array<[number, OracleStats]>;
+}
+export interface LsprofOracle {
+  pickle_protocol: number | null;
+  pickle_globals: Array<[string, string]>;
+  opcode_count: number;
+  entry_count: number;
+  thread_count: number;
+  stats: OracleStats;
+  latin1_decoded_strings: string[];
+}
+
+export function readOracle(entry: ManifestEntry): LsprofOracle {
+  return JSON.parse(readSidecar(entry.sidecars.oracle as string).toString('utf8')) as LsprofOracle;
+}
+
+/** nc, cc, tt, ct — the numbers a function row or an edge row holds. */
+export type Numbers = [number, number, number, number];
+
+/**
+ * What one Stats must read to: numbers per label and per (caller label, callee label),
+ * summed in pickle order (entries with one label are one function), plus the labels of
+ * callees without an entry of their own.
+ */
+export function expectedOf(stats: OracleStats): {
+  functions: Map<string, Numbers>;
+  edges: Map<string, Numbers>;
+  dangling: Set<string>;
+} {
+  const functions = new Map<string, Numbers>();
+  const edges = new Map<string, Numbers>();
+  const add = (map: Map<string, Numbers>, key: string, e: OracleSubentry) => {
+    const old = map.get(key) ?? [0, 0, 0, 0];
+    map.set(key, [
+      old[0] + e.callcount,
+      old[1] + (e.callcount - e.reccallcount),
+      old[2] + e.inlinetime,
+      old[3] + e.totaltime,
+    ]);
+  };
+  for (const entry of stats.data) add(functions, entry.code, entry);
+  const dangling = new Set<string>();
+  for (const entry of stats.data) {
+    for (const sub of entry.calls ?? []) {
+      add(edges, `${entry.code}\u0000${sub.code}`, sub);
+      if (!functions.has(sub.code)) dangling.add(sub.code);
+    }
+  }
+  return { functions, edges, dangling };
+}
