@@ -1,0 +1,91 @@
+/**
+ * hotshot logs → ProfileSet: the record decoder feeding the replay, from a whole buffer
+ * or a stream of chunks (the same code path; the stream never holds more than one chunk
+ * plus an unfinished record). The header's ADD_INFO records become the metadata: the
+ * ordered key/value list, executable, working directory, platform, Python version, and
+ * the clock (microseconds from gettimeofday; on Windows QueryPerformanceCounter ticks at
+ * the `reported-performance-frequency` — hotshot.stats wrongly reads those as µs too).
+ */
+import { type Profile, type ProfileSet, type ReadContext, singleProfileSet } from '@pyprof/core';
+import { FORMAT, HotshotDecoder } from './records.js';
+import { Replay } from './replay.js';
+
+const MICROSECONDS = 1e6;
+
+function replayFor(context: ReadContext): { replay: Replay; decoder: HotshotDecoder } {
+  const coverage = context.options.coverage === true;
+  const replay = new Replay({
+    needs: context.needs,
+    strict: context.options.strict === true,
+    coverage,
+    warn: (d) => context.warn(d),
+  });
+  return { replay, decoder: new HotshotDecoder(replay, { coverage }) };
+}
+
+/** The clock's ticks per second and its description, from the header. */
+function clock(replay: Replay, context: ReadContext): { ticksPerSecond: number; unit: string } {
+  const frequency = replay.header('reported-performance-frequency');
+  if (frequency !== undefined) {
+    const hz = /^\d+$/.test(frequency.trim()) ? Number(frequency.trim()) : Number.NaN;
+    if (hz > 0 && Number.isSafeInteger(hz)) {
+      return {
+        ticksPerSecond: hz,
+        unit: `wall clock, QueryPerformanceCounter ticks at ${hz} Hz`,
+      };
+    }
+    context.warn({
+      code: 'bad-clock-frequency',
+      message: `reported-performance-frequency is ${JSON.stringify(frequency)}, not a positive number: times are read as microseconds`,
+    });
+  } else if (replay.header('platform') === 'win32') {
+    context.warn({
+      code: 'bad-clock-frequency',
+      message:
+        'a Windows log without reported-performance-frequency: its ticks are read as microseconds',
+    });
+  }
+  return { ticksPerSecond: MICROSECONDS, unit: 'wall clock, microseconds' };
+}
+
+function finish(replay: Replay, end: number, context: ReadContext): ProfileSet {
+  replay.close(end);
+  const { ticksPerSecond, unit } = clock(replay, context);
+  const version = replay.header('executable-version');
+  const pythonVersion =
+    version === undefined ? undefined : /^\d+\.\d+(?:\.\d+)?/.exec(version)?.[0];
+  const executable = replay.header('executable');
+  const cwd = replay.header('current-directory');
+  const platform = replay.header('platform');
+  const profile: Profile = replay.build(ticksPerSecond, {
+    format: FORMAT,
+    producer: 'hotshot',
+    pythonMajor: 2,
+    ...(pythonVersion !== undefined ? { pythonVersion } : {}),
+    timeUnit: unit,
+    ...(executable !== undefined ? { executable } : {}),
+    ...(cwd !== undefined ? { cwd } : {}),
+    ...(platform !== undefined ? { platform } : {}),
+    info: replay.info,
+    ...(context.fileName !== undefined ? { sourceName: context.fileName } : {}),
+  });
+  return singleProfileSet(profile);
+}
+
+/** Reads a whole log held in memory. */
+export function readHotshot(bytes: Uint8Array, context: ReadContext): ProfileSet {
+  const { replay, decoder } = replayFor(context);
+  decoder.decodeAll(bytes);
+  return finish(replay, decoder.offset, context);
+}
+
+/** Reads a log from a stream of chunks, in memory bounded by the code, not the log. */
+export async function readHotshotStream(
+  chunks: AsyncIterable<Uint8Array>,
+  context: ReadContext,
+): Promise<ProfileSet> {
+  const { replay, decoder } = replayFor(context);
+  for await (const chunk of chunks) decoder.push(chunk);
+  decoder.end();
+  return finish(replay, decoder.offset, context);
+}

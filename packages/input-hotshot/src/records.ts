@@ -1,0 +1,441 @@
+/**
+ * The hotshot record decoder (specs/hotshot.md §1–§3): bytes in, one callback per record
+ * out, over chunks that may cut a record anywhere. A log is a bare sequence of
+ * variable-length records with no length prefix, so a streaming reader decodes what the
+ * chunk holds, keeps the unfinished record's bytes and finishes it with the first bytes of
+ * the next chunk; only those bytes are ever copied (a long string record collects chunks
+ * until it is whole, in one buffer that doubles as it grows).
+ *
+ * Integers are the writer's packed forms: PI (7 bits a byte, low group first) and MPI(2)
+ * (the three hot records: the first byte's low two bits are the record type, its next
+ * five bits the low value bits). The writer packs C `int`s ≥ 0, so a packed integer
+ * longer than 5 bytes, or above 2^31-1, cannot come from it and is refused as corrupt
+ * rather than wrapped the way CPython's reader wraps it.
+ *
+ * The decoder does not interpret events; it reports them with their byte offsets to a
+ * `RecordSink`. `decodeHotshot` wraps it as an iterator of plain record objects for tests
+ * and library users who want the raw stream.
+ */
+import { decodeText, malformed, type ProfileError } from '@pyprof/core';
+
+export const FORMAT = 'hotshot';
+
+/** Record type bytes of the non-hot records (low bits 11). */
+export const ADD_INFO = 0x13;
+export const DEFINE_FILE = 0x23;
+export const LINE_TIMES = 0x33;
+export const DEFINE_FUNC = 0x43;
+export const FRAME_TIMES = 0x53;
+
+/** The detection signature: ADD_INFO, key length 15, `hotshot-version`. */
+export const SIGNATURE = Uint8Array.from([
+  ADD_INFO,
+  15,
+  ...Array.from('hotshot-version', (c) => c.charCodeAt(0)),
+]);
+
+/** Longest packed integer a 32-bit writer produces. */
+export const MAX_PACKED_BYTES = 5;
+const MAX_INT = 0x7fffffff;
+
+/** Receives decoded records in log order. `tdelta` is -1 where the record has none. */
+export interface RecordSink {
+  enter(fileno: number, lineno: number, tdelta: number, offset: number): void;
+  exit(tdelta: number, offset: number): void;
+  line(lineno: number, tdelta: number, offset: number): void;
+  /** `header`: one of the leading ADD_INFO records (before any other record). */
+  addInfo(key: string, value: string, offset: number, header: boolean): void;
+  defineFile(fileno: number, name: string, offset: number): void;
+  defineFunction(fileno: number, lineno: number, name: string, offset: number): void;
+  /** FRAME_TIMES (`frame`) or LINE_TIMES records: whether later records carry a tdelta. */
+  timings(which: 'frame' | 'line', enabled: boolean, offset: number): void;
+}
+
+export interface DecoderOptions {
+  /**
+   * The log was written by `_hotshot.coverage()`: frame and line timings are off from
+   * the start, whatever the header's FRAME_TIMES / LINE_TIMES records say (spec §5).
+   */
+  coverage?: boolean;
+}
+
+const RECORD_NAMES: Record<number, string> = {
+  0: 'ENTER',
+  1: 'EXIT',
+  2: 'LINENO',
+  [ADD_INFO]: 'ADD_INFO',
+  [DEFINE_FILE]: 'DEFINE_FILE',
+  [LINE_TIMES]: 'LINE_TIMES',
+  [DEFINE_FUNC]: 'DEFINE_FUNC',
+  [FRAME_TIMES]: 'FRAME_TIMES',
+};
+
+function recordName(firstByte: number): string {
+  const t = firstByte & 3;
+  return RECORD_NAMES[t === 3 ? firstByte : t] ?? `record 0x${firstByte.toString(16)}`;
+}
+
+/** Signals "the record continues in the next chunk" from the packed-integer readers. */
+const INCOMPLETE = -1;
+
+/** Bytes taken from a new chunk beyond what a carried record needs: more than any hot record. */
+const SLACK = 32;
+
+/**
+ * Decodes a hotshot log pushed as chunks. Call `push` for each chunk and `end` after the
+ * last; errors are `ProfileError`s with the absolute byte offset.
+ */
+export class HotshotDecoder {
+  readonly #sink: RecordSink;
+  readonly #coverage: boolean;
+  #frameTimings: boolean;
+  #lineTimings = false;
+  /** Absolute offset of the next byte to decode. */
+  #offset = 0;
+  /** Still in the leading ADD_INFO records. */
+  #header = true;
+  #records = 0;
+  /** Bytes of an unfinished record, waiting for the next chunk. */
+  #carry = new Uint8Array(0);
+  #carryLength = 0;
+  /** Bytes the unfinished record needs at least, counted from its first byte. */
+  #needed = 0;
+  /** Position after the last packed integer read (second return value of `#packed`). */
+  #next = 0;
+  #ended = false;
+
+  constructor(sink: RecordSink, options: DecoderOptions = {}) {
+    this.#sink = sink;
+    this.#coverage = options.coverage === true;
+    this.#frameTimings = !this.#coverage;
+  }
+
+  /** Bytes decoded so far (the offset of the next record). */
+  get offset(): number {
+    return this.#offset;
+  }
+
+  /** Records decoded so far. */
+  get records(): number {
+    return this.#records;
+  }
+
+  /** Decodes one chunk; an unfinished last record waits for the next chunk. */
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    let from = 0;
+    const old = this.#carryLength;
+    if (old > 0) {
+      // Finish the unfinished record with as little of the chunk as it needs (a string
+      // record may need all of it, or more chunks yet).
+      if (old + chunk.length < this.#needed) {
+        this.#append(chunk);
+        return;
+      }
+      let taken = Math.min(chunk.length, Math.max(this.#needed - old, 0) + SLACK);
+      this.#append(chunk.subarray(0, taken));
+      let used = this.#decode(this.#carry.subarray(0, this.#carryLength), false);
+      if (used === 0 && taken < chunk.length) {
+        this.#append(chunk.subarray(taken));
+        taken = chunk.length;
+        used = this.#decode(this.#carry.subarray(0, this.#carryLength), false);
+      }
+      if (used === 0) return;
+      // The carried record is done (used > old); go on in the chunk itself.
+      this.#offset += used;
+      this.#carryLength = 0;
+      from = used - old;
+    }
+    const rest = from === 0 ? chunk : chunk.subarray(from);
+    const used = this.#decode(rest, false);
+    this.#offset += used;
+    if (used < rest.length) this.#append(rest.subarray(used));
+  }
+
+  /** Ends the input: an unfinished record is an error (the log was cut inside it). */
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    if (this.#carryLength > 0) {
+      this.#offset += this.#decode(this.#carry.subarray(0, this.#carryLength), true);
+      this.#carryLength = 0;
+    }
+    if (this.#offset === 0) {
+      throw malformed(FORMAT, { offset: 0 }, 'empty file: a hotshot log starts with its header');
+    }
+  }
+
+  /** Keeps bytes of an unfinished record (copied: the caller may reuse its chunks). */
+  #append(bytes: Uint8Array): void {
+    const length = this.#carryLength + bytes.length;
+    if (length > this.#carry.length) {
+      const grown = new Uint8Array(Math.max(length, this.#carry.length * 2, 64));
+      grown.set(this.#carry.subarray(0, this.#carryLength));
+      this.#carry = grown;
+    }
+    this.#carry.set(bytes, this.#carryLength);
+    this.#carryLength = length;
+  }
+
+  /** Decodes a whole log held in memory (one chunk, then `end`). */
+  decodeAll(bytes: Uint8Array): void {
+    if (bytes.length > 0) {
+      const used = this.#decode(bytes, true);
+      this.#offset += used;
+    }
+    this.end();
+  }
+
+  #error(message: string, offset: number): ProfileError {
+    return malformed(FORMAT, { offset }, message);
+  }
+
+  /**
+   * Reads a packed integer at `p` (`discard` low bits of the first byte are the record
+   * type, for MPI). Returns the value and leaves the next position in `#next`, or returns
+   * INCOMPLETE when the buffer ends first.
+   */
+  #packed(buffer: Uint8Array, p: number, discard: number, base: number): number {
+    const n = buffer.length;
+    if (p >= n) return INCOMPLETE;
+    let b = buffer[p] as number;
+    if (b < 0x80) {
+      this.#next = p + 1;
+      return (b & 0x7f) >> discard;
+    }
+    const start = p;
+    let value = (b & 0x7f) >> discard;
+    let shift = 7 - discard;
+    for (let k = 1; ; k++) {
+      if (k >= MAX_PACKED_BYTES) {
+        throw this.#error(
+          `packed integer longer than ${MAX_PACKED_BYTES} bytes (a 32-bit writer never makes one): the log is corrupt`,
+          base + start,
+        );
+      }
+      if (p + k >= n) return INCOMPLETE;
+      b = buffer[p + k] as number;
+      value += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (b < 0x80) {
+        if (value > MAX_INT) {
+          throw this.#error(
+            `packed integer ${value} does not fit the writer's 32-bit int: the log is corrupt`,
+            base + start,
+          );
+        }
+        this.#next = p + k + 1;
+        return value;
+      }
+    }
+  }
+
+  /** A string field: packed length, then bytes. Returns [start, end) or INCOMPLETE. */
+  #string(buffer: Uint8Array, p: number, base: number, final: boolean, what: string): number {
+    const length = this.#packed(buffer, p, 0, base);
+    if (length === INCOMPLETE) return INCOMPLETE;
+    const start = this.#next;
+    const left = buffer.length - start;
+    if (length > left) {
+      if (final) {
+        throw this.#error(
+          `${what} declares ${length} bytes but only ${left} are left: the log is cut or corrupt`,
+          base + p,
+        );
+      }
+      // The record needs to reach this buffer index before it can be decoded.
+      this.#needed = start + length;
+      return INCOMPLETE;
+    }
+    this.#next = start + length;
+    return start;
+  }
+
+  /**
+   * Decodes whole records from `buffer`; returns how many bytes were used. With `final`,
+   * the buffer is the end of the log and an unfinished record is an error.
+   */
+  #decode(buffer: Uint8Array, final: boolean): number {
+    const sink = this.#sink;
+    const base = this.#offset;
+    const n = buffer.length;
+    let p = 0;
+    while (p < n) {
+      const start = p;
+      const b = buffer[p] as number;
+      const type = b & 3;
+      this.#needed = 0;
+      if (this.#records === 0 && b !== ADD_INFO) {
+        throw this.#error(
+          `not a hotshot log: it must start with the ADD_INFO header record (0x13), found byte 0x${b.toString(16).padStart(2, '0')}`,
+          base,
+        );
+      }
+      if (type === 0) {
+        // ENTER: MPI(2) fileno, PI lineno, PI tdelta iff frame timings.
+        const fileno = this.#packed(buffer, p, 2, base);
+        if (fileno === INCOMPLETE) break;
+        const lineno = this.#packed(buffer, this.#next, 0, base);
+        if (lineno === INCOMPLETE) break;
+        let tdelta = -1;
+        if (this.#frameTimings) {
+          tdelta = this.#packed(buffer, this.#next, 0, base);
+          if (tdelta === INCOMPLETE) break;
+        }
+        p = this.#next;
+        this.#leaveHeader();
+        this.#records++;
+        sink.enter(fileno, lineno, tdelta, base + start);
+      } else if (type === 1) {
+        // EXIT: MPI(2) tdelta, always present (written as 0 without frame timings).
+        const tdelta = this.#packed(buffer, p, 2, base);
+        if (tdelta === INCOMPLETE) break;
+        p = this.#next;
+        this.#leaveHeader();
+        this.#records++;
+        sink.exit(this.#frameTimings ? tdelta : -1, base + start);
+      } else if (type === 2) {
+        // LINENO: MPI(2) lineno, PI tdelta iff line timings.
+        const lineno = this.#packed(buffer, p, 2, base);
+        if (lineno === INCOMPLETE) break;
+        let tdelta = -1;
+        if (this.#lineTimings) {
+          tdelta = this.#packed(buffer, this.#next, 0, base);
+          if (tdelta === INCOMPLETE) break;
+        }
+        p = this.#next;
+        this.#leaveHeader();
+        this.#records++;
+        sink.line(lineno, tdelta, base + start);
+      } else if (b === ADD_INFO) {
+        const keyStart = this.#string(buffer, p + 1, base, final, 'ADD_INFO key');
+        if (keyStart === INCOMPLETE) break;
+        const keyEnd = this.#next;
+        const valueStart = this.#string(buffer, keyEnd, base, final, 'ADD_INFO value');
+        if (valueStart === INCOMPLETE) break;
+        p = this.#next;
+        const key = decodeText(buffer, keyStart, keyEnd);
+        if (this.#records === 0 && key !== 'hotshot-version') {
+          throw this.#error(
+            `not a hotshot log: the first header record names ${JSON.stringify(key)}, not "hotshot-version"`,
+            base + start,
+          );
+        }
+        this.#records++;
+        sink.addInfo(key, decodeText(buffer, valueStart, p), base + start, this.#header);
+      } else if (b === DEFINE_FILE) {
+        const fileno = this.#packed(buffer, p + 1, 0, base);
+        if (fileno === INCOMPLETE) break;
+        const nameStart = this.#string(buffer, this.#next, base, final, 'DEFINE_FILE name');
+        if (nameStart === INCOMPLETE) break;
+        p = this.#next;
+        this.#leaveHeader();
+        this.#records++;
+        sink.defineFile(fileno, decodeText(buffer, nameStart, p), base + start);
+      } else if (b === DEFINE_FUNC) {
+        const fileno = this.#packed(buffer, p + 1, 0, base);
+        if (fileno === INCOMPLETE) break;
+        const lineno = this.#packed(buffer, this.#next, 0, base);
+        if (lineno === INCOMPLETE) break;
+        const nameStart = this.#string(buffer, this.#next, base, final, 'DEFINE_FUNC name');
+        if (nameStart === INCOMPLETE) break;
+        p = this.#next;
+        this.#leaveHeader();
+        this.#records++;
+        sink.defineFunction(fileno, lineno, decodeText(buffer, nameStart, p), base + start);
+      } else if (b === FRAME_TIMES || b === LINE_TIMES) {
+        if (p + 1 >= n) break;
+        const enabled = buffer[p + 1] !== 0;
+        p += 2;
+        this.#leaveHeader();
+        this.#records++;
+        if (!this.#coverage) {
+          if (b === FRAME_TIMES) this.#frameTimings = enabled;
+          else this.#lineTimings = enabled;
+        }
+        sink.timings(b === FRAME_TIMES ? 'frame' : 'line', enabled, base + start);
+      } else {
+        throw this.#error(
+          `unknown record type 0x${b.toString(16).padStart(2, '0')} (the log is corrupt or not a hotshot log)`,
+          base + start,
+        );
+      }
+    }
+    if (p < n) {
+      // The record at p continues past the buffer.
+      if (final) {
+        throw this.#error(
+          `the log ends inside a ${recordName(buffer[p] as number)} record (${n - p} of its bytes are here): it was cut`,
+          base + p,
+        );
+      }
+      // From the record's first byte: at least one more byte, or the whole string.
+      this.#needed = Math.max(this.#needed - p, n - p + 1);
+    }
+    return p;
+  }
+
+  #leaveHeader(): void {
+    this.#header = false;
+  }
+}
+
+/** One decoded record, as `decodeHotshot` yields it. `tdelta` is -1 where absent. */
+export type HotshotRecord =
+  | { type: 'enter'; offset: number; fileno: number; lineno: number; tdelta: number }
+  | { type: 'exit'; offset: number; tdelta: number }
+  | { type: 'line'; offset: number; lineno: number; tdelta: number }
+  | { type: 'add-info'; offset: number; key: string; value: string; header: boolean }
+  | { type: 'define-file'; offset: number; fileno: number; name: string }
+  | { type: 'define-function'; offset: number; fileno: number; lineno: number; name: string }
+  | { type: 'frame-times' | 'line-times'; offset: number; enabled: boolean };
+
+class CollectingSink implements RecordSink {
+  records: HotshotRecord[] = [];
+  enter(fileno: number, lineno: number, tdelta: number, offset: number): void {
+    this.records.push({ type: 'enter', offset, fileno, lineno, tdelta });
+  }
+  exit(tdelta: number, offset: number): void {
+    this.records.push({ type: 'exit', offset, tdelta });
+  }
+  line(lineno: number, tdelta: number, offset: number): void {
+    this.records.push({ type: 'line', offset, lineno, tdelta });
+  }
+  addInfo(key: string, value: string, offset: number, header: boolean): void {
+    this.records.push({ type: 'add-info', offset, key, value, header });
+  }
+  defineFile(fileno: number, name: string, offset: number): void {
+    this.records.push({ type: 'define-file', offset, fileno, name });
+  }
+  defineFunction(fileno: number, lineno: number, name: string, offset: number): void {
+    this.records.push({ type: 'define-function', offset, fileno, lineno, name });
+  }
+  timings(which: 'frame' | 'line', enabled: boolean, offset: number): void {
+    this.records.push({ type: which === 'frame' ? 'frame-times' : 'line-times', offset, enabled });
+  }
+}
+
+/**
+ * The raw record stream of a log, lazily: a whole log, or its chunks in order. Yields
+ * after each 64 KiB (or each chunk), so memory stays bounded for big logs. Throws a
+ * `ProfileError` where the log is corrupt or cut inside a record.
+ */
+export function* decodeHotshot(
+  input: Uint8Array | Iterable<Uint8Array>,
+  options: DecoderOptions = {},
+): Generator<HotshotRecord> {
+  const sink = new CollectingSink();
+  const decoder = new HotshotDecoder(sink, options);
+  const chunks: Iterable<Uint8Array> = input instanceof Uint8Array ? slices(input, 65536) : input;
+  for (const chunk of chunks) {
+    decoder.push(chunk);
+    yield* sink.records;
+    sink.records = [];
+  }
+  decoder.end();
+  yield* sink.records;
+}
+
+function* slices(bytes: Uint8Array, size: number): Generator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+}

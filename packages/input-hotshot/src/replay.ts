@@ -1,0 +1,654 @@
+/**
+ * Replays hotshot records into a profile (specs/hotshot.md §6–§9). A log is the exact
+ * sequence of calls and returns; this file turns it into the aggregate call graph with
+ * cProfile's semantics, and, where asked or where the log has them, line costs, call
+ * sites, the exact timeline and the calling-context tree.
+ *
+ * Time. Each record's tdelta is the time since the previous timed record, so it belongs to
+ * whatever ran *before* the record: for ENTER the caller, for EXIT the returning frame,
+ * for LINENO the current frame's previous line. The replay keeps an absolute clock (in
+ * the log's ticks: microseconds, or QueryPerformanceCounter ticks on Windows) and computes
+ * each activation's inclusive time from its enter and exit timestamps and its self time as
+ * inclusive minus its callees'. Sums stay exact integers until the final conversion to
+ * seconds. Records without a tdelta (LINENO without line timings, coverage logs) do not
+ * move the clock; times a log cannot give are absent (NaN), never invented.
+ *
+ * Aggregation (cProfile's rules): per function, calls, primitive calls (calls made while
+ * it was not already active), self time, and inclusive time counted at the outermost
+ * activation only; per caller→callee pair, the same four numbers with "outermost"
+ * meaning the outermost activation of that pair. A top-level frame (entered with nothing
+ * on the stack) has no recorded caller and no edge. Function identity is the log's
+ * (fileno, first line), named by its DEFINE_FUNC record, which becomes (file, line, name)
+ * in the IR; the log itself cannot tell two functions that start on the same line apart.
+ *
+ * Logs that start or end mid-stack. An EXIT (or LINENO) with nothing on the stack comes
+ * from a frame entered before profiling started (`start()` called inside a function). It
+ * becomes a synthetic function `<entered before profiling, level N>` (level 1 = the
+ * function that called `start()`, 2 = its caller, …): active from the start of the log
+ * until its EXIT, so its self time is the time no profiled frame was running, its callees
+ * are the top-level frames that ran meanwhile, and level N+1 calls level N
+ * (warning `started-mid-stack`). Without such a record, time with an empty stack belongs
+ * to no function and is not counted (as in hotshot.stats). Frames still open at the end
+ * are closed at the last timestamp (warning `open-frames`; option `strict` makes it an
+ * error).
+ *
+ * Line data (logs with line events): self time and hits per (function, line) — the time
+ * between entering a frame and its first LINENO goes to the function's first line — and
+ * per call edge the caller's line each call came from, with call counts and inclusive
+ * time (counted at the outermost activation of the pair, so a pair's sites add up to its
+ * edge). With line events but no line timings, line times are absent; hits and call
+ * sites remain.
+ *
+ * Memory: function, edge, line and call-site tables (bounded by the code), the stack
+ * (bounded by its depth, refused beyond `MAX_DEPTH`), and — only when the output needs
+ * them — the timeline (grows with the records) and the calling-context tree (grows with
+ * the distinct stacks).
+ */
+import {
+  type FunctionKind,
+  float64Column,
+  int32Column,
+  malformed,
+  type OutputNeeds,
+  type Profile,
+  ProfileBuilder,
+  type ReadContext,
+  TIMELINE_ENTER,
+  TIMELINE_EXIT,
+  uint8Column,
+  uint32Column,
+} from '@pyprof/core';
+import { PairTable } from './pair-table.js';
+import { FORMAT, type RecordSink } from './records.js';
+
+/** Deepest stack accepted: CPython cannot run anywhere near this deep. */
+export const MAX_DEPTH = 1_000_000;
+
+/** File of the synthetic functions that stand for frames entered before profiling. */
+export const SYNTHETIC_FILE = 'hotshot';
+
+export function syntheticName(level: number): string {
+  return `<entered before profiling, level ${level}>`;
+}
+
+/** Call-tree parent keys at or above this stand for "top level of segment k". */
+const SEGMENT_KEY = 0x80000000;
+
+export interface ReplayOptions {
+  needs: OutputNeeds;
+  strict: boolean;
+  coverage: boolean;
+  warn: ReadContext['warn'];
+}
+
+interface SyntheticFrame {
+  fn: number;
+  exitTime: number;
+  self: number;
+  total: number;
+}
+
+interface Pending {
+  calls: number;
+  self: number;
+  total: number;
+}
+
+export class Replay implements RecordSink {
+  readonly #options: ReplayOptions;
+  readonly #withTimeline: boolean;
+  readonly #withTree: boolean;
+
+  // Header and log tables.
+  readonly info: Array<readonly [string, string]> = [];
+  #headerValues = new Map<string, string>();
+  readonly #files = new Map<number, string>();
+  readonly #functionNames = new Map<number, Map<number, string>>();
+
+  /** (fileno, first line) → function row. */
+  readonly #keys = new PairTable(['function']);
+
+  // Functions (identity in plain arrays, numbers in columns; times in ticks).
+  readonly #fnFile: string[] = [];
+  readonly #fnLine: number[] = [];
+  readonly #fnName: string[] = [];
+  readonly #fnKind: FunctionKind[] = [];
+  readonly #identities = new Map<string, number>();
+  readonly #fnCalls = float64Column();
+  readonly #fnPrimitive = float64Column();
+  readonly #fnSelf = float64Column();
+  readonly #fnInclusive = float64Column();
+  readonly #fnActive = int32Column();
+
+  /** Caller → callee edges; `active` counts the pair's open activations. */
+  readonly #edges = new PairTable(['calls', 'primitive', 'self', 'inclusive', 'active']);
+  readonly #edge = this.#edges.columns;
+
+  // Lines by (function, line) and call sites by (edge, caller's line).
+  #lineMode = false;
+  readonly #lines = new PairTable(['self', 'hits']);
+  readonly #sites = new PairTable(['calls', 'inclusive']);
+
+  /**
+   * Calling-context tree nodes by (parent key, function), only with needs.callTree. A
+   * parent key is a node index, or SEGMENT_KEY + k for the top level of segment k.
+   */
+  readonly #nodes = new PairTable(['self', 'calls']);
+
+  // Timeline (only with needs.timeline); times in ticks until the end.
+  readonly #timelineKind = uint8Column();
+  readonly #timelineFunction = uint32Column();
+  readonly #timelineTime = float64Column();
+
+  // The stack, one typed array per field.
+  #depth = 0;
+  #capacity = 64;
+  #stackFunction = new Int32Array(64);
+  #stackStart = new Float64Array(64);
+  #stackChildren = new Float64Array(64);
+  #stackEdge = new Int32Array(64);
+  #stackLine = new Int32Array(64);
+  #stackLineRow = new Int32Array(64);
+  #stackSite = new Int32Array(64);
+  #stackNode = new Uint32Array(64);
+  /** The bottom stack entry is a synthetic frame (entered before profiling). */
+  #syntheticBottom = false;
+
+  // The clock and what the log lacked.
+  #now = 0;
+  #untimedFrames = false;
+  #untimedLines = false;
+
+  // Segments: the stretches between exits of frames entered before profiling.
+  #segment = 1;
+  readonly #synthetic: SyntheticFrame[] = [];
+  #pending = new Map<number, Pending>();
+  #pendingTotal = 0;
+
+  // Counts for the closing warnings.
+  #undefinedFunctions = 0;
+  #undefinedFiles = new Set<number>();
+  #conflicts = 0;
+  #coverageWarned = false;
+  #openFrames = 0;
+  #end = 0;
+
+  constructor(options: ReplayOptions) {
+    this.#options = options;
+    this.#withTimeline = options.needs.timeline === true;
+    this.#withTree = options.needs.callTree === true;
+  }
+
+  // ---- RecordSink -------------------------------------------------------------------
+
+  addInfo(key: string, value: string, _offset: number, header: boolean): void {
+    this.info.push([key, value]);
+    if (!this.#headerValues.has(key)) this.#headerValues.set(key, value);
+    if (header && key === 'requested-line-events' && value === 'yes') this.#lineMode = true;
+    if (this.#options.coverage) this.#lineMode = true;
+  }
+
+  defineFile(fileno: number, name: string): void {
+    const known = this.#files.get(fileno);
+    if (known === undefined) this.#files.set(fileno, name);
+    else if (known !== name) this.#conflicts++;
+  }
+
+  defineFunction(fileno: number, lineno: number, name: string): void {
+    let names = this.#functionNames.get(fileno);
+    if (!names) {
+      names = new Map();
+      this.#functionNames.set(fileno, names);
+    }
+    const known = names.get(lineno);
+    if (known === undefined) names.set(lineno, name);
+    else if (known !== name) this.#conflicts++;
+  }
+
+  timings(): void {
+    // The decoder applies FRAME_TIMES / LINE_TIMES; records then say -1 when untimed.
+  }
+
+  enter(fileno: number, lineno: number, tdelta: number, offset: number): void {
+    if (tdelta >= 0) this.#advance(tdelta);
+    else this.#untimedFrames = true;
+    const fn = this.#functionFor(fileno, lineno);
+    const d = this.#depth;
+    if (d === this.#capacity) this.#grow(offset);
+    let edge = -1;
+    let site = -1;
+    let parentKey = SEGMENT_KEY + this.#segment;
+    if (d > 0) {
+      const caller = this.#stackFunction[d - 1] as number;
+      edge = this.#edges.row(caller, fn);
+      this.#edge.active.add(edge, 1);
+      parentKey = this.#stackNode[d - 1] as number;
+      if (this.#lineMode) {
+        const line = this.#stackLine[d - 1] as number;
+        if (line >= 0) site = this.#sites.row(edge, line);
+      }
+    }
+    (this.#fnActive.data[fn] as number)++;
+    this.#stackFunction[d] = fn;
+    this.#stackStart[d] = this.#now;
+    this.#stackChildren[d] = 0;
+    this.#stackEdge[d] = edge;
+    this.#stackLine[d] = lineno;
+    this.#stackLineRow[d] = -1;
+    this.#stackSite[d] = site;
+    if (this.#withTree) {
+      const node = this.#nodes.row(parentKey, fn);
+      this.#nodes.columns.calls.add(node, 1);
+      this.#stackNode[d] = node;
+    }
+    this.#depth = d + 1;
+    if (this.#withTimeline) this.#event(TIMELINE_ENTER, fn);
+  }
+
+  exit(tdelta: number): void {
+    if (tdelta >= 0) this.#advance(tdelta);
+    else this.#untimedFrames = true;
+    if (this.#depth === 0) this.#enteredBeforeProfiling();
+    this.#pop();
+  }
+
+  line(lineno: number, tdelta: number): void {
+    if (!this.#lineMode) this.#startLineMode();
+    if (tdelta >= 0) this.#advance(tdelta);
+    else this.#untimedLines = true;
+    if (this.#depth === 0) this.#enteredBeforeProfiling();
+    const d = this.#depth - 1;
+    const row = this.#lines.row(this.#stackFunction[d] as number, lineno);
+    this.#stackLine[d] = lineno;
+    this.#stackLineRow[d] = row;
+    this.#lines.columns.hits.add(row, 1);
+  }
+
+  // ---- replay ------------------------------------------------------------------------
+
+  /** Moves the clock, charging the time to the current line of the frame on top. */
+  #advance(tdelta: number): void {
+    if (this.#lineMode && this.#depth > 0 && tdelta > 0) {
+      const d = this.#depth - 1;
+      const line = this.#stackLine[d] as number;
+      if (line >= 0) {
+        let row = this.#stackLineRow[d] as number;
+        if (row < 0) {
+          row = this.#lines.row(this.#stackFunction[d] as number, line);
+          this.#stackLineRow[d] = row;
+        }
+        this.#lines.columns.self.add(row, tdelta);
+      }
+    }
+    this.#now += tdelta;
+  }
+
+  #pop(): void {
+    const d = --this.#depth;
+    const fn = this.#stackFunction[d] as number;
+    const total = this.#now - (this.#stackStart[d] as number);
+    const self = total - (this.#stackChildren[d] as number);
+    this.#fnCalls.add(fn, 1);
+    this.#fnSelf.add(fn, self);
+    if (--(this.#fnActive.data[fn] as number) === 0) {
+      this.#fnPrimitive.add(fn, 1);
+      this.#fnInclusive.add(fn, total);
+    }
+    const edge = this.#stackEdge[d] as number;
+    const synthetic = d === 0 && this.#syntheticBottom;
+    if (edge >= 0) {
+      const e = this.#edge;
+      e.calls.add(edge, 1);
+      e.self.add(edge, self);
+      e.active.add(edge, -1);
+      const outermost = e.active.get(edge) === 0;
+      if (outermost) {
+        e.primitive.add(edge, 1);
+        e.inclusive.add(edge, total);
+      }
+      const site = this.#stackSite[d] as number;
+      if (site >= 0) {
+        this.#sites.columns.calls.add(site, 1);
+        if (outermost) this.#sites.columns.inclusive.add(site, total);
+      }
+    } else if (!synthetic) {
+      // A top-level frame: its caller is known only if a later record proves that a
+      // frame entered before profiling was below it.
+      const pending = this.#pending.get(fn);
+      if (pending) {
+        pending.calls++;
+        pending.self += self;
+        pending.total += total;
+      } else {
+        this.#pending.set(fn, { calls: 1, self, total });
+      }
+      this.#pendingTotal += total;
+    }
+    if (d > 0) this.#stackChildren[d - 1] = (this.#stackChildren[d - 1] as number) + total;
+    if (this.#withTree && !synthetic)
+      this.#nodes.columns.self.add(this.#stackNode[d] as number, self);
+    if (this.#withTimeline) this.#event(TIMELINE_EXIT, fn);
+    if (synthetic) {
+      this.#synthetic.push({ fn, exitTime: this.#now, self, total });
+      this.#syntheticBottom = false;
+      this.#segment++;
+      this.#pending = new Map();
+      this.#pendingTotal = 0;
+    }
+  }
+
+  /**
+   * The stack is empty but a record shows a frame running: one entered before profiling
+   * started. It becomes the bottom of the stack, active since the log's start, calling
+   * the previous such frame and the top-level frames that ran in this segment.
+   */
+  #enteredBeforeProfiling(): void {
+    const level = this.#segment;
+    const fn = this.#addFunction(SYNTHETIC_FILE, 0, syntheticName(level), 'synthetic');
+    const previous = this.#synthetic[level - 2];
+    let children = this.#pendingTotal;
+    if (previous) {
+      children += previous.total;
+      this.#addFinishedCalls(fn, previous.fn, {
+        calls: 1,
+        self: previous.self,
+        total: previous.total,
+      });
+    }
+    for (const [callee, pending] of this.#pending) this.#addFinishedCalls(fn, callee, pending);
+    this.#pending = new Map();
+    this.#pendingTotal = 0;
+    (this.#fnActive.data[fn] as number)++;
+    this.#stackFunction[0] = fn;
+    this.#stackStart[0] = 0;
+    this.#stackChildren[0] = children;
+    this.#stackEdge[0] = -1;
+    this.#stackLine[0] = -1;
+    this.#stackLineRow[0] = -1;
+    this.#stackSite[0] = -1;
+    this.#stackNode[0] = SEGMENT_KEY + level;
+    this.#depth = 1;
+    this.#syntheticBottom = true;
+  }
+
+  /** Calls that ran at the top level of the stack, none inside another: all outermost. */
+  #addFinishedCalls(caller: number, callee: number, calls: Pending): void {
+    const edge = this.#edges.row(caller, callee);
+    const e = this.#edge;
+    e.calls.add(edge, calls.calls);
+    e.primitive.add(edge, calls.calls);
+    e.self.add(edge, calls.self);
+    e.inclusive.add(edge, calls.total);
+  }
+
+  #startLineMode(): void {
+    this.#lineMode = true;
+    if (!this.#coverageWarned && this.#headerValues.get('requested-line-events') === 'no') {
+      this.#coverageWarned = true;
+      this.#options.warn({
+        code: 'coverage-log',
+        message:
+          'the log has line events although its header says none were requested: it was probably written by _hotshot.coverage(), whose ENTER records carry no time; read it with the coverage option, or its records are misread',
+      });
+    }
+  }
+
+  #grow(offset: number): void {
+    if (this.#capacity >= MAX_DEPTH) {
+      throw malformed(
+        FORMAT,
+        { offset },
+        `the call stack grows deeper than ${MAX_DEPTH} frames: Python cannot run that deep, the log is corrupt`,
+      );
+    }
+    const capacity = Math.min(MAX_DEPTH, this.#capacity * 2);
+    const grow = <T extends Int32Array | Float64Array | Uint32Array>(
+      old: T,
+      make: (n: number) => T,
+    ) => {
+      const next = make(capacity);
+      next.set(old as never);
+      return next;
+    };
+    this.#stackFunction = grow(this.#stackFunction, (n) => new Int32Array(n));
+    this.#stackStart = grow(this.#stackStart, (n) => new Float64Array(n));
+    this.#stackChildren = grow(this.#stackChildren, (n) => new Float64Array(n));
+    this.#stackEdge = grow(this.#stackEdge, (n) => new Int32Array(n));
+    this.#stackLine = grow(this.#stackLine, (n) => new Int32Array(n));
+    this.#stackLineRow = grow(this.#stackLineRow, (n) => new Int32Array(n));
+    this.#stackSite = grow(this.#stackSite, (n) => new Int32Array(n));
+    this.#stackNode = grow(this.#stackNode, (n) => new Uint32Array(n));
+    this.#capacity = capacity;
+  }
+
+  #event(kind: number, fn: number): void {
+    this.#timelineKind.push(kind);
+    this.#timelineFunction.push(fn);
+    this.#timelineTime.push(this.#now);
+  }
+
+  // ---- tables ------------------------------------------------------------------------
+
+  #functionFor(fileno: number, lineno: number): number {
+    const key = this.#keys.find(fileno, lineno);
+    if (key >= 0) return this.#keys.columns.function.get(key);
+    let file = this.#files.get(fileno);
+    if (file === undefined) {
+      this.#undefinedFiles.add(fileno);
+      file = `<undefined file ${fileno}>`;
+    }
+    let name = this.#functionNames.get(fileno)?.get(lineno);
+    if (name === undefined) {
+      this.#undefinedFunctions++;
+      name = '<undefined>';
+    }
+    const fn = this.#addFunction(file, lineno, name, 'python');
+    this.#keys.columns.function.set(this.#keys.add(fileno, lineno), fn);
+    return fn;
+  }
+
+  /** The row of (file, line, name); distinct log keys naming the same triple share it. */
+  #addFunction(file: string, line: number, name: string, kind: FunctionKind): number {
+    const identity = `${file}\u0000${line}\u0000${name}`;
+    const known = this.#identities.get(identity);
+    if (known !== undefined) return known;
+    const fn = this.#fnFile.length;
+    this.#identities.set(identity, fn);
+    this.#fnFile.push(file);
+    this.#fnLine.push(line);
+    this.#fnName.push(name);
+    this.#fnKind.push(kind);
+    this.#fnCalls.push(0);
+    this.#fnPrimitive.push(0);
+    this.#fnSelf.push(0);
+    this.#fnInclusive.push(0);
+    this.#fnActive.push(0);
+    return fn;
+  }
+
+  // ---- the end -----------------------------------------------------------------------
+
+  /** Closes what is still open at the end of the log (at `end`, its length in bytes). */
+  close(end: number): void {
+    this.#end = end;
+    const synthetic = this.#syntheticBottom ? 1 : 0;
+    this.#openFrames = this.#depth - synthetic;
+    if (this.#openFrames > 0 && this.#options.strict) {
+      throw malformed(
+        FORMAT,
+        { offset: end },
+        `${describeOpen(this.#openFrames)} at the end of the log (cut, or stopped inside a function); without the strict option they are closed at the last timestamp`,
+      );
+    }
+    while (this.#depth > 0) this.#pop();
+  }
+
+  /** The profile, with `metadata` from the header; call after `close`. */
+  build(
+    ticksPerSecond: number,
+    metadata: ConstructorParameters<typeof ProfileBuilder>[0],
+  ): Profile {
+    this.#warnings();
+    const b = new ProfileBuilder(metadata);
+    const n = this.#fnFile.length;
+    const edges = this.#edges;
+    b.reserve({ functions: n, calls: edges.length });
+    const timed = !this.#untimedFrames;
+    const seconds = (ticks: number) => (timed ? ticks / ticksPerSecond : Number.NaN);
+    for (let fn = 0; fn < n; fn++) {
+      const row = b.addFunction(
+        this.#fnFile[fn] as string,
+        this.#fnLine[fn] as number,
+        this.#fnName[fn] as string,
+        this.#fnKind[fn],
+      );
+      if (row !== fn) throw new Error(`hotshot replay: function rows out of step (${row} ≠ ${fn})`);
+      b.setFunctionStats(fn, {
+        callCount: this.#fnCalls.get(fn),
+        primitiveCallCount: this.#fnPrimitive.get(fn),
+        selfTime: seconds(this.#fnSelf.get(fn)),
+        inclusiveTime: seconds(this.#fnInclusive.get(fn)),
+      });
+    }
+    for (let e = 0; e < edges.length; e++) {
+      b.appendCall(
+        edges.first.get(e),
+        edges.second.get(e),
+        edges.columns.calls.get(e),
+        edges.columns.primitive.get(e),
+        seconds(edges.columns.self.get(e)),
+        seconds(edges.columns.inclusive.get(e)),
+      );
+    }
+    if (this.#lineMode) {
+      const lineTimed = timed && !this.#untimedLines;
+      const lines = this.#lines;
+      const self = lines.columns.self.finish();
+      for (let k = 0; k < self.length; k++)
+        self[k] = lineTimed ? (self[k] as number) / ticksPerSecond : Number.NaN;
+      b.setLines({
+        length: self.length,
+        function: lines.first.finish(),
+        line: Int32Array.from(lines.second.finish()),
+        selfTime: self,
+        hits: lines.columns.hits.finish(),
+      });
+      const sites = this.#sites;
+      const inclusive = sites.columns.inclusive.finish();
+      for (let k = 0; k < inclusive.length; k++) inclusive[k] = seconds(inclusive[k] as number);
+      b.setCallSites({
+        length: inclusive.length,
+        call: sites.first.finish(),
+        line: Int32Array.from(sites.second.finish()),
+        callCount: sites.columns.calls.finish(),
+        inclusiveTime: inclusive,
+      });
+    }
+    if (this.#withTimeline) b.setTimeline(this.#timeline(ticksPerSecond));
+    if (this.#withTree) b.setCallTree(this.#callTree(ticksPerSecond, timed));
+    return b.build();
+  }
+
+  /** The timeline, with the enters of frames entered before profiling put at time 0. */
+  #timeline(ticksPerSecond: number) {
+    const before = this.#synthetic.length;
+    const length = before + this.#timelineKind.length;
+    const kind = new Uint8Array(length);
+    const fn = new Uint32Array(length);
+    const time = new Float64Array(length);
+    for (let k = 0; k < before; k++) {
+      kind[k] = TIMELINE_ENTER;
+      fn[k] = (this.#synthetic[before - 1 - k] as SyntheticFrame).fn;
+    }
+    kind.set(this.#timelineKind.finish(), before);
+    fn.set(this.#timelineFunction.finish(), before);
+    const ticks = this.#timelineTime.finish();
+    for (let k = 0; k < ticks.length; k++) time[before + k] = (ticks[k] as number) / ticksPerSecond;
+    return { length, kind, function: fn, time };
+  }
+
+  /**
+   * The calling-context tree. Frames entered before profiling become its first nodes
+   * (outermost first), and the top-level nodes of their segments hang below them.
+   */
+  #callTree(ticksPerSecond: number, timed: boolean) {
+    const levels = this.#synthetic.length;
+    const nodes = this.#nodes;
+    const count = nodes.length;
+    const length = levels + count;
+    const parent = new Int32Array(length);
+    const fn = new Uint32Array(length);
+    const self = new Float64Array(length);
+    const calls = new Float64Array(length);
+    const seconds = (ticks: number) => (timed ? ticks / ticksPerSecond : Number.NaN);
+    // Level k sits at index levels - k; level `levels` is the root.
+    for (let level = levels; level >= 1; level--) {
+      const at = levels - level;
+      const frame = this.#synthetic[level - 1] as SyntheticFrame;
+      parent[at] = level === levels ? -1 : at - 1;
+      fn[at] = frame.fn;
+      self[at] = seconds(frame.self);
+      calls[at] = 1;
+    }
+    for (let node = 0; node < count; node++) {
+      const key = nodes.first.get(node);
+      let p: number;
+      if (key >= SEGMENT_KEY) {
+        const segment = key - SEGMENT_KEY;
+        p = segment <= levels ? levels - segment : -1;
+      } else {
+        p = key + levels;
+      }
+      parent[levels + node] = p;
+      fn[levels + node] = nodes.second.get(node);
+      self[levels + node] = seconds(nodes.columns.self.get(node));
+      calls[levels + node] = nodes.columns.calls.get(node);
+    }
+    return { length, parent, function: fn, selfTime: self, callCount: calls };
+  }
+
+  #warnings(): void {
+    const warn = this.#options.warn;
+    if (this.#openFrames > 0) {
+      warn({
+        code: 'open-frames',
+        message: `${describeOpen(this.#openFrames)} at the end of the log (cut, or stopped inside a function): closed at the last timestamp, so their times end there`,
+        place: { offset: this.#end },
+      });
+    }
+    if (this.#synthetic.length > 0) {
+      const levels = this.#synthetic.length;
+      warn({
+        code: 'started-mid-stack',
+        message: `profiling started inside running code: ${levels} frame${levels === 1 ? '' : 's'} entered before profiling ${levels === 1 ? 'shows' : 'show'} as ${syntheticName(1)}${levels > 1 ? ` … level ${levels}` : ''} (their real names are not in the log)`,
+      });
+    }
+    if (this.#undefinedFunctions > 0) {
+      warn({
+        code: 'undefined-function',
+        message: `${this.#undefinedFunctions} function${this.#undefinedFunctions === 1 ? ' was' : 's were'} entered without a DEFINE_FUNC record: named <undefined> at their file and first line`,
+      });
+    }
+    if (this.#undefinedFiles.size > 0) {
+      warn({
+        code: 'undefined-file',
+        message: `file number${this.#undefinedFiles.size === 1 ? '' : 's'} ${[...this.#undefinedFiles].slice(0, 10).join(', ')} used without a DEFINE_FILE record: shown as <undefined file N>`,
+      });
+    }
+    if (this.#conflicts > 0) {
+      warn({
+        code: 'conflicting-definition',
+        message: `${this.#conflicts} DEFINE_FILE/DEFINE_FUNC record${this.#conflicts === 1 ? '' : 's'} redefined a file or function number with another name: the first name is kept`,
+      });
+    }
+  }
+
+  /** First value of a header key. */
+  header(key: string): string | undefined {
+    return this.#headerValues.get(key);
+  }
+}
+
+function describeOpen(count: number): string {
+  return `${count} frame${count === 1 ? ' was' : 's were'} still open`;
+}

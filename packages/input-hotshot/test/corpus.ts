@@ -1,0 +1,79 @@
+// Helpers for the committed corpus fixtures: list the hotshot logs from the manifest and
+// load their oracles (sidecars over 16 KiB are stored gzip-compressed).
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+export const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+
+export interface ManifestEntry {
+  file: string;
+  kind: string;
+  python: string;
+  producer: string;
+  program: string;
+  options: string;
+  sidecars: Record<string, string>;
+}
+
+export function manifest(): ManifestEntry[] {
+  const data = JSON.parse(
+    readFileSync(join(fixturesDir, '..', '..', '..', '..', 'corpus', 'manifest.json'), 'utf8'),
+  );
+  return data.files as ManifestEntry[];
+}
+
+export function hotshotFixtures(): ManifestEntry[] {
+  return manifest().filter((e) => e.kind === 'hotshot');
+}
+
+export function readFixture(relative: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(fixturesDir, relative)));
+}
+
+export function readOracle(entry: ManifestEntry): HotshotOracle {
+  const relative = entry.sidecars.oracle as string;
+  const bytes = readFileSync(join(fixturesDir, relative));
+  const text = (relative.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+  return JSON.parse(text) as HotshotOracle;
+}
+
+/** [file, line, name]: ENTER's line is the first line, LINE's the executed line. */
+export type Location = [string, number, string];
+
+export interface HotshotOracle {
+  info: Array<[string, string[]]>;
+  cwd: string[];
+  /** [what (0 ENTER, 1 EXIT, 2 LINE), index into locations, tdelta (-1: none)]. */
+  events: Array<[0 | 1 | 2, number, number]>;
+  locations: Location[];
+  summary: {
+    counts: { ENTER: number; EXIT: number; LINE: number };
+    final_depth: number;
+    max_depth: number;
+  };
+  raw_counts: Record<string, number>;
+  raw_record_count: number;
+  /** [record index in _hotshot.logreader's stream, kind, fileno, lineno, string or -1]. */
+  raw_defs: Array<[number, string, number, number | null, string | number]>;
+  filemap: Array<[number, string]>;
+  funcmap: Array<[number, number, string]>;
+  later_info: unknown[];
+  stats: {
+    function_count: number;
+    total_calls: number;
+    prim_calls: number;
+    total_tt: number;
+    functions: Array<{
+      key: Location;
+      cc: number;
+      nc: number;
+      tt: number;
+      ct: number;
+      callers: Array<{ key: Location; value: number }>;
+    }>;
+  } | null;
+  stats_error: string | null;
+  latin1_decoded_strings: string[];
+}
