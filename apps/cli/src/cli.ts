@@ -31,12 +31,21 @@ function hasLargeInput(args: readonly string[]): boolean {
 }
 
 const args = process.argv.slice(2);
-if (!process.execArgv.some((a) => a.startsWith('--max-semi-space-size')) && process.env.PYPROF_NO_RESPAWN === undefined && hasLargeInput(args)) {
-  const child = spawnSync(process.execPath, [...process.execArgv, HEAP_FLAG, fileURLToPath(import.meta.url), ...args], { stdio: 'inherit' });
+if (
+  !process.execArgv.some((a) => a.startsWith('--max-semi-space-size')) &&
+  process.env.PYPROF_NO_RESPAWN === undefined &&
+  hasLargeInput(args)
+) {
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, HEAP_FLAG, fileURLToPath(import.meta.url), ...args],
+    { stdio: 'inherit' },
+  );
   if (child.error) throw child.error;
   process.exitCode = child.status ?? (child.signal ? 128 + 15 : 1);
 } else {
-  const terminal = (stream: NodeJS.WriteStream) => (stream.isTTY ? { columns: stream.columns || 80 } : undefined);
+  const terminal = (stream: NodeJS.WriteStream) =>
+    stream.isTTY ? { columns: stream.columns || 80 } : undefined;
   process.exitCode = await main(args, {
     stdin: process.stdin,
     stdout: process.stdout,

@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 
 describe('viewer tools', () => {
   it('has callgrind_annotate', () => {
-    expect(execFileSync('callgrind_annotate', ['--version'], { encoding: 'utf8' })).toMatch(/callgrind_annotate-\d/);
+    expect(execFileSync('callgrind_annotate', ['--version'], { encoding: 'utf8' })).toMatch(
+      /callgrind_annotate-\d/,
+    );
   });
   it('has chromium', () => {
     expect(execFileSync('chromium', ['--version'], { encoding: 'utf8' })).toMatch(/Chromium \d+/);
