@@ -67,7 +67,7 @@ export function countText(calls: number, primitive: number): string {
 }
 
 function* statsReport(view: ReportView, options: ReportOptions): Generator<string> {
-  const { profile, python } = view;
+  const { profile } = view;
   const fns = profile.functions;
   for (const name of options.headerNames) yield `${name}\n`;
   if (options.headerNames.length > 0) yield '\n';
@@ -77,7 +77,7 @@ function* statsReport(view: ReportView, options: ReportOptions): Generator<strin
   for (let fn = 0; fn < fns.length; fn++) primitive += fns.primitiveCallCount[fn] as number;
   yield `         ${formatCount(calls)} function calls${
     calls === primitive ? '' : ` (${formatCount(primitive)} primitive calls)`
-  } in ${formatFixed(view.totalSelfTime, 3, python)} seconds\n\n`;
+  } in ${formatFixed(view.totalSelfTime, 3)} seconds\n\n`;
   const { list, message } = printList(view, options.sort, options.restrictions);
   if (list.length === 0) return;
   yield `${message}\n`;
@@ -88,7 +88,7 @@ function* statsReport(view: ReportView, options: ReportOptions): Generator<strin
     const cc = fns.primitiveCallCount[fn] as number;
     const tt = fns.selfTime[fn] as number;
     const ct = fns.inclusiveTime[fn] as number;
-    yield `${countText(nc, cc).padStart(9)} ${f8(tt, python)} ${nc === 0 ? blank : f8(tt / nc, python)} ${f8(ct, python)} ${cc === 0 ? blank : f8(ct / cc, python)} ${view.standardNames[fn]}\n`;
+    yield `${countText(nc, cc).padStart(9)} ${f8(tt)} ${nc === 0 ? blank : f8(tt / nc)} ${f8(ct)} ${cc === 0 ? blank : f8(ct / cc)} ${view.standardNames[fn]}\n`;
   }
   yield '\n\n';
 }
@@ -153,14 +153,14 @@ function* callReport(view: ReportView, options: ReportOptions): Generator<string
       const name = view.standardNames[other] as string;
       if (isCountOnly(view, edge)) {
         if (index > 0) line += ' '.repeat(width + 3);
-        line += `${name}(${formatCount(calls.callCount[edge] as number)}) ${f8(profile.functions.inclusiveTime[other] as number, python)}\n`;
+        line += `${name}(${formatCount(calls.callCount[edge] as number)}) ${f8(profile.functions.inclusiveTime[other] as number)}\n`;
       } else {
         if (index > 0) line += ' '.repeat(width + 1);
         const count = countText(
           calls.callCount[edge] as number,
           calls.primitiveCallCount[edge] as number,
         );
-        line += `${count.padStart(index > 0 ? 9 : 7)} ${f8(calls.selfTime[edge] as number, python)} ${f8(calls.inclusiveTime[edge] as number, python)}  ${name}\n`;
+        line += `${count.padStart(index > 0 ? 9 : 7)} ${f8(calls.selfTime[edge] as number)} ${f8(calls.inclusiveTime[edge] as number)}  ${name}\n`;
       }
     });
     yield line;

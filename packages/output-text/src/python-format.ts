@@ -1,9 +1,10 @@
 /**
  * Python's own formatting of numbers and strings, reproduced exactly, because the pstats
  * style promises CPython's bytes. The traps:
- * - `'%8.3f' % x` rounds the exact binary value half-to-even (C's printf, Python's dtoa);
- *   JavaScript's `toFixed` rounds exact ties up (`0.0625` → `0.063`, Python `0.062`) and
- *   switches to exponent notation from 1e21. Python 2 also turns `%f` into `%g` from 1e50.
+ * - `'%8.3f' % x` rounds the exact binary value half-to-even (C's printf, Python's dtoa),
+ *   in 2.7 as in 3.x, and prints every digit of huge values; JavaScript's `toFixed` rounds
+ *   exact ties up (`0.0625` → `0.063`, Python `0.062`) and switches to exponent notation
+ *   from 1e21.
  * - `repr(float)` is the shortest round-trip digits, like JavaScript's `String(x)`, but with
  *   Python's own exponent rule (`1e-05`, `1e+16`, `0.0001`, `5.0`).
  * - `len`, `ljust` and `rjust` count code points in Python 3 and bytes in Python 2 (whose
@@ -50,37 +51,21 @@ function isExactTie(magnitude: number, digits: number): boolean {
   return Number.isInteger(t) && t % 2 === 1;
 }
 
-/** Python 2's `%.{p}g` for |x| ≥ 1e50 (always exponent form there; no ties are possible). */
-function formatLargeGeneral(magnitude: number, precision: number): string {
-  const [mantissa, exponent] = magnitude.toExponential(precision - 1).split('e') as [
-    string,
-    string,
-  ];
-  const trimmed = mantissa.includes('.') ? mantissa.replace(/\.?0+$/, '') : mantissa;
-  const sign = exponent.startsWith('-') ? '-' : '+';
-  const digits = exponent.replace(/^[+-]/, '').padStart(2, '0');
-  return `${trimmed}e${sign}${digits}`;
-}
-
-/**
- * `'%.{digits}f' % value` exactly as CPython prints it (Python 3 by default; Python 2 also
- * switches to `%g` from 1e50): `nan`, `inf`, `-0.000` for negative zero.
- */
-export function formatFixed(value: number, digits = 3, python: PythonMajor = 3): string {
+/** `'%.{digits}f' % value` exactly as CPython prints it: `nan`, `inf`, `-0.000` for negative zero. */
+export function formatFixed(value: number, digits = 3): string {
   if (Number.isNaN(value)) return 'nan';
   const negative = value < 0 || Object.is(value, -0);
   const magnitude = Math.abs(value);
   let text: string;
   if (magnitude === Number.POSITIVE_INFINITY) text = 'inf';
-  else if (python === 2 && magnitude >= 1e50) text = formatLargeGeneral(magnitude, digits);
   else if (magnitude < 1e21 && !isExactTie(magnitude, digits)) text = magnitude.toFixed(digits);
   else text = exactFixed(magnitude, digits);
   return negative ? `-${text}` : text;
 }
 
 /** pstats' `f8(x)`: `'%8.3f' % x`. */
-export function f8(value: number, python: PythonMajor = 3): string {
-  return formatFixed(value, 3, python).padStart(8);
+export function f8(value: number): string {
+  return formatFixed(value, 3).padStart(8);
 }
 
 /** `repr(x)` of a Python float (2.7 and 3.x agree): shortest digits, Python's exponent rule. */
