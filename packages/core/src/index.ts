@@ -13,6 +13,15 @@ export {
 } from './builder.js';
 export { ByteReader } from './byte-reader.js';
 export {
+  callTreeFromTimeline,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_STACKS,
+  PRUNED_FRAME,
+  type ReconstructedCallTree,
+  type ReconstructOptions,
+  reconstructCallTree,
+} from './call-tree.js';
+export {
   Column,
   float64Column,
   hashInts,
