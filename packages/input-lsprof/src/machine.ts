@@ -180,18 +180,10 @@ function memoIndexText(r: ByteReader, what: string): number {
   return Number(text);
 }
 
-/** A u64 length (FRAME, BINUNICODE8, …) as a number; more than 4 GiB is refused as such. */
+/** A u64 length (FRAME, BINUNICODE8, …); the caller checks it against the bytes left. */
 function u64(r: ByteReader, what: string): number {
-  const at = r.pos;
   const low = r.u32le(what);
-  const high = r.u32le(what);
-  if (high !== 0) {
-    throw r.error(
-      `${what} declares ${high * 2 ** 32 + low} bytes but only ${r.remaining} are left`,
-      at,
-    );
-  }
-  return low;
+  return r.u32le(what) * 2 ** 32 + low;
 }
 
 /**
@@ -241,8 +233,21 @@ export function runMachine<V>(bytes: Uint8Array, semantics: PickleSemantics<V>):
       throw malformed(FORMAT, { offset }, `${opcodeName(op)} of memo index ${index}, never stored`);
     stack.push(value as V);
   };
+  /** Checks a declared length against the bytes left before anything is read. */
+  const span = (length: number, what: string): number => {
+    if (length < 0)
+      throw malformed(FORMAT, { offset }, `${what} declares a negative length (${length})`);
+    if (length > r.remaining) {
+      throw malformed(
+        FORMAT,
+        { offset },
+        `${what} declares ${length} bytes but only ${r.remaining} are left`,
+      );
+    }
+    return r.span(length, what);
+  };
   const string = (encoding: StringEncoding, length: number, what: string) => {
-    const start = r.span(length, what);
+    const start = span(length, what);
     stack.push(s.string(encoding, start, start + length, offset));
   };
 
@@ -301,7 +306,7 @@ export function runMachine<V>(bytes: Uint8Array, semantics: PickleSemantics<V>):
       case 0x8b: {
         // LONG4
         const length = op === 0x8a ? r.u8('LONG1 length') : r.i32le('LONG4 length');
-        const start = r.span(length, `${opcodeName(op)} integer`);
+        const start = span(length, opcodeName(op));
         stack.push(s.intBytes(start, start + length, offset));
         break;
       }
@@ -519,10 +524,14 @@ export function runMachine<V>(bytes: Uint8Array, semantics: PickleSemantics<V>):
       }
       case 0x95: {
         // FRAME: a length prefix for the opcodes that follow; only checked
-        const at = r.pos;
         const length = u64(r, 'FRAME length');
-        if (length > r.remaining)
-          throw r.error(`FRAME declares ${length} bytes but only ${r.remaining} are left`, at);
+        if (length > r.remaining) {
+          throw malformed(
+            FORMAT,
+            { offset },
+            `FRAME declares ${length} bytes but only ${r.remaining} are left`,
+          );
+        }
         break;
       }
       case 0x50: // PERSID

@@ -114,7 +114,7 @@ class Scan implements PickleSemantics<number> {
       throw unsafeInput(
         FORMAT,
         { offset },
-        `forbidden global ${printable(`${module}.${name}`)} at offset ${offset}: an lsprof pickle may only name ${ALLOWED_GLOBALS.join(', ')}; nothing was built or run`,
+        `forbidden global ${printable(`${module}.${name}`)} at offset ${offset}: an lsprof pickle names only the lsprof classes (${ALLOWED_GLOBALS.join(', ')}); the file was refused before anything was built, nothing was run`,
       );
     }
     return OTHER;

@@ -1,0 +1,183 @@
+// A tiny pickle assembler for hand-made test inputs: each method appends one opcode (with
+// its argument encoded the way CPython writes it), and `statsPickle` writes a whole
+// Breezy-style protocol-2 Stats the way `Stats.save()` does, for cases the corpus lacks.
+
+const encoder = new TextEncoder();
+
+export class Pickle {
+  readonly #bytes: number[] = [];
+
+  raw(...bytes: number[]): this {
+    for (const b of bytes) this.#bytes.push(b);
+    return this;
+  }
+  text(text: string): this {
+    return this.raw(...encoder.encode(text));
+  }
+  #u32(n: number): this {
+    return this.raw(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff);
+  }
+  proto(version: number): this {
+    return this.raw(0x80, version);
+  }
+  global(module: string, name: string): this {
+    return this.raw(0x63).text(`${module}\n${name}\n`);
+  }
+  /** Protocol 4's way: two SHORT_BINUNICODE strings, then STACK_GLOBAL. */
+  stackGlobal(module: string, name: string): this {
+    return this.shortUnicode(module).shortUnicode(name).raw(0x93);
+  }
+  shortUnicode(text: string): this {
+    const bytes = encoder.encode(text);
+    return this.raw(0x8c, bytes.length, ...bytes);
+  }
+  unicode(text: string): this {
+    const bytes = encoder.encode(text);
+    return this.raw(0x58)
+      .#u32(bytes.length)
+      .raw(...bytes);
+  }
+  /** SHORT_BINSTRING: a Python 2 `str`, raw bytes. */
+  str(bytes: string | Uint8Array): this {
+    const raw = typeof bytes === 'string' ? encoder.encode(bytes) : bytes;
+    return this.raw(0x55, raw.length, ...raw);
+  }
+  int(n: number): this {
+    if (n >= 0 && n < 256) return this.raw(0x4b, n);
+    if (n >= 0 && n < 65536) return this.raw(0x4d, n & 0xff, n >> 8);
+    return this.raw(0x4a).#u32(n);
+  }
+  float(x: number): this {
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, x, false);
+    return this.raw(0x47, ...new Uint8Array(view.buffer));
+  }
+  none(): this {
+    return this.raw(0x4e);
+  }
+  mark(): this {
+    return this.raw(0x28);
+  }
+  tuple(): this {
+    return this.raw(0x74);
+  }
+  tuple2(): this {
+    return this.raw(0x86);
+  }
+  emptyTuple(): this {
+    return this.raw(0x29);
+  }
+  emptyList(): this {
+    return this.raw(0x5d);
+  }
+  emptyDict(): this {
+    return this.raw(0x7d);
+  }
+  append(): this {
+    return this.raw(0x61);
+  }
+  appends(): this {
+    return this.raw(0x65);
+  }
+  setitem(): this {
+    return this.raw(0x73);
+  }
+  setitems(): this {
+    return this.raw(0x75);
+  }
+  reduce(): this {
+    return this.raw(0x52);
+  }
+  newobj(): this {
+    return this.raw(0x81);
+  }
+  build(): this {
+    return this.raw(0x62);
+  }
+  put(index: number): this {
+    return this.raw(0x71, index);
+  }
+  get(index: number): this {
+    return this.raw(0x68, index);
+  }
+  stop(): this {
+    return this.raw(0x2e);
+  }
+  bytes(): Uint8Array {
+    return Uint8Array.from(this.#bytes);
+  }
+}
+
+export interface Sub {
+  code: string | Uint8Array;
+  callcount: number;
+  reccallcount?: number;
+  totaltime: number;
+  inlinetime: number;
+}
+export interface Entry extends Sub {
+  calls?: Sub[] | null;
+}
+/** A thread: its id, its entries and (never in real files) threads of its own. */
+export type Thread = [number, Entry[], Thread[]?];
+export interface StatsSpec {
+  module?: string;
+  data: Entry[];
+  threads?: Thread[];
+  /** Python 2 writes labels and keys as byte strings. */
+  python2?: boolean;
+}
+
+function label(p: Pickle, code: string | Uint8Array, python2: boolean): void {
+  if (typeof code !== 'string' || python2) p.str(code);
+  else p.unicode(code);
+}
+
+function record(p: Pickle, role: 'entry' | 'subentry', e: Entry, python2: boolean): void {
+  p.global('_lsprof', `profiler_${role}`).mark();
+  label(p, e.code, python2);
+  p.int(e.callcount)
+    .int(e.reccallcount ?? 0)
+    .float(e.totaltime)
+    .float(e.inlinetime);
+  if (role === 'entry') {
+    if (!e.calls) p.none();
+    else {
+      p.emptyList().mark();
+      for (const sub of e.calls) record(p, 'subentry', sub, python2);
+      p.appends();
+    }
+  }
+  p.tuple().emptyDict().tuple2().reduce();
+}
+
+function stats(p: Pickle, spec: StatsSpec, data: Entry[], threads?: Thread[]) {
+  const key = (k: string) => label(p, k, spec.python2 ?? false);
+  p.global(spec.module ?? 'breezy.lsprof', 'Stats')
+    .emptyTuple()
+    .newobj()
+    .emptyDict()
+    .mark();
+  key('data');
+  p.emptyList().mark();
+  for (const e of data) record(p, 'entry', e, spec.python2 ?? false);
+  p.appends();
+  key('threads');
+  p.emptyDict();
+  if (threads && threads.length > 0) {
+    p.mark();
+    for (const [id, entries, nested] of threads) {
+      p.int(id);
+      stats(p, spec, entries, nested);
+    }
+    p.setitems();
+  }
+  p.setitems().build();
+}
+
+/** A Stats pickle as `Stats.save()` writes it (protocol 2, without memo opcodes). */
+export function statsPickle(spec: StatsSpec): Uint8Array {
+  const p = new Pickle().proto(2);
+  stats(p, spec, spec.data, spec.threads);
+  return p.stop().bytes();
+}
