@@ -1,9 +1,10 @@
 /**
  * The table style (the default): pstats' numbers made readable. Times in milliseconds
  * with microsecond resolution (pstats' `0.000` hides most of a small profile), percentages
- * of the total self time, and names from core's naming service with an identity of full
- * file + name, so same-named functions never look alike (`decorated:31` / `decorated:46`),
- * each followed by its file:line. Columns are aligned; with a width (the terminal's, or
+ * of the total self time, and names from core's naming service made unique by the name
+ * alone, so same-named functions never look alike (`decorated:31` / `decorated:46`,
+ * `pkg_a.util.run` / `pkg_b.util.run`) even where the location is cut short; each is
+ * followed by its file:line. Columns are aligned; with a width (the terminal's, or
  * `--width`) the location and then the name are shortened with `…` to fit. Colour only
  * when the context says the terminal wants it. Absent values (count-only edges of the
  * `profile` module, times a merge could not sum) print as `-`. Sorting and limits work
@@ -38,7 +39,7 @@ type Paint = (text: string, code: string) => string;
 
 const ELLIPSIS = '…';
 const MIN_NAME = 12;
-const MIN_LOCATION = 16;
+const MIN_LOCATION = 20;
 
 /** Display width, counting code points (good enough for the names profiles hold). */
 function displayWidth(text: string): number {
@@ -107,9 +108,9 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
     }
   }
   const paint: Paint = options.color ? (text, code) => `${ESC}${code}m${text}${ESC}0m` : (t) => t;
-  const names = uniqueFunctionNames(profile, {
-    identity: (name, fn) => `${name}\u0000${functionFile(profile, fn)}`,
-  });
+  // Unique by the displayed name alone, so the function column identifies each row even
+  // when the location is shortened to fit.
+  const names = uniqueFunctionNames(profile, { identity: (name) => name });
   const location = (fn: number) =>
     functionKind(profile, fn) === 'builtin'
       ? '(built-in)'
@@ -179,6 +180,7 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
   let nameWidth = Math.max('function'.length, ...rows.map((row) => displayWidth(row.name)));
   let locationWidth = Math.max(...rows.map((row) => displayWidth(row.location)));
   if (options.width > 0) {
+    // Shorten the location first (its end, the file name and line, stays), then the name.
     const available = options.width - numbersWidth - 2;
     if (nameWidth + locationWidth > available)
       locationWidth = Math.max(Math.min(locationWidth, MIN_LOCATION), available - nameWidth);
@@ -205,7 +207,8 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
     });
     const name = padEndDisplay(keepStart(row.name, nameWidth), nameWidth);
     const where = keepEnd(row.location, locationWidth);
-    yield `${cells.join('  ')}  ${row.edge ? name : paint(name, '1')}  ${paint(where, '2')}`.trimEnd();
+    const strong = !row.edge && options.report !== 'stats';
+    yield `${cells.join('  ')}  ${strong ? paint(name, '1') : name}  ${paint(where, '2')}`.trimEnd();
     yield '\n';
   }
 }
