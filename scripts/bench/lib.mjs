@@ -1,0 +1,75 @@
+// Shared helpers for the benchmark scripts: run a whole process under /usr/bin/time to
+// get wall time and peak RSS, take medians, find the pyenv interpreters, print tables.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const outDir = join(root, 'bench-out');
+mkdirSync(outDir, { recursive: true });
+export const cli = join(root, 'apps', 'cli', 'dist', 'cli.js');
+
+/** A CPython from pyenv (e.g. '3.11.7', '2.7.18'), or PYPROF_PYTHON_<major><minor>. */
+export function python(version) {
+  const [major, minor] = version.split('.');
+  const fromEnv = process.env[`PYPROF_PYTHON_${major}${minor}`];
+  if (fromEnv) return fromEnv;
+  const path = join(homedir(), '.pyenv', 'versions', version, 'bin', 'python');
+  if (!existsSync(path))
+    throw new Error(`needs Python ${version} at ${path} (or set PYPROF_PYTHON_${major}${minor})`);
+  return path;
+}
+
+/** Runs a command under /usr/bin/time; returns wall seconds, peak RSS (MB) and stdout. */
+export function measure(command, args, options = {}) {
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    ...options,
+  });
+  if (result.status !== 0)
+    throw new Error(
+      `${command} ${args.join(' ')} failed (${result.status}): ${result.stderr.slice(-2000)}`,
+    );
+  const last = result.stderr.trim().split('\n').pop() ?? '';
+  const [wall, rssKb] = last.split(' ').map(Number);
+  return { seconds: wall, peakMb: rssKb / 1024, stdout: result.stdout };
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Runs each named command `runs` times, alternating between them; returns medians. */
+export function compare(commands, runs) {
+  const samples = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
+  for (let i = 0; i < runs; i++) {
+    for (const [name, run] of Object.entries(commands)) samples[name].push(run());
+  }
+  return Object.fromEntries(
+    Object.entries(samples).map(([name, list]) => [
+      name,
+      {
+        seconds: median(list.map((s) => s.seconds)),
+        peakMb: median(list.map((s) => s.peakMb)),
+        ...(list[0].parseMs !== undefined ? { parseMs: median(list.map((s) => s.parseMs)) } : {}),
+      },
+    ]),
+  );
+}
+
+export function table(header, rows) {
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+export function ensureBuilt() {
+  if (!existsSync(cli)) execFileSync('pnpm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+}
