@@ -71,7 +71,8 @@ function pathParts(file: string): string[] {
 function distinguishingPaths(files: readonly string[]): Map<string, string> {
   const unique = [...new Set(files)];
   const parts = new Map(unique.map((f) => [f, pathParts(f)] as const));
-  const longest = Math.max(1, ...[...parts.values()].map((p) => p.length));
+  let longest = 1;
+  for (const p of parts.values()) if (p.length > longest) longest = p.length;
   const out = new Map<string, string>();
   for (let depth = 1; depth <= longest; depth++) {
     const labels = new Map<string, string[]>();
@@ -79,7 +80,9 @@ function distinguishingPaths(files: readonly string[]): Map<string, string> {
       if (out.has(f)) continue;
       const p = parts.get(f) as string[];
       const label = p.slice(Math.max(0, p.length - depth)).join('.');
-      labels.set(label, [...(labels.get(label) ?? []), f]);
+      const owners = labels.get(label);
+      if (owners) owners.push(f);
+      else labels.set(label, [f]);
     }
     // A label may be final only if no other file (final or not) shares it.
     const taken = new Set(out.values());
@@ -127,16 +130,16 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
     let changed = false;
     for (const [key, group] of groups) {
       if (group.length === 1 && !reserved.has(key)) continue;
-      const current = Math.min(...group.map((fn) => level[fn] as number));
+      let current = 3;
+      for (const fn of group) if ((level[fn] as number) < current) current = level[fn] as number;
       if (current === 0) {
         // Level 1: the distinguishing package path where files differ, the line where they do not.
         const paths = distinguishingPaths(group.map((fn) => functionFile(profile, fn)));
         const fileCount = new Map<string, number>();
-        for (const fn of group)
-          fileCount.set(
-            functionFile(profile, fn),
-            (fileCount.get(functionFile(profile, fn)) ?? 0) + 1,
-          );
+        for (const fn of group) {
+          const file = functionFile(profile, fn);
+          fileCount.set(file, (fileCount.get(file) ?? 0) + 1);
+        }
         const manyFiles = fileCount.size > 1;
         for (const fn of group) {
           const file = functionFile(profile, fn);

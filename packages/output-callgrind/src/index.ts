@@ -1,2 +1,52 @@
-// Placeholder until the plugin lands.
-export {};
+/**
+ * @pyprof/output-callgrind — writes Python profiles as callgrind files that KCachegrind,
+ * QCachegrind and callgrind_annotate read the way the profile means it: every Python
+ * function stays its own function, totals add up, and the whole run has one root. See
+ * README.md for the format details, options and what is lost.
+ */
+import { defineOutputPlugin } from '@pyprof/core';
+import { defaultOutputName } from './output-name.js';
+import { type CallgrindOptions, writeCallgrind } from './write.js';
+
+export const callgrind = defineOutputPlugin({
+  name: 'callgrind',
+  title: 'callgrind (KCachegrind, QCachegrind, callgrind_annotate)',
+  extension: '',
+  options: {
+    unit: {
+      type: 'choice',
+      choices: ['ns', 'us', 'ms'],
+      default: 'ns',
+      description: 'unit of the integer costs: nanoseconds, microseconds or milliseconds',
+    },
+    names: {
+      type: 'choice',
+      choices: ['short', 'qualified'],
+      default: 'short',
+      description:
+        'function names: `short` qualifies a name with its package or `:line` only where KCachegrind would otherwise merge two functions; `qualified` always writes `module.name:line`',
+    },
+  },
+  needs: { lines: true },
+  defaultOutputName,
+  write: (set, options, context) =>
+    writeCallgrind(set, options as unknown as CallgrindOptions, context),
+});
+
+export default callgrind;
+export {
+  arcCosts,
+  CumulativeRounder,
+  MAX_COST,
+  splitByWeights,
+} from './costs.js';
+export { chooseCallgrindOutputName, defaultOutputName, namesOverlap } from './output-name.js';
+export {
+  type CallgrindOptions,
+  type CostUnit,
+  PROFILER_FILE,
+  PROFILER_NAME,
+  UNITS,
+  writeCallgrind,
+  writtenFile,
+} from './write.js';

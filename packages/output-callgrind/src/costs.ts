@@ -1,0 +1,194 @@
+/**
+ * Integer costs for callgrind from float seconds, and the arc costs KCachegrind sums.
+ *
+ * Callgrind costs are unsigned integers, so seconds are scaled to the chosen unit and
+ * rounded. Self costs use cumulative rounding in output order (each cost is the rounded
+ * running total minus the previous rounded running total), so every self cost is within
+ * one unit of its exact value and together they add up to exactly the rounded total time
+ * — the `summary:` line. Arc (call) costs are the edge's own cumulative time, each rounded
+ * on its own. Where the profile recorded fewer calls for a function than it was called
+ * (the profiler's own top-level call, e.g. into `builtins.exec`), the missing calls and
+ * cost go to one synthetic caller, `(profiler)`, so that KCachegrind's inclusive cost
+ * (the sum of incoming arcs, self-arcs excluded) equals the function's cumulative time.
+ * Sources without per-edge times (the `profile` module) get arc costs estimated from
+ * call-count shares; the writer says so in the file and with the `estimated-call-costs`
+ * warning. Negative or non-finite times (a `profile`-module calibration bias can make
+ * them negative) become 0, and costs above 2^53 are clamped (`cost-clamped`).
+ */
+import { isAbsent, type Profile } from '@pyprof/core';
+
+/** Largest cost written: callgrind_annotate keeps costs as doubles. */
+export const MAX_COST = 2 ** 53;
+
+/** Counts of values the writer had to change, for warnings. */
+export interface CostAdjustments {
+  negative: number;
+  clamped: number;
+}
+
+/** Seconds → non-negative scaled units (not yet rounded); absent or negative → 0. */
+export function scaled(seconds: number, scale: number, adjust: CostAdjustments): number {
+  if (!(seconds > 0)) {
+    if (seconds < 0) adjust.negative++;
+    return 0;
+  }
+  const value = seconds * scale;
+  if (value > MAX_COST) {
+    adjust.clamped++;
+    return MAX_COST;
+  }
+  return value;
+}
+
+/** A non-negative integer call count for `calls=` (counts are floats in the IR). */
+export function countOf(value: number): number {
+  if (!(value > 0)) return 0;
+  return value > MAX_COST ? MAX_COST : Math.round(value);
+}
+
+/**
+ * Cumulative rounding: feed exact non-negative values in output order, get integers that
+ * are each within one unit of their value and whose sum is the rounded exact sum. The
+ * running sum is compensated (Neumaier), so the result does not depend on how many
+ * values came before.
+ */
+export class CumulativeRounder {
+  #sum = 0;
+  #compensation = 0;
+  #emitted = 0;
+
+  next(value: number): number {
+    const t = this.#sum + value;
+    if (Math.abs(this.#sum) >= Math.abs(value)) this.#compensation += this.#sum - t + value;
+    else this.#compensation += value - t + this.#sum;
+    this.#sum = t;
+    const rounded = Math.min(MAX_COST, Math.round(this.#sum + this.#compensation));
+    const cost = Math.max(0, rounded - this.#emitted);
+    this.#emitted += cost;
+    return cost;
+  }
+
+  /** Sum of everything returned so far (= the rounded running total). */
+  get total(): number {
+    return this.#emitted;
+  }
+}
+
+/** Splits the integer `total` over `weights` (≥ 0) so the parts add up to `total`. */
+export function splitByWeights(total: number, weights: readonly number[]): number[] {
+  // `|| 0` turns NaN into 0, Math.max negative weights.
+  const clean = weights.map((w) => Math.max(0, w || 0));
+  let sum = 0;
+  for (const w of clean) sum += w;
+  if (!(sum > 0) || total <= 0) return clean.map(() => 0);
+  const rounder = new CumulativeRounder();
+  return clean.map((w) => rounder.next((w / sum) * total));
+}
+
+/** Edges grouped by one end: `order[offsets[f] .. offsets[f + 1])` are f's edges in row order. */
+export interface EdgeGroups {
+  offsets: Uint32Array;
+  order: Uint32Array;
+}
+
+/** Counting sort of edge rows by `ends[e]` (stable, linear). */
+export function groupEdges(ends: Uint32Array, count: number, groups: number): EdgeGroups {
+  const offsets = new Uint32Array(groups + 1);
+  for (let e = 0; e < count; e++) {
+    const g = (ends[e] as number) + 1;
+    offsets[g] = (offsets[g] as number) + 1;
+  }
+  for (let g = 0; g < groups; g++)
+    offsets[g + 1] = (offsets[g + 1] as number) + (offsets[g] as number);
+  const next = offsets.slice(0, groups);
+  const order = new Uint32Array(count);
+  for (let e = 0; e < count; e++) {
+    const g = ends[e] as number;
+    const at = next[g] as number;
+    order[at] = e;
+    next[g] = at + 1;
+  }
+  return { offsets, order };
+}
+
+/** Integer arc costs for every edge and the synthetic `(profiler)` arcs. */
+export interface ArcCosts {
+  /** Inclusive cost written on each edge's call line (index = edge row). */
+  edge: Float64Array;
+  /** Calls the profile recorded no caller for, per function (→ from `(profiler)`). */
+  profilerCalls: Float64Array;
+  /** Cost of those calls, per function. */
+  profilerCost: Float64Array;
+  /** True when some arc cost was estimated from call counts (no edge times). */
+  estimated: boolean;
+}
+
+/**
+ * Arc costs per callee f, with R = round(ct(f)) in units:
+ * - a timed edge costs round(edge ct);
+ * - the calls no caller was recorded for (nc − Σ incoming counts) come from `(profiler)`
+ *   with R − Σ non-self timed arcs (KCachegrind leaves self-arcs out of inclusive cost);
+ * - untimed non-self edges share what timed ones leave of R by call counts (with the
+ *   `(profiler)` calls), and an untimed self-arc gets R × its share of all calls.
+ * So KCachegrind's inclusive cost of f is exactly R unless the recorded arcs exceed it
+ * (recursion cycles, where cProfile's per-edge times overlap).
+ */
+export function arcCosts(profile: Profile, scale: number, adjust: CostAdjustments): ArcCosts {
+  const fns = profile.functions;
+  const calls = profile.calls;
+  const n = fns.length;
+  const m = calls.length;
+  const edge = new Float64Array(m);
+  const profilerCalls = new Float64Array(n);
+  const profilerCost = new Float64Array(n);
+  let estimated = false;
+  const incoming = groupEdges(calls.callee, m, n);
+  const untimed: number[] = [];
+  const weights: number[] = [];
+
+  for (let f = 0; f < n; f++) {
+    const from = incoming.offsets[f] as number;
+    const to = incoming.offsets[f + 1] as number;
+    const ct = fns.inclusiveTime[f] as number;
+    const known = !isAbsent(ct);
+    const total = known ? Math.round(scaled(ct, scale, adjust)) : 0;
+    const callCount = countOf(fns.callCount[f] as number);
+    let recordedCalls = 0;
+    let timedSum = 0;
+    untimed.length = 0;
+    for (let k = from; k < to; k++) {
+      const e = incoming.order[k] as number;
+      const count = countOf(calls.callCount[e] as number);
+      recordedCalls += count;
+      const edgeTime = calls.inclusiveTime[e] as number;
+      const self = calls.caller[e] === f;
+      if (!isAbsent(edgeTime)) {
+        const cost = Math.round(scaled(edgeTime, scale, adjust));
+        edge[e] = cost;
+        if (!self) timedSum += cost;
+      } else if (self) {
+        estimated = true;
+        edge[e] = callCount > 0 ? Math.round(total * Math.min(1, count / callCount)) : 0;
+      } else {
+        untimed.push(e);
+      }
+    }
+    const missing = Math.max(0, callCount - recordedCalls);
+    profilerCalls[f] = missing;
+    const left = known ? Math.max(0, total - timedSum) : 0;
+    if (untimed.length === 0) {
+      profilerCost[f] = missing > 0 ? left : 0;
+      continue;
+    }
+    estimated = true;
+    weights.length = 0;
+    for (const e of untimed) weights.push(countOf(calls.callCount[e] as number));
+    if (missing > 0) weights.push(missing);
+    const parts = splitByWeights(left, weights);
+    untimed.forEach((e, k) => {
+      edge[e] = parts[k] as number;
+    });
+    profilerCost[f] = missing > 0 ? (parts[untimed.length] as number) : 0;
+  }
+  return { edge, profilerCalls, profilerCost, estimated };
+}
