@@ -1,2 +1,54 @@
-// Placeholder until the plugin lands.
-export {};
+/**
+ * @pyprof/output-speedscope — writes Python profiles as speedscope JSON: exact timelines
+ * as evented profiles, aggregate profiles (pstats, lsprof) as flame graphs rebuilt from
+ * the call graph whose numbers add up. See README.md for the options and what is lossy.
+ */
+import { defineOutputPlugin } from '@pyprof/core';
+import { type SpeedscopeOptions, writeSpeedscope } from './write.js';
+
+export const speedscope = defineOutputPlugin({
+  name: 'speedscope',
+  title: 'speedscope JSON (https://www.speedscope.app)',
+  extension: '.speedscope.json',
+  options: {
+    mode: {
+      type: 'choice',
+      choices: ['auto', 'evented', 'sampled', 'reconstructed'],
+      default: 'auto',
+      description:
+        '`auto`: exact timelines as evented profiles (up to `--evented-limit` events, else their exact call tree), aggregate profiles as reconstructed stacks; `evented`: always evented where there is a timeline; `sampled`: exact call trees instead of timelines; `reconstructed`: rebuild stacks from the call graph even when exact data exists',
+    },
+    'evented-limit': {
+      type: 'integer',
+      default: 1_000_000,
+      description:
+        'in `auto` mode, a timeline with more events than this is written as its exact call tree (a sampled profile) instead',
+    },
+    'max-stacks': {
+      type: 'integer',
+      default: 100_000,
+      description:
+        'reconstructed stacks: how many to expand from the call graph (heaviest first); the rest is shown under "(pruned)" frames, totals unchanged',
+    },
+    'max-depth': {
+      type: 'integer',
+      default: 256,
+      description: 'reconstructed stacks: frames per stack before the rest goes under "(pruned)"',
+    },
+  },
+  needs: { timeline: true, callTree: true },
+  defaultOutputName: (inputName) => `${inputName}.speedscope.json`,
+  write: (set, options, context) =>
+    writeSpeedscope(set, options as unknown as SpeedscopeOptions, context),
+});
+
+export default speedscope;
+export { type SpeedscopeLoader, speedscopeLoaderScript } from './view.js';
+export {
+  PRUNED_NAME,
+  SPEEDSCOPE_SCHEMA,
+  type SpeedscopeMode,
+  type SpeedscopeOptions,
+  speedscopeNeeds,
+  writeSpeedscope,
+} from './write.js';

@@ -1,0 +1,389 @@
+/**
+ * ProfileSet → speedscope JSON (specs/speedscope.md; speedscope's `file-format-spec.ts`).
+ *
+ * One speedscope profile per part of the set (per thread, per input file), sharing one
+ * frame table, so speedscope's profile switcher walks the threads:
+ *
+ * - **Exact data** (a `timeline`, hotshot): an *evented* profile, the enter/exit events in
+ *   order, in seconds. A timeline longer than `evented-limit` events (or `mode: sampled`)
+ *   becomes instead its exact calling-context tree (`callTree`, or derived from the
+ *   timeline) written as a *sampled* profile: one sample per distinct stack weighted by
+ *   its own time — the same flame graph, far smaller, without the time order.
+ * - **Aggregate data** (pstats, lsprof): a *sampled* profile of the call tree that core's
+ *   `reconstructCallTree` rebuilds from the call graph. The profile's name says the stacks
+ *   are reconstructed; the weights add up per function exactly (see core's call-tree.ts
+ *   for the model and the `(pruned)` frame).
+ *
+ * Frames are the functions of the merged profile, deduplicated across parts by identity
+ * (file, line, name), named by core's naming service with speedscope's rule — the flame
+ * graph shows names only, so distinct functions never share a name (two closures
+ * `decorated` in one file become `decorated:31` and `decorated:46`). Python functions
+ * carry `file` and `line`; builtins and the profilers' synthetic entries carry neither.
+ *
+ * Lossy points: file and function names that are not valid UTF-8 are shown as Latin-1
+ * (JSON must be text; warning `non-utf8-names`); aggregate profiles have no time order;
+ * a budget cut (warning `stacks-pruned`) gathers the cut stacks under `(pruned)` frames;
+ * an evented profile requested where there is no timeline falls back (`no-timeline`);
+ * timeline exits that match no open frame are dropped and frames still open at the end
+ * are closed at the last time (`unbalanced-timeline`).
+ *
+ * Output is produced in chunks of about 64 KiB, never as one string.
+ */
+import {
+  type CallTree,
+  callTreeFromTimeline,
+  displayText,
+  functionFile,
+  functionKind,
+  functionName,
+  type OutputChunk,
+  PRUNED_FRAME,
+  type Profile,
+  type ProfileSet,
+  type ReconstructedCallTree,
+  reconstructCallTree,
+  TIMELINE_ENTER,
+  uniqueFunctionNames,
+  type WriteContext,
+} from '@pyprof/core';
+
+export const SPEEDSCOPE_SCHEMA = 'https://www.speedscope.app/file-format-schema.json';
+export const PRUNED_NAME = '(pruned)';
+
+export type SpeedscopeMode = 'auto' | 'evented' | 'sampled' | 'reconstructed';
+
+export interface SpeedscopeOptions {
+  mode: SpeedscopeMode;
+  'evented-limit': number;
+  'max-stacks': number;
+  'max-depth': number;
+}
+
+const CHUNK = 64 * 1024;
+
+/** Collects JSON text and hands it out in chunks. */
+class Chunks {
+  #parts: string[] = [];
+  #length = 0;
+
+  add(text: string): void {
+    this.#parts.push(text);
+    this.#length += text.length;
+  }
+
+  get full(): boolean {
+    return this.#length >= CHUNK;
+  }
+
+  take(): string {
+    const text = this.#parts.join('');
+    this.#parts = [];
+    this.#length = 0;
+    return text;
+  }
+}
+
+/** What each part becomes. */
+type Plan =
+  | { kind: 'evented'; profile: Profile; frames: Int32Array; name: string }
+  | {
+      kind: 'sampled';
+      profile: Profile;
+      frames: Int32Array;
+      name: string;
+      tree: CallTree | ReconstructedCallTree;
+    };
+
+interface FrameTable {
+  /** JSON text of each frame object. */
+  json: string[];
+  /** Per part: frame index of each function. */
+  byPart: Int32Array[];
+  prunedFrame: number;
+}
+
+const json = (value: string) => JSON.stringify(value);
+
+/** The frame object of one function of `profile`. */
+function frameJson(
+  profile: Profile,
+  fn: number,
+  name: string,
+  context: { nonUtf8: boolean },
+): string {
+  const shown = displayText(name);
+  let out = `{"name":${json(shown)}`;
+  if (shown !== name) context.nonUtf8 = true;
+  const kind = functionKind(profile, fn);
+  if (kind === 'python') {
+    const file = functionFile(profile, fn);
+    const shownFile = displayText(file);
+    if (shownFile !== file) context.nonUtf8 = true;
+    if (file !== '') out += `,"file":${json(shownFile)}`;
+    const line = profile.functions.line[fn] as number;
+    if (line > 0) out += `,"line":${line}`;
+  } else if (kind === 'synthetic') {
+    const code = profile.functions.details.get(fn)?.codeObject;
+    if (code) {
+      out += `,"file":${json(displayText(code.file))}`;
+      if (code.line > 0) out += `,"line":${code.line}`;
+    }
+  }
+  return `${out}}`;
+}
+
+/** One frame per function of the merged profile; parts map onto it by identity. */
+function buildFrames(
+  set: ProfileSet,
+  parts: readonly Profile[],
+  context: WriteContext,
+): FrameTable {
+  const whole = set.whole;
+  const names = uniqueFunctionNames(whole, {
+    identity: (name) => name,
+    reserved: [PRUNED_NAME],
+  });
+  const flags = { nonUtf8: false };
+  const frames: string[] = [];
+  for (let fn = 0; fn < whole.functions.length; fn++)
+    frames.push(frameJson(whole, fn, names[fn] as string, flags));
+  const key = (p: Profile, fn: number) =>
+    `${functionFile(p, fn)}\u0000${p.functions.line[fn]}\u0000${functionName(p, fn)}`;
+  let wholeIndex: Map<string, number> | undefined;
+  const byPart = parts.map((part) => {
+    if (part === whole) return Int32Array.from({ length: whole.functions.length }, (_, k) => k);
+    if (!wholeIndex) {
+      wholeIndex = new Map();
+      for (let fn = 0; fn < whole.functions.length; fn++) wholeIndex.set(key(whole, fn), fn);
+    }
+    const map = new Int32Array(part.functions.length);
+    for (let fn = 0; fn < part.functions.length; fn++) {
+      let frame = wholeIndex.get(key(part, fn));
+      if (frame === undefined) {
+        // Not in the merged profile (a set built by hand): a frame of its own.
+        frame = frames.length;
+        frames.push(frameJson(part, fn, functionName(part, fn), flags));
+        wholeIndex.set(key(part, fn), frame);
+      }
+      map[fn] = frame;
+    }
+    return map;
+  });
+  if (flags.nonUtf8) {
+    context.warn({
+      code: 'non-utf8-names',
+      message: 'some file or function names are not valid UTF-8; they are written as Latin-1 text',
+    });
+  }
+  return { json: frames, byPart, prunedFrame: -1 };
+}
+
+function partLabel(profile: Profile, index: number, count: number, fallback: string): string {
+  const m = profile.metadata;
+  if (m.label) return m.label;
+  if (m.threadId) return `thread ${m.threadId}`;
+  if (count > 1) return `part ${index + 1}`;
+  return m.sourceName ?? fallback;
+}
+
+/** Decides what each part becomes (see the file comment). */
+function plan(
+  parts: readonly Profile[],
+  frames: FrameTable,
+  options: SpeedscopeOptions,
+  context: WriteContext,
+  fallbackName: string,
+): Plan[] {
+  let warnedNoTimeline = false;
+  return parts.map((profile, index) => {
+    const label = partLabel(profile, index, parts.length, fallbackName);
+    const map = frames.byPart[index] as Int32Array;
+    const timeline = profile.timeline;
+    const exact = options.mode !== 'reconstructed' && (timeline || profile.callTree);
+    if (options.mode === 'evented' && !timeline && !warnedNoTimeline) {
+      warnedNoTimeline = true;
+      context.warn({
+        code: 'no-timeline',
+        message: `mode evented needs an exact timeline (hotshot); ${label} has none, so it is written as a sampled profile`,
+      });
+    }
+    if (
+      timeline &&
+      (options.mode === 'evented' ||
+        (options.mode === 'auto' && timeline.length <= options['evented-limit']))
+    ) {
+      return { kind: 'evented', profile, frames: map, name: label };
+    }
+    if (exact) {
+      const tree =
+        profile.callTree ?? callTreeFromTimeline(timeline as NonNullable<typeof timeline>);
+      return { kind: 'sampled', profile, frames: map, name: `${label} (exact call tree)`, tree };
+    }
+    const tree = reconstructCallTree(profile, {
+      maxStacks: options['max-stacks'],
+      maxDepth: options['max-depth'],
+    });
+    if (tree.prunedTime > 0) {
+      const share = tree.totalTime > 0 ? (100 * tree.prunedTime) / tree.totalTime : 0;
+      context.warn({
+        code: 'stacks-pruned',
+        message: `${label}: the call graph has more stacks than --max-stacks ${options['max-stacks']} / --max-depth ${options['max-depth']} allow; ${share.toPrecision(3)}% of the time (${tree.prunedTime.toPrecision(6)} s) sits under "(pruned)" frames, still on the right functions`,
+      });
+    }
+    return {
+      kind: 'sampled',
+      profile,
+      frames: map,
+      name: `${label} (stacks reconstructed from the call graph)`,
+      tree,
+    };
+  });
+}
+
+const number = (value: number) => (Number.isFinite(value) ? String(value) : '0');
+
+function* evented(
+  plan: Extract<Plan, { kind: 'evented' }>,
+  out: Chunks,
+  context: WriteContext,
+): Generator<string> {
+  const timeline = plan.profile.timeline as NonNullable<Profile['timeline']>;
+  const frames = plan.frames;
+  const n = timeline.length;
+  const start = n > 0 ? (timeline.time[0] as number) : 0;
+  const stack: number[] = [];
+  let last = start;
+  let dropped = 0;
+  let first = true;
+  const event = (type: 'O' | 'C', fn: number, at: number) => {
+    out.add(`${first ? '\n' : ',\n'}{"type":"${type}","frame":${frames[fn]},"at":${number(at)}}`);
+    first = false;
+  };
+  out.add(
+    `{"type":"evented","name":${json(plan.name)},"unit":"seconds","startValue":${number(start)},"events":[`,
+  );
+  for (let k = 0; k < n; k++) {
+    const at = Math.max(last, timeline.time[k] as number);
+    last = at;
+    const fn = timeline.function[k] as number;
+    if (timeline.kind[k] === TIMELINE_ENTER) {
+      stack.push(fn);
+      event('O', fn, at);
+    } else {
+      let depth = stack.length - 1;
+      while (depth >= 0 && stack[depth] !== fn) depth--;
+      if (depth < 0) dropped++;
+      else {
+        if (depth < stack.length - 1) dropped++;
+        while (stack.length > depth) event('C', stack.pop() as number, at);
+      }
+    }
+    if (out.full) yield out.take();
+  }
+  if (stack.length > 0) dropped++;
+  while (stack.length > 0) event('C', stack.pop() as number, last);
+  out.add(`\n],"endValue":${number(last)}}`);
+  if (dropped > 0) {
+    context.warn({
+      code: 'unbalanced-timeline',
+      message: `${plan.name}: the timeline's enter/exit events do not nest; unmatched exits were dropped and open frames closed`,
+    });
+  }
+}
+
+function* sampled(
+  plan: Extract<Plan, { kind: 'sampled' }>,
+  prunedFrame: number,
+  out: Chunks,
+): Generator<string> {
+  const tree = plan.tree;
+  const frames = plan.frames;
+  const count = tree.length;
+  // Frame of each node, and its depth (parents precede children).
+  const depth = new Int32Array(count);
+  let maxDepth = 0;
+  for (let node = 0; node < count; node++) {
+    const parent = tree.parent[node] as number;
+    depth[node] = parent < 0 ? 1 : (depth[parent] as number) + 1;
+    if ((depth[node] as number) > maxDepth) maxDepth = depth[node] as number;
+  }
+  const frameOf = (node: number) => {
+    const fn = tree.function[node] as number;
+    return fn === PRUNED_FRAME ? prunedFrame : (frames[fn] as number);
+  };
+  const path = new Int32Array(maxDepth);
+  const weights: number[] = [];
+  let total = 0;
+  out.add(
+    `{"type":"sampled","name":${json(plan.name)},"unit":"seconds","startValue":0,"samples":[`,
+  );
+  for (let node = 0; node < count; node++) {
+    const weight = tree.selfTime[node] as number;
+    if (!(weight > 0) || !Number.isFinite(weight)) continue;
+    let d = depth[node] as number;
+    for (let k = node; k >= 0; k = tree.parent[k] as number) path[--d] = frameOf(k);
+    out.add(`${weights.length === 0 ? '\n' : ',\n'}[${path.subarray(0, depth[node]).join(',')}]`);
+    weights.push(weight);
+    total += weight;
+    if (out.full) yield out.take();
+  }
+  out.add('\n],"weights":[');
+  for (let k = 0; k < weights.length; k++) {
+    out.add(k === 0 ? number(weights[k] as number) : `,${number(weights[k] as number)}`);
+    if (out.full) yield out.take();
+  }
+  out.add(`],"endValue":${number(total)}}`);
+}
+
+/** Writes a profile set as speedscope JSON, in chunks. */
+export function* writeSpeedscope(
+  set: ProfileSet,
+  options: SpeedscopeOptions,
+  context: WriteContext,
+): Generator<OutputChunk> {
+  const parts = set.parts.length > 0 ? set.parts : [set.whole];
+  const name = context.inputName ?? set.whole.metadata.sourceName ?? 'profile';
+  const frames = buildFrames(set, parts, context);
+  const plans = plan(parts, frames, options, context, name);
+  const usesPruned = plans.some(
+    (p) => p.kind === 'sampled' && p.tree.function.includes(PRUNED_FRAME),
+  );
+  if (usesPruned) {
+    frames.prunedFrame = frames.json.length;
+    frames.json.push(`{"name":${json(PRUNED_NAME)}}`);
+  }
+  const out = new Chunks();
+  out.add(`{"$schema":${json(SPEEDSCOPE_SCHEMA)},"name":${json(displayText(name))}`);
+  out.add(`,"exporter":${json(context.producer ?? 'pyprof')},"activeProfileIndex":0`);
+  out.add(',"shared":{"frames":[');
+  for (let k = 0; k < frames.json.length; k++) {
+    out.add(`${k === 0 ? '\n' : ',\n'}${frames.json[k]}`);
+    if (out.full) yield out.take();
+  }
+  out.add('\n]},"profiles":[\n');
+  for (let k = 0; k < plans.length; k++) {
+    const p = plans[k] as Plan;
+    if (k > 0) out.add(',\n');
+    if (p.kind === 'evented') yield* evented(p, out, context);
+    else yield* sampled(p, frames.prunedFrame, out);
+  }
+  out.add('\n]}\n');
+  yield out.take();
+}
+
+/** What the writer will use for the given options (the CLI passes it to the readers). */
+export function speedscopeNeeds(options: Partial<SpeedscopeOptions> = {}): {
+  timeline?: boolean;
+  callTree?: boolean;
+} {
+  switch (options.mode ?? 'auto') {
+    case 'reconstructed':
+      return {};
+    case 'evented':
+      return { timeline: true };
+    case 'sampled':
+      return { callTree: true };
+    default:
+      return { timeline: true, callTree: true };
+  }
+}
