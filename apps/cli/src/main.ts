@@ -36,6 +36,7 @@ import { EXIT, exitCodeFor, formatError } from './exit-codes.js';
 import { builtinFormats } from './formats.js';
 import { openInput } from './input.js';
 import { type OutputTarget, writeOutput } from './output.js';
+import { PROGRESS_THRESHOLD, Progress } from './progress.js';
 
 export interface Io {
   stdin: Readable;
@@ -93,6 +94,8 @@ class Cli {
   readonly io: Io;
   registry: Registry;
   readonly warnings: Diagnostic[] = [];
+  /** The progress bar being shown, if any (warnings erase it first). */
+  progress: Progress | undefined;
 
   constructor(io: Io) {
     this.io = io;
@@ -201,6 +204,7 @@ class Cli {
 
   warn(label: string, diagnostic: Diagnostic): void {
     this.warnings.push(diagnostic);
+    this.progress?.finish();
     this.err(
       `${label}: ${diagnostic.severity}: ${diagnostic.message} [${diagnostic.source}/${diagnostic.code}]\n`,
     );
@@ -235,9 +239,35 @@ class Cli {
         const stream =
           reader.readStream !== undefined &&
           (input.compressed || input.spec === '-' || (input.size ?? 0) > STREAM_THRESHOLD);
-        set = stream
-          ? await readStreamWith(reader, input.stream(), init)
-          : readWith(reader, await input.readAll(), init);
+        const terminal = this.io.stderrTerminal;
+        const progress =
+          terminal && !flags.quiet && (input.size === undefined || input.size > PROGRESS_THRESHOLD)
+            ? new Progress(
+                this.io.stderr,
+                terminal.columns,
+                input.label,
+                input.compressed ? undefined : input.size,
+              )
+            : undefined;
+        this.progress = progress;
+        try {
+          if (stream) {
+            set = await readStreamWith(
+              reader,
+              progress ? progress.track(input.stream()) : input.stream(),
+              init,
+            );
+          } else {
+            progress?.draw();
+            const bytes = await input.readAll();
+            progress?.advance(bytes.length);
+            progress?.draw();
+            set = readWith(reader, bytes, init);
+          }
+        } finally {
+          progress?.finish();
+          this.progress = undefined;
+        }
       } catch (error) {
         throw Object.assign(error as object, { inputLabel: input.label });
       }

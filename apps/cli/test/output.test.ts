@@ -106,3 +106,26 @@ describe('output files', () => {
     expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toContain('latin\\udce9.py');
   });
 });
+
+describe('progress on stderr', () => {
+  it('draws a bar for a large input only when stderr is a terminal, and erases it', async () => {
+    const dir = scratch();
+    const big = join(dir, 'big.prof');
+    // A valid dump padded past the progress threshold (trailing bytes are ignored with a warning).
+    const dump = readFileSync(join(fixtures, 'pstats/py311/recursion.cprofile.prof'));
+    writeFileSync(big, Buffer.concat([dump, Buffer.alloc(9 * 1024 * 1024)]));
+    const withTerminal = await runCli(
+      ['convert', big, '--to', 'ir', '-o', join(dir, 'a.txt')],
+      undefined,
+      { stderrTerminal: { columns: 100 } },
+    );
+    expect(withTerminal.code).toBe(0);
+    expect(withTerminal.stderr).toMatch(
+      /^\rreading .*big\.prof \[=*\s*\] \d+% \d+ MB\/9 MB\u001b\[K/,
+    );
+    expect(withTerminal.stderr).toContain('\r\u001b[K');
+    const piped = await runCli(['convert', big, '--to', 'ir', '-o', join(dir, 'b.txt')]);
+    expect(piped.stderr).not.toContain('reading');
+    expect(piped.stderr).not.toContain('\r');
+  });
+});

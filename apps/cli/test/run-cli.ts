@@ -1,10 +1,11 @@
 // Runs the CLI in-process with real streams (no mocks) and collects what it wrote.
 import { PassThrough, Readable } from 'node:stream';
-import { main } from '../src/main.js';
+import { type Io, main } from '../src/main.js';
 
 export async function runCli(
   args: string[],
   stdin: Uint8Array = new Uint8Array(),
+  terminals: Pick<Io, 'stdoutTerminal' | 'stderrTerminal'> = {},
 ): Promise<{ stdout: Buffer; stderr: string; code: number }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -17,6 +18,7 @@ export async function runCli(
     stdout,
     stderr,
     env: {},
+    ...terminals,
   });
   return { stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), code };
 }
