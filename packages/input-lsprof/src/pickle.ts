@@ -32,6 +32,7 @@ import {
   decodeIntText,
   decodeString,
   describeValue,
+  MAX_GLOBAL_NAME,
   type PickleValue,
   PyDict,
   PyGlobal,
@@ -129,11 +130,11 @@ class Scan implements PickleSemantics<number> {
         'STACK_GLOBAL needs a module name and a name (two strings) on the stack',
       );
     }
-    return this.global(
-      decodeString(m[0], this.bytes, m[1], m[2], m[3]),
-      decodeString(n[0], this.bytes, n[1], n[2], n[3]),
-      offset,
-    );
+    // Decode at most what a name can be: a long memoised string fetched again and again
+    // must not cost its length each time (it is refused as forbidden below anyway).
+    const text = ([encoding, start, end, at]: [StringEncoding, number, number, number]) =>
+      decodeString(encoding, this.bytes, start, Math.min(end, start + 4 * MAX_GLOBAL_NAME), at);
+    return this.global(text(m), text(n), offset);
   }
   reduce(): number {
     return OTHER;
@@ -325,6 +326,10 @@ class Build implements PickleSemantics<PickleValue> {
   build(target: PickleValue, state: PickleValue, offset: number): void {
     if (!(target instanceof StatsObject))
       refuse(offset, `BUILD on ${describeValue(target)}: only Stats objects get a state`);
+    // Once per Stats, and each state dict for one Stats only: its items are read here, so
+    // a shared state cannot make the reader go over the same items again and again.
+    if (target.built) refuse(offset, 'a second BUILD on one Stats object');
+    target.built = true;
     // A state is a dict, or (dict or None, slot dict or None).
     const parts =
       state instanceof PyTuple && state.items.length === 2 ? state.items : ([state] as const);
@@ -332,6 +337,8 @@ class Build implements PickleSemantics<PickleValue> {
       if (part === null && parts.length === 2) continue;
       if (!(part instanceof PyDict))
         refuse(offset, `the state of a Stats object must be a dict, found ${describeValue(part)}`);
+      if (part.claimed) refuse(offset, 'one dict is the state of two Stats objects');
+      part.claimed = true;
       for (let k = 0; k < part.flat.length; k += 2) {
         const key = part.flat[k] as PickleValue;
         if (typeof key === 'string') target.attributes.set(key, part.flat[k + 1] as PickleValue);

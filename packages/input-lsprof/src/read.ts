@@ -30,7 +30,7 @@ import {
   type ProfileSet,
   type ReadContext,
 } from '@pyprof/core';
-import { moduleOfLabel, parsePythonLabel } from './label.js';
+import { moduleOfLabel, type PythonLabel, parsePythonLabel } from './label.js';
 import { FORMAT } from './machine.js';
 import { type LoadOptions, loadPickle, type PickleScan } from './pickle.js';
 import {
@@ -165,8 +165,16 @@ function partsOf(root: StatsObject): Part[] {
   return parts;
 }
 
+/** Parsed labels, shared by all parts: a label repeated in every thread is parsed once. */
+type LabelCache = Map<string, (PythonLabel & { moduleColumn: string }) | null>;
+
 /** One Stats → one profile. */
-function profileOf(part: Part, metadata: MetadataInput, context: ReadContext): Profile {
+function profileOf(
+  part: Part,
+  metadata: MetadataInput,
+  context: ReadContext,
+  parsed: LabelCache,
+): Profile {
   const { stats } = part;
   const partName = part.threadId === undefined ? 'main thread' : `thread ${part.threadId}`;
   const data = stats.attributes.get('data');
@@ -189,13 +197,18 @@ function profileOf(part: Part, metadata: MetadataInput, context: ReadContext): P
     }
     let fn = rows.get(label);
     if (fn !== undefined) return fn;
-    const python = parsePythonLabel(label);
-    if (python === undefined) fn = b.addFunction('~', 0, label, 'builtin', { module: '' });
+    let python = parsed.get(label);
+    if (python === undefined) {
+      const parts = parsePythonLabel(label);
+      python = parts ? { ...parts, moduleColumn: moduleOfLabel(parts.module) } : null;
+      parsed.set(label, python);
+    }
+    if (python === null) fn = b.addFunction('~', 0, label, 'builtin', { module: '' });
     else {
       if (python.line > 2147483647)
         refuse(record.offset, `the label "${label}" has a line number out of range`);
       fn = b.addFunction(python.module, python.line, python.name, 'python', {
-        module: moduleOfLabel(python.module),
+        module: python.moduleColumn,
       });
     }
     rows.set(label, fn);
@@ -295,6 +308,7 @@ export function readLsprof(
         }
       : {}),
   };
-  const parts = partsOf(value).map((part) => profileOf(part, metadata, context));
+  const parsed: LabelCache = new Map();
+  const parts = partsOf(value).map((part) => profileOf(part, metadata, context, parsed));
   return makeProfileSet(parts);
 }

@@ -30,8 +30,12 @@ const ALLOWED = new Map<string, GlobalRole>([
   ['builtins object', 'object'],
 ]);
 
+/** No allowed module or name is longer; longer ones are refused without further work. */
+export const MAX_GLOBAL_NAME = 64;
+
 /** The role of an allowed global, or undefined for a forbidden one. */
 export function allowedGlobal(module: string, name: string): GlobalRole | undefined {
+  if (module.length > MAX_GLOBAL_NAME || name.length > MAX_GLOBAL_NAME) return undefined;
   return ALLOWED.get(`${module} ${name}`);
 }
 
@@ -58,6 +62,8 @@ export class PyTuple {
 
 /** A dict as its pickled key/value pairs, alternating, in pickle order. */
 export class PyDict {
+  /** Set once the dict has become a Stats object's state (each dict may serve once). */
+  claimed = false;
   constructor(
     readonly flat: PickleValue[],
     readonly offset: number,
@@ -82,9 +88,10 @@ export class PyGlobal {
   ) {}
 }
 
-/** A `Stats` instance: its class name and the attributes BUILD gave it. */
+/** A `Stats` instance: its class name and the attributes BUILD gave it (once). */
 export class StatsObject {
   readonly attributes = new Map<string, PickleValue>();
+  built = false;
   claimed = false;
   constructor(
     readonly cls: PyGlobal,
@@ -155,6 +162,13 @@ export function decodeIntText(
   long: boolean,
   offset: number,
 ): number | bigint | boolean {
+  if (end - start > MAX_INTEGER_DIGITS + 8) {
+    throw malformed(
+      FORMAT,
+      { offset },
+      `an integer of ${end - start} characters is too large for a profile value`,
+    );
+  }
   let text = decodeLatin1(bytes, start, end);
   if (!long && text === '00') return false;
   if (!long && text === '01') return true;
@@ -200,7 +214,9 @@ export function decodeIntBytes(
   return fromBigInt(value);
 }
 
-const FLOAT_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const FLOAT_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** Python's float repr never needs more; a longer FLOAT argument is refused unread. */
+const MAX_FLOAT_TEXT = 64;
 const SPECIAL_FLOAT = /^([+-]?)(inf|infinity|nan)$/i;
 
 /** FLOAT text arguments: what Python's `float()` accepts from `repr`. */
@@ -210,6 +226,8 @@ export function decodeFloatText(
   end: number,
   offset: number,
 ): number {
+  if (end - start > MAX_FLOAT_TEXT)
+    throw malformed(FORMAT, { offset }, `FLOAT argument of ${end - start} bytes is not a number`);
   const text = decodeLatin1(bytes, start, end).trim();
   if (FLOAT_TEXT.test(text)) return Number(text);
   const special = SPECIAL_FLOAT.exec(text);

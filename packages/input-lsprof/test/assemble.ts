@@ -8,11 +8,14 @@ export class Pickle {
   readonly #bytes: number[] = [];
 
   raw(...bytes: number[]): this {
-    for (const b of bytes) this.#bytes.push(b);
+    return this.all(bytes);
+  }
+  all(bytes: ArrayLike<number>): this {
+    for (let k = 0; k < bytes.length; k++) this.#bytes.push(bytes[k] as number);
     return this;
   }
   text(text: string): this {
-    return this.raw(...encoder.encode(text));
+    return this.all(encoder.encode(text));
   }
   #u32(n: number): this {
     return this.raw(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff);
@@ -33,9 +36,7 @@ export class Pickle {
   }
   unicode(text: string): this {
     const bytes = encoder.encode(text);
-    return this.raw(0x58)
-      .#u32(bytes.length)
-      .raw(...bytes);
+    return this.raw(0x58).#u32(bytes.length).all(bytes);
   }
   /** SHORT_BINSTRING: a Python 2 `str`, raw bytes. */
   str(bytes: string | Uint8Array): this {

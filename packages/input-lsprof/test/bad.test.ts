@@ -225,6 +225,19 @@ describe('refusals of the scan pass (nothing built)', () => {
       /^EXT1 at offset 2 names a global through the extension registry/,
     ],
     [
+      'a memoised name a megabyte long, fetched for STACK_GLOBAL',
+      new Pickle()
+        .proto(4)
+        .unicode('m'.repeat(1 << 20))
+        .raw(0x94, 0x30) // MEMOIZE, POP
+        .get(0)
+        .get(0)
+        .raw(0x93)
+        .stop()
+        .bytes(),
+      /^forbidden global m{200}…/,
+    ],
+    [
       'a name with control characters',
       new Pickle().global('os\u001b[2J', 'system').stop().bytes(),
       /^forbidden global os\\x1b\[2J\.system /,
@@ -398,6 +411,50 @@ describe('refusals of the build pass and of the Stats shape', () => {
       'a thread whose Stats has threads of its own',
       statsPickle({ data: [entry], threads: [[1, [entry], [[7, [entry]]]]] }),
       /the Stats of thread 1 has threads of its own/,
+    ],
+    [
+      'a second BUILD on one Stats',
+      new Pickle()
+        .proto(2)
+        .global('breezy.lsprof', 'Stats')
+        .emptyTuple()
+        .newobj()
+        .emptyDict()
+        .build()
+        .emptyDict()
+        .build()
+        .stop()
+        .bytes(),
+      /a second BUILD on one Stats object/,
+    ],
+    [
+      'one state dict for two Stats',
+      new Pickle()
+        .proto(2)
+        .global('breezy.lsprof', 'Stats')
+        .put(0)
+        .emptyTuple()
+        .newobj()
+        .emptyDict()
+        .put(1)
+        .build()
+        .get(0)
+        .emptyTuple()
+        .newobj()
+        .get(1)
+        .build()
+        .stop()
+        .bytes(),
+      /one dict is the state of two Stats objects/,
+    ],
+    [
+      'a FLOAT argument longer than any float',
+      new Pickle()
+        .raw(0x46)
+        .text(`${'1'.repeat(100)}x\n`)
+        .stop()
+        .bytes(),
+      /FLOAT argument of 101 bytes is not a number/,
     ],
     [
       'more recursive calls than calls',
