@@ -41,7 +41,8 @@ const MAX_INT = 0x7fffffff;
 /** Receives decoded records in log order. `tdelta` is -1 where the record has none. */
 export interface RecordSink {
   enter(fileno: number, lineno: number, tdelta: number, offset: number): void;
-  exit(tdelta: number, offset: number): void;
+  /** `timed`: frame timings are on (otherwise the stored tdelta, 0, means nothing). */
+  exit(tdelta: number, offset: number, timed: boolean): void;
   line(lineno: number, tdelta: number, offset: number): void;
   /** `header`: one of the leading ADD_INFO records (before any other record). */
   addInfo(key: string, value: string, offset: number, header: boolean): void;
@@ -70,9 +71,11 @@ const RECORD_NAMES: Record<number, string> = {
   [FRAME_TIMES]: 'FRAME_TIMES',
 };
 
+/** `an ENTER`, `a DEFINE_FILE`, … */
 function recordName(firstByte: number): string {
   const t = firstByte & 3;
-  return RECORD_NAMES[t === 3 ? firstByte : t] ?? `record 0x${firstByte.toString(16)}`;
+  const name = RECORD_NAMES[t === 3 ? firstByte : t] as string;
+  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
 }
 
 /** Signals "the record continues in the next chunk" from the packed-integer readers. */
@@ -100,6 +103,8 @@ export class HotshotDecoder {
   #carryLength = 0;
   /** Bytes the unfinished record needs at least, counted from its first byte. */
   #needed = 0;
+  /** Why the last string field did not fit, for the error if the log ends there. */
+  #short = '';
   /** Position after the last packed integer read (second return value of `#packed`). */
   #next = 0;
   #ended = false;
@@ -230,21 +235,16 @@ export class HotshotDecoder {
     }
   }
 
-  /** A string field: packed length, then bytes. Returns [start, end) or INCOMPLETE. */
-  #string(buffer: Uint8Array, p: number, base: number, final: boolean, what: string): number {
+  /** A string field: packed length, then bytes. Returns its start (end in `#next`) or INCOMPLETE. */
+  #string(buffer: Uint8Array, p: number, base: number, what: string): number {
     const length = this.#packed(buffer, p, 0, base);
     if (length === INCOMPLETE) return INCOMPLETE;
     const start = this.#next;
     const left = buffer.length - start;
     if (length > left) {
-      if (final) {
-        throw this.#error(
-          `${what} declares ${length} bytes but only ${left} are left: the log is cut or corrupt`,
-          base + p,
-        );
-      }
       // The record needs to reach this buffer index before it can be decoded.
       this.#needed = start + length;
+      this.#short = `its ${what} declares ${length} bytes but only ${left} are left`;
       return INCOMPLETE;
     }
     this.#next = start + length;
@@ -265,6 +265,7 @@ export class HotshotDecoder {
       const b = buffer[p] as number;
       const type = b & 3;
       this.#needed = 0;
+      this.#short = '';
       if (this.#records === 0 && b !== ADD_INFO) {
         throw this.#error(
           `not a hotshot log: it must start with the ADD_INFO header record (0x13), found byte 0x${b.toString(16).padStart(2, '0')}`,
@@ -293,7 +294,7 @@ export class HotshotDecoder {
         p = this.#next;
         this.#leaveHeader();
         this.#records++;
-        sink.exit(this.#frameTimings ? tdelta : -1, base + start);
+        sink.exit(tdelta, base + start, this.#frameTimings);
       } else if (type === 2) {
         // LINENO: MPI(2) lineno, PI tdelta iff line timings.
         const lineno = this.#packed(buffer, p, 2, base);
@@ -308,10 +309,10 @@ export class HotshotDecoder {
         this.#records++;
         sink.line(lineno, tdelta, base + start);
       } else if (b === ADD_INFO) {
-        const keyStart = this.#string(buffer, p + 1, base, final, 'ADD_INFO key');
+        const keyStart = this.#string(buffer, p + 1, base, 'key');
         if (keyStart === INCOMPLETE) break;
         const keyEnd = this.#next;
-        const valueStart = this.#string(buffer, keyEnd, base, final, 'ADD_INFO value');
+        const valueStart = this.#string(buffer, keyEnd, base, 'value');
         if (valueStart === INCOMPLETE) break;
         p = this.#next;
         const key = decodeText(buffer, keyStart, keyEnd);
@@ -326,7 +327,7 @@ export class HotshotDecoder {
       } else if (b === DEFINE_FILE) {
         const fileno = this.#packed(buffer, p + 1, 0, base);
         if (fileno === INCOMPLETE) break;
-        const nameStart = this.#string(buffer, this.#next, base, final, 'DEFINE_FILE name');
+        const nameStart = this.#string(buffer, this.#next, base, 'name');
         if (nameStart === INCOMPLETE) break;
         p = this.#next;
         this.#leaveHeader();
@@ -337,7 +338,7 @@ export class HotshotDecoder {
         if (fileno === INCOMPLETE) break;
         const lineno = this.#packed(buffer, this.#next, 0, base);
         if (lineno === INCOMPLETE) break;
-        const nameStart = this.#string(buffer, this.#next, base, final, 'DEFINE_FUNC name');
+        const nameStart = this.#string(buffer, this.#next, base, 'name');
         if (nameStart === INCOMPLETE) break;
         p = this.#next;
         this.#leaveHeader();
@@ -364,8 +365,9 @@ export class HotshotDecoder {
     if (p < n) {
       // The record at p continues past the buffer.
       if (final) {
+        const detail = this.#short || `only ${n - p} of its bytes are here`;
         throw this.#error(
-          `the log ends inside a ${recordName(buffer[p] as number)} record (${n - p} of its bytes are here): it was cut`,
+          `the log ends inside ${recordName(buffer[p] as number)} record starting here (${detail}): it was cut or is corrupt`,
           base + p,
         );
       }
@@ -380,10 +382,13 @@ export class HotshotDecoder {
   }
 }
 
-/** One decoded record, as `decodeHotshot` yields it. `tdelta` is -1 where absent. */
+/**
+ * One decoded record, as `decodeHotshot` yields it. `tdelta` is -1 where the record has
+ * none; an EXIT always stores one (0 when frame timings are off: `timed` says which).
+ */
 export type HotshotRecord =
   | { type: 'enter'; offset: number; fileno: number; lineno: number; tdelta: number }
-  | { type: 'exit'; offset: number; tdelta: number }
+  | { type: 'exit'; offset: number; tdelta: number; timed: boolean }
   | { type: 'line'; offset: number; lineno: number; tdelta: number }
   | { type: 'add-info'; offset: number; key: string; value: string; header: boolean }
   | { type: 'define-file'; offset: number; fileno: number; name: string }
@@ -395,8 +400,8 @@ class CollectingSink implements RecordSink {
   enter(fileno: number, lineno: number, tdelta: number, offset: number): void {
     this.records.push({ type: 'enter', offset, fileno, lineno, tdelta });
   }
-  exit(tdelta: number, offset: number): void {
-    this.records.push({ type: 'exit', offset, tdelta });
+  exit(tdelta: number, offset: number, timed: boolean): void {
+    this.records.push({ type: 'exit', offset, tdelta, timed });
   }
   line(lineno: number, tdelta: number, offset: number): void {
     this.records.push({ type: 'line', offset, lineno, tdelta });

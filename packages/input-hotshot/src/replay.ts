@@ -170,6 +170,12 @@ export class Replay implements RecordSink {
   #undefinedFiles = new Set<number>();
   #conflicts = 0;
   #coverageWarned = false;
+  // A coverage log read as if timed (spec §5): each ENTER takes the next LINENO record's
+  // first bytes as its tdelta (so tdelta & 3 is LINENO's type, 2) and every EXIT says 0.
+  #enters = 0;
+  #lineLikeEnters = 0;
+  #exits = 0;
+  #timedExits = 0;
   #openFrames = 0;
   #end = 0;
 
@@ -210,8 +216,13 @@ export class Replay implements RecordSink {
   }
 
   enter(fileno: number, lineno: number, tdelta: number, offset: number): void {
-    if (tdelta >= 0) this.#advance(tdelta);
-    else this.#untimedFrames = true;
+    if (tdelta >= 0) {
+      this.#advance(tdelta);
+      this.#enters++;
+      if ((tdelta & 3) === 2) this.#lineLikeEnters++;
+    } else {
+      this.#untimedFrames = true;
+    }
     const fn = this.#functionFor(fileno, lineno);
     const d = this.#depth;
     if (d === this.#capacity) this.#grow(offset);
@@ -245,9 +256,14 @@ export class Replay implements RecordSink {
     if (this.#withTimeline) this.#event(TIMELINE_ENTER, fn);
   }
 
-  exit(tdelta: number): void {
-    if (tdelta >= 0) this.#advance(tdelta);
-    else this.#untimedFrames = true;
+  exit(tdelta: number, _offset: number, timed: boolean): void {
+    if (timed) {
+      this.#advance(tdelta);
+      this.#exits++;
+      if (tdelta !== 0) this.#timedExits++;
+    } else {
+      this.#untimedFrames = true;
+    }
     if (this.#depth === 0) this.#enteredBeforeProfiling();
     this.#pop();
   }
@@ -383,14 +399,18 @@ export class Replay implements RecordSink {
 
   #startLineMode(): void {
     this.#lineMode = true;
-    if (!this.#coverageWarned && this.#headerValues.get('requested-line-events') === 'no') {
-      this.#coverageWarned = true;
-      this.#options.warn({
-        code: 'coverage-log',
-        message:
-          'the log has line events although its header says none were requested: it was probably written by _hotshot.coverage(), whose ENTER records carry no time; read it with the coverage option, or its records are misread',
-      });
+    if (this.#headerValues.get('requested-line-events') === 'no') {
+      this.#warnCoverage('it has line events although its header says none were requested');
     }
+  }
+
+  #warnCoverage(why: string): void {
+    if (this.#coverageWarned) return;
+    this.#coverageWarned = true;
+    this.#options.warn({
+      code: 'coverage-log',
+      message: `this looks like a log written by _hotshot.coverage() (${why}): its records carry no times although its header says they do, so they are misread; read it with the coverage option`,
+    });
   }
 
   #grow(offset: number): void {
@@ -609,6 +629,17 @@ export class Replay implements RecordSink {
 
   #warnings(): void {
     const warn = this.#options.warn;
+    if (
+      !this.#options.coverage &&
+      this.#enters >= 16 &&
+      this.#lineLikeEnters === this.#enters &&
+      this.#exits > 0 &&
+      this.#timedExits === 0
+    ) {
+      this.#warnCoverage(
+        `all ${this.#enters} ENTER times look like LINENO records and every EXIT time is 0`,
+      );
+    }
     if (this.#openFrames > 0) {
       warn({
         code: 'open-frames',

@@ -77,3 +77,18 @@ export interface HotshotOracle {
   stats_error: string | null;
   latin1_decoded_strings: string[];
 }
+
+/** A log of fixtures/extra with the records CPython's C reader (or generate.py) decoded. */
+export interface ExtraFixture {
+  bytes: Uint8Array;
+  /** [what, tdelta or string, fileno, lineno]; what: 0/1/2, 0x13, 0x23, 0x43. */
+  records: Array<[number, number | string, number, number | null]>;
+  info: Array<[string, string[]]>;
+}
+
+export function readExtra(name: string): ExtraFixture {
+  const sidecar = JSON.parse(
+    readFileSync(join(fixturesDir, 'extra', `${name}.records.json`), 'utf8'),
+  ) as ExtraFixture;
+  return { ...sidecar, bytes: readFixture(`extra/${name}`) };
+}

@@ -2,24 +2,11 @@
 // equals LogReader's event list exactly (and _hotshot.logreader's definitions, info,
 // file and function tables), and the profile's numbers equal what those events give
 // under the attribution rule (test/reference.ts computes them independently).
-import {
-  displayText,
-  functionFile,
-  functionName,
-  type Profile,
-  readWith,
-  validateProfile,
-} from '@pyprof/core';
+import { displayText, readWith, validateProfile } from '@pyprof/core';
 import { describe, expect, it } from 'vitest';
 import { decodeHotshot, type HotshotRecord, hotshot } from '../src/index.js';
-import {
-  type HotshotOracle,
-  hotshotFixtures,
-  type Location,
-  readFixture,
-  readOracle,
-} from './corpus.js';
-import { expectFromEvents } from './reference.js';
+import { hotshotFixtures, type Location, readFixture, readOracle } from './corpus.js';
+import { expectProfileMatches } from './reference.js';
 
 const fixtures = hotshotFixtures();
 
@@ -77,93 +64,6 @@ function rawDefinitions(records: HotshotRecord[]) {
   return { defs, counts, total: index };
 }
 
-function functionKey(profile: Profile, fn: number): string {
-  return JSON.stringify([
-    displayText(functionFile(profile, fn)),
-    profile.functions.line[fn],
-    displayText(functionName(profile, fn)),
-  ]);
-}
-
-const us = (microseconds: number) => microseconds / 1e6;
-
-function checkNumbers(profile: Profile, oracle: HotshotOracle, lineTimings: boolean) {
-  const expected = expectFromEvents(oracle);
-  const fns = profile.functions;
-  const keys: string[] = [];
-  for (let fn = 0; fn < fns.length; fn++) keys.push(functionKey(profile, fn));
-  expect(keys).toEqual(expected.order);
-  for (let fn = 0; fn < fns.length; fn++) {
-    const want = expected.functions.get(keys[fn] as string);
-    expect({
-      fn: keys[fn],
-      calls: fns.callCount[fn],
-      primitive: fns.primitiveCallCount[fn],
-      self: fns.selfTime[fn],
-      inclusive: fns.inclusiveTime[fn],
-    }).toEqual({
-      fn: keys[fn],
-      calls: want?.calls,
-      primitive: want?.primitive,
-      self: us(want?.self as number),
-      inclusive: us(want?.inclusive as number),
-    });
-  }
-  const calls = profile.calls;
-  const edgeKeys: string[] = [];
-  for (let e = 0; e < calls.length; e++) {
-    const key = `${keys[calls.caller[e] as number]}\n${keys[calls.callee[e] as number]}`;
-    edgeKeys.push(key);
-    const want = expected.edges.get(key);
-    expect({
-      key,
-      calls: calls.callCount[e],
-      primitive: calls.primitiveCallCount[e],
-      self: calls.selfTime[e],
-      inclusive: calls.inclusiveTime[e],
-    }).toEqual({
-      key,
-      calls: want?.calls,
-      primitive: want?.primitive,
-      self: us(want?.self as number),
-      inclusive: us(want?.inclusive as number),
-    });
-  }
-  expect(new Set(edgeKeys)).toEqual(new Set(expected.edges.keys()));
-
-  const hasLines = oracle.summary.counts.LINE > 0;
-  expect(profile.lines !== undefined).toBe(hasLines);
-  expect(profile.callSites !== undefined).toBe(hasLines);
-  if (!hasLines) return;
-  const lines = profile.lines as NonNullable<Profile['lines']>;
-  const gotLines = new Map<string, { hits: number; self: number }>();
-  for (let k = 0; k < lines.length; k++) {
-    gotLines.set(`${keys[lines.function[k] as number]}\n${lines.line[k]}`, {
-      hits: lines.hits[k] as number,
-      self: lines.selfTime[k] as number,
-    });
-  }
-  const wantLines = new Map(
-    [...expected.lines].map(([key, l]) => [
-      key,
-      { hits: l.hits, self: lineTimings ? us(l.self) : Number.NaN },
-    ]),
-  );
-  expect(gotLines).toEqual(wantLines);
-  const sites = profile.callSites as NonNullable<Profile['callSites']>;
-  const gotSites = new Map<string, { calls: number; inclusive: number }>();
-  for (let k = 0; k < sites.length; k++) {
-    gotSites.set(`${edgeKeys[sites.call[k] as number]}\n${sites.line[k]}`, {
-      calls: sites.callCount[k] as number,
-      inclusive: sites.inclusiveTime[k] as number,
-    });
-  }
-  const wantSites = new Map(
-    [...expected.sites].map(([key, s]) => [key, { calls: s.calls, inclusive: us(s.inclusive) }]),
-  );
-  expect(gotSites).toEqual(wantSites);
-}
-
 describe('hotshot corpus against oracles', () => {
   it('has the whole corpus', () => {
     expect(fixtures.length).toBe(28);
@@ -216,7 +116,7 @@ describe('hotshot corpus against oracles', () => {
         expect(validateProfile(profile).errors).toEqual([]);
         expect(profile.metadata.warnings).toEqual([]);
         const lineTimings = entry.file.includes('.lines.');
-        checkNumbers(profile, oracle, lineTimings);
+        expectProfileMatches(profile, oracle, { lineTimings });
       });
     });
   }

@@ -7,6 +7,8 @@
 //   self time always (cProfile); per caller→callee pair: the same at the outermost
 //   activation of the pair; per call site (pair, caller's current line): calls, and
 //   inclusive time when the activation is the outermost of its pair.
+import { displayText, functionFile, functionName, type Profile } from '@pyprof/core';
+import { expect } from 'vitest';
 import type { HotshotOracle, Location } from './corpus.js';
 
 export interface Numbers {
@@ -150,4 +152,100 @@ export function expectFromEvents(oracle: HotshotOracle): Expected {
   }
   while (stack.length > 0) leave();
   return out;
+}
+
+function functionKey(profile: Profile, fn: number): string {
+  return JSON.stringify([
+    displayText(functionFile(profile, fn)),
+    profile.functions.line[fn],
+    displayText(functionName(profile, fn)),
+  ]);
+}
+
+const us = (microseconds: number) => microseconds / 1e6;
+
+/**
+ * Asserts that a profile holds exactly the numbers the oracle's events give: functions
+ * (in order of first ENTER), edges, and with line events the line costs (absent without
+ * line timings) and call sites. Times compare bit for bit: microseconds / 1e6.
+ */
+export function expectProfileMatches(
+  profile: Profile,
+  oracle: HotshotOracle,
+  { lineTimings }: { lineTimings: boolean },
+): void {
+  const expected = expectFromEvents(oracle);
+  const fns = profile.functions;
+  const keys: string[] = [];
+  for (let fn = 0; fn < fns.length; fn++) keys.push(functionKey(profile, fn));
+  expect(keys).toEqual(expected.order);
+  for (let fn = 0; fn < fns.length; fn++) {
+    const want = expected.functions.get(keys[fn] as string);
+    expect({
+      fn: keys[fn],
+      calls: fns.callCount[fn],
+      primitive: fns.primitiveCallCount[fn],
+      self: fns.selfTime[fn],
+      inclusive: fns.inclusiveTime[fn],
+    }).toEqual({
+      fn: keys[fn],
+      calls: want?.calls,
+      primitive: want?.primitive,
+      self: us(want?.self as number),
+      inclusive: us(want?.inclusive as number),
+    });
+  }
+  const calls = profile.calls;
+  const edgeKeys: string[] = [];
+  for (let e = 0; e < calls.length; e++) {
+    const key = `${keys[calls.caller[e] as number]}\n${keys[calls.callee[e] as number]}`;
+    edgeKeys.push(key);
+    const want = expected.edges.get(key);
+    expect({
+      key,
+      calls: calls.callCount[e],
+      primitive: calls.primitiveCallCount[e],
+      self: calls.selfTime[e],
+      inclusive: calls.inclusiveTime[e],
+    }).toEqual({
+      key,
+      calls: want?.calls,
+      primitive: want?.primitive,
+      self: us(want?.self as number),
+      inclusive: us(want?.inclusive as number),
+    });
+  }
+  expect(new Set(edgeKeys)).toEqual(new Set(expected.edges.keys()));
+
+  const hasLines = oracle.summary.counts.LINE > 0;
+  expect(profile.lines !== undefined).toBe(hasLines);
+  expect(profile.callSites !== undefined).toBe(hasLines);
+  if (!hasLines) return;
+  const lines = profile.lines as NonNullable<Profile['lines']>;
+  const gotLines = new Map<string, { hits: number; self: number }>();
+  for (let k = 0; k < lines.length; k++) {
+    gotLines.set(`${keys[lines.function[k] as number]}\n${lines.line[k]}`, {
+      hits: lines.hits[k] as number,
+      self: lines.selfTime[k] as number,
+    });
+  }
+  const wantLines = new Map(
+    [...expected.lines].map(([key, l]) => [
+      key,
+      { hits: l.hits, self: lineTimings ? us(l.self) : Number.NaN },
+    ]),
+  );
+  expect(gotLines).toEqual(wantLines);
+  const sites = profile.callSites as NonNullable<Profile['callSites']>;
+  const gotSites = new Map<string, { calls: number; inclusive: number }>();
+  for (let k = 0; k < sites.length; k++) {
+    gotSites.set(`${edgeKeys[sites.call[k] as number]}\n${sites.line[k]}`, {
+      calls: sites.callCount[k] as number,
+      inclusive: sites.inclusiveTime[k] as number,
+    });
+  }
+  const wantSites = new Map(
+    [...expected.sites].map(([key, s]) => [key, { calls: s.calls, inclusive: us(s.inclusive) }]),
+  );
+  expect(gotSites).toEqual(wantSites);
 }
