@@ -120,11 +120,14 @@ class Cli {
       try {
         module = (await import(url)) as { default?: unknown };
       } catch (error) {
-        throw new ProfileError(
-          'IO_ERROR',
-          `cannot load plugin ${spec}: ${error instanceof Error ? error.message : String(error)}`,
-          { cause: error },
-        );
+        const code = (error as { code?: string }).code;
+        const reason =
+          code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(url)
+            ? 'no such file or package'
+            : (String(error instanceof Error ? error.message : error).split('\n')[0] as string);
+        throw new ProfileError('IO_ERROR', `cannot load plugin ${spec}: ${reason}`, {
+          cause: error,
+        });
       }
       const exported = module.default;
       const list = Array.isArray(exported) ? exported : [exported];
