@@ -56,7 +56,8 @@ export const collapsed = defineOutputPlugin({
     const profile = set.whole;
     const scale = UNITS[options.unit];
     const names = uniqueFunctionNames(profile, {
-      identity: (name, fn) => `${frameText(name)}\u0000${profile.strings[profile.functions.file[fn]]}`,
+      identity: (name, fn) =>
+        `${frameText(name)}\u0000${profile.strings[profile.functions.file[fn]]}`,
     }).map(frameText);
     const tree = treeOf(profile, options['max-stacks']);
     const paths = new Array(tree.length);

@@ -13,10 +13,18 @@ function check(output: string): void {
   }
 }
 
-describeOutputPlugin(collapsed, { goldenDir: `${import.meta.dirname}/golden`, check: (output) => check(output) });
+describeOutputPlugin(collapsed, {
+  goldenDir: `${import.meta.dirname}/golden`,
+  check: (output) => check(output),
+});
 
 describe('collapsed stacks of a real dump', () => {
-  const bytes = readFileSync(new URL('../../../packages/input-cprofile/test/fixtures/pstats/py312/medium.cprofile.prof', import.meta.url));
+  const bytes = readFileSync(
+    new URL(
+      '../../../packages/input-cprofile/test/fixtures/pstats/py312/medium.cprofile.prof',
+      import.meta.url,
+    ),
+  );
   const set = readWith(cprofile, bytes);
 
   it('add up to the total time (integer microseconds, rounded once)', () => {
@@ -29,7 +37,15 @@ describe('collapsed stacks of a real dump', () => {
   });
 
   it('keeps the two decorated closures apart', () => {
-    const decorators = readWith(cprofile, readFileSync(new URL('../../../packages/input-cprofile/test/fixtures/pstats/py312/decorators.cprofile.prof', import.meta.url)));
+    const decorators = readWith(
+      cprofile,
+      readFileSync(
+        new URL(
+          '../../../packages/input-cprofile/test/fixtures/pstats/py312/decorators.cprofile.prof',
+          import.meta.url,
+        ),
+      ),
+    );
     const output = render(collapsed, decorators);
     expect(output).toMatch(/;decorated:31(;| )/);
     expect(output).toMatch(/;decorated:46(;| )/);
