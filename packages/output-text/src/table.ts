@@ -4,13 +4,16 @@
  * of the total self time, and names from core's naming service made unique by the name
  * alone, so same-named functions never look alike (`decorated:31` / `decorated:46`,
  * `pkg_a.util.run` / `pkg_b.util.run`) even where the location is cut short; each is
- * followed by its file:line. Columns are aligned; with a width (the terminal's, or
- * `--width`) the location and then the name are shortened with `…` to fit. Colour only
+ * followed by its file:line. Bytes that are not UTF-8 show as Latin-1 (as the corpus
+ * oracles render them), so the table is always valid UTF-8. Columns are aligned; with a width (the terminal's, or
+ * `--width`) the location and then the name are shortened with `…` to fit, and on a very
+ * narrow terminal the location is left out. Colour only
  * when the context says the terminal wants it. Absent values (count-only edges of the
  * `profile` module, times a merge could not sum) print as `-`. Sorting and limits work
  * exactly as in the pstats style; an invalid pattern is an error here rather than a note.
  */
 import {
+  displayText,
   functionFile,
   functionKind,
   invalidOption,
@@ -39,7 +42,7 @@ type Paint = (text: string, code: string) => string;
 
 const ELLIPSIS = '…';
 const MIN_NAME = 12;
-const MIN_LOCATION = 20;
+const MIN_LOCATION = 16;
 
 /** Display width, counting code points (good enough for the names profiles hold). */
 function displayWidth(text: string): number {
@@ -109,15 +112,17 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
   }
   const paint: Paint = options.color ? (text, code) => `${ESC}${code}m${text}${ESC}0m` : (t) => t;
   // Unique by the displayed name alone, so the function column identifies each row even
-  // when the location is shortened to fit.
-  const names = uniqueFunctionNames(profile, { identity: (name) => name });
+  // when the location is shortened to fit. Bytes that are not UTF-8 show as Latin-1.
+  const names = uniqueFunctionNames(profile, { identity: (name) => displayText(name) }).map(
+    displayText,
+  );
   const location = (fn: number) =>
     functionKind(profile, fn) === 'builtin'
       ? '(built-in)'
-      : `${sanitizeName(functionFile(profile, fn))}:${fns.line[fn]}`;
+      : `${sanitizeName(displayText(functionFile(profile, fn)))}:${fns.line[fn]}`;
   const total = view.totalSelfTime;
 
-  for (const name of options.headerNames) yield `${paint(sanitizeName(name), '1')}\n`;
+  for (const name of options.headerNames) yield `${paint(sanitizeName(displayText(name)), '1')}\n`;
   const allCalls = totalCalls(profile);
   let primitive = 0;
   for (let fn = 0; fn < fns.length; fn++) primitive += fns.primitiveCallCount[fn] as number;
@@ -180,17 +185,26 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
   let nameWidth = Math.max('function'.length, ...rows.map((row) => displayWidth(row.name)));
   let locationWidth = Math.max(...rows.map((row) => displayWidth(row.location)));
   if (options.width > 0) {
-    // Shorten the location first (its end, the file name and line, stays), then the name.
-    const available = options.width - numbersWidth - 2;
-    if (nameWidth + locationWidth > available)
-      locationWidth = Math.max(Math.min(locationWidth, MIN_LOCATION), available - nameWidth);
-    if (nameWidth + locationWidth > available)
-      nameWidth = Math.max(Math.min(nameWidth, MIN_NAME), available - locationWidth);
+    // Numbers first, then the name (unique on its own), then the location: shorten the
+    // location (its end, the file name and line, stays), then the name, then drop the location.
+    const available = options.width - numbersWidth;
+    if (nameWidth + 2 + locationWidth > available) {
+      if (available - nameWidth - 2 >= MIN_LOCATION) {
+        locationWidth = available - nameWidth - 2;
+      } else if (available >= MIN_NAME + 2 + MIN_LOCATION) {
+        locationWidth = MIN_LOCATION;
+        nameWidth = available - 2 - MIN_LOCATION;
+      } else {
+        locationWidth = 0;
+        nameWidth = Math.min(nameWidth, Math.max(MIN_NAME, available));
+      }
+    }
   }
 
   const numbers = (cells: readonly string[]) =>
     cells.map((cell, column) => cell.padStart(numberWidths[column] as number)).join('  ');
-  yield paint(`${numbers(HEADINGS)}  ${padEndDisplay('function', nameWidth)}  location`, '1');
+  const heading = `${numbers(HEADINGS)}  ${locationWidth > 0 ? `${padEndDisplay('function', nameWidth)}  location` : 'function'}`;
+  yield paint(heading, '1');
   yield '\n';
   let first = true;
   for (const row of rows) {
@@ -206,9 +220,9 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
           : padded;
     });
     const name = padEndDisplay(keepStart(row.name, nameWidth), nameWidth);
-    const where = keepEnd(row.location, locationWidth);
     const strong = !row.edge && options.report !== 'stats';
-    yield `${cells.join('  ')}  ${strong ? paint(name, '1') : name}  ${paint(where, '2')}`.trimEnd();
+    const where = locationWidth > 0 ? `  ${paint(keepEnd(row.location, locationWidth), '2')}` : '';
+    yield `${cells.join('  ')}  ${strong ? paint(name, '1') : name}${where}`.trimEnd();
     yield '\n';
   }
 }

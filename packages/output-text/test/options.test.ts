@@ -1,0 +1,140 @@
+// The writer's options: sort keys and their prefixes against each Python's own
+// `Stats.get_sort_arg_defs()` (test/fixtures/format/<tag>.json), legacy integer keys,
+// `--limit` parsing and the translation of Python patterns.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isProfileError, optionsTable } from '@pyprof/core';
+import { describe, expect, it } from 'vitest';
+import { text } from '../src/index.js';
+import { compilePythonPattern, parseRestriction } from '../src/restrict.js';
+import { resolveSortOrder, type SortField } from '../src/sort.js';
+
+const folder = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'format');
+const tables = readdirSync(folder).map(
+  (name) =>
+    JSON.parse(readFileSync(join(folder, name), 'utf8')) as {
+      python: string;
+      sort_keys: Record<string, { fields: Array<[number, number]>; description: string }>;
+    },
+);
+
+/** pstats' sort tuple indices. */
+const FIELDS: readonly SortField[] = [
+  'primitiveCalls',
+  'calls',
+  'selfTime',
+  'inclusiveTime',
+  'file',
+  'line',
+  'name',
+  'standardName',
+];
+
+function refused(words: string[], python: 2 | 3): boolean {
+  try {
+    resolveSortOrder(words, python);
+    return false;
+  } catch (error) {
+    expect(isProfileError(error) && error.code === 'INVALID_OPTION').toBe(true);
+    return true;
+  }
+}
+
+describe('sort keys as each Python accepts them', () => {
+  for (const table of tables) {
+    const major = table.python.startsWith('2.') ? 2 : 3;
+    it(`Python ${table.python}: the same keys and prefixes, fields and wording`, () => {
+      const accepted = Object.keys(table.sort_keys);
+      expect(accepted.length).toBeGreaterThan(50);
+      for (const [fragment, definition] of Object.entries(table.sort_keys)) {
+        const order = resolveSortOrder([fragment], major);
+        expect(order.description).toBe(definition.description);
+        expect(order.terms).toEqual(
+          definition.fields.map(([index, direction]) => [FIELDS[index], direction]),
+        );
+      }
+      // Every other prefix of a key word is refused, as pstats refuses it. The one known
+      // difference: Python 3.6 still lists `file` (refused there, as in 2.7); with
+      // --python 3 the writer follows 3.7+, where `file` is a prefix of `filename`.
+      const words = ['calls', 'ncalls', 'cumtime', 'cumulative', 'filename', 'line', 'module'];
+      words.push('name', 'nfl', 'pcalls', 'stdname', 'time', 'tottime', 'file');
+      for (const word of words) {
+        for (let end = 1; end <= word.length; end++) {
+          const fragment = word.slice(0, end);
+          if (table.python.startsWith('3.6') && fragment === 'file') continue;
+          expect(refused([fragment], major), fragment).toBe(!accepted.includes(fragment));
+        }
+      }
+    });
+  }
+
+  it('joins several keys as pstats does', () => {
+    expect(resolveSortOrder(['calls', 'cu', 'nfl'], 3)).toEqual({
+      terms: [
+        ['calls', -1],
+        ['inclusiveTime', -1],
+        ['name', 1],
+        ['file', 1],
+        ['line', 1],
+      ],
+      description: 'call count, cumulative time, name/file/line',
+    });
+  });
+
+  it('takes one legacy integer key, alone', () => {
+    expect(resolveSortOrder(['-1'], 3).description).toBe('standard name');
+    expect(resolveSortOrder(['0'], 3).description).toBe('call count');
+    expect(resolveSortOrder(['1'], 2).description).toBe('internal time');
+    expect(resolveSortOrder(['2'], 3).description).toBe('cumulative time');
+    expect(refused(['3'], 3)).toBe(true);
+    expect(refused(['1', 'time'], 3)).toBe(true);
+    expect(refused(['1', '2'], 3)).toBe(true);
+  });
+});
+
+describe('--limit values', () => {
+  it('reads counts, fractions and patterns as the issue defines them', () => {
+    expect(parseRestriction('10')).toEqual({ kind: 'count', value: 10 });
+    expect(parseRestriction('-1')).toEqual({ kind: 'count', value: -1 });
+    expect(parseRestriction('0.25')).toEqual({ kind: 'fraction', value: 0.25 });
+    expect(parseRestriction('.5')).toEqual({ kind: 'fraction', value: 0.5 });
+    expect(parseRestriction('5e-2')).toEqual({ kind: 'fraction', value: 0.05 });
+    expect(parseRestriction('1.5')).toEqual({ kind: 'pattern', pattern: '1.5' });
+    expect(parseRestriction('fib')).toEqual({ kind: 'pattern', pattern: 'fib' });
+    expect(parseRestriction('re:10')).toEqual({ kind: 'pattern', pattern: '10' });
+    expect(parseRestriction('re:0.5')).toEqual({ kind: 'pattern', pattern: '0.5' });
+  });
+
+  it('translates Python pattern spellings', () => {
+    expect(compilePythonPattern('(?P<word>ab)(?P=word)').test('x abab')).toBe(true);
+    expect(compilePythonPattern('\\Amain').test('main.py')).toBe(true);
+    expect(compilePythonPattern('\\Amain').test('a main')).toBe(false);
+    expect(compilePythonPattern('py\\Z').test('x.py')).toBe(true);
+    expect(compilePythonPattern('(?i)FIB').test('fib')).toBe(true);
+    expect(compilePythonPattern('\\\\A').test('\\A')).toBe(true);
+    expect(() => compilePythonPattern('(')).toThrow(SyntaxError);
+    expect(() => compilePythonPattern('(?x) a b')).toThrow(SyntaxError);
+  });
+});
+
+describe('declared options', () => {
+  it('are what the CLI builds its flags from', () => {
+    const options = text.options;
+    expect(Object.keys(options)).toEqual(['style', 'report', 'sort', 'limit', 'python', 'width']);
+    expect(options.style).toMatchObject({
+      type: 'choice',
+      choices: ['table', 'pstats'],
+      default: 'table',
+    });
+    expect(options.report).toMatchObject({
+      choices: ['stats', 'callers', 'callees'],
+      default: 'stats',
+    });
+    expect(options.sort).toMatchObject({ type: 'string', repeatable: true });
+    expect(options.limit).toMatchObject({ type: 'string', repeatable: true });
+    expect(options.python).toMatchObject({ choices: ['auto', '2', '3'], default: 'auto' });
+    expect(options.width).toMatchObject({ type: 'integer' });
+    expect(optionsTable(options)).toContain('| `--limit` (repeatable) | string |');
+  });
+});
