@@ -5,6 +5,11 @@
  */
 import type { Plugin } from '@pyprof/core';
 import { cprofile } from '@pyprof/input-cprofile';
+import { hotshot } from '@pyprof/input-hotshot';
+import { lsprof } from '@pyprof/input-lsprof';
+import { callgrind } from '@pyprof/output-callgrind';
+import { speedscope } from '@pyprof/output-speedscope';
+import { text } from '@pyprof/output-text';
 import { irOutput } from './ir-output.js';
 
-export const builtinFormats: readonly Plugin[] = [cprofile, irOutput];
+export const builtinFormats: readonly Plugin[] = [cprofile, hotshot, lsprof, callgrind, speedscope, text, irOutput];
