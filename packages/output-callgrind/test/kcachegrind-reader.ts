@@ -45,6 +45,8 @@ export interface ParsedCallgrind {
   summary: number | undefined;
   totals: number | undefined;
   functions: Map<string, FunctionRecord>;
+  /** Function keys in the order of their first `fn=` line. */
+  order: string[];
   calls: CallRecord[];
   /** Anything KCachegrind would report or a careful writer would avoid. */
   errors: string[];
@@ -72,6 +74,8 @@ export function parseCallgrind(text: string): ParsedCallgrind {
   const header = new Map<string, string>();
   const functions = new Map<string, FunctionRecord>();
   const calls: CallRecord[] = [];
+  const order: string[] = [];
+  const ordered = new Set<string>();
   const ids: Record<Space, Map<number, string>> = {
     file: new Map(),
     function: new Map(),
@@ -213,6 +217,10 @@ export function parseCallgrind(text: string): ParsedCallgrind {
           if (functionFile === undefined) errors.push(`line ${at}: fn= before any fl=`);
           file = functionFile ?? '';
           current = functionOf(resolve('function', value, at), file, object);
+          if (!ordered.has(current.key)) {
+            ordered.add(current.key);
+            order.push(current.key);
+          }
           firstCostOfFunction = true;
           break;
         }
@@ -257,7 +265,7 @@ export function parseCallgrind(text: string): ParsedCallgrind {
   }
   if (events.length === 0) errors.push('no events: line');
   if (callCount !== undefined) errors.push('file ends after calls=');
-  return { header, events, summary, totals, functions, calls, errors };
+  return { header, events, summary, totals, functions, order, calls, errors };
 }
 
 /** KCachegrind's inclusive cost of a function (cycle detection aside). */

@@ -1,0 +1,190 @@
+// The naming service: names unique under the consumer's identity rule (KCachegrind's
+// name ‖ basename(file) by default) for adversarial inputs — equal names in one file, in
+// equal basenames, in `__init__.py` files, names that concatenate alike with their file
+// (`ab` in `c.py` against `a` in `bc.py`), Windows paths, names starting `(` + digit,
+// control characters — deterministic, and short wherever that is unambiguous.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  kcachegrindBasename,
+  kcachegrindKey,
+  type Profile,
+  ProfileBuilder,
+  sanitizeName,
+  uniqueFunctionNames,
+} from '../src/index.js';
+
+type Fn = [file: string, line: number, name: string, kind?: 'python' | 'builtin'];
+
+function profileOf(fns: readonly Fn[]): Profile {
+  const b = new ProfileBuilder({ format: 'test' });
+  for (const [file, line, name, kind] of fns) b.addFunction(file, line, name, kind ?? 'python');
+  return b.build();
+}
+
+const key = (profile: Profile) => (name: string, fn: number) =>
+  kcachegrindKey(name, profile.strings[profile.functions.file[fn] as number] as string);
+
+function namesOf(fns: readonly Fn[], options = {}) {
+  const profile = profileOf(fns);
+  return { profile, names: uniqueFunctionNames(profile, options) };
+}
+
+const FILES = [
+  '/src/pkg_a/util.py',
+  '/src/pkg_b/util.py',
+  '/src/pkg_b/inner/util.py',
+  '/src/pkg_a/__init__.py',
+  '/src/pkg_b/__init__.py',
+  'c.py',
+  'bc.py',
+  'C:\\proj\\win.py',
+  'D:\\other\\win.py',
+  'win.py',
+  '<string>',
+  '<frozen importlib._bootstrap>',
+  '~',
+  '',
+  '/a/b/c.py',
+  '/x/b/c.py',
+];
+const NAMES = [
+  'run',
+  'setup',
+  'decorated',
+  'ab',
+  'a',
+  'b',
+  '(1)x',
+  '(2',
+  ' padded ',
+  '<module>',
+  'decorated:31',
+  'run:3',
+  'util.run',
+  'pkg_a.util.run',
+  'new\nline',
+  '???',
+  '',
+  'a #1',
+];
+
+const fnArbitrary: fc.Arbitrary<Fn> = fc.tuple(
+  fc.constantFrom(...FILES),
+  fc.constantFrom(0, 1, 3, 31, 46),
+  fc.oneof(fc.constantFrom(...NAMES), fc.string({ maxLength: 6 })),
+  fc.constantFrom<'python' | 'builtin'>('python', 'python', 'builtin'),
+);
+const profiles = fc.uniqueArray(fnArbitrary, {
+  minLength: 1,
+  maxLength: 40,
+  selector: ([file, line, name]) => `${file}\u0000${line}\u0000${name}`,
+});
+
+describe('uniqueFunctionNames', () => {
+  it('is unique under KCachegrind identity, deterministic and short where unambiguous', () => {
+    fc.assert(
+      fc.property(
+        profiles,
+        fc.constantFrom('short' as const, 'qualified' as const),
+        (fns, style) => {
+          const { profile, names } = namesOf(fns, { style });
+          const keys = names.map((name, fn) => key(profile)(name, fn));
+          expect(new Set(keys).size).toBe(fns.length);
+          // Deterministic: the same profile gives the same names.
+          expect(uniqueFunctionNames(profileOf(fns), { style })).toEqual(names);
+          for (const name of names) {
+            expect(name).not.toMatch(/[\n\r\0]/);
+            expect(name).toBe(name.trim());
+            expect(name).not.toBe('???');
+          }
+          // Short: when the bare names are already unique, they are what is written.
+          const bare = fns.map(([, , name], fn) => key(profile)(sanitizeName(name), fn));
+          if (style === 'short' && new Set(bare).size === bare.length)
+            expect(names).toEqual(fns.map(([, , name]) => sanitizeName(name)));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('is unique under any identity given, with reserved keys kept free', () => {
+    fc.assert(
+      fc.property(profiles, (fns) => {
+        const profile = profileOf(fns);
+        // A coarser identity than KCachegrind's: the name alone.
+        const names = uniqueFunctionNames(profile, {
+          identity: (name) => name,
+          reserved: ['run', '(profiler)'],
+        });
+        expect(new Set(names).size).toBe(fns.length);
+        expect(names).not.toContain('run');
+        expect(names).not.toContain('(profiler)');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps the names of the reason this project exists apart, readably', () => {
+    const { names } = namesOf([
+      ['/p/decorators.py', 31, 'decorated'],
+      ['/p/decorators.py', 46, 'decorated'],
+      ['/p/pkg_a/util.py', 9, 'run'],
+      ['/p/pkg_b/util.py', 6, 'run'],
+      ['/p/pkg_b/inner/util.py', 5, 'run'],
+      ['/p/pkg_a/__init__.py', 7, 'setup'],
+      ['/p/pkg_b/__init__.py', 7, 'setup'],
+      ['/p/main.py', 30, 'main'],
+    ]);
+    expect(names).toEqual([
+      'decorated:31',
+      'decorated:46',
+      'pkg_a.util.run',
+      'pkg_b.util.run',
+      'inner.util.run',
+      'pkg_a.setup',
+      'pkg_b.setup',
+      'main',
+    ]);
+  });
+
+  it('separates names that concatenate alike with their basename (ab+c.py, a+bc.py)', () => {
+    const { profile, names } = namesOf([
+      ['c.py', 1, 'ab'],
+      ['bc.py', 1, 'a'],
+    ]);
+    expect(kcachegrindKey('ab', 'c.py')).toBe(kcachegrindKey('a', 'bc.py'));
+    expect(key(profile)(names[0] as string, 0)).not.toBe(key(profile)(names[1] as string, 1));
+    expect(names).toEqual(['c.ab', 'bc.a']);
+  });
+
+  it('treats a Windows path as one basename, as KCachegrind does', () => {
+    expect(kcachegrindBasename('C:\\proj\\win.py')).toBe('C:\\proj\\win.py');
+    expect(kcachegrindBasename('/a/b/c.py')).toBe('c.py');
+    // Different Windows folders are different basenames for KCachegrind: no clash.
+    const { names } = namesOf([
+      ['C:\\proj\\win.py', 1, 'run'],
+      ['D:\\other\\win.py', 1, 'run'],
+    ]);
+    expect(names).toEqual(['run', 'run']);
+  });
+
+  it('qualifies again a name that clashes with a qualified form', () => {
+    const { profile, names } = namesOf([
+      ['~', 0, 'len', 'builtin'],
+      ['~', 0, 'len:0', 'builtin'],
+      ['~', 1, 'len', 'builtin'],
+    ]);
+    const keys = names.map((name, fn) => key(profile)(name, fn));
+    expect(new Set(keys).size).toBe(3);
+    expect(names).toEqual(['len:0', 'len:0:0', 'len:1']);
+  });
+
+  it('names a group of 100k same-named functions (no quadratic path: this would not end)', () => {
+    const fns: Fn[] = [];
+    for (let k = 0; k < 100_000; k++) fns.push([`/site/pkg${k % 5000}/__init__.py`, k, '<module>']);
+    const { profile, names } = namesOf(fns);
+    const keys = new Set(names.map((name, fn) => key(profile)(name, fn)));
+    expect(keys.size).toBe(fns.length);
+  });
+});
