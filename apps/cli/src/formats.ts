@@ -12,4 +12,12 @@ import { speedscope } from '@pyprof/output-speedscope';
 import { text } from '@pyprof/output-text';
 import { irOutput } from './ir-output.js';
 
-export const builtinFormats: readonly Plugin[] = [cprofile, hotshot, lsprof, callgrind, speedscope, text, irOutput];
+export const builtinFormats: readonly Plugin[] = [
+  cprofile,
+  hotshot,
+  lsprof,
+  callgrind,
+  speedscope,
+  text,
+  irOutput,
+];

@@ -6,7 +6,7 @@
  * packages. `main` takes its streams as arguments so tests run it in-process.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -37,6 +37,14 @@ import { builtinFormats } from './formats.js';
 import { openInput } from './input.js';
 import { type OutputTarget, writeOutput } from './output.js';
 import { PROGRESS_THRESHOLD, Progress } from './progress.js';
+import {
+  callgrindViewer,
+  openInCallgrindViewer,
+  openInSpeedscope,
+  VIEWERS,
+  type Viewer,
+  viewFolder,
+} from './view.js';
 
 export interface Io {
   stdin: Readable;
@@ -372,6 +380,73 @@ class Cli {
     return { kind: 'stdout' };
   }
 
+  async view(positionals: string[], flags: Flags): Promise<number> {
+    if (flags.help) {
+      this.out(`Usage: pyprof view <inputs…> [--with ${VIEWERS.join('|')}] [convert options]
+
+Converts to a temporary file and opens it: in KCachegrind (or QCachegrind) by default, or
+in the speedscope app bundled with pyprof (opened from disk in your browser, no network).
+`);
+      return EXIT.ok;
+    }
+    if (positionals.length === 0)
+      throw usage('view needs at least one input file (or - for stdin)');
+    const asked = flags.with;
+    if (asked !== undefined && !VIEWERS.includes(asked as Viewer)) {
+      throw usage(`--with must be one of ${VIEWERS.join(', ')}, got ${JSON.stringify(asked)}`);
+    }
+    const viewer = asked as Viewer | undefined;
+    const writer = this.registry.resolveOutput(
+      viewer === 'speedscope' ? 'speedscope' : 'callgrind',
+    );
+    // Fail before reading when the viewer cannot be started.
+    const executable =
+      viewer === 'speedscope' ? undefined : callgrindViewer(viewer, this.io.env.PATH);
+    const { set: read, names } = await this.readInputs(positionals, flags, writer);
+    if (flags.strict && this.warnings.length > 0) {
+      this.err(
+        `pyprof: ${this.warnings.length} warning${this.warnings.length === 1 ? '' : 's'}; nothing opened because of --strict\n`,
+      );
+      return EXIT.strictWarnings;
+    }
+    const set = this.selectThread(
+      read,
+      typeof flags.thread === 'string' ? flags.thread : undefined,
+    );
+    const folder = viewFolder();
+    const base = (names[0] ?? 'stdin').replace(/[\\/]/g, '_');
+    const file = join(
+      folder,
+      writer.defaultOutputName ? writer.defaultOutputName(base) : `${base}${writer.extension}`,
+    );
+    const chunks = writeChunks(writer, set, {
+      options: this.optionsFor(writer, flags),
+      context: {
+        producer: PRODUCER,
+        inputName: names.join(' + '),
+        warn: (d) => this.warn('pyprof', { severity: 'warning', source: writer.name, ...d }),
+      },
+    });
+    await writeOutput(chunks, { kind: 'file', path: file }, this.io.stdout, positionals);
+    if (executable) {
+      openInCallgrindViewer(executable, file);
+      if (!flags.quiet)
+        this.err(
+          `pyprof: opened ${file} in ${executable.slice(executable.lastIndexOf('/') + 1)} (${this.summary(set.whole)})\n`,
+        );
+      return EXIT.ok;
+    }
+    const { url, opened } = openInSpeedscope(file, readFileSync(file), this.io.env);
+    if (!opened) {
+      this.err(
+        `pyprof: no browser found to open speedscope; open this address yourself:\n${url}\n`,
+      );
+    } else if (!flags.quiet) {
+      this.err(`pyprof: opened ${file} in speedscope (${this.summary(set.whole)})\n`);
+    }
+    return EXIT.ok;
+  }
+
   async info(positionals: string[], flags: Flags): Promise<number> {
     if (flags.help) {
       this.out(
@@ -480,6 +555,7 @@ lsprof) to callgrind, speedscope and text, from any Python version, without Pyth
 Usage:
   pyprof convert <inputs…> --to <format> [-o FILE|-] [options]
   pyprof info <input>
+  pyprof view <inputs…> [--with kcachegrind|qcachegrind|speedscope]
   pyprof formats
   pyprof --version
 
@@ -496,7 +572,7 @@ Exit status: 0 ok, 1 internal error, 2 usage, 3 unknown or ambiguous format,
   }
 }
 
-const COMMANDS = new Set(['convert', 'info', 'formats', 'help']);
+const COMMANDS = new Set(['convert', 'info', 'view', 'formats', 'help']);
 
 /** Runs the command line; returns the exit status. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -527,6 +603,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await cli.convert(positionals, flags);
       case 'info':
         return await cli.info(positionals, flags);
+      case 'view':
+        return await cli.view(positionals, flags);
       case 'formats':
         return cli.formats();
       default:

@@ -120,8 +120,10 @@ describe('progress on stderr', () => {
       { stderrTerminal: { columns: 100 } },
     );
     expect(withTerminal.code).toBe(0);
+    const escape = '\u001b';
+    expect(withTerminal.stderr.startsWith('\rreading ')).toBe(true);
     expect(withTerminal.stderr).toMatch(
-      /^\rreading .*big\.prof \[=*\s*\] \d+% \d+ MB\/9 MB\u001b\[K/,
+      new RegExp(`big\\.prof \\[=*\\s*\\] \\d+% \\d+ MB/9 MB${escape}\\[K`),
     );
     expect(withTerminal.stderr).toContain('\r\u001b[K');
     const piped = await runCli(['convert', big, '--to', 'ir', '-o', join(dir, 'b.txt')]);
