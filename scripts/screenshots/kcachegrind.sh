@@ -7,6 +7,8 @@
 #
 #   scripts/screenshots/kcachegrind.sh [INPUT.prof] [OUT.png] [FUNCTION] [converter options…]
 #
+# KCACHEGRIND_TAB=callees shows the lower pane's callee list instead of the call graph
+# (which leaves out callees below its cost threshold).
 # Needs (installed when missing, as root): kcachegrind xvfb xauth dbus-x11 imagemagick
 # xdotool. Builds the packages it runs. KCachegrind's settings live in a throw-away
 # XDG_CONFIG_HOME (tips off), so the user's own settings are neither read nor changed.
@@ -17,6 +19,10 @@ OUT=${2:-$ROOT/docs/screenshots/kcachegrind-decorators.png}
 SELECT=${3:-main}
 shift $(($# < 3 ? $# : 3))
 GEOMETRY=1400x900
+case ${KCACHEGRIND_TAB:-graph} in
+  callees) TAB_X=438 ;;
+  *) TAB_X=521 ;;
+esac
 WAIT=${KCACHEGRIND_WAIT:-8}
 
 missing=()
@@ -54,9 +60,9 @@ if [ -n "$SELECT" ] && [ "$SELECT" != "main" ]; then
   xdotool key Return
   sleep 2
 fi
-# The lower pane's "Call Graph" tab, then the splitter above it dragged up so the graph
-# gets most of the height (fixed positions at this window size).
-xdotool mousemove 521 856 click 1
+# The lower pane's "Call Graph" (or "Callees") tab, then the splitter above it dragged up
+# so that pane gets most of the height (fixed positions at this window size).
+xdotool mousemove $TAB_X 856 click 1
 sleep 1
 xdotool mousemove 870 477 mousedown 1 mousemove 870 300 mousemove 870 200 mouseup 1
 sleep 3

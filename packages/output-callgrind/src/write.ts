@@ -5,7 +5,7 @@
  *
  * - Names come from core's naming service with the identity KCachegrind really uses:
  *   name ‖ basename(file as written in `fl=`) ‖ basename(object) — no `ob=` is written
- *   (docs/decisions/0003-callgrind-objects-and-grouping.md), so the object is empty — and
+ *   (docs/decisions/0004-callgrind-objects-and-grouping.md), so the object is empty — and
  *   two closures named `decorated` in one file, or `run` in `pkg_a/util.py` and
  *   `pkg_b/util.py`, stay two functions.
  * - Files and functions are name-compressed: each id is defined (`(N) name`)
@@ -260,7 +260,7 @@ export function* writeCallgrind(
     }
     return text;
   };
-  // No `ob=` is written (docs/decisions/0003-callgrind-objects-and-grouping.md), so the
+  // No `ob=` is written (docs/decisions/0004-callgrind-objects-and-grouping.md), so the
   // object part of the key is empty.
   const names = uniqueFunctionNames(profile, {
     style: options.names,
