@@ -42,17 +42,20 @@
  * 4. **Budget.** At most `maxStacks` expanded stacks and `maxDepth` frames. Where the budget
  *    cuts a path, what lies below becomes one visible `(pruned)` frame whose children are
  *    the functions whose own time was cut away there (a short bounded walk of the cut part
- *    of the graph): `a;b;(pruned);leaf`. The leaf keeps its own frame.
+ *    of the graph; the heaviest cuts first, at most 16 leaves each and `maxStacks / 4` in
+ *    all): `a;b;(pruned);leaf`. The leaf keeps its own frame.
  * 5. **Conservation.** The steps above give each stack a provisional weight. Finally each
  *    function's provisional weights are scaled to sum to its self time exactly, and a
- *    function that got no stack at all (all its contexts cut) is placed under
- *    `root;(pruned)`. So for every function the stacks ending in it sum to its self time
+ *    function that got no stack at all (all its contexts cut) is placed under a
+ *    `(pruned)` frame below the heaviest expanded context of one of its callers (else below
+ *    its root). So for every function the stacks ending in it sum to its self time
  *    (up to float rounding), and all stacks sum to the total self time. The shares decide
  *    only *where* a function's time is shown, never *how much*.
  *
  * Negative and absent (NaN) self times count as zero. Everything is deterministic (ties
  * break by index) and linear in the graph plus the output: O(m log m) to sort each
- * caller's edges once, then O(B log B + B·depth) for a budget of B stacks.
+ * caller's edges once, then O(B log B + B·depth) for a budget of B stacks. The tree has at
+ * most 1.25·B nodes plus roots and one `…;(pruned);f` leaf per function left over.
  */
 import { float64Column, int32Column, PairIndex, uint32Column } from './columns.js';
 import { type CallTree, type Profile, TIMELINE_ENTER, type Timeline } from './profile.js';
@@ -62,11 +65,14 @@ export const PRUNED_FRAME = 0xffffffff;
 
 export const DEFAULT_MAX_STACKS = 100_000;
 export const DEFAULT_MAX_DEPTH = 256;
+/** Leaves under one `(pruned)` frame at most (the heaviest). */
+const LEAVES_PER_CUT = 16;
 
 export interface ReconstructOptions {
   /**
-   * Stacks expanded from the graph (default 100 000). The tree also holds at most as many
-   * `(pruned)` leaves, plus one leaf per function that got no stack otherwise.
+   * Stacks expanded from the graph (default 100 000). The tree also holds at most a quarter
+   * as many `(pruned)` leaves (16 per cut at most), plus one per function that got no
+   * stack otherwise.
    */
   maxStacks?: number;
   /** Frames per expanded stack (default 256); a cut adds `(pruned)` and the leaf. */
@@ -621,18 +627,21 @@ export function reconstructCallTree(
   cuts.sort((a, b) => (cutPriority[b] as number) - (cutPriority[a] as number) || a - b);
   const budgetReached = cuts.length > 0;
   const walk = new CutWalk(n);
-  let leavesLeft = maxStacks;
+  const markers = new Map<number, number>();
+  let leavesLeft = Math.ceil(maxStacks / 4);
   for (const node of cuts) {
     if (leavesLeft <= 0) break;
     walk.run(node, nodes, shares, out, callee, { functions: 32, edges: 512 });
     let leaves = walk.touched.filter((f) => walk.own(f) > 0);
     if (leaves.length === 0) continue;
-    if (leaves.length > leavesLeft) {
+    const keep = Math.min(leavesLeft, LEAVES_PER_CUT);
+    if (leaves.length > keep) {
       leaves.sort((a, b) => walk.own(b) - walk.own(a) || a - b);
-      leaves = leaves.slice(0, leavesLeft);
+      leaves = leaves.slice(0, keep);
     }
     leaves.sort((a, b) => a - b);
     const marker = nodes.add(node, PRUNED_FRAME, 0, 0, 0);
+    markers.set(node, marker);
     for (const f of leaves) nodes.add(marker, f, 0, walk.own(f), 0);
     leavesLeft -= leaves.length;
   }
@@ -643,19 +652,70 @@ export function reconstructCallTree(
     const fn = nodes.fn.get(node);
     if (fn !== PRUNED_FRAME) provisional[fn] = (provisional[fn] as number) + nodes.weight.get(node);
   }
-  const fallbackMarker = new Int32Array(roots.length).fill(-1);
+  placeLeftovers(
+    profile,
+    nodes,
+    expandedCount,
+    shares,
+    provisional,
+    markers,
+    (f) => rootNode[reachedFrom[f] as number] as number,
+  );
+  return finish(nodes, shares, provisional, budgetReached);
+}
+
+/**
+ * Gives each function with own time but no stack one: `caller;(pruned);f` under the
+ * expanded node of a caller where the edge would have put it (the heaviest such), else
+ * under its root.
+ */
+function placeLeftovers(
+  profile: Profile,
+  nodes: Nodes,
+  expandedCount: number,
+  shares: Shares,
+  provisional: Float64Array,
+  markers: Map<number, number>,
+  rootOf: (fn: number) => number,
+): void {
+  const n = provisional.length;
+  const left = (f: number) => (shares.self[f] as number) > 0 && !((provisional[f] as number) > 0);
+  let any = false;
+  for (let f = 0; f < n && !any; f++) any = left(f);
+  if (!any) return;
+  // Each function's heaviest expanded context, then each leftover's best caller context.
+  const heaviest = new Int32Array(n).fill(-1);
+  for (let node = 0; node < expandedCount; node++) {
+    const fn = nodes.fn.get(node);
+    const best = heaviest[fn] as number;
+    if (nodes.share.get(node) > 0 && (best < 0 || nodes.share.get(node) > nodes.share.get(best)))
+      heaviest[fn] = node;
+  }
+  const place = new Int32Array(n).fill(-1);
+  const score = new Float64Array(n);
+  const { caller, callee } = profile.calls;
+  for (let e = 0; e < profile.calls.length; e++) {
+    const f = callee[e] as number;
+    const g = caller[e] as number;
+    const node = heaviest[g] as number;
+    if (g === f || node < 0 || !left(f)) continue;
+    const value = nodes.share.get(node) * (shares.edgeInclusive[e] as number);
+    if (place[f] === -1 || value > (score[f] as number)) {
+      place[f] = node;
+      score[f] = value;
+    }
+  }
   for (let f = 0; f < n; f++) {
-    if (!((shares.self[f] as number) > 0) || (provisional[f] as number) > 0) continue;
-    const slot = reachedFrom[f] as number;
-    let marker = fallbackMarker[slot] as number;
-    if (marker < 0) {
-      marker = nodes.add(rootNode[slot] as number, PRUNED_FRAME, 0, 0, 0);
-      fallbackMarker[slot] = marker;
+    if (!left(f)) continue;
+    const at = place[f] !== -1 ? (place[f] as number) : rootOf(f);
+    let marker = markers.get(at);
+    if (marker === undefined) {
+      marker = nodes.add(at, PRUNED_FRAME, 0, 0, 0);
+      markers.set(at, marker);
     }
     nodes.add(marker, f, 0, shares.self[f] as number, 0);
     provisional[f] = shares.self[f] as number;
   }
-  return finish(nodes, shares, provisional, budgetReached);
 }
 
 /** Scales weights, drops empty subtrees and orders nodes depth-first, heaviest child first. */
