@@ -1,0 +1,66 @@
+// Content detection across every reader and every fixture of the repository: a file is
+// claimed as `certain` only by the reader of its own format, and every real profile is
+// recognised from its content alone (no file name) by the registry the CLI uses.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRegistry, DETECT_HEAD_BYTES, type InputPlugin } from '@pyprof/core';
+import { cprofile } from '@pyprof/input-cprofile';
+import { hotshot } from '@pyprof/input-hotshot';
+import { lsprof } from '@pyprof/input-lsprof';
+import { describe, expect, it } from 'vitest';
+
+const packages = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'packages');
+
+function filesUnder(folder: string, keep: (name: string) => boolean): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(folder)) {
+    const path = join(folder, name);
+    if (statSync(path).isDirectory()) out.push(...filesUnder(path, keep));
+    else if (keep(name)) out.push(path);
+  }
+  return out.sort();
+}
+
+const readers: Array<[InputPlugin, string[]]> = [
+  [
+    cprofile,
+    filesUnder(join(packages, 'input-cprofile/test/fixtures/pstats'), (n) => n.endsWith('.prof')),
+  ],
+  [
+    hotshot,
+    filesUnder(
+      join(packages, 'input-hotshot/test/fixtures'),
+      (n) => n.endsWith('.hotshot') && !n.startsWith('random') && !n.startsWith('empty'),
+    ),
+  ],
+  [
+    lsprof,
+    filesUnder(join(packages, 'input-lsprof/test/fixtures/lsprof'), (n) => n.endsWith('.pickle')),
+  ],
+];
+const head = (path: string) => new Uint8Array(readFileSync(path)).subarray(0, DETECT_HEAD_BYTES);
+const registry = createRegistry(readers.map(([r]) => r));
+
+describe('content detection across formats', () => {
+  for (const [owner, files] of readers) {
+    it(`${owner.name}: every fixture goes to ${owner.name} without a file name, and no other reader claims it as certain`, () => {
+      expect(files.length).toBeGreaterThan(10);
+      for (const path of files) {
+        const name = relative(packages, path);
+        expect(registry.resolveInput(head(path)).name, name).toBe(owner.name);
+        for (const [other] of readers) {
+          if (other !== owner)
+            expect(other.detect(head(path), {}), `${other.name} on ${name}`).not.toBe('certain');
+        }
+      }
+    });
+  }
+
+  it('every corpus pstats dump is detected as certain by the pstats reader', () => {
+    const [, files] = readers[0] as [InputPlugin, string[]];
+    expect(files.length).toBeGreaterThanOrEqual(84);
+    for (const path of files)
+      expect(cprofile.detect(head(path), {}), relative(packages, path)).toBe('certain');
+  });
+});
