@@ -45,18 +45,23 @@ const MIN_NAME = 12;
 const MIN_LOCATION = 16;
 
 /** Display width, counting code points (good enough for the names profiles hold). */
+const SURROGATE = /[\ud800-\udfff]/;
+
 function displayWidth(text: string): number {
+  if (!SURROGATE.test(text)) return text.length;
   let width = 0;
   for (const _ of text) width++;
   return width;
 }
 
 function keepStart(text: string, width: number): string {
+  if (text.length <= width) return text;
   const chars = [...text];
   return chars.length <= width ? text : chars.slice(0, Math.max(0, width - 1)).join('') + ELLIPSIS;
 }
 
 function keepEnd(text: string, width: number): string {
+  if (text.length <= width) return text;
   const chars = [...text];
   return chars.length <= width
     ? text
@@ -71,8 +76,8 @@ function padEndDisplay(text: string, width: number): string {
 interface Row {
   /** calls, self, self %, total, total % (already formatted). */
   readonly numbers: readonly [string, string, string, string, string];
-  readonly name: string;
-  readonly location: string;
+  /** The function the row names. */
+  readonly fn: number;
   /** A caller/callee line under its function. */
   readonly edge: boolean;
   /** Self share, for colouring. */
@@ -116,10 +121,13 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
   const names = uniqueFunctionNames(profile, { identity: (name) => displayText(name) }).map(
     displayText,
   );
-  const location = (fn: number) =>
+  const locations = Array.from({ length: fns.length }, (_, fn) =>
     functionKind(profile, fn) === 'builtin'
       ? '(built-in)'
-      : `${sanitizeName(displayText(functionFile(profile, fn)))}:${fns.line[fn]}`;
+      : `${sanitizeName(displayText(functionFile(profile, fn)))}:${fns.line[fn]}`,
+  );
+  const nameWidths = Int32Array.from(names, displayWidth);
+  const locationWidths = Int32Array.from(locations, displayWidth);
   const total = view.totalSelfTime;
 
   for (const name of options.headerNames) yield `${paint(sanitizeName(displayText(name)), '1')}\n`;
@@ -139,51 +147,58 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
     return;
   }
 
-  const rows: Row[] = [];
   const callers = options.report === 'callers';
   const lists = callers ? view.callers : view.callees;
   const otherEnd = callers ? calls.caller : calls.callee;
-  for (const fn of list) {
-    const self = fns.selfTime[fn] as number;
-    rows.push({
-      numbers: [
-        callsCell(fns.callCount[fn] as number, fns.primitiveCallCount[fn] as number),
-        milliseconds(self),
-        percent(self, total),
-        milliseconds(fns.inclusiveTime[fn] as number),
-        percent(fns.inclusiveTime[fn] as number, total),
-      ],
-      name: names[fn] as string,
-      location: location(fn),
-      edge: false,
-      share: Number.isNaN(self) || total === 0 ? 0 : self / total,
-    });
-    if (options.report === 'stats') continue;
-    for (const edge of view.sortedEdges(lists, fn, otherEnd)) {
-      const other = otherEnd[edge] as number;
-      const countOnly = isCountOnly(view, edge);
-      rows.push({
+  const arrow = callers ? '<-' : '->';
+  // Rows are made twice — once to measure the columns, once to print — so a report of a
+  // million edges is never held in memory.
+  function* rows(): Generator<Row> {
+    for (const fn of list) {
+      const self = fns.selfTime[fn] as number;
+      yield {
         numbers: [
-          callsCell(calls.callCount[edge] as number, calls.primitiveCallCount[edge] as number),
-          countOnly ? '-' : milliseconds(calls.selfTime[edge] as number),
-          '',
-          countOnly ? '-' : milliseconds(calls.inclusiveTime[edge] as number),
-          '',
+          callsCell(fns.callCount[fn] as number, fns.primitiveCallCount[fn] as number),
+          milliseconds(self),
+          percent(self, total),
+          milliseconds(fns.inclusiveTime[fn] as number),
+          percent(fns.inclusiveTime[fn] as number, total),
         ],
-        name: `${callers ? '<-' : '->'} ${names[other]}`,
-        location: location(other),
-        edge: true,
-        share: 0,
-      });
+        fn,
+        edge: false,
+        share: Number.isNaN(self) || total === 0 ? 0 : self / total,
+      };
+      if (options.report === 'stats') continue;
+      for (const edge of view.sortedEdges(lists, fn, otherEnd)) {
+        const other = otherEnd[edge] as number;
+        const countOnly = isCountOnly(view, edge);
+        yield {
+          numbers: [
+            callsCell(calls.callCount[edge] as number, calls.primitiveCallCount[edge] as number),
+            countOnly ? '-' : milliseconds(calls.selfTime[edge] as number),
+            '',
+            countOnly ? '-' : milliseconds(calls.inclusiveTime[edge] as number),
+            '',
+          ],
+          fn: other,
+          edge: true,
+          share: 0,
+        };
+      }
     }
   }
 
-  const numberWidths = HEADINGS.map((heading, column) =>
-    Math.max(heading.length, ...rows.map((row) => (row.numbers[column] as string).length)),
-  );
+  const numberWidths = HEADINGS.map((heading) => heading.length);
+  let nameWidth = 'function'.length;
+  let locationWidth = 0;
+  for (const row of rows()) {
+    row.numbers.forEach((cell, column) => {
+      numberWidths[column] = Math.max(numberWidths[column] as number, cell.length);
+    });
+    nameWidth = Math.max(nameWidth, (nameWidths[row.fn] as number) + (row.edge ? 3 : 0));
+    locationWidth = Math.max(locationWidth, locationWidths[row.fn] as number);
+  }
   const numbersWidth = numberWidths.reduce((sum, w) => sum + w + 2, 0);
-  let nameWidth = Math.max('function'.length, ...rows.map((row) => displayWidth(row.name)));
-  let locationWidth = Math.max(...rows.map((row) => displayWidth(row.location)));
   if (options.width > 0) {
     // Numbers first, then the name (unique on its own), then the location: shorten the
     // location (its end, the file name and line, stays), then the name, then drop the location.
@@ -207,7 +222,7 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
   yield paint(heading, '1');
   yield '\n';
   let first = true;
-  for (const row of rows) {
+  for (const row of rows()) {
     if (!row.edge && !first && options.report !== 'stats') yield '\n';
     first = false;
     const cells = row.numbers.map((cell, column) => {
@@ -219,9 +234,17 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
           ? paint(padded, '33')
           : padded;
     });
-    const name = padEndDisplay(keepStart(row.name, nameWidth), nameWidth);
+    const full = row.edge ? `${arrow} ${names[row.fn]}` : (names[row.fn] as string);
+    const fullWidth = (nameWidths[row.fn] as number) + (row.edge ? 3 : 0);
+    const name =
+      fullWidth <= nameWidth
+        ? full + ' '.repeat(nameWidth - fullWidth)
+        : padEndDisplay(keepStart(full, nameWidth), nameWidth);
     const strong = !row.edge && options.report !== 'stats';
-    const where = locationWidth > 0 ? `  ${paint(keepEnd(row.location, locationWidth), '2')}` : '';
+    const where =
+      locationWidth > 0
+        ? `  ${paint(keepEnd(locations[row.fn] as string, locationWidth), '2')}`
+        : '';
     yield `${cells.join('  ')}  ${strong ? paint(name, '1') : name}${where}`.trimEnd();
     yield '\n';
   }

@@ -15,15 +15,18 @@ import { ReportView } from './view.js';
 const CHUNK = 1 << 16;
 
 function* batched(pieces: Iterable<string>): Generator<string> {
-  let buffer = '';
+  let buffer: string[] = [];
+  let length = 0;
   for (const piece of pieces) {
-    buffer += piece;
-    if (buffer.length >= CHUNK) {
-      yield buffer;
-      buffer = '';
+    buffer.push(piece);
+    length += piece.length;
+    if (length >= CHUNK) {
+      yield buffer.join('');
+      buffer = [];
+      length = 0;
     }
   }
-  if (buffer !== '') yield buffer;
+  if (length > 0) yield buffer.join('');
 }
 
 function list(value: unknown): string[] {
