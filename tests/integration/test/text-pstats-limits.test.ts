@@ -4,13 +4,15 @@
 // dump F of its own version (see that folder's README and generate.py). The writer gets
 // the same arguments as command-line strings (`--sort`, `--limit`: counts, fractions,
 // patterns, `re:` patterns, chains, an invalid pattern, prefixes and legacy integer keys)
-// and must print the same bytes. The generator named the input `input.prof` in pstats'
-// header line, so whole texts compare. One exception: the memory address in
-// `profile`-module code-object keys (not stored in the file) is normalised in both.
+// and must print the same bytes. Cases with several inputs are `pstats.Stats(a, b, c)`,
+// merged here as the CLI merges several inputs (`mergeProfileSets`, pstats' order). The
+// generator named the input `input.prof` in pstats' header line, so whole texts compare.
+// One exception: the memory address in `profile`-module code-object keys (not stored in
+// the file) is normalised in both.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readWith, writeToBytes } from '@pyprof/core';
+import { mergeProfileSets, readWith, writeToBytes } from '@pyprof/core';
 import { cprofile } from '@pyprof/input-cprofile';
 import { text } from '@pyprof/output-text';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +26,7 @@ const fixtures = join(
 interface Case {
   python: string;
   case: string;
-  input: string;
+  inputs: string[];
   printer: 'print_stats' | 'print_callers' | 'print_callees';
   sort: string[];
   limit: string[];
@@ -50,11 +52,18 @@ describe('--sort and --limit equal real pstats', () => {
     expect(amounts.some((a) => typeof a === 'number' && !Number.isInteger(a))).toBe(true);
     expect(amounts.some((a) => typeof a === 'string')).toBe(true);
     expect(cases.some((c) => c.sort.length >= 3)).toBe(true);
+    expect(cases.some((c) => c.inputs.length === 3)).toBe(true);
   });
 
   for (const c of cases) {
     it(`${c.python} ${c.case} ${c.printer} (--sort ${c.sort.join(' ') || '(none)'} --limit ${c.limit.join(' ')})`, () => {
-      const set = readWith(cprofile, readFixture(`pstats/${c.input}`), { fileName: 'input.prof' });
+      // Several inputs merge as the CLI merges them: pstats.Stats(a, b, c)'s order.
+      const set = mergeProfileSets(
+        c.inputs.map((input) =>
+          readWith(cprofile, readFixture(`pstats/${input}`), { fileName: 'input.prof' }),
+        ),
+        { order: 'pstats' },
+      );
       const ours = writeToBytes(text, set, {
         options: {
           style: 'pstats',
