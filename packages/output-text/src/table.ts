@@ -5,7 +5,7 @@
  * alone, so same-named functions never look alike (`decorated:31` / `decorated:46`,
  * `pkg_a.util.run` / `pkg_b.util.run`) even where the location is cut short; each is
  * followed by its file:line. Bytes that are not UTF-8 show as Latin-1 (as the corpus
- * oracles render them), so the table is always valid UTF-8. Columns are aligned; with a width (the terminal's, or
+ * oracles render them; warning `non-utf8-names`), so the table is always valid UTF-8. Columns are aligned; with a width (the terminal's, or
  * `--width`) the location and then the name are shortened with `…` to fit, and on a very
  * narrow terminal the location is left out. Colour only
  * when the context says the terminal wants it. Absent values (count-only edges of the
@@ -13,6 +13,7 @@
  * exactly as in the pstats style; an invalid pattern is an error here rather than a note.
  */
 import {
+  type DiagnosticSink,
   displayText,
   functionFile,
   functionKind,
@@ -35,6 +36,8 @@ export interface TableOptions {
   /** Line width to fit; 0 = no limit. */
   readonly width: number;
   readonly color: boolean;
+  /** Where the table reports what it shows differently from the data. */
+  readonly warn: DiagnosticSink['warn'];
 }
 
 const ESC = '\u001b[';
@@ -121,6 +124,13 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
   const names = uniqueFunctionNames(profile, { identity: (name) => displayText(name) }).map(
     displayText,
   );
+  if (profile.strings.some((value) => /[\udc80-\udcff]/.test(value))) {
+    options.warn({
+      code: 'non-utf8-names',
+      message:
+        'some names are not valid UTF-8; the table shows their bytes as Latin-1 (the pstats style keeps them as they are)',
+    });
+  }
   const locations = Array.from({ length: fns.length }, (_, fn) =>
     functionKind(profile, fn) === 'builtin'
       ? '(built-in)'

@@ -77,6 +77,7 @@ export function* writeText(
       headerNames: headerNames(set, context),
       width: width !== undefined ? (width as number) : terminal ? terminal.width : 0,
       color: terminal?.color === true,
+      warn: (diagnostic) => context.warn(diagnostic),
     }),
   );
 }

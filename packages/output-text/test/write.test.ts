@@ -88,6 +88,17 @@ describe('table style on a terminal', () => {
     expect(render(set, { report: 'callers' }, { width: 120, color: true })).toContain(`${ESC}1m`);
   });
 
+  it('shows non-UTF-8 bytes as Latin-1, with a warning', () => {
+    const warnings: string[] = [];
+    const output = writeToString(text, set, { context: { warn: (d) => warnings.push(d.code) } });
+    // The path's bytes are E9 74 C3 A9 (not UTF-8 as a whole): all shown as Latin-1.
+    expect(output).toContain('/src/app/\u00e9t\u00c3\u00a9.py:2');
+    expect(output).not.toMatch(/[\udc80-\udcff]/);
+    expect(warnings).toEqual(['non-utf8-names']);
+    const pstats = render(set, { style: 'pstats' });
+    expect(pstats).toContain('/src/app/\udce9t\u00e9.py:2(latin)');
+  });
+
   it('refuses an invalid pattern instead of printing a note', () => {
     expect(() => render(set, { limit: ['('] })).toThrow(/invalid regular expression/);
     try {
