@@ -37,6 +37,8 @@ export const SIGNATURE = Uint8Array.from([
 /** Longest packed integer a 32-bit writer produces. */
 export const MAX_PACKED_BYTES = 5;
 const MAX_INT = 0x7fffffff;
+/** 2^k, for the 7-bit groups of a packed integer (no Math.pow on the hot path). */
+const POWERS_OF_TWO = Float64Array.from({ length: 7 * MAX_PACKED_BYTES }, (_, k) => 2 ** k);
 
 /** Receives decoded records in log order. `tdelta` is -1 where the record has none. */
 export interface RecordSink {
@@ -97,7 +99,8 @@ export class HotshotDecoder {
   #offset = 0;
   /** Still in the leading ADD_INFO records. */
   #header = true;
-  #records = 0;
+  /** The first record (the hotshot-version header) has been read. */
+  #started = false;
   /** Bytes of an unfinished record, waiting for the next chunk. */
   #carry = new Uint8Array(0);
   #carryLength = 0;
@@ -118,11 +121,6 @@ export class HotshotDecoder {
   /** Bytes decoded so far (the offset of the next record). */
   get offset(): number {
     return this.#offset;
-  }
-
-  /** Records decoded so far. */
-  get records(): number {
-    return this.#records;
   }
 
   /** Decodes one chunk; an unfinished last record waits for the next chunk. */
@@ -220,7 +218,7 @@ export class HotshotDecoder {
       }
       if (p + k >= n) return INCOMPLETE;
       b = buffer[p + k] as number;
-      value += (b & 0x7f) * 2 ** shift;
+      value += (b & 0x7f) * (POWERS_OF_TWO[shift] as number);
       shift += 7;
       if (b < 0x80) {
         if (value > MAX_INT) {
@@ -253,60 +251,115 @@ export class HotshotDecoder {
 
   /**
    * Decodes whole records from `buffer`; returns how many bytes were used. With `final`,
-   * the buffer is the end of the log and an unfinished record is an error.
+   * the buffer is the end of the log and an unfinished record is an error. The three hot
+   * records take an inline path when their integers are one byte (lines: two); anything
+   * longer goes through `#packed`.
    */
   #decode(buffer: Uint8Array, final: boolean): number {
     const sink = this.#sink;
     const base = this.#offset;
     const n = buffer.length;
+    let frameTimings = this.#frameTimings;
+    let lineTimings = this.#lineTimings;
+    let header = this.#header;
     let p = 0;
+    if (!this.#started && n > 0 && buffer[0] !== ADD_INFO) {
+      throw this.#error(
+        `not a hotshot log: it must start with the ADD_INFO header record (0x13), found byte 0x${(buffer[0] as number).toString(16).padStart(2, '0')}`,
+        base,
+      );
+    }
+    this.#needed = 0;
+    this.#short = '';
     while (p < n) {
       const start = p;
       const b = buffer[p] as number;
       const type = b & 3;
-      this.#needed = 0;
-      this.#short = '';
-      if (this.#records === 0 && b !== ADD_INFO) {
-        throw this.#error(
-          `not a hotshot log: it must start with the ADD_INFO header record (0x13), found byte 0x${b.toString(16).padStart(2, '0')}`,
-          base,
-        );
-      }
-      if (type === 0) {
-        // ENTER: MPI(2) fileno, PI lineno, PI tdelta iff frame timings.
-        const fileno = this.#packed(buffer, p, 2, base);
-        if (fileno === INCOMPLETE) break;
-        const lineno = this.#packed(buffer, this.#next, 0, base);
-        if (lineno === INCOMPLETE) break;
-        let tdelta = -1;
-        if (this.#frameTimings) {
-          tdelta = this.#packed(buffer, this.#next, 0, base);
-          if (tdelta === INCOMPLETE) break;
-        }
-        p = this.#next;
-        this.#leaveHeader();
-        this.#records++;
-        sink.enter(fileno, lineno, tdelta, base + start);
-      } else if (type === 1) {
+      if (type === 1) {
         // EXIT: MPI(2) tdelta, always present (written as 0 without frame timings).
-        const tdelta = this.#packed(buffer, p, 2, base);
-        if (tdelta === INCOMPLETE) break;
-        p = this.#next;
-        this.#leaveHeader();
-        this.#records++;
-        sink.exit(tdelta, base + start, this.#frameTimings);
+        let tdelta: number;
+        const b1 = p + 1 < n ? (buffer[p + 1] as number) : 0x80;
+        if (b < 0x80) {
+          tdelta = b >> 2;
+          p++;
+        } else if (b1 < 0x80) {
+          tdelta = ((b & 0x7f) >> 2) | (b1 << 5);
+          p += 2;
+        } else {
+          tdelta = this.#packed(buffer, p, 2, base);
+          if (tdelta === INCOMPLETE) break;
+          p = this.#next;
+        }
+        header = false;
+        sink.exit(tdelta, base + start, frameTimings);
+      } else if (type === 0) {
+        // ENTER: MPI(2) fileno, PI lineno, PI tdelta iff frame timings.
+        let fileno: number;
+        let lineno: number;
+        let tdelta = -1;
+        let q = p + 1;
+        const l0 = q < n ? (buffer[q] as number) : 0x80;
+        const l1 = q + 1 < n ? (buffer[q + 1] as number) : 0x80;
+        if (b < 0x80 && (l0 < 0x80 || l1 < 0x80)) {
+          fileno = b >> 2;
+          if (l0 < 0x80) {
+            lineno = l0;
+            q += 1;
+          } else {
+            lineno = (l0 & 0x7f) | (l1 << 7);
+            q += 2;
+          }
+        } else {
+          fileno = this.#packed(buffer, p, 2, base);
+          if (fileno === INCOMPLETE) break;
+          lineno = this.#packed(buffer, this.#next, 0, base);
+          if (lineno === INCOMPLETE) break;
+          q = this.#next;
+        }
+        if (frameTimings) {
+          const t0 = q < n ? (buffer[q] as number) : 0x80;
+          if (t0 < 0x80) {
+            tdelta = t0;
+            q++;
+          } else {
+            tdelta = this.#packed(buffer, q, 0, base);
+            if (tdelta === INCOMPLETE) break;
+            q = this.#next;
+          }
+        }
+        p = q;
+        header = false;
+        sink.enter(fileno, lineno, tdelta, base + start);
       } else if (type === 2) {
         // LINENO: MPI(2) lineno, PI tdelta iff line timings.
-        const lineno = this.#packed(buffer, p, 2, base);
-        if (lineno === INCOMPLETE) break;
-        let tdelta = -1;
-        if (this.#lineTimings) {
-          tdelta = this.#packed(buffer, this.#next, 0, base);
-          if (tdelta === INCOMPLETE) break;
+        let lineno: number;
+        let q: number;
+        const b1 = p + 1 < n ? (buffer[p + 1] as number) : 0x80;
+        if (b < 0x80) {
+          lineno = b >> 2;
+          q = p + 1;
+        } else if (b1 < 0x80) {
+          lineno = ((b & 0x7f) >> 2) | (b1 << 5);
+          q = p + 2;
+        } else {
+          lineno = this.#packed(buffer, p, 2, base);
+          if (lineno === INCOMPLETE) break;
+          q = this.#next;
         }
-        p = this.#next;
-        this.#leaveHeader();
-        this.#records++;
+        let tdelta = -1;
+        if (lineTimings) {
+          const t0 = q < n ? (buffer[q] as number) : 0x80;
+          if (t0 < 0x80) {
+            tdelta = t0;
+            q++;
+          } else {
+            tdelta = this.#packed(buffer, q, 0, base);
+            if (tdelta === INCOMPLETE) break;
+            q = this.#next;
+          }
+        }
+        p = q;
+        header = false;
         sink.line(lineno, tdelta, base + start);
       } else if (b === ADD_INFO) {
         const keyStart = this.#string(buffer, p + 1, base, 'key');
@@ -316,22 +369,23 @@ export class HotshotDecoder {
         if (valueStart === INCOMPLETE) break;
         p = this.#next;
         const key = decodeText(buffer, keyStart, keyEnd);
-        if (this.#records === 0 && key !== 'hotshot-version') {
-          throw this.#error(
-            `not a hotshot log: the first header record names ${JSON.stringify(key)}, not "hotshot-version"`,
-            base + start,
-          );
+        if (!this.#started) {
+          if (key !== 'hotshot-version') {
+            throw this.#error(
+              `not a hotshot log: the first header record names ${JSON.stringify(key)}, not "hotshot-version"`,
+              base + start,
+            );
+          }
+          this.#started = true;
         }
-        this.#records++;
-        sink.addInfo(key, decodeText(buffer, valueStart, p), base + start, this.#header);
+        sink.addInfo(key, decodeText(buffer, valueStart, p), base + start, header);
       } else if (b === DEFINE_FILE) {
         const fileno = this.#packed(buffer, p + 1, 0, base);
         if (fileno === INCOMPLETE) break;
         const nameStart = this.#string(buffer, this.#next, base, 'name');
         if (nameStart === INCOMPLETE) break;
         p = this.#next;
-        this.#leaveHeader();
-        this.#records++;
+        header = false;
         sink.defineFile(fileno, decodeText(buffer, nameStart, p), base + start);
       } else if (b === DEFINE_FUNC) {
         const fileno = this.#packed(buffer, p + 1, 0, base);
@@ -341,18 +395,16 @@ export class HotshotDecoder {
         const nameStart = this.#string(buffer, this.#next, base, 'name');
         if (nameStart === INCOMPLETE) break;
         p = this.#next;
-        this.#leaveHeader();
-        this.#records++;
+        header = false;
         sink.defineFunction(fileno, lineno, decodeText(buffer, nameStart, p), base + start);
       } else if (b === FRAME_TIMES || b === LINE_TIMES) {
         if (p + 1 >= n) break;
         const enabled = buffer[p + 1] !== 0;
         p += 2;
-        this.#leaveHeader();
-        this.#records++;
+        header = false;
         if (!this.#coverage) {
-          if (b === FRAME_TIMES) this.#frameTimings = enabled;
-          else this.#lineTimings = enabled;
+          if (b === FRAME_TIMES) frameTimings = enabled;
+          else lineTimings = enabled;
         }
         sink.timings(b === FRAME_TIMES ? 'frame' : 'line', enabled, base + start);
       } else {
@@ -362,6 +414,9 @@ export class HotshotDecoder {
         );
       }
     }
+    this.#frameTimings = frameTimings;
+    this.#lineTimings = lineTimings;
+    this.#header = header;
     if (p < n) {
       // The record at p continues past the buffer.
       if (final) {
@@ -375,10 +430,6 @@ export class HotshotDecoder {
       this.#needed = Math.max(this.#needed - p, n - p + 1);
     }
     return p;
-  }
-
-  #leaveHeader(): void {
-    this.#header = false;
   }
 }
 

@@ -47,7 +47,6 @@
 import {
   type FunctionKind,
   float64Column,
-  int32Column,
   malformed,
   type OutputNeeds,
   type Profile,
@@ -58,7 +57,7 @@ import {
   uint8Column,
   uint32Column,
 } from '@pyprof/core';
-import { PairTable } from './pair-table.js';
+import { PairTable, withRows } from './pair-table.js';
 import { FORMAT, type RecordSink } from './records.js';
 
 /** Deepest stack accepted: CPython cannot run anywhere near this deep. */
@@ -74,6 +73,23 @@ export function syntheticName(level: number): string {
 /** Call-tree parent keys at or above this stand for "top level of segment k". */
 const SEGMENT_KEY = 0x80000000;
 
+// Numbers per function and per edge, side by side (times in ticks; ACTIVE counts open
+// activations, for cProfile's outermost-activation rule).
+const CALLS = 0;
+const PRIMITIVE = 1;
+const SELF = 2;
+const INCLUSIVE = 3;
+const ACTIVE = 4;
+const STRIDE = 5;
+// Per line: self time, hits. Per call site: calls, inclusive time. Per call-tree node:
+// self time, calls.
+const LINE_SELF = 0;
+const LINE_HITS = 1;
+const SITE_CALLS = 0;
+const SITE_INCLUSIVE = 1;
+const NODE_SELF = 0;
+const NODE_CALLS = 1;
+
 export interface ReplayOptions {
   needs: OutputNeeds;
   strict: boolean;
@@ -83,12 +99,11 @@ export interface ReplayOptions {
 
 interface SyntheticFrame {
   fn: number;
-  exitTime: number;
   self: number;
   total: number;
 }
 
-interface Pending {
+interface Finished {
   calls: number;
   self: number;
   total: number;
@@ -101,39 +116,30 @@ export class Replay implements RecordSink {
 
   // Header and log tables.
   readonly info: Array<readonly [string, string]> = [];
-  #headerValues = new Map<string, string>();
+  readonly #headerValues = new Map<string, string>();
   readonly #files = new Map<number, string>();
   readonly #functionNames = new Map<number, Map<number, string>>();
 
   /** (fileno, first line) → function row. */
-  readonly #keys = new PairTable(['function']);
+  readonly #keys = new PairTable(1);
 
-  // Functions (identity in plain arrays, numbers in columns; times in ticks).
+  // Functions: identity in plain arrays, numbers in #fnStats (STRIDE per function).
   readonly #fnFile: string[] = [];
   readonly #fnLine: number[] = [];
   readonly #fnName: string[] = [];
   readonly #fnKind: FunctionKind[] = [];
   readonly #identities = new Map<string, number>();
-  readonly #fnCalls = float64Column();
-  readonly #fnPrimitive = float64Column();
-  readonly #fnSelf = float64Column();
-  readonly #fnInclusive = float64Column();
-  readonly #fnActive = int32Column();
+  #fnStats: Float64Array = new Float64Array(64 * STRIDE);
 
-  /** Caller → callee edges; `active` counts the pair's open activations. */
-  readonly #edges = new PairTable(['calls', 'primitive', 'self', 'inclusive', 'active']);
-  readonly #edge = this.#edges.columns;
-
-  // Lines by (function, line) and call sites by (edge, caller's line).
+  readonly #edges = new PairTable(STRIDE);
   #lineMode = false;
-  readonly #lines = new PairTable(['self', 'hits']);
-  readonly #sites = new PairTable(['calls', 'inclusive']);
-
+  readonly #lines = new PairTable(2);
+  readonly #sites = new PairTable(2);
   /**
    * Calling-context tree nodes by (parent key, function), only with needs.callTree. A
    * parent key is a node index, or SEGMENT_KEY + k for the top level of segment k.
    */
-  readonly #nodes = new PairTable(['self', 'calls']);
+  readonly #nodes = new PairTable(2);
 
   // Timeline (only with needs.timeline); times in ticks until the end.
   readonly #timelineKind = uint8Column();
@@ -147,7 +153,9 @@ export class Replay implements RecordSink {
   #stackStart = new Float64Array(64);
   #stackChildren = new Float64Array(64);
   #stackEdge = new Int32Array(64);
+  /** The frame's current line (its first line until a LINENO), -1 when unknown. */
   #stackLine = new Int32Array(64);
+  /** Its row in #lines, looked up when first needed (-1 until then). */
   #stackLineRow = new Int32Array(64);
   #stackSite = new Int32Array(64);
   #stackNode = new Uint32Array(64);
@@ -162,12 +170,13 @@ export class Replay implements RecordSink {
   // Segments: the stretches between exits of frames entered before profiling.
   #segment = 1;
   readonly #synthetic: SyntheticFrame[] = [];
-  #pending = new Map<number, Pending>();
+  /** Top-level calls of this segment, by function: their caller is not known yet. */
+  #pending = new Map<number, Finished>();
   #pendingTotal = 0;
 
   // Counts for the closing warnings.
   #undefinedFunctions = 0;
-  #undefinedFiles = new Set<number>();
+  readonly #undefinedFiles = new Set<number>();
   #conflicts = 0;
   #coverageWarned = false;
   // A coverage log read as if timed (spec §5): each ENTER takes the next LINENO record's
@@ -212,34 +221,35 @@ export class Replay implements RecordSink {
   }
 
   timings(): void {
-    // The decoder applies FRAME_TIMES / LINE_TIMES; records then say -1 when untimed.
+    // The decoder applies FRAME_TIMES / LINE_TIMES: records then carry no tdelta (-1).
   }
 
   enter(fileno: number, lineno: number, tdelta: number, offset: number): void {
     if (tdelta >= 0) {
-      this.#advance(tdelta);
+      if (this.#lineMode) this.#chargeLine(tdelta);
+      this.#now += tdelta;
       this.#enters++;
       if ((tdelta & 3) === 2) this.#lineLikeEnters++;
     } else {
       this.#untimedFrames = true;
     }
-    const fn = this.#functionFor(fileno, lineno);
+    const key = this.#keys.find(fileno, lineno);
+    const fn = key >= 0 ? (this.#keys.values[key] as number) : this.#newKey(fileno, lineno);
     const d = this.#depth;
     if (d === this.#capacity) this.#grow(offset);
     let edge = -1;
     let site = -1;
     let parentKey = SEGMENT_KEY + this.#segment;
     if (d > 0) {
-      const caller = this.#stackFunction[d - 1] as number;
-      edge = this.#edges.row(caller, fn);
-      this.#edge.active.add(edge, 1);
+      edge = this.#edges.row(this.#stackFunction[d - 1] as number, fn);
+      (this.#edges.values[edge * STRIDE + ACTIVE] as number)++;
       parentKey = this.#stackNode[d - 1] as number;
       if (this.#lineMode) {
         const line = this.#stackLine[d - 1] as number;
         if (line >= 0) site = this.#sites.row(edge, line);
       }
     }
-    (this.#fnActive.data[fn] as number)++;
+    (this.#fnStats[fn * STRIDE + ACTIVE] as number)++;
     this.#stackFunction[d] = fn;
     this.#stackStart[d] = this.#now;
     this.#stackChildren[d] = 0;
@@ -249,7 +259,7 @@ export class Replay implements RecordSink {
     this.#stackSite[d] = site;
     if (this.#withTree) {
       const node = this.#nodes.row(parentKey, fn);
-      this.#nodes.columns.calls.add(node, 1);
+      (this.#nodes.values[node * 2 + NODE_CALLS] as number)++;
       this.#stackNode[d] = node;
     }
     this.#depth = d + 1;
@@ -258,7 +268,8 @@ export class Replay implements RecordSink {
 
   exit(tdelta: number, _offset: number, timed: boolean): void {
     if (timed) {
-      this.#advance(tdelta);
+      if (this.#lineMode) this.#chargeLine(tdelta);
+      this.#now += tdelta;
       this.#exits++;
       if (tdelta !== 0) this.#timedExits++;
     } else {
@@ -270,33 +281,34 @@ export class Replay implements RecordSink {
 
   line(lineno: number, tdelta: number): void {
     if (!this.#lineMode) this.#startLineMode();
-    if (tdelta >= 0) this.#advance(tdelta);
-    else this.#untimedLines = true;
+    if (tdelta >= 0) {
+      this.#chargeLine(tdelta);
+      this.#now += tdelta;
+    } else {
+      this.#untimedLines = true;
+    }
     if (this.#depth === 0) this.#enteredBeforeProfiling();
     const d = this.#depth - 1;
     const row = this.#lines.row(this.#stackFunction[d] as number, lineno);
     this.#stackLine[d] = lineno;
     this.#stackLineRow[d] = row;
-    this.#lines.columns.hits.add(row, 1);
+    (this.#lines.values[row * 2 + LINE_HITS] as number)++;
   }
 
   // ---- replay ------------------------------------------------------------------------
 
-  /** Moves the clock, charging the time to the current line of the frame on top. */
-  #advance(tdelta: number): void {
-    if (this.#lineMode && this.#depth > 0 && tdelta > 0) {
-      const d = this.#depth - 1;
+  /** Charges time to the current line of the frame on top (before the clock moves on). */
+  #chargeLine(tdelta: number): void {
+    const d = this.#depth - 1;
+    if (d < 0 || tdelta <= 0) return;
+    let row = this.#stackLineRow[d] as number;
+    if (row < 0) {
       const line = this.#stackLine[d] as number;
-      if (line >= 0) {
-        let row = this.#stackLineRow[d] as number;
-        if (row < 0) {
-          row = this.#lines.row(this.#stackFunction[d] as number, line);
-          this.#stackLineRow[d] = row;
-        }
-        this.#lines.columns.self.add(row, tdelta);
-      }
+      if (line < 0) return;
+      row = this.#lines.row(this.#stackFunction[d] as number, line);
+      this.#stackLineRow[d] = row;
     }
-    this.#now += tdelta;
+    (this.#lines.values[row * 2 + LINE_SELF] as number) += tdelta;
   }
 
   #pop(): void {
@@ -304,28 +316,31 @@ export class Replay implements RecordSink {
     const fn = this.#stackFunction[d] as number;
     const total = this.#now - (this.#stackStart[d] as number);
     const self = total - (this.#stackChildren[d] as number);
-    this.#fnCalls.add(fn, 1);
-    this.#fnSelf.add(fn, self);
-    if (--(this.#fnActive.data[fn] as number) === 0) {
-      this.#fnPrimitive.add(fn, 1);
-      this.#fnInclusive.add(fn, total);
+    const f = this.#fnStats;
+    const at = fn * STRIDE;
+    (f[at + CALLS] as number)++;
+    (f[at + SELF] as number) += self;
+    if (--(f[at + ACTIVE] as number) === 0) {
+      (f[at + PRIMITIVE] as number)++;
+      (f[at + INCLUSIVE] as number) += total;
     }
     const edge = this.#stackEdge[d] as number;
     const synthetic = d === 0 && this.#syntheticBottom;
     if (edge >= 0) {
-      const e = this.#edge;
-      e.calls.add(edge, 1);
-      e.self.add(edge, self);
-      e.active.add(edge, -1);
-      const outermost = e.active.get(edge) === 0;
+      const e = this.#edges.values;
+      const row = edge * STRIDE;
+      (e[row + CALLS] as number)++;
+      (e[row + SELF] as number) += self;
+      const outermost = --(e[row + ACTIVE] as number) === 0;
       if (outermost) {
-        e.primitive.add(edge, 1);
-        e.inclusive.add(edge, total);
+        (e[row + PRIMITIVE] as number)++;
+        (e[row + INCLUSIVE] as number) += total;
       }
       const site = this.#stackSite[d] as number;
       if (site >= 0) {
-        this.#sites.columns.calls.add(site, 1);
-        if (outermost) this.#sites.columns.inclusive.add(site, total);
+        const s = this.#sites.values;
+        (s[site * 2 + SITE_CALLS] as number)++;
+        if (outermost) (s[site * 2 + SITE_INCLUSIVE] as number) += total;
       }
     } else if (!synthetic) {
       // A top-level frame: its caller is known only if a later record proves that a
@@ -342,10 +357,10 @@ export class Replay implements RecordSink {
     }
     if (d > 0) this.#stackChildren[d - 1] = (this.#stackChildren[d - 1] as number) + total;
     if (this.#withTree && !synthetic)
-      this.#nodes.columns.self.add(this.#stackNode[d] as number, self);
+      (this.#nodes.values[(this.#stackNode[d] as number) * 2 + NODE_SELF] as number) += self;
     if (this.#withTimeline) this.#event(TIMELINE_EXIT, fn);
     if (synthetic) {
-      this.#synthetic.push({ fn, exitTime: this.#now, self, total });
+      this.#synthetic.push({ fn, self, total });
       this.#syntheticBottom = false;
       this.#segment++;
       this.#pending = new Map();
@@ -371,10 +386,10 @@ export class Replay implements RecordSink {
         total: previous.total,
       });
     }
-    for (const [callee, pending] of this.#pending) this.#addFinishedCalls(fn, callee, pending);
+    for (const [callee, calls] of this.#pending) this.#addFinishedCalls(fn, callee, calls);
     this.#pending = new Map();
     this.#pendingTotal = 0;
-    (this.#fnActive.data[fn] as number)++;
+    (this.#fnStats[fn * STRIDE + ACTIVE] as number)++;
     this.#stackFunction[0] = fn;
     this.#stackStart[0] = 0;
     this.#stackChildren[0] = children;
@@ -387,14 +402,14 @@ export class Replay implements RecordSink {
     this.#syntheticBottom = true;
   }
 
-  /** Calls that ran at the top level of the stack, none inside another: all outermost. */
-  #addFinishedCalls(caller: number, callee: number, calls: Pending): void {
-    const edge = this.#edges.row(caller, callee);
-    const e = this.#edge;
-    e.calls.add(edge, calls.calls);
-    e.primitive.add(edge, calls.calls);
-    e.self.add(edge, calls.self);
-    e.inclusive.add(edge, calls.total);
+  /** Calls that ran at the top of the stack, none inside another: all outermost. */
+  #addFinishedCalls(caller: number, callee: number, calls: Finished): void {
+    const row = this.#edges.row(caller, callee) * STRIDE;
+    const e = this.#edges.values;
+    (e[row + CALLS] as number) += calls.calls;
+    (e[row + PRIMITIVE] as number) += calls.calls;
+    (e[row + SELF] as number) += calls.self;
+    (e[row + INCLUSIVE] as number) += calls.total;
   }
 
   #startLineMode(): void {
@@ -447,11 +462,10 @@ export class Replay implements RecordSink {
     this.#timelineTime.push(this.#now);
   }
 
-  // ---- tables ------------------------------------------------------------------------
+  // ---- functions ---------------------------------------------------------------------
 
-  #functionFor(fileno: number, lineno: number): number {
-    const key = this.#keys.find(fileno, lineno);
-    if (key >= 0) return this.#keys.columns.function.get(key);
+  /** A log key seen for the first time: its function, named by DEFINE_FILE / DEFINE_FUNC. */
+  #newKey(fileno: number, lineno: number): number {
     let file = this.#files.get(fileno);
     if (file === undefined) {
       this.#undefinedFiles.add(fileno);
@@ -463,7 +477,8 @@ export class Replay implements RecordSink {
       name = '<undefined>';
     }
     const fn = this.#addFunction(file, lineno, name, 'python');
-    this.#keys.columns.function.set(this.#keys.add(fileno, lineno), fn);
+    const key = this.#keys.add(fileno, lineno); // first: adding may move `values`
+    this.#keys.values[key] = fn;
     return fn;
   }
 
@@ -478,11 +493,7 @@ export class Replay implements RecordSink {
     this.#fnLine.push(line);
     this.#fnName.push(name);
     this.#fnKind.push(kind);
-    this.#fnCalls.push(0);
-    this.#fnPrimitive.push(0);
-    this.#fnSelf.push(0);
-    this.#fnInclusive.push(0);
-    this.#fnActive.push(0);
+    this.#fnStats = withRows(this.#fnStats, fn + 1, STRIDE);
     return fn;
   }
 
@@ -515,6 +526,7 @@ export class Replay implements RecordSink {
     b.reserve({ functions: n, calls: edges.length });
     const timed = !this.#untimedFrames;
     const seconds = (ticks: number) => (timed ? ticks / ticksPerSecond : Number.NaN);
+    const f = this.#fnStats;
     for (let fn = 0; fn < n; fn++) {
       const row = b.addFunction(
         this.#fnFile[fn] as string,
@@ -523,49 +535,52 @@ export class Replay implements RecordSink {
         this.#fnKind[fn],
       );
       if (row !== fn) throw new Error(`hotshot replay: function rows out of step (${row} ≠ ${fn})`);
+      const at = fn * STRIDE;
       b.setFunctionStats(fn, {
-        callCount: this.#fnCalls.get(fn),
-        primitiveCallCount: this.#fnPrimitive.get(fn),
-        selfTime: seconds(this.#fnSelf.get(fn)),
-        inclusiveTime: seconds(this.#fnInclusive.get(fn)),
+        callCount: f[at + CALLS] as number,
+        primitiveCallCount: f[at + PRIMITIVE] as number,
+        selfTime: seconds(f[at + SELF] as number),
+        inclusiveTime: seconds(f[at + INCLUSIVE] as number),
       });
     }
-    for (let e = 0; e < edges.length; e++) {
+    const e = edges.values;
+    for (let edge = 0; edge < edges.length; edge++) {
+      const at = edge * STRIDE;
       b.appendCall(
-        edges.first.get(e),
-        edges.second.get(e),
-        edges.columns.calls.get(e),
-        edges.columns.primitive.get(e),
-        seconds(edges.columns.self.get(e)),
-        seconds(edges.columns.inclusive.get(e)),
+        edges.first.get(edge),
+        edges.second.get(edge),
+        e[at + CALLS] as number,
+        e[at + PRIMITIVE] as number,
+        seconds(e[at + SELF] as number),
+        seconds(e[at + INCLUSIVE] as number),
       );
     }
     if (this.#lineMode) {
-      const lineTimed = timed && !this.#untimedLines;
       const lines = this.#lines;
-      const self = lines.columns.self.finish();
+      const lineTimed = timed && !this.#untimedLines;
+      const self = lines.column(LINE_SELF);
       for (let k = 0; k < self.length; k++)
         self[k] = lineTimed ? (self[k] as number) / ticksPerSecond : Number.NaN;
       b.setLines({
-        length: self.length,
+        length: lines.length,
         function: lines.first.finish(),
         line: Int32Array.from(lines.second.finish()),
         selfTime: self,
-        hits: lines.columns.hits.finish(),
+        hits: lines.column(LINE_HITS),
       });
       const sites = this.#sites;
-      const inclusive = sites.columns.inclusive.finish();
+      const inclusive = sites.column(SITE_INCLUSIVE);
       for (let k = 0; k < inclusive.length; k++) inclusive[k] = seconds(inclusive[k] as number);
       b.setCallSites({
-        length: inclusive.length,
+        length: sites.length,
         call: sites.first.finish(),
         line: Int32Array.from(sites.second.finish()),
-        callCount: sites.columns.calls.finish(),
+        callCount: sites.column(SITE_CALLS),
         inclusiveTime: inclusive,
       });
     }
     if (this.#withTimeline) b.setTimeline(this.#timeline(ticksPerSecond));
-    if (this.#withTree) b.setCallTree(this.#callTree(ticksPerSecond, timed));
+    if (this.#withTree) b.setCallTree(this.#callTree(seconds));
     return b.build();
   }
 
@@ -591,7 +606,7 @@ export class Replay implements RecordSink {
    * The calling-context tree. Frames entered before profiling become its first nodes
    * (outermost first), and the top-level nodes of their segments hang below them.
    */
-  #callTree(ticksPerSecond: number, timed: boolean) {
+  #callTree(seconds: (ticks: number) => number) {
     const levels = this.#synthetic.length;
     const nodes = this.#nodes;
     const count = nodes.length;
@@ -600,7 +615,6 @@ export class Replay implements RecordSink {
     const fn = new Uint32Array(length);
     const self = new Float64Array(length);
     const calls = new Float64Array(length);
-    const seconds = (ticks: number) => (timed ? ticks / ticksPerSecond : Number.NaN);
     // Level k sits at index levels - k; level `levels` is the root.
     for (let level = levels; level >= 1; level--) {
       const at = levels - level;
@@ -621,8 +635,8 @@ export class Replay implements RecordSink {
       }
       parent[levels + node] = p;
       fn[levels + node] = nodes.second.get(node);
-      self[levels + node] = seconds(nodes.columns.self.get(node));
-      calls[levels + node] = nodes.columns.calls.get(node);
+      self[levels + node] = seconds(nodes.values[node * 2 + NODE_SELF] as number);
+      calls[levels + node] = nodes.values[node * 2 + NODE_CALLS] as number;
     }
     return { length, parent, function: fn, selfTime: self, callCount: calls };
   }
