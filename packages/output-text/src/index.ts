@@ -26,14 +26,14 @@ export const textOptions = {
     type: 'string',
     repeatable: true,
     placeholder: 'KEY',
-    description: `sort key, repeatable (${SORT_KEY_WORDS.join(', ')}, a unique prefix, or a legacy -1/0/1/2); default: the profile's own order for pstats (as \`Stats.print_stats()\` without \`sort_stats\`), cumulative for the table`,
+    description: `sort key (${SORT_KEY_WORDS.join(', ')}, a unique prefix, or a legacy -1/0/1/2), several combine in order; default: the profile's own order for pstats (as \`Stats.print_stats()\` without \`sort_stats\`), cumulative for the table`,
   },
   limit: {
     type: 'string',
     repeatable: true,
     placeholder: 'N|FRACTION|REGEX',
     description:
-      'restriction, repeatable and applied in order as pstats does: an integer keeps that many rows, a decimal below 1 that fraction, anything else is a regular expression matched against `file:line(function)` (`re:PATTERN` forces a pattern)',
+      'restriction, several applied in order as pstats does: an integer keeps that many rows, a decimal below 1 that fraction, anything else is a regular expression matched against `file:line(function)` (`re:PATTERN` forces a pattern)',
   },
   python: {
     type: 'choice',

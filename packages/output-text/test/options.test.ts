@@ -137,4 +137,9 @@ describe('declared options', () => {
     expect(options.width).toMatchObject({ type: 'integer' });
     expect(optionsTable(options)).toContain('| `--limit` (repeatable) | string |');
   });
+
+  it('are the README options table, as optionsTable renders them', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+    expect(readme).toContain(optionsTable(text.options));
+  });
 });
