@@ -4,8 +4,8 @@
  * of the total self time, and names from core's naming service made unique by the name
  * alone, so same-named functions never look alike (`decorated:31` / `decorated:46`,
  * `pkg_a.util.run` / `pkg_b.util.run`) even where the location is cut short; each is
- * followed by its file:line. Bytes that are not UTF-8 show as Latin-1 (as the corpus
- * oracles render them; warning `non-utf8-names`), so the table is always valid UTF-8. Columns are aligned; with a width (the terminal's, or
+ * followed by its file:line. File names whose bytes are not UTF-8 are written byte for byte,
+ * as `ls` and pstats show them (a UTF-8 terminal shows the odd byte as �). Columns are aligned; with a width (the terminal's, or
  * `--width`) the location and then the name are shortened with `…` to fit, and on a very
  * narrow terminal the location is left out. Colour only
  * when the context says the terminal wants it. Absent values (count-only edges of the
@@ -14,7 +14,6 @@
  */
 import {
   type DiagnosticSink,
-  displayText,
   functionFile,
   functionKind,
   invalidOption,
@@ -119,28 +118,19 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
     }
   }
   const paint: Paint = options.color ? (text, code) => `${ESC}${code}m${text}${ESC}0m` : (t) => t;
-  // Unique by the displayed name alone, so the function column identifies each row even
-  // when the location is shortened to fit. Bytes that are not UTF-8 show as Latin-1.
-  const names = uniqueFunctionNames(profile, { identity: (name) => displayText(name) }).map(
-    displayText,
-  );
-  if (profile.strings.some((value) => /[\udc80-\udcff]/.test(value))) {
-    options.warn({
-      code: 'non-utf8-names',
-      message:
-        'some names are not valid UTF-8; the table shows their bytes as Latin-1 (the pstats style keeps them as they are)',
-    });
-  }
+  // Unique by the name alone, so the function column identifies each row even when the
+  // location is shortened to fit.
+  const names = uniqueFunctionNames(profile, { identity: (name) => name });
   const locations = Array.from({ length: fns.length }, (_, fn) =>
     functionKind(profile, fn) === 'builtin'
       ? '(built-in)'
-      : `${sanitizeName(displayText(functionFile(profile, fn)))}:${fns.line[fn]}`,
+      : `${sanitizeName(functionFile(profile, fn))}:${fns.line[fn]}`,
   );
   const nameWidths = Int32Array.from(names, displayWidth);
   const locationWidths = Int32Array.from(locations, displayWidth);
   const total = view.totalSelfTime;
 
-  for (const name of options.headerNames) yield `${paint(sanitizeName(displayText(name)), '1')}\n`;
+  for (const name of options.headerNames) yield `${paint(sanitizeName(name), '1')}\n`;
   const allCalls = totalCalls(profile);
   let primitive = 0;
   for (let fn = 0; fn < fns.length; fn++) primitive += fns.primitiveCallCount[fn] as number;

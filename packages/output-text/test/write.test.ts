@@ -6,6 +6,7 @@ import {
   type ProfileSet,
   singleProfileSet,
   writeChunks,
+  writeToBytes,
   writeToString,
 } from '@pyprof/core';
 import { canonicalProfiles } from '@pyprof/testkit';
@@ -88,13 +89,16 @@ describe('table style on a terminal', () => {
     expect(render(set, { report: 'callers' }, { width: 120, color: true })).toContain(`${ESC}1m`);
   });
 
-  it('shows non-UTF-8 bytes as Latin-1, with a warning', () => {
+  it('writes file-name bytes that are not UTF-8 as they are, like the pstats style', () => {
     const warnings: string[] = [];
-    const output = writeToString(text, set, { context: { warn: (d) => warnings.push(d.code) } });
-    // The path's bytes are E9 74 C3 A9 (not UTF-8 as a whole): all shown as Latin-1.
-    expect(output).toContain('/src/app/\u00e9t\u00c3\u00a9.py:2');
-    expect(output).not.toMatch(/[\udc80-\udcff]/);
-    expect(warnings).toEqual(['non-utf8-names']);
+    const bytes = writeToBytes(text, set, { context: { warn: (d) => warnings.push(d.code) } });
+    // The path's bytes are E9 74 C3 A9: the escaped byte E9 goes out raw, é as UTF-8.
+    expect(
+      Buffer.from(bytes).includes(
+        Buffer.from([0x2f, 0xe9, 0x74, 0xc3, 0xa9, 0x2e, 0x70, 0x79, 0x3a, 0x32]),
+      ),
+    ).toBe(true);
+    expect(warnings).toEqual([]);
     const pstats = render(set, { style: 'pstats' });
     expect(pstats).toContain('/src/app/\udce9t\u00e9.py:2(latin)');
   });
