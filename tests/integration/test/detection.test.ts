@@ -61,6 +61,6 @@ describe('content detection across formats', () => {
     const [, files] = readers[0] as [InputPlugin, string[]];
     expect(files.length).toBeGreaterThanOrEqual(84);
     for (const path of files)
-      expect(cprofile.detect(head(path), {}), relative(packages, path)).toBe('certain');
+      expect(cprofile.detect(head(path)), relative(packages, path)).toBe('certain');
   });
 });
