@@ -67,28 +67,38 @@ function pathParts(file: string): string[] {
   return parts;
 }
 
-/** Shortest dotted path suffixes that tell the given distinct files apart. */
-function distinguishingPaths(files: readonly string[]): Map<string, string> {
+/**
+ * Shortest dotted path suffixes that tell the given distinct files apart. `partsOf` caches
+ * each file's path components (a file meets many groups).
+ */
+function distinguishingPaths(
+  files: readonly string[],
+  partsOf: (file: string) => string[],
+): Map<string, string> {
   const unique = [...new Set(files)];
-  const parts = new Map(unique.map((f) => [f, pathParts(f)] as const));
+  const parts = unique.map(partsOf);
   let longest = 1;
-  for (const p of parts.values()) if (p.length > longest) longest = p.length;
+  for (const p of parts) if (p.length > longest) longest = p.length;
+  const labels = unique.map(() => '');
   const out = new Map<string, string>();
   for (let depth = 1; depth <= longest; depth++) {
-    const labels = new Map<string, string[]>();
-    for (const f of unique) {
-      if (out.has(f)) continue;
-      const p = parts.get(f) as string[];
-      const label = p.slice(Math.max(0, p.length - depth)).join('.');
-      const owners = labels.get(label);
-      if (owners) owners.push(f);
-      else labels.set(label, [f]);
+    const owners = new Map<string, number>();
+    for (let i = 0; i < unique.length; i++) {
+      const file = unique[i] as string;
+      if (out.has(file)) continue;
+      const p = parts[i] as string[];
+      // The last `depth` components (all of them once depth exceeds the path).
+      if (depth <= p.length) {
+        const part = p[p.length - depth] as string;
+        labels[i] = depth === 1 ? part : `${part}.${labels[i]}`;
+      }
+      const label = labels[i] as string;
+      owners.set(label, owners.has(label) ? -1 : i);
     }
     // A label may be final only if no other file (final or not) shares it.
     const taken = new Set(out.values());
-    for (const [label, owners] of labels) {
-      if (owners.length === 1 && !taken.has(label)) out.set(owners[0] as string, label);
-    }
+    for (const [label, owner] of owners)
+      if (owner >= 0 && !taken.has(label)) out.set(unique[owner] as string, label);
     if (out.size === unique.length) break;
   }
   for (const f of unique) if (!out.has(f)) out.set(f, f);
@@ -113,28 +123,57 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
     return `${module ? `${sanitizeName(module)}.` : ''}${base[fn]}:${line(fn)}`;
   };
 
+  const partsCache = new Map<string, string[]>();
+  const partsOf = (file: string): string[] => {
+    let parts = partsCache.get(file);
+    if (!parts) {
+      parts = pathParts(file);
+      partsCache.set(file, parts);
+    }
+    return parts;
+  };
+
   const names = base.map((name, fn) =>
     options.style === 'qualified' && isPython(fn) ? fullyQualified(fn) : name,
   );
   const level = new Uint8Array(n).fill(options.style === 'qualified' ? 2 : 0);
   const reserved = new Set(options.reserved ?? []);
 
-  for (let round = 0; round < 4; round++) {
-    const groups = new Map<string, number[]>();
+  // Keys are recomputed only for functions whose name changed; a round groups the keys
+  // that are taken more than once (or reserved) and qualifies those groups one level more.
+  const keys: string[] = new Array(n);
+  const dirty = new Uint8Array(n).fill(1);
+  let groups = new Map<string, number[]>();
+  for (let round = 0; round < 5; round++) {
+    const first = new Map<string, number>();
+    groups = new Map<string, number[]>();
     for (let fn = 0; fn < n; fn++) {
-      const key = identity(names[fn] as string, fn);
-      const group = groups.get(key);
-      if (group) group.push(fn);
-      else groups.set(key, [fn]);
+      if (dirty[fn]) {
+        keys[fn] = identity(names[fn] as string, fn);
+        dirty[fn] = 0;
+      }
+      const key = keys[fn] as string;
+      const owner = first.get(key);
+      if (owner === undefined) {
+        first.set(key, fn);
+        if (reserved.has(key)) groups.set(key, [fn]);
+      } else {
+        const group = groups.get(key);
+        if (group) group.push(fn);
+        else groups.set(key, [owner, fn]);
+      }
     }
+    if (groups.size === 0 || round === 4) break;
     let changed = false;
-    for (const [key, group] of groups) {
-      if (group.length === 1 && !reserved.has(key)) continue;
+    for (const group of groups.values()) {
       let current = 3;
       for (const fn of group) if ((level[fn] as number) < current) current = level[fn] as number;
       if (current === 0) {
         // Level 1: the distinguishing package path where files differ, the line where they do not.
-        const paths = distinguishingPaths(group.map((fn) => functionFile(profile, fn)));
+        const paths = distinguishingPaths(
+          group.map((fn) => functionFile(profile, fn)),
+          partsOf,
+        );
         const fileCount = new Map<string, number>();
         for (const fn of group) {
           const file = functionFile(profile, fn);
@@ -149,6 +188,7 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
             name = `${name}:${line(fn)}`;
           names[fn] = name;
           level[fn] = 1;
+          dirty[fn] = 1;
         }
       } else if (current === 1) {
         for (const fn of group) {
@@ -156,6 +196,7 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
             ? fullyQualified(fn)
             : `${base[fn]} (${sanitizeName(functionFile(profile, fn))}:${line(fn)})`;
           level[fn] = 2;
+          dirty[fn] = 1;
         }
       } else {
         for (const fn of group) level[fn] = 3;
@@ -165,20 +206,16 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
     }
     if (!changed) break;
   }
+  if (groups.size === 0) return names;
 
   // Last resort: a counter suffix, checked against every key already in use.
   const used = new Set(reserved);
   const pending: number[] = [];
-  const seen = new Map<string, number>();
-  for (let fn = 0; fn < n; fn++) {
-    const key = identity(names[fn] as string, fn);
-    seen.set(key, (seen.get(key) ?? 0) + 1);
-  }
-  for (let fn = 0; fn < n; fn++) {
-    const key = identity(names[fn] as string, fn);
-    if ((seen.get(key) as number) > 1 || reserved.has(key)) pending.push(fn);
-    else used.add(key);
-  }
+  for (const group of groups.values()) for (const fn of group) pending.push(fn);
+  pending.sort((a, b) => a - b);
+  const isPending = new Uint8Array(n);
+  for (const fn of pending) isPending[fn] = 1;
+  for (let fn = 0; fn < n; fn++) if (!isPending[fn]) used.add(keys[fn] as string);
   for (const fn of pending) {
     const stem = names[fn] as string;
     for (let k = 1; ; k++) {

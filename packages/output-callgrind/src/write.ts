@@ -15,7 +15,8 @@
  *   synthetic `(profiler)` caller); call lines carry the edge's own cumulative time, at
  *   the real call-site lines where the profile has them, else at the caller's first line.
  * - Line-level self costs where the profile has line timings.
- * - Output is generated in chunks of about 64 KiB; nothing holds the whole file.
+ * - Output is generated as byte chunks of about 64 KiB (sink.ts); nothing holds the whole
+ *   file.
  *
  * What is lost: primitive-call counts and per-edge self times (callgrind has no place for
  * them); sub-unit time (rounded, within one unit per cost); a self-arc's cost is kept
@@ -41,6 +42,7 @@ import {
   scaled,
   splitByWeights,
 } from './costs.js';
+import { ByteSink } from './sink.js';
 
 export type CostUnit = 'ns' | 'us' | 'ms';
 
@@ -66,37 +68,65 @@ export function writtenFile(file: string): string {
   return file === '' ? '(no file)' : sanitizeName(file);
 }
 
-/** Ids handed out in first-use order; `define` says whether the name must be written. */
-class IdTable {
-  readonly #ids = new Map<string, number>();
+/**
+ * File ids by the profile's string index: each distinct written file name gets one id,
+ * defined (`(N) name`) the first time it is written and referred to as `(N)` after.
+ */
+class FileIds {
+  readonly #strings: readonly string[];
+  readonly #ofString: Int32Array;
+  readonly #textOfString: Array<string | undefined>;
+  readonly #byText = new Map<string, number>();
+  readonly #texts: string[] = [''];
+  readonly #defined: boolean[] = [false];
 
-  /** `(N)` if already defined, else `(N) name`. */
-  ref(name: string): string {
-    let id = this.#ids.get(name);
-    if (id !== undefined) return `(${id})`;
-    id = this.#ids.size + 1;
-    this.#ids.set(name, id);
-    return `(${id}) ${name}`;
-  }
-}
-
-/** Subposition compression relative to the previous cost line of the same function. */
-class Positions {
-  #last = -1;
-
-  reset(): void {
-    this.#last = -1;
+  constructor(strings: readonly string[]) {
+    this.#strings = strings;
+    this.#ofString = new Int32Array(strings.length);
+    this.#textOfString = new Array(strings.length);
   }
 
-  next(line: number): string {
-    const at = Math.max(0, line);
-    const last = this.#last;
-    this.#last = at;
-    if (last < 0) return String(at);
-    if (at === last) return '*';
-    const absolute = String(at);
-    const relative = at > last ? `+${at - last}` : `-${last - at}`;
-    return relative.length < absolute.length ? relative : absolute;
+  /** The file string `index` as written (without giving it an id). */
+  textOfString(index: number): string {
+    let text = this.#textOfString[index];
+    if (text === undefined) {
+      text = writtenFile(this.#strings[index] as string);
+      this.#textOfString[index] = text;
+    }
+    return text;
+  }
+
+  /** The id of a written file name. */
+  ofText(text: string): number {
+    let id = this.#byText.get(text);
+    if (id === undefined) {
+      id = this.#texts.length;
+      this.#byText.set(text, id);
+      this.#texts.push(text);
+      this.#defined.push(false);
+    }
+    return id;
+  }
+
+  /** The id of the file string `index` of the profile. */
+  ofString(index: number): number {
+    let id = this.#ofString[index] as number;
+    if (id === 0) {
+      id = this.ofText(this.textOfString(index));
+      this.#ofString[index] = id;
+    }
+    return id;
+  }
+
+  /** Writes `(N) name` the first time, `(N)` after. */
+  write(id: number, sink: ByteSink): void {
+    sink.byte(40 /* ( */);
+    sink.int(id);
+    sink.byte(41 /* ) */);
+    if (this.#defined[id]) return;
+    this.#defined[id] = true;
+    sink.byte(32);
+    sink.text(this.#texts[id] as string);
   }
 }
 
@@ -122,6 +152,11 @@ class SelfCosts {
       lines && timed
         ? groupEdges(lines.function, lines.length, profile.functions.length)
         : undefined;
+  }
+
+  /** False when no function has line costs: then each function has one entry, at its def line. */
+  get hasLines(): boolean {
+    return this.#lines !== undefined;
   }
 
   /** Entries sorted by line; their sum is the function's self time. */
@@ -241,7 +276,7 @@ export function* writeCallgrind(
   set: ProfileSet,
   options: CallgrindOptions,
   context: WriteContext,
-): Generator<string> {
+): Generator<Uint8Array> {
   const profile = set.whole;
   const fns = profile.functions;
   const calls = profile.calls;
@@ -249,22 +284,14 @@ export function* writeCallgrind(
   const unit = UNITS[options.unit];
   const adjust: CostAdjustments = { negative: 0, clamped: 0 };
 
-  // Names: unique under KCachegrind's key with the file and object exactly as written.
-  const fileText = new Map<number, string>();
-  const fileOf = (fn: number): string => {
-    const index = fns.file[fn] as number;
-    let text = fileText.get(index);
-    if (text === undefined) {
-      text = writtenFile(profile.strings[index] as string);
-      fileText.set(index, text);
-    }
-    return text;
-  };
-  // No `ob=` is written (docs/decisions/0004-callgrind-objects-and-grouping.md), so the
-  // object part of the key is empty.
+  // Names: unique under KCachegrind's key with the file exactly as written. No `ob=` is
+  // written (docs/decisions/0004-callgrind-objects-and-grouping.md), so the object part of
+  // the key is empty.
+  const files = new FileIds(profile.strings);
+  const fileId = (fn: number): number => files.ofString(fns.file[fn] as number);
   const names = uniqueFunctionNames(profile, {
     style: options.names,
-    identity: (name, fn) => kcachegrindKey(name, fileOf(fn)),
+    identity: (name, fn) => kcachegrindKey(name, files.textOfString(fns.file[fn] as number)),
     reserved: [kcachegrindKey(PROFILER_NAME, PROFILER_FILE)],
   });
 
@@ -279,69 +306,95 @@ export function* writeCallgrind(
   // (A second SelfCosts, so the adjustments are counted once, by the writing pass.)
   const totalRounder = new CumulativeRounder();
   const totalCosts = new SelfCosts(profile, unit.scale, { negative: 0, clamped: 0 });
-  for (let f = 0; f < n; f++)
-    for (const [, value] of totalCosts.entries(f)) totalRounder.next(value);
+  const quiet: CostAdjustments = { negative: 0, clamped: 0 };
+  for (let f = 0; f < n; f++) {
+    if (!totalCosts.hasLines)
+      totalRounder.next(scaled(fns.selfTime[f] as number, unit.scale, quiet));
+    else for (const [, value] of totalCosts.entries(f)) totalRounder.next(value);
+  }
   const total = totalRounder.total;
 
-  let out = '# callgrind format\nversion: 1\n';
-  out += headerLine('creator', context.producer ?? 'pyprof');
-  out += headerLine('cmd', profile.metadata.command);
-  out += headerLine('desc', `Profile: ${describe(profile)}`);
-  out += 'positions: line\n';
-  out += `event: ${options.unit} : ${unit.long}\n`;
-  out += `events: ${options.unit}\n`;
-  out += `summary: ${total}\n`;
-  if (arcs.estimated) out += `${ESTIMATE_NOTE}\n`;
+  let header = '# callgrind format\nversion: 1\n';
+  header += headerLine('creator', context.producer ?? 'pyprof');
+  header += headerLine('cmd', profile.metadata.command);
+  header += headerLine('desc', `Profile: ${describe(profile)}`);
+  header += 'positions: line\n';
+  header += `event: ${options.unit} : ${unit.long}\n`;
+  header += `events: ${options.unit}\n`;
+  header += `summary: ${total}\n`;
+  if (arcs.estimated) header += `${ESTIMATE_NOTE}\n`;
   if (rootCalls.length > 0)
-    out +=
+    header +=
       '# (profiler) stands for the profiler itself: it makes the calls no caller was recorded for.\n';
-  out += '\n';
+  header += '\n';
 
-  const files = new IdTable();
-  const functionDefined = new Uint8Array(n + 1);
-  const profilerId = n + 1;
-  const positions = new Positions();
+  const sink = new ByteSink(CHUNK);
+  sink.text(header);
+  const functionDefined = new Uint8Array(n);
   const rounder = new CumulativeRounder();
-  let currentFile = '';
+  let currentFile = 0;
 
-  const fnRef = (fn: number): string => {
-    if (functionDefined[fn]) return `(${fn + 1})`;
+  /** `(G) name` the first time, `(G)` after; G = function index + 1. */
+  const functionRef = (fn: number): void => {
+    sink.byte(40 /* ( */);
+    sink.int(fn + 1);
+    sink.byte(41 /* ) */);
+    if (functionDefined[fn]) return;
     functionDefined[fn] = 1;
-    return `(${fn + 1}) ${names[fn]}`;
+    sink.byte(32);
+    sink.text(names[fn] as string);
   };
-  const callLines = (callee: number, site: number, count: number, cost: number): string => {
-    let text = `cfi=${files.ref(fileOf(callee))}\ncfn=${fnRef(callee)}\n`;
-    text += `calls=${count} ${Math.max(0, fns.line[callee] as number)}\n`;
-    text += `${positions.next(site)} ${cost}\n`;
-    return text;
+  /** `cfi=`, `cfn=`, `calls=<count> <target line>`, `<site> <cost>`. */
+  const call = (callee: number, site: number, count: number, cost: number): void => {
+    sink.ascii('cfi=');
+    files.write(fileId(callee), sink);
+    sink.ascii('\ncfn=');
+    functionRef(callee);
+    sink.ascii('\ncalls=');
+    sink.int(count);
+    sink.byte(32);
+    sink.int(Math.max(0, fns.line[callee] as number));
+    sink.byte(10);
+    sink.position(site);
+    sink.byte(32);
+    sink.int(cost);
+    sink.byte(10);
+  };
+  const selfLine = (line: number, value: number): void => {
+    sink.position(line);
+    sink.byte(32);
+    sink.int(rounder.next(value));
+    sink.byte(10);
   };
 
   if (rootCalls.length > 0) {
-    out += `fl=${files.ref(PROFILER_FILE)}\nfn=(${profilerId}) ${PROFILER_NAME}\n`;
-    currentFile = PROFILER_FILE;
-    positions.reset();
-    out += `${positions.next(0)} ${rounder.next(0)}\n`;
-    for (const f of rootCalls) {
-      out += callLines(f, 0, arcs.profilerCalls[f] as number, arcs.profilerCost[f] as number);
-      if (out.length >= CHUNK) {
-        yield out;
-        out = '';
-      }
-    }
-    out += '\n';
+    sink.ascii('fl=');
+    files.write(files.ofText(PROFILER_FILE), sink);
+    sink.ascii('\nfn=(');
+    sink.int(n + 1);
+    sink.ascii(`) ${PROFILER_NAME}\n`);
+    sink.resetPosition();
+    selfLine(0, 0);
+    for (const f of rootCalls)
+      call(f, 0, arcs.profilerCalls[f] as number, arcs.profilerCost[f] as number);
+    sink.byte(10);
   }
 
   for (let f = 0; f < n; f++) {
-    const file = fileOf(f);
+    const file = fileId(f);
     if (file !== currentFile) {
       currentFile = file;
-      out += `fl=${files.ref(file)}\n`;
+      sink.ascii('fl=');
+      files.write(file, sink);
+      sink.byte(10);
     }
-    out += `fn=${fnRef(f)}\n`;
-    positions.reset();
-    for (const [line, value] of selfCosts.entries(f))
-      out += `${positions.next(line)} ${rounder.next(value)}\n`;
-    const callerLine = fns.line[f] as number;
+    sink.ascii('fn=');
+    functionRef(f);
+    sink.byte(10);
+    sink.resetPosition();
+    const first = fns.line[f] as number;
+    if (!selfCosts.hasLines) selfLine(first, scaled(fns.selfTime[f] as number, unit.scale, adjust));
+    else for (const [line, value] of selfCosts.entries(f)) selfLine(line, value);
     const from = outgoing.offsets[f] as number;
     const to = outgoing.offsets[f + 1] as number;
     for (let k = from; k < to; k++) {
@@ -349,22 +402,21 @@ export function* writeCallgrind(
       const callee = calls.callee[e] as number;
       const count = countOf(calls.callCount[e] as number);
       const cost = arcs.edge[e] as number;
-      const sites = callSites.sites(e, callerLine, cost, count);
+      const sites = callSites.sites(e, first, cost, count);
       if (sites) {
-        for (const site of sites) out += callLines(callee, site.line, site.count, site.cost);
+        for (const site of sites) call(callee, site.line, site.count, site.cost);
       } else if (count > 0) {
         // callgrind_annotate takes the line after `calls=0` as self cost: never write it.
-        out += callLines(callee, callerLine, count, cost);
+        call(callee, first, count, cost);
       }
     }
-    out += '\n';
-    if (out.length >= CHUNK) {
-      yield out;
-      out = '';
-    }
+    sink.byte(10);
+    if (sink.full) yield sink.take();
   }
-  out += `totals: ${rounder.total}\n`;
-  yield out;
+  sink.ascii('totals: ');
+  sink.int(rounder.total);
+  sink.byte(10);
+  yield sink.take();
 
   if (arcs.estimated)
     context.warn({

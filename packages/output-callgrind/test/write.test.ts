@@ -2,10 +2,12 @@
 // specs, safe names, call sites and line costs, count-only estimates, units, warnings,
 // chunked output.
 import {
+  decodeText,
   ProfileBuilder,
   type ProfileSet,
   singleProfileSet,
   writeChunks,
+  writeToBytes,
   writeToString,
 } from '@pyprof/core';
 import { describe, expect, it } from 'vitest';
@@ -275,7 +277,7 @@ describe('callgrind writer', () => {
     expect(warnings.map((w) => w.code)).toEqual(['negative-time']);
   });
 
-  it('streams: a big profile comes in chunks of about 64 KiB', () => {
+  it('streams: a big profile comes in byte chunks of about 64 KiB', () => {
     const b = new ProfileBuilder({ format: 'test' });
     let previous = -1;
     for (let k = 0; k < 20_000; k++) {
@@ -285,12 +287,26 @@ describe('callgrind writer', () => {
       previous = fn;
     }
     const set = singleProfileSet(b.build());
-    const chunks = [...writeChunks(callgrind, set)] as string[];
+    const chunks = [...writeChunks(callgrind, set)] as Uint8Array[];
     expect(chunks.length).toBeGreaterThan(10);
     for (const chunk of chunks.slice(0, -1)) {
+      expect(chunk).toBeInstanceOf(Uint8Array);
       expect(chunk.length).toBeGreaterThanOrEqual(1 << 16);
       expect(chunk.length).toBeLessThan((1 << 16) + 4096);
     }
-    expect(chunks.join('')).toBe(writeToString(callgrind, set));
+    const joined = new TextDecoder().decode(Buffer.concat(chunks));
+    expect(joined).toBe(writeToString(callgrind, set));
+    expect(parseCallgrind(joined).functions.size).toBe(20_001);
+  });
+
+  it('writes the bytes of a non-UTF-8 file name back as those bytes', () => {
+    const b = new ProfileBuilder({ format: 'test' });
+    // The byte 0xE9 of a Latin-1 file name, escaped as U+DCE9 by the reader.
+    const fn = b.addFunction('/p/latin\udce9.py', 1, 'f');
+    b.addFunctionStats(fn, { callCount: 1, selfTime: 0.001, inclusiveTime: 0.001 });
+    const bytes = writeToBytes(callgrind, singleProfileSet(b.build()));
+    const name = Buffer.from('/p/latin\xe9.py', 'latin1');
+    expect(Buffer.from(bytes).includes(name)).toBe(true);
+    expect(decodeText(bytes)).toContain('cfi=(2) /p/latin\udce9.py\n');
   });
 });

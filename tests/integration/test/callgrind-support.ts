@@ -1,7 +1,7 @@
 // Shared by the callgrind integration tests: corpus pstats dumps converted to callgrind
 // and matched, function by function, to their oracles through a reading with
 // KCachegrind's rules (the reader lives with the writer's tests).
-import { decodeText, readWith, sanitizeName, writeToString } from '@pyprof/core';
+import { decodeText, readWith, sanitizeName, writeToBytes } from '@pyprof/core';
 import { cprofile } from '@pyprof/input-cprofile';
 import { callgrind, PROFILER_NAME, writtenFile } from '@pyprof/output-callgrind';
 import { expect } from 'vitest';
@@ -27,12 +27,15 @@ export {
 } from '../../../packages/input-cprofile/test/corpus.js';
 export * from '../../../packages/output-callgrind/test/kcachegrind-reader.js';
 
-/** Converts a pstats fixture (path under the cprofile fixtures) to callgrind text. */
+/**
+ * Converts a pstats fixture (path under the cprofile fixtures) to callgrind text, decoded
+ * losslessly (a non-UTF-8 byte in a file name comes back as its escape, as in the IR).
+ */
 export function convert(relative: string, producer?: string): string {
   const set = readWith(cprofile, readFixture(relative), {
     options: producer === 'yappi' ? { producer: 'yappi' } : {},
   });
-  return writeToString(callgrind, set, { context: { producer: 'pyprof@test' } });
+  return decodeText(writeToBytes(callgrind, set, { context: { producer: 'pyprof@test' } }));
 }
 
 /** The samename fixtures (not in the corpus manifest: see their README). */
