@@ -233,6 +233,16 @@ export class HotshotDecoder {
     }
   }
 
+  /** A tdelta (PI) at `p`, with a one-byte fast path; the next position goes to `#next`. */
+  #time(buffer: Uint8Array, p: number, base: number): number {
+    const b = p < buffer.length ? (buffer[p] as number) : 0x80;
+    if (b < 0x80) {
+      this.#next = p + 1;
+      return b;
+    }
+    return this.#packed(buffer, p, 0, base);
+  }
+
   /** A string field: packed length, then bytes. Returns its start (end in `#next`) or INCOMPLETE. */
   #string(buffer: Uint8Array, p: number, base: number, what: string): number {
     const length = this.#packed(buffer, p, 0, base);
@@ -317,15 +327,9 @@ export class HotshotDecoder {
           q = this.#next;
         }
         if (frameTimings) {
-          const t0 = q < n ? (buffer[q] as number) : 0x80;
-          if (t0 < 0x80) {
-            tdelta = t0;
-            q++;
-          } else {
-            tdelta = this.#packed(buffer, q, 0, base);
-            if (tdelta === INCOMPLETE) break;
-            q = this.#next;
-          }
+          tdelta = this.#time(buffer, q, base);
+          if (tdelta === INCOMPLETE) break;
+          q = this.#next;
         }
         p = q;
         header = false;
@@ -348,15 +352,9 @@ export class HotshotDecoder {
         }
         let tdelta = -1;
         if (lineTimings) {
-          const t0 = q < n ? (buffer[q] as number) : 0x80;
-          if (t0 < 0x80) {
-            tdelta = t0;
-            q++;
-          } else {
-            tdelta = this.#packed(buffer, q, 0, base);
-            if (tdelta === INCOMPLETE) break;
-            q = this.#next;
-          }
+          tdelta = this.#time(buffer, q, base);
+          if (tdelta === INCOMPLETE) break;
+          q = this.#next;
         }
         p = q;
         header = false;

@@ -2,7 +2,7 @@
 // equals LogReader's event list exactly (and _hotshot.logreader's definitions, info,
 // file and function tables), and the profile's numbers equal what those events give
 // under the attribution rule (test/reference.ts computes them independently).
-import { displayText, readWith, validateProfile } from '@pyprof/core';
+import { displayText, functionFile, functionName, readWith, validateProfile } from '@pyprof/core';
 import { describe, expect, it } from 'vitest';
 import { decodeHotshot, type HotshotRecord, hotshot } from '../src/index.js';
 import { hotshotFixtures, type Location, readFixture, readOracle } from './corpus.js';
@@ -118,6 +118,70 @@ describe('hotshot corpus against oracles', () => {
         const lineTimings = entry.file.includes('.lines.');
         expectProfileMatches(profile, oracle, { lineTimings });
       });
+    });
+  }
+});
+
+// README "Compared with hotshot.stats": on every corpus log, hotshot.stats.load agrees
+// with us on every call count, primitive count and caller count; it differs only by its
+// fake ('profile', 0, 'profiler') root (cc = nc = 0, "caller" of the top-level frame) and
+// by float rounding of times (it adds taccum * 1e-6 per event; we add integer ticks and
+// divide once, which gives the correctly rounded total).
+describe('where hotshot.stats.load disagrees', () => {
+  for (const entry of fixtures) {
+    it(entry.file, () => {
+      const stats = readOracle(entry).stats;
+      expect(stats).not.toBeNull();
+      const profile = readWith(hotshot, readFixture(entry.file)).whole;
+      const rows = new Map<string, number>();
+      for (let fn = 0; fn < profile.functions.length; fn++) {
+        const key = JSON.stringify([
+          displayText(functionFile(profile, fn)),
+          profile.functions.line[fn],
+          displayText(functionName(profile, fn)),
+        ]);
+        rows.set(key, fn);
+      }
+      const ROOT = JSON.stringify(['profile', 0, 'profiler']);
+      const functions = stats?.functions ?? [];
+      expect(functions.length).toBe(profile.functions.length + 1);
+      let rootCallers = 0;
+      for (const f of functions) {
+        const key = JSON.stringify(f.key);
+        if (key === ROOT) {
+          expect([f.nc, f.cc, f.tt, f.ct, f.callers.length]).toEqual([0, 0, 0, 0, 0]);
+          continue;
+        }
+        const fn = rows.get(key) as number;
+        expect(fn, key).toBeDefined();
+        expect(profile.functions.callCount[fn]).toBe(f.nc);
+        expect(profile.functions.primitiveCallCount[fn]).toBe(f.cc);
+        const pairs: Array<[number, number]> = [
+          [profile.functions.selfTime[fn] as number, f.tt],
+          [profile.functions.inclusiveTime[fn] as number, f.ct],
+        ];
+        for (const [ours, theirs] of pairs) {
+          expect(Math.abs(ours - theirs)).toBeLessThanOrEqual(1e-13 * Math.max(theirs, 1e-6));
+          // Ours is the whole number of microseconds, exactly.
+          expect(ours).toBe(Math.round(ours * 1e6) / 1e6);
+        }
+        for (const c of f.callers) {
+          if (JSON.stringify(c.key) === ROOT) {
+            rootCallers++;
+            continue;
+          }
+          const caller = rows.get(JSON.stringify(c.key)) as number;
+          let edge = -1;
+          for (let e = 0; e < profile.calls.length; e++)
+            if (profile.calls.caller[e] === caller && profile.calls.callee[e] === fn) edge = e;
+          expect(profile.calls.callCount[edge]).toBe(c.value);
+        }
+      }
+      // The top-level frame: called by the fake root there, by nothing here.
+      expect(rootCallers).toBe(1);
+      let edges = 0;
+      for (const f of functions) edges += f.callers.length;
+      expect(profile.calls.length).toBe(edges - 1);
     });
   }
 });
