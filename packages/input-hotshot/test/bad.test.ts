@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isProfileError, type ProfileError, readWith, validateProfile } from '@pyprof/core';
 import { describe, expect, it } from 'vitest';
-import { hotshot } from '../src/index.js';
+import { decodeHotshot, hotshot } from '../src/index.js';
 import {
   fixturesDir,
   hotshotFixtures,
@@ -111,4 +111,20 @@ describe('corpus bad/ hotshot files', () => {
       expect(error.message).toMatch(new RegExp(`^${depth} frames were still open`));
     });
   });
+
+  it.each([0x03, 0x63, 0x73, 0xf3, 0xff])(
+    'an unknown record type (first byte %i) is refused at its offset',
+    (type) => {
+      const log = readFixture('hotshot/py27/decorators.hotshot');
+      const exit = [...decodeHotshot(log)].find((r) => r.type === 'exit');
+      const at = exit?.offset as number;
+      const bytes = log.slice();
+      bytes[at] = type;
+      const error = refusal(bytes);
+      expect(error.place).toEqual({ offset: at });
+      expect(error.message).toMatch(
+        `unknown record type 0x${type.toString(16).padStart(2, '0')} (the log is corrupt or not a hotshot log)`,
+      );
+    },
+  );
 });
