@@ -99,63 +99,68 @@ export interface ReconstructedCallTree extends CallTree {
 
 /** Max-heap of (priority, node); equal priorities pop the smaller node first. */
 class BestFirst {
-  #priority = float64Column(1024);
-  #node = int32Column(1024);
-
-  get size(): number {
-    return this.#node.length;
-  }
+  #priority = new Float64Array(1024);
+  #node = new Int32Array(1024);
+  size = 0;
 
   topPriority(): number {
-    return this.#priority.get(0);
+    return this.#priority[0] as number;
   }
 
   topNode(): number {
-    return this.#node.get(0);
-  }
-
-  #before(i: number, j: number): boolean {
-    const pi = this.#priority.get(i);
-    const pj = this.#priority.get(j);
-    return pi > pj || (pi === pj && this.#node.get(i) < this.#node.get(j));
-  }
-
-  #swap(i: number, j: number): void {
-    const p = this.#priority.get(i);
-    const n = this.#node.get(i);
-    this.#priority.set(i, this.#priority.get(j));
-    this.#node.set(i, this.#node.get(j));
-    this.#priority.set(j, p);
-    this.#node.set(j, n);
+    return this.#node[0] as number;
   }
 
   push(priority: number, node: number): void {
-    let i = this.#priority.push(priority);
-    this.#node.push(node);
+    if (this.size === this.#node.length) {
+      const p = new Float64Array(this.size * 2);
+      const n = new Int32Array(this.size * 2);
+      p.set(this.#priority);
+      n.set(this.#node);
+      this.#priority = p;
+      this.#node = n;
+    }
+    const pr = this.#priority;
+    const nd = this.#node;
+    let i = this.size++;
     while (i > 0) {
       const up = (i - 1) >> 1;
-      if (!this.#before(i, up)) break;
-      this.#swap(i, up);
+      const pu = pr[up] as number;
+      const nu = nd[up] as number;
+      if (!(priority > pu || (priority === pu && node < nu))) break;
+      pr[i] = pu;
+      nd[i] = nu;
       i = up;
     }
+    pr[i] = priority;
+    nd[i] = node;
   }
 
   pop(): void {
-    const last = this.#node.length - 1;
-    this.#swap(0, last);
-    this.#priority.pop();
-    this.#node.pop();
+    const pr = this.#priority;
+    const nd = this.#node;
+    const last = --this.size;
+    const p = pr[last] as number;
+    const n = nd[last] as number;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
+      if (l >= last) break;
       const r = l + 1;
-      let best = i;
-      if (l < last && this.#before(l, best)) best = l;
-      if (r < last && this.#before(r, best)) best = r;
-      if (best === i) break;
-      this.#swap(i, best);
-      i = best;
+      let c = l;
+      if (
+        r < last &&
+        ((pr[r] as number) > (pr[l] as number) ||
+          (pr[r] === pr[l] && (nd[r] as number) < (nd[l] as number)))
+      )
+        c = r;
+      if (!((pr[c] as number) > p || (pr[c] === p && (nd[c] as number) < n))) break;
+      pr[i] = pr[c] as number;
+      nd[i] = nd[c] as number;
+      i = c;
     }
+    pr[i] = p;
+    nd[i] = n;
   }
 }
 
@@ -328,13 +333,25 @@ function computeShares(profile: Profile): Shares {
   };
 }
 
-/** Each caller's outgoing edges (self-loops left out), heaviest first. */
-function outgoingEdges(
-  profile: Profile,
-  edgeInclusive: Float64Array,
-): { start: Uint32Array; edges: Uint32Array } {
+/**
+ * Each caller's outgoing edges (self-loops left out), heaviest first, with the numbers the
+ * expansion reads laid out in that order (read sequentially, not scattered over the edge
+ * table).
+ */
+interface Outgoing {
+  /** Caller f's edges are rows `start[f] .. start[f + 1]`. */
+  start: Uint32Array;
+  callee: Uint32Array;
+  /** `Shares.edgeSelf`, `edgeShare`, `edgeInclusive` of each row's edge. */
+  self: Float64Array;
+  share: Float64Array;
+  inclusive: Float64Array;
+}
+
+function outgoingEdges(profile: Profile, shares: Shares): Outgoing {
   const n = profile.functions.length;
   const { caller, callee, length: m } = profile.calls;
+  const { edgeInclusive } = shares;
   const start = new Uint32Array(n + 1);
   for (let e = 0; e < m; e++) {
     if (caller[e] !== callee[e])
@@ -358,7 +375,22 @@ function outgoingEdges(
     const t = start[f + 1] as number;
     if (t - s > 1) edges.subarray(s, t).sort(heavierFirst);
   }
-  return { start, edges };
+  const rows = edges.length;
+  const out: Outgoing = {
+    start,
+    callee: new Uint32Array(rows),
+    self: new Float64Array(rows),
+    share: new Float64Array(rows),
+    inclusive: new Float64Array(rows),
+  };
+  for (let k = 0; k < rows; k++) {
+    const e = edges[k] as number;
+    out.callee[k] = callee[e] as number;
+    out.self[k] = shares.edgeSelf[e] as number;
+    out.share[k] = shares.edgeShare[e] as number;
+    out.inclusive[k] = edgeInclusive[e] as number;
+  }
+  return out;
 }
 
 /** The tree under construction: growable columns, one row per node. */
@@ -409,10 +441,9 @@ function functionBit(fn: number): number {
 function chooseRoots(
   profile: Profile,
   shares: Shares,
-  out: { start: Uint32Array; edges: Uint32Array },
+  out: Outgoing,
 ): { roots: number[]; extra: Uint8Array; reachedFrom: Int32Array } {
   const n = profile.functions.length;
-  const callee = profile.calls.callee;
   const reachedFrom = new Int32Array(n).fill(-1);
   const roots: number[] = [];
   const extra = new Uint8Array(n);
@@ -427,7 +458,7 @@ function chooseRoots(
     while (head < tail) {
       const g = queue[head++] as number;
       for (let k = out.start[g] as number; k < (out.start[g + 1] as number); k++) {
-        const h = callee[out.edges[k] as number] as number;
+        const h = out.callee[k] as number;
         if (reachedFrom[h] === -1) {
           reachedFrom[h] = slot;
           queue[tail++] = h;
@@ -484,55 +515,69 @@ class CutWalk {
     node: number,
     nodes: Nodes,
     shares: Shares,
-    out: { start: Uint32Array; edges: Uint32Array },
-    callee: Uint32Array,
+    out: Outgoing,
     limits: { functions: number; edges: number },
   ): void {
     const round = ++this.#round;
-    this.touched.length = 0;
-    for (let k = node; k >= 0; k = nodes.parent.get(k)) {
-      this.#stackStamp[nodes.fn.get(k)] = round;
-      this.#stackNode[nodes.fn.get(k)] = k;
+    const stamp = this.#stamp;
+    const activity = this.#activity;
+    const own = this.#own;
+    const expanded = this.#expanded;
+    const stackStamp = this.#stackStamp;
+    const stackNode = this.#stackNode;
+    const touched = this.touched;
+    touched.length = 0;
+    // Nothing is added to `nodes` during a walk, so their live arrays stay valid.
+    const parent = nodes.parent.data;
+    const fnOf = nodes.fn.data;
+    const weight = nodes.weight.data;
+    for (let k = node; k >= 0; k = parent[k] as number) {
+      stackStamp[fnOf[k] as number] = round;
+      stackNode[fnOf[k] as number] = k;
     }
+    const { loopSelf } = shares;
+    const { start, callee, self: edgeSelf, share: edgeShare } = out;
     let edgesLeft = limits.edges;
-    const visit = (e: number, activity: number) => {
-      const h = callee[e] as number;
-      const own = activity * (shares.edgeSelf[e] as number);
-      if (this.#stackStamp[h] === round) {
-        const frame = this.#stackNode[h] as number;
-        nodes.weight.set(frame, nodes.weight.get(frame) + own);
-        return;
-      }
-      if (this.#stamp[h] !== round) {
-        this.#stamp[h] = round;
-        this.#activity[h] = 0;
-        this.#own[h] = 0;
-        this.#expanded[h] = 0;
-        this.touched.push(h);
-      }
-      this.#own[h] = (this.#own[h] as number) + own;
-      if (this.#expanded[h] === 0)
-        this.#activity[h] =
-          (this.#activity[h] as number) + activity * (shares.edgeShare[e] as number);
-    };
-    const fn = nodes.fn.get(node);
-    const share = nodes.share.get(node);
-    const end = out.start[fn + 1] as number;
-    for (let k = nodes.cursor.get(node); k < end && edgesLeft > 0; k++, edgesLeft--)
-      visit(out.edges[k] as number, share);
     let expansions = 0;
-    for (let q = 0; q < this.touched.length && expansions < limits.functions; q++) {
-      const g = this.touched[q] as number;
-      const activity = this.#activity[g] as number;
-      this.#expanded[g] = 1;
-      if (!(activity > 0)) continue;
+    let q = -1;
+    // First the node's unexpanded edges with its share, then each touched function's.
+    let share = nodes.share.get(node);
+    let k = nodes.cursor.get(node);
+    let end = start[(fnOf[node] as number) + 1] as number;
+    for (;;) {
+      for (; k < end && edgesLeft > 0; k++, edgesLeft--) {
+        const h = callee[k] as number;
+        const cut = share * (edgeSelf[k] as number);
+        if (stackStamp[h] === round) {
+          const frame = stackNode[h] as number;
+          weight[frame] = (weight[frame] as number) + cut;
+          continue;
+        }
+        if (stamp[h] !== round) {
+          stamp[h] = round;
+          activity[h] = 0;
+          own[h] = 0;
+          expanded[h] = 0;
+          touched.push(h);
+        }
+        own[h] = (own[h] as number) + cut;
+        if (expanded[h] === 0)
+          activity[h] = (activity[h] as number) + share * (edgeShare[k] as number);
+      }
+      if (edgesLeft <= 0) return;
+      let next = -1;
+      while (next < 0 && ++q < touched.length && expansions < limits.functions) {
+        const g = touched[q] as number;
+        expanded[g] = 1;
+        if ((activity[g] as number) > 0) next = g;
+      }
+      if (next < 0) return;
       expansions++;
+      share = activity[next] as number;
       // Own time of recursive self-calls in this region.
-      this.#own[g] = (this.#own[g] as number) + activity * (shares.loopSelf[g] as number);
-      const stop = out.start[g + 1] as number;
-      for (let k = out.start[g] as number; k < stop && edgesLeft > 0; k++, edgesLeft--)
-        visit(out.edges[k] as number, activity);
-      if (edgesLeft <= 0) break;
+      own[next] = (own[next] as number) + share * (loopSelf[next] as number);
+      k = start[next] as number;
+      end = start[next + 1] as number;
     }
   }
 }
@@ -548,24 +593,20 @@ export function reconstructCallTree(
   const maxStacks = Math.max(1, Math.floor(options.maxStacks ?? DEFAULT_MAX_STACKS));
   const maxDepth = Math.max(1, Math.floor(options.maxDepth ?? DEFAULT_MAX_DEPTH));
   const n = profile.functions.length;
-  const callee = profile.calls.callee;
   const shares = computeShares(profile);
-  const out = outgoingEdges(profile, shares.edgeInclusive);
+  const out = outgoingEdges(profile, shares);
   const { roots, extra, reachedFrom } = chooseRoots(profile, shares, out);
   const nodes = new Nodes();
+  // Candidates: each node with edges left, keyed by its next (heaviest remaining) edge.
+  // Nodes at the depth limit are cuts from the start.
   const heap = new BestFirst();
-  const firstEdge = (fn: number) => out.start[fn] as number;
-  const hasEdges = (fn: number) => (out.start[fn + 1] as number) > (out.start[fn] as number);
-  const expandable = (node: number) =>
-    nodes.depth.get(node) + 1 < maxDepth && hasEdges(nodes.fn.get(node));
+  const deep = new BestFirst();
   const pushNext = (node: number) => {
     const k = nodes.cursor.get(node);
-    const fn = nodes.fn.get(node);
-    if (k >= (out.start[fn + 1] as number) || !expandable(node)) return;
-    heap.push(
-      nodes.share.get(node) * (shares.edgeInclusive[out.edges[k] as number] as number),
-      node,
-    );
+    if (k >= (out.start[nodes.fn.get(node) + 1] as number)) return;
+    const priority = nodes.share.get(node) * (out.inclusive[k] as number);
+    if (nodes.depth.get(node) + 1 < maxDepth) heap.push(priority, node);
+    else deep.push(priority, node);
   };
 
   // Roots: always present, whatever the budget.
@@ -577,7 +618,7 @@ export function reconstructCallTree(
       extra[f] === 1
         ? (shares.self[f] as number)
         : (shares.rootSelf[f] as number) + share * (shares.loopSelf[f] as number);
-    rootNode[k] = nodes.add(-1, f, share, own, firstEdge(f));
+    rootNode[k] = nodes.add(-1, f, share, own, out.start[f] as number);
     pushNext(rootNode[k] as number);
   }
 
@@ -590,48 +631,49 @@ export function reconstructCallTree(
     const k = nodes.cursor.get(parent);
     nodes.cursor.set(parent, k + 1);
     pushNext(parent);
-    const e = out.edges[k] as number;
-    const h = callee[e] as number;
+    const h = out.callee[k] as number;
     const parentShare = nodes.share.get(parent);
-    const own = parentShare * (shares.edgeSelf[e] as number);
+    const own = parentShare * (out.self[k] as number);
     const onStack = nodes.onStack(parent, h);
     if (onStack >= 0) {
       nodes.weight.set(onStack, nodes.weight.get(onStack) + own);
       continue;
     }
-    const share = parentShare * (shares.edgeShare[e] as number);
+    const share = parentShare * (out.share[k] as number);
     const child = nodes.add(
       parent,
       h,
       share,
       own + share * (shares.loopSelf[h] as number),
-      firstEdge(h),
+      out.start[h] as number,
     );
     pushNext(child);
   }
   const expandedCount = nodes.length;
 
-  // Cuts: every node with edges left unexpanded, heaviest first.
-  const cuts: number[] = [];
-  const cutPriority = new Float64Array(expandedCount);
-  for (let node = 0; node < expandedCount; node++) {
-    const fn = nodes.fn.get(node);
-    const k = nodes.cursor.get(node);
-    if (k >= (out.start[fn + 1] as number)) continue;
-    const priority =
-      nodes.share.get(node) * (shares.edgeInclusive[out.edges[k] as number] as number);
-    if (!(priority > 0)) continue;
-    cutPriority[node] = priority;
-    cuts.push(node);
-  }
-  cuts.sort((a, b) => (cutPriority[b] as number) - (cutPriority[a] as number) || a - b);
-  const budgetReached = cuts.length > 0;
+  // Cuts: the candidates left in both heaps, heaviest first.
+  const hasCut = (queue: BestFirst) => queue.size > 0 && queue.topPriority() > 0;
+  const nextCut = (): number => {
+    const fromHeap = hasCut(heap);
+    const fromDeep = hasCut(deep);
+    if (!fromHeap && !fromDeep) return -1;
+    const queue =
+      !fromHeap ||
+      (fromDeep &&
+        (deep.topPriority() > heap.topPriority() ||
+          (deep.topPriority() === heap.topPriority() && deep.topNode() < heap.topNode())))
+        ? deep
+        : heap;
+    const node = queue.topNode();
+    queue.pop();
+    return node;
+  };
+  const budgetReached = hasCut(heap) || hasCut(deep);
   const walk = new CutWalk(n);
   const markers = new Map<number, number>();
   let leavesLeft = Math.ceil(maxStacks / 4);
-  for (const node of cuts) {
-    if (leavesLeft <= 0) break;
-    walk.run(node, nodes, shares, out, callee, { functions: 32, edges: 512 });
+  for (let node = nextCut(); node >= 0 && leavesLeft > 0; node = nextCut()) {
+    walk.run(node, nodes, shares, out, { functions: 32, edges: 512 });
     let leaves = walk.touched.filter((f) => walk.own(f) > 0);
     if (leaves.length === 0) continue;
     const keep = Math.min(leavesLeft, LEAVES_PER_CUT);
