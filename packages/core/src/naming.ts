@@ -14,7 +14,6 @@ import {
   functionFile,
   functionKind,
   functionModule,
-  functionName,
   type Profile,
 } from './profile.js';
 
@@ -114,8 +113,18 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
   const identity =
     options.identity ??
     ((name: string, fn: number) => kcachegrindKey(name, functionFile(profile, fn)));
+  // Sanitized once per distinct name string (names repeat across functions).
   const base: string[] = new Array(n);
-  for (let fn = 0; fn < n; fn++) base[fn] = sanitizeName(functionName(profile, fn));
+  const sanitized: Array<string | undefined> = new Array(profile.strings.length);
+  for (let fn = 0; fn < n; fn++) {
+    const index = profile.functions.name[fn] as number;
+    let name = sanitized[index];
+    if (name === undefined) {
+      name = sanitizeName(profile.strings[index] as string);
+      sanitized[index] = name;
+    }
+    base[fn] = name;
+  }
   const isPython = (fn: number) => functionKind(profile, fn) === 'python';
   const line = (fn: number) => profile.functions.line[fn] as number;
   const fullyQualified = (fn: number) => {
