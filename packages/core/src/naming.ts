@@ -10,12 +10,7 @@
  * uniqueness is guaranteed for any input. The result depends only on the profile, so it is
  * deterministic.
  */
-import {
-  functionFile,
-  functionKind,
-  functionModule,
-  type Profile,
-} from './profile.js';
+import { functionFile, functionKind, functionModule, type Profile } from './profile.js';
 
 export type NameStyle = 'short' | 'qualified';
 
