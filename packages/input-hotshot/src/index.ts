@@ -42,4 +42,10 @@ export {
   MAX_PACKED_BYTES,
   type RecordSink,
 } from './records.js';
-export { MAX_DEPTH, SYNTHETIC_FILE, syntheticName } from './replay.js';
+export {
+  MAX_DEPTH,
+  MAX_LEVELS_BEFORE,
+  MAX_UNDEFINED_FUNCTIONS,
+  SYNTHETIC_FILE,
+  syntheticName,
+} from './replay.js';

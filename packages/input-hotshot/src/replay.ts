@@ -63,6 +63,19 @@ import { FORMAT, type RecordSink } from './records.js';
 /** Deepest stack accepted: CPython cannot run anywhere near this deep. */
 export const MAX_DEPTH = 1_000_000;
 
+/**
+ * Most frames entered before profiling (levels of synthetic functions): the stack below
+ * `start()`. Each level is a function row; a corrupt log could otherwise ask for one per
+ * byte.
+ */
+export const MAX_LEVELS_BEFORE = 10_000;
+
+/**
+ * Most functions entered without a DEFINE_FUNC record (the writer always defines a
+ * function before entering it); beyond this the log is corrupt, not short of names.
+ */
+export const MAX_UNDEFINED_FUNCTIONS = 100_000;
+
 /** File of the synthetic functions that stand for frames entered before profiling. */
 export const SYNTHETIC_FILE = 'hotshot';
 
@@ -234,7 +247,7 @@ export class Replay implements RecordSink {
       this.#untimedFrames = true;
     }
     const key = this.#keys.find(fileno, lineno);
-    const fn = key >= 0 ? (this.#keys.values[key] as number) : this.#newKey(fileno, lineno);
+    const fn = key >= 0 ? (this.#keys.values[key] as number) : this.#newKey(fileno, lineno, offset);
     const d = this.#depth;
     if (d === this.#capacity) this.#grow(offset);
     let edge = -1;
@@ -266,7 +279,7 @@ export class Replay implements RecordSink {
     if (this.#withTimeline) this.#event(TIMELINE_ENTER, fn);
   }
 
-  exit(tdelta: number, _offset: number, timed: boolean): void {
+  exit(tdelta: number, offset: number, timed: boolean): void {
     if (timed) {
       if (this.#lineMode) this.#chargeLine(tdelta);
       this.#now += tdelta;
@@ -275,11 +288,11 @@ export class Replay implements RecordSink {
     } else {
       this.#untimedFrames = true;
     }
-    if (this.#depth === 0) this.#enteredBeforeProfiling();
+    if (this.#depth === 0) this.#enteredBeforeProfiling(offset);
     this.#pop();
   }
 
-  line(lineno: number, tdelta: number): void {
+  line(lineno: number, tdelta: number, offset: number): void {
     if (!this.#lineMode) this.#startLineMode();
     if (tdelta >= 0) {
       this.#chargeLine(tdelta);
@@ -287,7 +300,7 @@ export class Replay implements RecordSink {
     } else {
       this.#untimedLines = true;
     }
-    if (this.#depth === 0) this.#enteredBeforeProfiling();
+    if (this.#depth === 0) this.#enteredBeforeProfiling(offset);
     const d = this.#depth - 1;
     const row = this.#lines.row(this.#stackFunction[d] as number, lineno);
     this.#stackLine[d] = lineno;
@@ -373,8 +386,15 @@ export class Replay implements RecordSink {
    * started. It becomes the bottom of the stack, active since the log's start, calling
    * the previous such frame and the top-level frames that ran in this segment.
    */
-  #enteredBeforeProfiling(): void {
+  #enteredBeforeProfiling(offset: number): void {
     const level = this.#segment;
+    if (level > MAX_LEVELS_BEFORE) {
+      throw malformed(
+        FORMAT,
+        { offset },
+        `more than ${MAX_LEVELS_BEFORE} frames return that were entered before profiling started: no real stack is that deep, the log is corrupt`,
+      );
+    }
     const fn = this.#addFunction(SYNTHETIC_FILE, 0, syntheticName(level), 'synthetic');
     const previous = this.#synthetic[level - 2];
     let children = this.#pendingTotal;
@@ -465,7 +485,7 @@ export class Replay implements RecordSink {
   // ---- functions ---------------------------------------------------------------------
 
   /** A log key seen for the first time: its function, named by DEFINE_FILE / DEFINE_FUNC. */
-  #newKey(fileno: number, lineno: number): number {
+  #newKey(fileno: number, lineno: number, offset: number): number {
     let file = this.#files.get(fileno);
     if (file === undefined) {
       this.#undefinedFiles.add(fileno);
@@ -473,7 +493,13 @@ export class Replay implements RecordSink {
     }
     let name = this.#functionNames.get(fileno)?.get(lineno);
     if (name === undefined) {
-      this.#undefinedFunctions++;
+      if (++this.#undefinedFunctions > MAX_UNDEFINED_FUNCTIONS) {
+        throw malformed(
+          FORMAT,
+          { offset },
+          `more than ${MAX_UNDEFINED_FUNCTIONS} functions are entered without a DEFINE_FUNC record (the writer defines every function first): the log is corrupt`,
+        );
+      }
       name = '<undefined>';
     }
     const fn = this.#addFunction(file, lineno, name, 'python');
