@@ -38,7 +38,7 @@ describe('limits', () => {
     const error = refusal(log(body));
     expect(error.place).toEqual({ offset: start + 3 * MAX_DEPTH });
     expect(error.message).toMatch(`grows deeper than ${MAX_DEPTH} frames`);
-  });
+  }, 30_000);
 
   it(`more than ${MAX_LEVELS_BEFORE} frames entered before profiling`, () => {
     // EXIT with nothing on the stack (tdelta 0): one byte each.

@@ -59,7 +59,7 @@ describe('robustness', () => {
       }),
       { numRuns: 500 },
     );
-  });
+  }, 60_000);
 
   it('every truncation of real logs: whole records read, cut records are refused', () => {
     // Every cut of a small log, every 7th of a larger one with line events.
@@ -96,7 +96,7 @@ describe('robustness', () => {
       ),
       { numRuns: 400 },
     );
-  });
+  }, 60_000);
 
   it('never reads a packed integer longer than the cap, whatever follows', () => {
     for (let extra = 1; extra <= 12; extra++) {

@@ -50,7 +50,7 @@ describe('streaming', () => {
       ),
       { numRuns: 60 },
     );
-  });
+  }, 60_000);
 
   it('a string record spread over many chunks is assembled once', async () => {
     const bytes = readFixture('hotshot/py27/decorators.hotshot');
