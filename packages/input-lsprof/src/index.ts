@@ -42,6 +42,7 @@ export {
   PyList,
   PySet,
   PyTuple,
+  RecordTable,
   StatsObject,
   StructSeq,
 } from './values.js';

@@ -30,6 +30,8 @@ export type StringEncoding = 'utf-8' | 'raw-unicode-escape' | 'str' | 'str-escap
 
 /** What the values on the stack are; the machine only moves them around. */
 export interface PickleSemantics<V> {
+  /** A value that carries nothing: the memo does not store it (see `Memo`). */
+  readonly placeholder?: V;
   none(offset: number): V;
   bool(value: boolean, offset: number): V;
   /** BININT, BININT1, BININT2. */
@@ -58,6 +60,15 @@ export interface PickleSemantics<V> {
   build(target: V, state: V, offset: number): void;
 }
 
+export interface MachineOptions {
+  /**
+   * The memo indices the pickle ever fetches (from a previous run's `fetched`): values
+   * stored under other indices are not kept, so they can be freed as soon as they are
+   * unreachable (picklers memoise nearly everything, but fetch only shared values).
+   */
+  keep?: IndexSet;
+}
+
 export interface MachineResult<V> {
   value: V;
   /** The PROTO argument; null for protocols 0 and 1, which have no PROTO opcode. */
@@ -65,6 +76,8 @@ export interface MachineResult<V> {
   opcodeCount: number;
   /** Offset just after STOP. */
   end: number;
+  /** Every memo index a GET fetched. */
+  fetched: IndexSet;
 }
 
 /** Opcode names, for messages. */
@@ -187,16 +200,91 @@ function u64(r: ByteReader, what: string): number {
 }
 
 /**
+ * A set of memo indices: a bitmap for the indices a pickle of this size can reach by
+ * counting (at most one per byte), a `Set` for any larger one. Millions of lookups in a
+ * hash set were most of the read time of a large pickle.
+ */
+export class IndexSet {
+  readonly #bits: Uint8Array;
+  readonly #others = new Set<number>();
+
+  constructor(limit: number) {
+    this.#bits = new Uint8Array((limit >>> 3) + 1);
+  }
+
+  add(index: number): void {
+    const byte = index >>> 3;
+    if (byte < this.#bits.length)
+      this.#bits[byte] = (this.#bits[byte] as number) | (1 << (index & 7));
+    else this.#others.add(index);
+  }
+
+  has(index: number): boolean {
+    if (index >>> 3 < this.#bits.length)
+      return ((this.#bits[index >>> 3] as number) & (1 << (index & 7))) !== 0;
+    return this.#others.has(index);
+  }
+}
+
+/**
+ * The memo. `size` counts distinct keys (MEMOIZE stores under it); a bitmap says which
+ * keys were stored. Only values someone needs are held: with `keep`, those some GET will
+ * fetch; with a `placeholder`, those that are not the placeholder (which `get` returns for
+ * the rest). Picklers memoise nearly everything but fetch only shared values, so the
+ * memo stays small and everything else can be freed as soon as it is unreachable.
+ */
+class Memo<V> {
+  readonly #values = new Map<number, V>();
+  readonly #seen: IndexSet;
+  readonly #keep: IndexSet | undefined;
+  readonly #placeholder: V | undefined;
+  #size = 0;
+
+  constructor(limit: number, keep: IndexSet | undefined, placeholder: V | undefined) {
+    this.#seen = new IndexSet(limit);
+    this.#keep = keep;
+    this.#placeholder = placeholder;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  set(index: number, value: V): void {
+    if (!this.#seen.has(index)) {
+      this.#seen.add(index);
+      this.#size++;
+    }
+    if (this.#keep !== undefined && !this.#keep.has(index)) return;
+    if (this.#placeholder !== undefined && value === this.#placeholder) this.#values.delete(index);
+    else this.#values.set(index, value);
+  }
+
+  /** The value stored under `index`; undefined when nothing was. */
+  get(index: number): V | undefined {
+    const value = this.#values.get(index);
+    if (value !== undefined || !this.#seen.has(index)) return value;
+    return this.#placeholder;
+  }
+}
+
+/**
  * Runs the machine over `bytes` with `semantics` up to STOP. Throws `MALFORMED_INPUT` for
  * a broken pickle, `UNSAFE_INPUT` for opcodes that would run outside code, and
  * `UNSUPPORTED_VERSION` for a protocol above 5.
  */
-export function runMachine<V>(bytes: Uint8Array, semantics: PickleSemantics<V>): MachineResult<V> {
+export function runMachine<V>(
+  bytes: Uint8Array,
+  semantics: PickleSemantics<V>,
+  options: MachineOptions = {},
+): MachineResult<V> {
+  const keep = options.keep;
+  const fetched = new IndexSet(bytes.length);
   const s = semantics;
   const r = new ByteReader(bytes, FORMAT);
   const stack: V[] = [];
   const marks: number[] = [];
-  const memo = new Map<number, V>();
+  const memo = new Memo<V>(bytes.length, keep, semantics.placeholder);
   let protocol: number | null = null;
   let opcodeCount = 0;
   let op = 0;
@@ -227,9 +315,13 @@ export function runMachine<V>(bytes: Uint8Array, semantics: PickleSemantics<V>):
       throw malformed(FORMAT, { offset }, `${opcodeName(op)} without a preceding MARK`);
     return stack.splice(mark);
   };
+  const put = (index: number): void => {
+    memo.set(index, top());
+  };
   const get = (index: number): void => {
+    fetched.add(index);
     const value = memo.get(index);
-    if (value === undefined && !memo.has(index))
+    if (value === undefined)
       throw malformed(FORMAT, { offset }, `${opcodeName(op)} of memo index ${index}, never stored`);
     stack.push(value as V);
   };
@@ -269,7 +361,7 @@ export function runMachine<V>(bytes: Uint8Array, semantics: PickleSemantics<V>):
         marks.push(stack.length);
         break;
       case 0x2e: // STOP
-        return { value: pop(), protocol, opcodeCount, end: r.pos };
+        return { value: pop(), protocol, opcodeCount, end: r.pos, fetched };
       case 0x30: // POP
         if (marks.length > 0 && stack.length === floor()) marks.pop();
         else pop();
@@ -372,12 +464,19 @@ export function runMachine<V>(bytes: Uint8Array, semantics: PickleSemantics<V>):
         stack.push(s.tuple(popMark(), offset));
         break;
       case 0x85: // TUPLE1
-      case 0x86: // TUPLE2
+        stack.push(s.tuple([pop()], offset));
+        break;
+      case 0x86: {
+        // TUPLE2
+        const second = pop();
+        stack.push(s.tuple([pop(), second], offset));
+        break;
+      }
       case 0x87: {
         // TUPLE3
-        const n = op - 0x84;
-        if (stack.length - floor() < n) throw underflow();
-        stack.push(s.tuple(stack.splice(stack.length - n), offset));
+        const third = pop();
+        const second = pop();
+        stack.push(s.tuple([pop(), second, third], offset));
         break;
       }
       case 0x7d: // EMPTY_DICT
@@ -488,16 +587,16 @@ export function runMachine<V>(bytes: Uint8Array, semantics: PickleSemantics<V>):
         break;
       }
       case 0x70: // PUT
-        memo.set(memoIndexText(r, 'PUT'), top());
+        put(memoIndexText(r, 'PUT'));
         break;
       case 0x71: // BINPUT
-        memo.set(r.u8('BINPUT index'), top());
+        put(r.u8('BINPUT index'));
         break;
       case 0x72: // LONG_BINPUT
-        memo.set(r.u32le('LONG_BINPUT index'), top());
+        put(r.u32le('LONG_BINPUT index'));
         break;
       case 0x94: // MEMOIZE
-        memo.set(memo.size, top());
+        put(memo.size);
         break;
       case 0x67: // GET
         get(memoIndexText(r, 'GET'));

@@ -19,6 +19,7 @@
 import { malformed, unsafeInput } from '@pyprof/core';
 import {
   FORMAT,
+  type IndexSet,
   type PickleSemantics,
   printable,
   runMachine,
@@ -39,6 +40,7 @@ import {
   PyList,
   PySet,
   PyTuple,
+  RecordTable,
   StatsObject,
   StructSeq,
 } from './values.js';
@@ -51,20 +53,30 @@ export interface PickleScan {
   opcodeCount: number;
   /** Offset just after STOP (anything after it is not part of the pickle). */
   end: number;
+  /** The memo indices the pickle fetches (the build pass keeps only these). */
+  fetched: IndexSet;
   /** Text strings (Python 3 `str`, Python 2 `unicode`) pushed. */
   unicodeStrings: number;
   /** Byte strings (Python 2 `str`, Python 3 `bytes`) pushed. */
   byteStrings: number;
+  /** REDUCE opcodes: at most this many records (the build pass sizes its table so). */
+  reduceCount: number;
 }
 
 const OTHER = -1;
 
 /** Pass 1: placeholders for values; string positions kept for STACK_GLOBAL. */
 class Scan implements PickleSemantics<number> {
+  readonly placeholder = OTHER;
   readonly globals: Array<readonly [string, string]> = [];
   unicodeStrings = 0;
   byteStrings = 0;
-  readonly #strings: Array<[StringEncoding, number, number, number]> = [];
+  reduces = 0;
+  // Where each pushed string is (parallel columns: no object per string).
+  readonly #encoding: StringEncoding[] = [];
+  readonly #start: number[] = [];
+  readonly #end: number[] = [];
+  readonly #offset: number[] = [];
 
   constructor(readonly bytes: Uint8Array) {}
 
@@ -92,7 +104,10 @@ class Scan implements PickleSemantics<number> {
   string(encoding: StringEncoding, start: number, end: number, offset: number): number {
     if (encoding === 'utf-8' || encoding === 'raw-unicode-escape') this.unicodeStrings++;
     else this.byteStrings++;
-    return this.#strings.push([encoding, start, end, offset]) - 1;
+    this.#encoding.push(encoding);
+    this.#start.push(start);
+    this.#end.push(end);
+    return this.#offset.push(offset) - 1;
   }
   list(): number {
     return OTHER;
@@ -121,22 +136,32 @@ class Scan implements PickleSemantics<number> {
     return OTHER;
   }
   stackGlobal(module: number, name: number, offset: number): number {
-    const m = this.#strings[module];
-    const n = this.#strings[name];
-    if (m === undefined || n === undefined) {
+    if (module < 0 || name < 0) {
       throw malformed(
         FORMAT,
         { offset },
         'STACK_GLOBAL needs a module name and a name (two strings) on the stack',
       );
     }
-    // Decode at most what a name can be: a long memoised string fetched again and again
-    // must not cost its length each time (it is refused as forbidden below anyway).
-    const text = ([encoding, start, end, at]: [StringEncoding, number, number, number]) =>
-      decodeString(encoding, this.bytes, start, Math.min(end, start + 4 * MAX_GLOBAL_NAME), at);
-    return this.global(text(m), text(n), offset);
+    return this.global(this.#text(module), this.#text(name), offset);
+  }
+  /**
+   * A pushed string, decoded up to what a global's name can be: a long memoised string
+   * fetched again and again must not cost its length each time (it is refused anyway).
+   */
+  #text(k: number): string {
+    const start = this.#start[k] as number;
+    const end = Math.min(this.#end[k] as number, start + 4 * MAX_GLOBAL_NAME);
+    return decodeString(
+      this.#encoding[k] as StringEncoding,
+      this.bytes,
+      start,
+      end,
+      this.#offset[k] as number,
+    );
   }
   reduce(): number {
+    this.reduces++;
     return OTHER;
   }
   newObject(): number {
@@ -157,8 +182,10 @@ export function scanPickle(bytes: Uint8Array): PickleScan {
     globals: scan.globals,
     opcodeCount: result.opcodeCount,
     end: result.end,
+    fetched: result.fetched,
     unicodeStrings: scan.unicodeStrings,
     byteStrings: scan.byteStrings,
+    reduceCount: scan.reduces,
   };
 }
 
@@ -172,11 +199,15 @@ function refuse(offset: number, message: string): never {
 /** Pass 2: plain data, records for the allowed classes, nothing else. */
 class Build implements PickleSemantics<PickleValue> {
   built = 0;
+  readonly records: RecordTable;
 
   constructor(
     readonly bytes: Uint8Array,
     readonly hook: BuildHook | undefined,
-  ) {}
+    records: number,
+  ) {
+    this.records = new RecordTable(records);
+  }
 
   #made<T extends PickleValue>(kind: string, offset: number, value: T): T {
     this.built++;
@@ -261,18 +292,28 @@ class Build implements PickleSemantics<PickleValue> {
   /** `profiler_entry(seq, {})` / `profiler_subentry(seq, {})`: the record of `seq`. */
   #record(role: 'entry' | 'subentry', args: PickleValue, offset: number): PickleValue {
     const fields = role === 'entry' ? 6 : 5;
-    const what = `_lsprof.profiler_${role}`;
-    if (!(args instanceof PyTuple) || args.items.length < 1 || args.items.length > 2)
-      refuse(offset, `${what} needs (fields, dict) arguments, found ${describeValue(args)}`);
+    if (!(args instanceof PyTuple) || args.items.length < 1 || args.items.length > 2) {
+      refuse(
+        offset,
+        `_lsprof.profiler_${role} needs (fields, dict) arguments, found ${describeValue(args)}`,
+      );
+    }
     const seq = args.items[0];
     const extra = args.items[1];
     if (!(seq instanceof PyTuple || seq instanceof PyList) || seq.items.length !== fields) {
-      refuse(offset, `${what} needs ${fields} fields, found ${describeValue(seq)}`);
+      refuse(
+        offset,
+        `_lsprof.profiler_${role} needs ${fields} fields, found ${describeValue(seq)}`,
+      );
     }
-    if (extra !== undefined && extra !== null && !(extra instanceof PyDict))
-      refuse(offset, `${what} takes a dict as its second argument, found ${describeValue(extra)}`);
-    const values = seq instanceof PyList ? seq.items.slice() : seq.items;
-    return this.#made(role, offset, new StructSeq(role, values, offset));
+    if (extra !== undefined && extra !== null && !(extra instanceof PyDict)) {
+      refuse(
+        offset,
+        `_lsprof.profiler_${role} takes a dict as its second argument, found ${describeValue(extra)}`,
+      );
+    }
+    const row = this.records.add(role, seq.items, offset);
+    return this.#made(role, offset, new StructSeq(role, row, offset));
   }
   /** `copyreg._reconstructor(Stats, object, None)`: an empty Stats (protocols 0 and 1). */
   #reconstruct(args: PickleValue, offset: number): PickleValue {
@@ -357,12 +398,14 @@ export interface LoadedPickle {
   scan: PickleScan;
   /** How many values the build pass made. */
   objectsBuilt: number;
+  /** The fields of the `StructSeq` records in `value`, by row. */
+  records: RecordTable;
 }
 
 /** Both passes: refuses a pickle naming a foreign global before building anything. */
 export function loadPickle(bytes: Uint8Array, options: LoadOptions = {}): LoadedPickle {
   const scan = scanPickle(bytes);
-  const build = new Build(bytes, options.onBuild);
-  const result = runMachine(bytes, build);
-  return { value: result.value, scan, objectsBuilt: build.built };
+  const build = new Build(bytes, options.onBuild, scan.reduceCount);
+  const result = runMachine(bytes, build, { keep: scan.fetched });
+  return { value: result.value, scan, objectsBuilt: build.built, records: build.records };
 }

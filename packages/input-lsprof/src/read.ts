@@ -39,6 +39,7 @@ import {
   PyDict,
   PyList,
   PyTuple,
+  type RecordTable,
   StatsObject,
   StructSeq,
 } from './values.js';
@@ -49,8 +50,6 @@ const PRODUCERS: Record<string, string> = {
   'bzrlib.lsprof': 'bzrlib',
   lsprof: 'lsprof',
 };
-
-const FIELD_NAMES = ['code', 'callcount', 'reccallcount', 'totaltime', 'inlinetime', 'calls'];
 
 function refuse(offset: number, message: string): never {
   throw malformed(FORMAT, { offset }, message);
@@ -67,26 +66,12 @@ function claim(value: PyList | StructSeq | StatsObject, what: string): void {
   value.claimed = true;
 }
 
-function count(record: StructSeq, field: number): number {
-  const value = record.fields[field];
-  const n = typeof value === 'boolean' ? Number(value) : value;
-  if (typeof n === 'number' && Number.isInteger(n) && n >= 0) return n;
-  const what = `${FIELD_NAMES[field]} of a profiler_${record.role}`;
-  if (typeof n === 'bigint' && n >= 0n)
-    refuse(record.offset, `${what} is ${n}, too large to be a call count`);
-  return refuse(record.offset, `${what} must be a count, found ${describeValue(value)}`);
-}
-
-function time(record: StructSeq, field: number, context: ReadContext): number {
-  const value = record.fields[field];
-  const what = `${FIELD_NAMES[field]} of a profiler_${record.role}`;
-  if (typeof value !== 'number')
-    refuse(record.offset, `${what} must be a number of seconds, found ${describeValue(value)}`);
-  if (value === Infinity || value === -Infinity) refuse(record.offset, `${what} is infinite`);
+/** A NaN time is kept as absent, with a warning. */
+function time(value: number, record: StructSeq, field: string, context: ReadContext): number {
   if (Number.isNaN(value)) {
     context.warn({
       code: 'nan-time',
-      message: `${what} is NaN; it is kept as absent`,
+      message: `${field} of a profiler_${record.role} is NaN; it is kept as absent`,
       place: { offset: record.offset },
     });
   }
@@ -165,44 +150,65 @@ function partsOf(root: StatsObject): Part[] {
   return parts;
 }
 
-/** Parsed labels, shared by all parts: a label repeated in every thread is parsed once. */
-type LabelCache = Map<string, (PythonLabel & { moduleColumn: string }) | null>;
+/**
+ * Per label id, shared by all parts: the parsed label (parsed once, however many threads
+ * repeat it) and, for the part being built, its function row (`rowPart` says which part
+ * wrote `row`, so the arrays are allocated once, not once per part).
+ */
+interface Labels {
+  parsed: Array<(PythonLabel & { moduleColumn: string }) | null | undefined>;
+  row: Int32Array;
+  rowPart: Int32Array;
+}
 
 /** One Stats → one profile. */
 function profileOf(
   part: Part,
+  partIndex: number,
+  records: RecordTable,
+  labels: Labels,
   metadata: MetadataInput,
   context: ReadContext,
-  parsed: LabelCache,
 ): Profile {
   const { stats } = part;
   const partName = part.threadId === undefined ? 'main thread' : `thread ${part.threadId}`;
   const data = stats.attributes.get('data');
   if (data === undefined) refuse(stats.offset, `the Stats of the ${partName} has no data`);
   const entries = recordsOf(data, 'entry', `Stats.data of the ${partName}`);
+  // Each entry and each callee may be a function of its own; each callee one edge.
+  let callees = 0;
+  for (const entry of entries) {
+    const list = records.calls[entry.row];
+    if (list instanceof PyList || list instanceof PyTuple) callees += list.items.length;
+  }
 
   const b = new ProfileBuilder({
     ...metadata,
     label: partName,
     ...(part.threadId !== undefined ? { threadId: part.threadId } : {}),
   });
-  const rows = new Map<string, number>();
+  // Capped by what the file holds: a list shared through the memo is counted once per use
+  // here (and refused further down), but must not make this reservation grow.
+  b.reserve({
+    functions: Math.min(entries.length + callees, records.labels.length),
+    calls: Math.min(callees, records.label.length),
+  });
+  const labelOf = records.label.data;
+  const calls = records.callCount.data;
+  const recursive = records.recursiveCallCount.data;
+  const total = records.totalTime.data;
+  const inline = records.inlineTime.data;
   const functionFor = (record: StructSeq): number => {
-    const label = record.fields[0];
-    if (typeof label !== 'string') {
-      refuse(
-        record.offset,
-        `the code of a profiler_${record.role} must be a label string, found ${describeValue(label)}`,
-      );
-    }
-    let fn = rows.get(label);
-    if (fn !== undefined) return fn;
-    let python = parsed.get(label);
+    const id = labelOf[record.row] as number;
+    if (labels.rowPart[id] === partIndex) return labels.row[id] as number;
+    const label = records.labels[id] as string;
+    let python = labels.parsed[id];
     if (python === undefined) {
       const parts = parsePythonLabel(label);
       python = parts ? { ...parts, moduleColumn: moduleOfLabel(parts.module) } : null;
-      parsed.set(label, python);
+      labels.parsed[id] = python;
     }
+    let fn: number;
     if (python === null) fn = b.addFunction('~', 0, label, 'builtin', { module: '' });
     else {
       if (python.line > 2147483647)
@@ -211,7 +217,8 @@ function profileOf(
         module: python.moduleColumn,
       });
     }
-    rows.set(label, fn);
+    labels.rowPart[id] = partIndex;
+    labels.row[id] = fn;
     return fn;
   };
 
@@ -220,33 +227,29 @@ function profileOf(
   let duplicates = 0;
   for (const entry of entries) {
     const fn = functionFor(entry);
-    const calls = count(entry, 1);
-    const recursive = count(entry, 2);
-    if (recursive > calls)
-      refuse(entry.offset, `reccallcount ${recursive} exceeds callcount ${calls}`);
+    const row = entry.row;
     if (defined.has(fn)) duplicates++;
     else {
       defined.add(fn);
       order.push(fn);
     }
+    const nc = calls[row] as number;
     b.addFunctionStats(fn, {
-      callCount: calls,
-      primitiveCallCount: calls - recursive,
-      selfTime: time(entry, 4, context),
-      inclusiveTime: time(entry, 3, context),
+      callCount: nc,
+      primitiveCallCount: nc - (recursive[row] as number),
+      selfTime: time(inline[row] as number, entry, 'inlinetime', context),
+      inclusiveTime: time(total[row] as number, entry, 'totaltime', context),
     });
-    const callees = entry.fields[5] as PickleValue;
+    const callees = records.calls[row] as PickleValue;
     if (callees === null) continue;
     for (const sub of recordsOf(callees, 'subentry', 'the calls of a profiler_entry')) {
-      const subCalls = count(sub, 1);
-      const subRecursive = count(sub, 2);
-      if (subRecursive > subCalls)
-        refuse(sub.offset, `reccallcount ${subRecursive} exceeds callcount ${subCalls}`);
+      const k = sub.row;
+      const subCalls = calls[k] as number;
       b.addCall(fn, functionFor(sub), {
         callCount: subCalls,
-        primitiveCallCount: subCalls - subRecursive,
-        selfTime: time(sub, 4, context),
-        inclusiveTime: time(sub, 3, context),
+        primitiveCallCount: subCalls - (recursive[k] as number),
+        selfTime: time(inline[k] as number, sub, 'inlinetime', context),
+        inclusiveTime: time(total[k] as number, sub, 'totaltime', context),
       });
     }
   }
@@ -279,7 +282,7 @@ export function readLsprof(
   context: ReadContext,
   hooks: LoadOptions = {},
 ): ProfileSet {
-  const { value, scan } = loadPickle(input, hooks);
+  const { value, scan, records } = loadPickle(input, hooks);
   if (!(value instanceof StatsObject)) {
     refuse(
       0,
@@ -308,7 +311,17 @@ export function readLsprof(
         }
       : {}),
   };
-  const parsed: LabelCache = new Map();
-  const parts = partsOf(value).map((part) => profileOf(part, metadata, context, parsed));
+  const count = records.labels.length;
+  const labels: Labels = {
+    parsed: new Array(count).fill(undefined),
+    row: new Int32Array(count),
+    rowPart: new Int32Array(count).fill(-1),
+  };
+  const parts = partsOf(value).map((part, k) =>
+    profileOf(part, k, records, labels, metadata, context),
+  );
+  // The pickle's objects are no longer needed: let them go before the merge allocates.
+  value.attributes.clear();
+  records.calls.length = 0;
   return makeProfileSet(parts);
 }

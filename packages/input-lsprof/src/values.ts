@@ -9,7 +9,14 @@
  * quoted STRING repr, raw-unicode-escape UNICODE) and of LONG1/LONG4, each with the
  * limits a profile needs (an integer of more than 40 digits or 32 bytes is refused).
  */
-import { decodeLatin1, decodeText, malformed } from '@pyprof/core';
+import {
+  type Column,
+  decodeLatin1,
+  decodeText,
+  float64Column,
+  malformed,
+  uint32Column,
+} from '@pyprof/core';
 import { FORMAT, printable, type StringEncoding } from './machine.js';
 
 /** What an allowed global stands for. */
@@ -99,14 +106,114 @@ export class StatsObject {
   ) {}
 }
 
-/** A `profiler_entry` (6 fields) or `profiler_subentry` (5 fields) record. */
+/**
+ * A `profiler_entry` (6 fields) or `profiler_subentry` (5 fields) record: a row of the
+ * `RecordTable`, whose columns hold the fields (checked when the record was made).
+ */
 export class StructSeq {
   claimed = false;
   constructor(
     readonly role: 'entry' | 'subentry',
-    readonly fields: readonly PickleValue[],
+    readonly row: number,
     readonly offset: number,
   ) {}
+}
+
+/**
+ * The fields of every record, in columns by row: a large pickle's millions of records cost
+ * a few typed-array slots each, not an array of boxed numbers. Labels are numbered as the
+ * records are made (while the label string is still at hand), so readers look rows up by
+ * number instead of hashing strings again.
+ */
+export class RecordTable {
+  /** Distinct labels (field 0, the frozen code label), by label id. */
+  readonly labels: string[] = [];
+  readonly #labelIds = new Map<string, number>();
+  /** Label id of each record. */
+  readonly label: Column<Uint32Array>;
+  readonly callCount: Column<Float64Array>;
+  readonly recursiveCallCount: Column<Float64Array>;
+  /** Seconds, including sub-calls (outermost activations). */
+  readonly totalTime: Column<Float64Array>;
+  /** Seconds, excluding sub-calls. */
+  readonly inlineTime: Column<Float64Array>;
+  /** Field 5 of an entry (None, or what must be a list of subentries); null for a subentry. */
+  readonly calls: PickleValue[] = [];
+
+  /** `capacity`: the most records there can be (the pickle's REDUCE count). */
+  constructor(capacity = 16) {
+    this.label = uint32Column(capacity);
+    this.callCount = float64Column(capacity);
+    this.recursiveCallCount = float64Column(capacity);
+    this.totalTime = float64Column(capacity);
+    this.inlineTime = float64Column(capacity);
+  }
+
+  /**
+   * Adds the record `fields` (5 or 6 items); a field of the wrong kind refuses the pickle
+   * at `offset` (a label that is not a string, a count that is not a count, an infinite
+   * time, more recursive calls than calls).
+   */
+  add(role: 'entry' | 'subentry', fields: readonly PickleValue[], offset: number): number {
+    const code = fields[0];
+    if (typeof code !== 'string') {
+      throw malformed(
+        FORMAT,
+        { offset },
+        `the code of a profiler_${role} must be a label string, found ${describeValue(code)}`,
+      );
+    }
+    const calls = countOf(fields[1], role, 'callcount', offset);
+    const recursive = countOf(fields[2], role, 'reccallcount', offset);
+    if (recursive > calls)
+      throw malformed(FORMAT, { offset }, `reccallcount ${recursive} exceeds callcount ${calls}`);
+    const total = timeOf(fields[3], role, 'totaltime', offset);
+    const inline = timeOf(fields[4], role, 'inlinetime', offset);
+    let id = this.#labelIds.get(code);
+    if (id === undefined) {
+      id = this.labels.push(code) - 1;
+      this.#labelIds.set(code, id);
+    }
+    this.label.push(id);
+    this.callCount.push(calls);
+    this.recursiveCallCount.push(recursive);
+    this.totalTime.push(total);
+    this.inlineTime.push(inline);
+    return this.calls.push(role === 'entry' ? (fields[5] as PickleValue) : null) - 1;
+  }
+}
+
+function countOf(
+  value: PickleValue | undefined,
+  role: string,
+  field: string,
+  offset: number,
+): number {
+  const n = typeof value === 'boolean' ? Number(value) : value;
+  if (typeof n === 'number' && Number.isInteger(n) && n >= 0) return n;
+  const what = `${field} of a profiler_${role}`;
+  if (typeof n === 'bigint' && n >= 0n)
+    throw malformed(FORMAT, { offset }, `${what} is ${n}, too large to be a call count`);
+  throw malformed(FORMAT, { offset }, `${what} must be a count, found ${describeValue(value)}`);
+}
+
+/** Seconds; NaN is kept (the reader warns), an infinite time is refused. */
+function timeOf(
+  value: PickleValue | undefined,
+  role: string,
+  field: string,
+  offset: number,
+): number {
+  if (typeof value === 'number' && value !== Infinity && value !== -Infinity) return value;
+  const what = `${field} of a profiler_${role}`;
+  if (typeof value !== 'number') {
+    throw malformed(
+      FORMAT,
+      { offset },
+      `${what} must be a number of seconds, found ${describeValue(value)}`,
+    );
+  }
+  throw malformed(FORMAT, { offset }, `${what} is infinite`);
 }
 
 export type PickleValue =

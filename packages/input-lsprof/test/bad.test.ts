@@ -179,7 +179,7 @@ describe('other bad pickles of the corpus', () => {
     const stats = loaded.value as StatsObject;
     expect(stats).toBeInstanceOf(StatsObject);
     const first = (stats.attributes.get('data') as PyList).items[0] as StructSeq;
-    let level = first.fields[5] as PyList;
+    let level = loaded.records.calls[first.row] as PyList;
     let depth = 0;
     while (level.items.length === 2) {
       expect(level.items[0]).toBe(level.items[1]); // the same object, not a copy
@@ -270,6 +270,12 @@ describe('refusals of the scan pass (nothing built)', () => {
   });
 });
 
+/** REDUCE of `_lsprof.<cls>` with five fields (a subentry's, one short of an entry's). */
+function fiveFields(p: Pickle, cls: string): Pickle {
+  p.global('_lsprof', cls).mark().unicode('x').int(1).int(0).float(0).float(0).tuple();
+  return p.emptyDict().tuple2().reduce();
+}
+
 describe('refusals of the build pass and of the Stats shape', () => {
   const entry = { code: 'm:1(f)', callcount: 1, totaltime: 0.5, inlinetime: 0.25 };
   it.each<[string, Uint8Array, RegExp]>([
@@ -280,42 +286,12 @@ describe('refusals of the build pass and of the Stats shape', () => {
     ],
     [
       'a profiler_entry with 5 fields',
-      new Pickle()
-        .proto(2)
-        .global('_lsprof', 'profiler_entry')
-        .mark()
-        .unicode('x')
-        .int(1)
-        .int(0)
-        .float(0)
-        .float(0)
-        .tuple()
-        .emptyDict()
-        .tuple2()
-        .reduce()
-        .stop()
-        .bytes(),
+      fiveFields(new Pickle().proto(2), 'profiler_entry').stop().bytes(),
       /_lsprof\.profiler_entry needs 6 fields, found a tuple of 5 items/,
     ],
     [
       'BUILD on a record',
-      new Pickle()
-        .proto(2)
-        .global('_lsprof', 'profiler_subentry')
-        .mark()
-        .unicode('x')
-        .int(1)
-        .int(0)
-        .float(0)
-        .float(0)
-        .tuple()
-        .emptyDict()
-        .tuple2()
-        .reduce()
-        .emptyDict()
-        .build()
-        .stop()
-        .bytes(),
+      fiveFields(new Pickle().proto(2), 'profiler_subentry').emptyDict().build().stop().bytes(),
       /BUILD on a _lsprof\.profiler_subentry record/,
     ],
     [
