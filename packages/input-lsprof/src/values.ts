@@ -2,8 +2,9 @@
  * The plain data a pickle is turned into: lists, tuples, dicts and sets as small classes,
  * the allowed globals as inert `PyGlobal` markers, and the three things an lsprof pickle
  * rebuilds — `Stats` objects (attributes only) and `profiler_entry` /
- * `profiler_subentry` records (their fields only). No class is ever looked up, called or
- * instantiated; these records are all a global can turn into.
+ * `profiler_subentry` records (their fields checked and kept in the typed columns of a
+ * `RecordTable`). No class is ever looked up, called or instantiated; these records are
+ * all a global can turn into.
  *
  * Also here: the decoders of the text forms of protocol 0 (INT/LONG/FLOAT lines, the
  * quoted STRING repr, raw-unicode-escape UNICODE) and of LONG1/LONG4, each with the
