@@ -5,7 +5,7 @@
  * inputs, and writes the output where it was asked. Everything else lives in the
  * packages. `main` takes its streams as arguments so tests run it in-process.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
@@ -20,6 +20,7 @@ import {
   type OptionSpec,
   type OptionValues,
   type OutputPlugin,
+  outputNeeds,
   type Plugin,
   type Profile,
   ProfileError,
@@ -27,6 +28,7 @@ import {
   type Registry,
   readStreamWith,
   readWith,
+  resolveOptions,
   totalCalls,
   totalSelfTime,
   validateProfile,
@@ -51,6 +53,8 @@ export interface Io {
   stdout: Writable;
   stderr: Writable;
   env: Readonly<Record<string, string | undefined>>;
+  /** Folder for default output names (default: the process's working folder). */
+  cwd?: string;
   /** Set when stdout/stderr are terminals. */
   stdoutTerminal?: { columns: number } | undefined;
   stderrTerminal?: { columns: number } | undefined;
@@ -82,7 +86,8 @@ const GLOBAL_HELP: Record<string, string> = {
   to: 'output format (see `pyprof formats`)',
   output: "output file, or - for stdout (default: the format's usual file name, else stdout)",
   from: 'input format, when detection is not wanted',
-  thread: 'convert only this thread (id, label or #index) of a multi-thread profile',
+  thread:
+    'convert only this thread (its id, `main`, its label, or #index) of a multi-thread profile',
   plugin: 'load a third-party input or output plugin module (repeatable)',
   strict: 'fail (exit 6) when there is any warning',
   quiet: 'no summary line on stderr',
@@ -243,7 +248,12 @@ class Cli {
         this.checkOwnership(flags, [...readers, ...(writer ? [writer] : [])]);
         const init = {
           options: this.optionsFor(reader, flags),
-          needs: writer?.needs ?? {},
+          needs: writer
+            ? outputNeeds(
+                writer,
+                resolveOptions(writer.options, this.optionsFor(writer, flags), writer.name),
+              )
+            : {},
           ...(input.fileName !== undefined ? { fileName: input.fileName } : {}),
           onWarning: (d: Diagnostic) => this.warn(input.label, d),
         };
@@ -308,12 +318,14 @@ class Cli {
     const found = index
       ? parts[Number(index[1])]
       : (parts.find((p) => p.metadata.threadId === selector) ??
+        (selector === 'main' ? parts.find((p) => p.metadata.label === 'main thread') : undefined) ??
         parts.find((p) => p.metadata.label === selector));
     if (!found) {
-      const known = parts.map(
-        (p, i) =>
-          `#${i}${p.metadata.threadId ? ` (thread ${p.metadata.threadId})` : ''}${p.metadata.label ? ` ${p.metadata.label}` : ''}`,
-      );
+      const known = parts.map((p, i) => {
+        const name =
+          p.metadata.label ?? (p.metadata.threadId ? `thread ${p.metadata.threadId}` : '');
+        return `#${i}${name ? ` ${name}` : ''}`;
+      });
       throw usage(
         `no thread ${JSON.stringify(selector)} in the input; it has: ${known.join(', ')}`,
       );
@@ -375,8 +387,11 @@ class Cli {
   outputTarget(flags: Flags, writer: OutputPlugin, names: readonly string[]): OutputTarget {
     if (flags.output === '-') return { kind: 'stdout' };
     if (typeof flags.output === 'string') return { kind: 'file', path: flags.output };
-    if (writer.defaultOutputName)
-      return { kind: 'file', path: writer.defaultOutputName(names[0] ?? 'stdin') };
+    if (writer.defaultOutputName) {
+      const folder = this.io.cwd ?? '.';
+      const name = writer.defaultOutputName(names[0] ?? 'stdin', readdirSync(folder));
+      return { kind: 'file', path: this.io.cwd === undefined ? name : join(folder, name) };
+    }
     return { kind: 'stdout' };
   }
 
@@ -417,7 +432,7 @@ in the speedscope app bundled with pyprof (opened from disk in your browser, no 
     const base = (names[0] ?? 'stdin').replace(/[\\/]/g, '_');
     const file = join(
       folder,
-      writer.defaultOutputName ? writer.defaultOutputName(base) : `${base}${writer.extension}`,
+      writer.defaultOutputName ? writer.defaultOutputName(base, []) : `${base}${writer.extension}`,
     );
     const chunks = writeChunks(writer, set, {
       options: this.optionsFor(writer, flags),

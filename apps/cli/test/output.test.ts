@@ -6,6 +6,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -129,5 +130,43 @@ describe('progress on stderr', () => {
     const piped = await runCli(['convert', big, '--to', 'ir', '-o', join(dir, 'b.txt')]);
     expect(piped.stderr).not.toContain('reading');
     expect(piped.stderr).not.toContain('\r');
+  });
+});
+
+describe('default output names', () => {
+  it('writes callgrind.out.<input> into the folder, avoiding names KCachegrind would sum', async () => {
+    const dir = scratch();
+    const input = join(fixtures, 'pstats/py311/recursion.cprofile.prof');
+    const first = await runCli(['convert', input, '--to', 'callgrind', '-q'], undefined, {
+      cwd: dir,
+    });
+    expect(first.code).toBe(0);
+    expect(readdirSync(dir)).toEqual(['callgrind.out.recursion.cprofile.prof']);
+    // A file whose name extends the default would be summed with it by KCachegrind.
+    writeFileSync(join(dir, 'callgrind.out.recursion.cprofile.prof.1'), 'older run');
+    rmSync(join(dir, 'callgrind.out.recursion.cprofile.prof'));
+    const second = await runCli(['convert', input, '--to', 'callgrind'], undefined, { cwd: dir });
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain(
+      `wrote callgrind to ${join(dir, 'callgrind.out.pyprof-1.recursion.cprofile.prof')} (`,
+    );
+    expect(readdirSync(dir).sort()).toEqual([
+      'callgrind.out.pyprof-1.recursion.cprofile.prof',
+      'callgrind.out.recursion.cprofile.prof.1',
+    ]);
+  });
+
+  it('writes text to stdout when no -o is given', async () => {
+    const result = await runCli([
+      'convert',
+      join(fixtures, 'pstats/py311/recursion.cprofile.prof'),
+      '--to',
+      'text',
+      '-q',
+      '--limit',
+      '1',
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.toString()).toMatch(/function calls \(\d+ primitive calls\) in/);
   });
 });

@@ -5,7 +5,7 @@ import { type Io, main } from '../src/main.js';
 export async function runCli(
   args: string[],
   stdin: Uint8Array = new Uint8Array(),
-  terminals: Pick<Io, 'stdoutTerminal' | 'stderrTerminal'> = {},
+  extra: Partial<Pick<Io, 'stdoutTerminal' | 'stderrTerminal' | 'cwd' | 'env'>> = {},
 ): Promise<{ stdout: Buffer; stderr: string; code: number }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -18,7 +18,7 @@ export async function runCli(
     stdout,
     stderr,
     env: {},
-    ...terminals,
+    ...extra,
   });
   return { stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), code };
 }

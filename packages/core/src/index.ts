@@ -73,6 +73,7 @@ export {
   type OutputChunk,
   type OutputNeeds,
   type OutputPlugin,
+  outputNeeds,
   type Plugin,
   type ReadContext,
   type WriteContext,

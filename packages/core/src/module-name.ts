@@ -6,7 +6,6 @@
  */
 
 const PY_EXTENSION = /\.(?:py|pyw|pyc|pyo|pyx|pyi)$/i;
-const ROOT_MARKERS = /(?:^|\/)(?:site-packages|dist-packages|lib\/python[0-9.]*|Lib)\//g;
 const IDENTIFIER_PART = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*$/u;
 
 /** `'/usr/lib/python3.11/json/decoder.py'` → `'json.decoder'`; `''` when nothing fits. */
@@ -18,12 +17,18 @@ export function moduleNameFromPath(path: string): string {
   }
   const normal = path.replace(/\\/g, '/');
   if (!PY_EXTENSION.test(normal)) return '';
-  const withoutExt = normal.replace(PY_EXTENSION, '');
-  let rest: string | undefined;
-  for (const match of withoutExt.matchAll(ROOT_MARKERS)) {
-    rest = withoutExt.slice((match.index ?? 0) + match[0].length);
+  const all = normal.replace(PY_EXTENSION, '').split('/');
+  // The part after the last install root: site-packages, dist-packages or lib/pythonX.Y.
+  let root = -1;
+  for (let i = 0; i < all.length - 1; i++) {
+    const part = all[i] as string;
+    if (part === 'site-packages' || part === 'dist-packages') root = i;
+    else if (/^python\d+(?:\.\d+)?$/.test(part) && (all[i - 1] === 'lib' || all[i - 1] === 'Lib'))
+      root = i;
+    else if (part === 'Lib' && i > 0) root = i;
   }
-  const parts = (rest ?? withoutExt).split('/').filter((p) => p !== '' && p !== '.');
+  const rest = root >= 0 ? all.slice(root + 1) : undefined;
+  const parts = (rest ?? all).filter((p) => p !== '' && p !== '.');
   if (parts.length === 0) return '';
   if (parts[parts.length - 1] === '__init__') parts.pop();
   if (parts.length === 0) return '';

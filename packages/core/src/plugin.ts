@@ -68,14 +68,26 @@ export interface OutputPlugin {
   /** Default file extension with the dot, e.g. `.json`; '' when the name says it all. */
   readonly extension: string;
   readonly options?: OptionSpecs;
+  /** What this writer uses beyond the aggregate call graph (for any options). */
   readonly needs?: OutputNeeds;
-  /** A default output file name for an input named `inputName` (without folders). */
-  defaultOutputName?(inputName: string): string;
+  /** What it uses with these (resolved) options, when that depends on them; else `needs`. */
+  needsFor?(options: OptionValues): OutputNeeds;
+  /**
+   * A default output file name for an input named `inputName` (without folders), given the
+   * names of the files already in the folder it will be written to (some viewers treat
+   * files whose names share a prefix as one profile).
+   */
+  defaultOutputName?(inputName: string, existingFileNames: readonly string[]): string;
   /** Yields the output in chunks; strings are UTF-8 with escaped bytes restored (`encodeText`). */
   write(set: ProfileSet, options: OptionValues, context: WriteContext): Iterable<OutputChunk>;
 }
 
 export type Plugin = InputPlugin | OutputPlugin;
+
+/** What `plugin` needs from readers with these options (`needsFor`, else `needs`). */
+export function outputNeeds(plugin: OutputPlugin, options: OptionValues): OutputNeeds {
+  return plugin.needsFor?.(options) ?? plugin.needs ?? {};
+}
 
 export function defineInputPlugin<const P extends InputPlugin>(plugin: P): P {
   return plugin;

@@ -5,7 +5,7 @@
  * README.md for the format details, options and what is lost.
  */
 import { defineOutputPlugin } from '@pyprof/core';
-import { defaultOutputName } from './output-name.js';
+import { chooseCallgrindOutputName } from './output-name.js';
 import { type CallgrindOptions, writeCallgrind } from './write.js';
 
 export const callgrind = defineOutputPlugin({
@@ -28,7 +28,7 @@ export const callgrind = defineOutputPlugin({
     },
   },
   needs: { lines: true },
-  defaultOutputName,
+  defaultOutputName: (inputName, existingFileNames) => chooseCallgrindOutputName(inputName, existingFileNames),
   write: (set, options, context) =>
     writeCallgrind(set, options as unknown as CallgrindOptions, context),
 });

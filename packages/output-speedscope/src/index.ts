@@ -4,7 +4,7 @@
  * the call graph whose numbers add up. See README.md for the options and what is lossy.
  */
 import { defineOutputPlugin } from '@pyprof/core';
-import { type SpeedscopeOptions, writeSpeedscope } from './write.js';
+import { type SpeedscopeOptions, speedscopeNeeds, writeSpeedscope } from './write.js';
 
 export const speedscope = defineOutputPlugin({
   name: 'speedscope',
@@ -37,6 +37,7 @@ export const speedscope = defineOutputPlugin({
     },
   },
   needs: { timeline: true, callTree: true },
+  needsFor: (options) => speedscopeNeeds(options as Partial<SpeedscopeOptions>),
   defaultOutputName: (inputName) => `${inputName}.speedscope.json`,
   write: (set, options, context) =>
     writeSpeedscope(set, options as unknown as SpeedscopeOptions, context),
