@@ -20,8 +20,9 @@
  * `decorated` in one file become `decorated:31` and `decorated:46`). Python functions
  * carry `file` and `line`; builtins and the profilers' synthetic entries carry neither.
  *
- * Lossy points: file and function names that are not valid UTF-8 are shown as Latin-1
- * (JSON must be text; warning `non-utf8-names`); aggregate profiles have no time order;
+ * File and function names that are not valid UTF-8 keep every byte: the undecodable ones
+ * are lone surrogates in the IR, which JSON writes as `\udcXX` escapes (valid UTF-8 JSON
+ * that parses back to the same string). Lossy points: aggregate profiles have no time order;
  * a budget cut (warning `stacks-pruned`) gathers the cut stacks under `(pruned)` frames;
  * an evented profile requested where there is no timeline falls back (`no-timeline`);
  * timeline exits that match no open frame are dropped and frames still open at the end
@@ -32,7 +33,6 @@
 import {
   type CallTree,
   callTreeFromTimeline,
-  displayText,
   functionFile,
   functionKind,
   functionName,
@@ -105,27 +105,18 @@ interface FrameTable {
 const json = (value: string) => JSON.stringify(value);
 
 /** The frame object of one function of `profile`. */
-function frameJson(
-  profile: Profile,
-  fn: number,
-  name: string,
-  context: { nonUtf8: boolean },
-): string {
-  const shown = displayText(name);
-  let out = `{"name":${json(shown)}`;
-  if (shown !== name) context.nonUtf8 = true;
+function frameJson(profile: Profile, fn: number, name: string): string {
+  let out = `{"name":${json(name)}`;
   const kind = functionKind(profile, fn);
   if (kind === 'python') {
     const file = functionFile(profile, fn);
-    const shownFile = displayText(file);
-    if (shownFile !== file) context.nonUtf8 = true;
-    if (file !== '') out += `,"file":${json(shownFile)}`;
+    if (file !== '') out += `,"file":${json(file)}`;
     const line = profile.functions.line[fn] as number;
     if (line > 0) out += `,"line":${line}`;
   } else if (kind === 'synthetic') {
     const code = profile.functions.details.get(fn)?.codeObject;
     if (code) {
-      out += `,"file":${json(displayText(code.file))}`;
+      out += `,"file":${json(code.file)}`;
       if (code.line > 0) out += `,"line":${code.line}`;
     }
   }
@@ -143,10 +134,9 @@ function buildFrames(
     identity: (name) => name,
     reserved: [PRUNED_NAME],
   });
-  const flags = { nonUtf8: false };
   const frames: string[] = [];
   for (let fn = 0; fn < whole.functions.length; fn++)
-    frames.push(frameJson(whole, fn, names[fn] as string, flags));
+    frames.push(frameJson(whole, fn, names[fn] as string));
   const key = (p: Profile, fn: number) =>
     `${functionFile(p, fn)}\u0000${p.functions.line[fn]}\u0000${functionName(p, fn)}`;
   let wholeIndex: Map<string, number> | undefined;
@@ -162,19 +152,13 @@ function buildFrames(
       if (frame === undefined) {
         // Not in the merged profile (a set built by hand): a frame of its own.
         frame = frames.length;
-        frames.push(frameJson(part, fn, functionName(part, fn), flags));
+        frames.push(frameJson(part, fn, functionName(part, fn)));
         wholeIndex.set(key(part, fn), frame);
       }
       map[fn] = frame;
     }
     return map;
   });
-  if (flags.nonUtf8) {
-    context.warn({
-      code: 'non-utf8-names',
-      message: 'some file or function names are not valid UTF-8; they are written as Latin-1 text',
-    });
-  }
   return { json: frames, byPart, prunedFrame: -1 };
 }
 
@@ -353,7 +337,7 @@ export function* writeSpeedscope(
     frames.json.push(`{"name":${json(PRUNED_NAME)}}`);
   }
   const out = new Chunks();
-  out.add(`{"$schema":${json(SPEEDSCOPE_SCHEMA)},"name":${json(displayText(name))}`);
+  out.add(`{"$schema":${json(SPEEDSCOPE_SCHEMA)},"name":${json(name)}`);
   out.add(`,"exporter":${json(context.producer ?? 'pyprof')},"activeProfileIndex":0`);
   out.add(',"shared":{"frames":[');
   for (let k = 0; k < frames.json.length; k++) {

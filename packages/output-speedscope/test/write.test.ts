@@ -73,11 +73,13 @@ describe('speedscope writer', () => {
     expect(builtin).toEqual({ name: '<built-in method builtins.len>' });
   });
 
-  it('shows non-UTF-8 names as Latin-1 text and says so', () => {
-    const { text, warnings } = write(canonical.unicodeSameNames as ProfileSet);
-    expect(text).not.toMatch(/\\ud[c-f]/i);
-    expect(text).toContain('"file":"/src/app/\u00e9t\u00c3\u00a9.py"');
-    expect(warnings.map((w) => w.code)).toEqual(['non-utf8-names']);
+  it('keeps non-UTF-8 bytes of names as JSON escapes of the same string', () => {
+    const { text, file, warnings } = write(canonical.unicodeSameNames as ProfileSet);
+    expect(text).toContain('"file":"/src/app/\\udce9t\u00e9.py"');
+    expect(file.shared.frames.some((f: Frame) => f.file === '/src/app/\udce9t\u00e9.py')).toBe(
+      true,
+    );
+    expect(warnings).toEqual([]);
   });
 
   it('writes a timeline as an evented profile with balanced, ordered events', () => {

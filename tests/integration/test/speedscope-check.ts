@@ -7,7 +7,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import {
-  displayText,
   functionFile,
   functionName,
   type Profile,
@@ -160,7 +159,7 @@ export function frameFunctions(
   });
   const wholeByName = new Map<string, number>();
   names.forEach((name, fn) => {
-    wholeByName.set(displayText(name), fn);
+    wholeByName.set(name, fn);
   });
   const key = (p: Profile, fn: number) =>
     `${functionFile(p, fn)}\u0000${p.functions.line[fn]}\u0000${functionName(p, fn)}`;
