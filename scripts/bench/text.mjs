@@ -13,12 +13,18 @@ if (!existsSync(file)) {
   measure(py, [join(root, 'scripts', 'bench', 'make_pstats.py'), file, '100000', '1000000', '1']);
 }
 if (!existsSync(join(root, 'packages', 'output-text', 'dist', 'index.js'))) {
-  measure('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: join(root, 'packages', 'output-text') });
+  measure('npx', ['tsc', '-p', 'tsconfig.build.json'], {
+    cwd: join(root, 'packages', 'output-text'),
+  });
 }
 const size = statSync(file).size / 1024 / 1024;
 
 const ours = (options) => () => {
-  const r = measure('node', [join(root, 'scripts', 'bench', 'write-text.mjs'), file, JSON.stringify(options)]);
+  const r = measure('node', [
+    join(root, 'scripts', 'bench', 'write-text.mjs'),
+    file,
+    JSON.stringify(options),
+  ]);
   const [readMs, writeMs, bytes] = r.stdout.trim().split(' ').map(Number);
   return { ...r, parseMs: writeMs, readMs, bytes };
 };
@@ -36,9 +42,17 @@ const results = compare(
   {
     'pyprof --style pstats --report stats': ours({ style: 'pstats', sort: ['cumulative'] }),
     'python3.11 print_stats': theirs('print_stats'),
-    'pyprof --style pstats --report callers': ours({ style: 'pstats', report: 'callers', sort: ['cumulative'] }),
+    'pyprof --style pstats --report callers': ours({
+      style: 'pstats',
+      report: 'callers',
+      sort: ['cumulative'],
+    }),
     'python3.11 print_callers': theirs('print_callers'),
-    'pyprof --style pstats --report callees': ours({ style: 'pstats', report: 'callees', sort: ['cumulative'] }),
+    'pyprof --style pstats --report callees': ours({
+      style: 'pstats',
+      report: 'callees',
+      sort: ['cumulative'],
+    }),
     'python3.11 print_callees': theirs('print_callees'),
     'pyprof table --report stats': ours({ sort: ['cumulative'] }),
     'pyprof table --report callers': ours({ report: 'callers', sort: ['cumulative'] }),
