@@ -1,12 +1,23 @@
-// Regenerates the format table in README.md from the CLI's registry (`pnpm readme`).
-// A test in apps/cli fails when the README's copy drifts from the code.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { builtinFormats } from '../apps/cli/dist/formats.js';
-import { formatsMarkdown, withFormatsTable } from '../apps/cli/dist/formats-table.js';
+// Regenerates the tables the READMEs take from code (`pnpm readme`): the format table of
+// the root README from the CLI's registry, and each bundled plugin's options table from
+// its option specs. A test in apps/cli fails when a README drifts from the code.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRegistry } from '../packages/core/dist/index.js';
+import { builtinFormats } from '../apps/cli/dist/formats.js';
+import {
+  formatsMarkdown,
+  OPTIONS_START,
+  packageFolder,
+  withFormatsTable,
+  withOptionsTable,
+} from '../apps/cli/dist/formats-table.js';
 
-const path = new URL('../README.md', import.meta.url);
-writeFileSync(
-  path,
-  withFormatsTable(readFileSync(path, 'utf8'), formatsMarkdown(createRegistry(builtinFormats))),
-);
+const root = new URL('../', import.meta.url);
+const readme = new URL('README.md', root);
+writeFileSync(readme, withFormatsTable(readFileSync(readme, 'utf8'), formatsMarkdown(createRegistry(builtinFormats))));
+for (const plugin of builtinFormats) {
+  const path = new URL(`${packageFolder(plugin)}/README.md`, root);
+  if (!existsSync(path)) continue;
+  const text = readFileSync(path, 'utf8');
+  if (text.includes(OPTIONS_START)) writeFileSync(path, withOptionsTable(text, plugin));
+}

@@ -1,13 +1,32 @@
-// The README's format table is generated from the registry; this fails when they drift.
+// The READMEs' generated tables match the code: the root format table (from the
+// registry) and each bundled plugin's options table (from its option specs). Regenerate
+// with `pnpm readme`.
 import { readFileSync } from 'node:fs';
-import { createRegistry } from '@pyprof/core';
+import { createRegistry, isInputPlugin } from '@pyprof/core';
 import { describe, expect, it } from 'vitest';
 import { builtinFormats } from '../src/formats.js';
-import { formatsMarkdown, withFormatsTable } from '../src/formats-table.js';
+import {
+  formatsMarkdown,
+  packageFolder,
+  withFormatsTable,
+  withOptionsTable,
+} from '../src/formats-table.js';
 
-describe('README format table', () => {
-  it('matches the registry (regenerate with `pnpm readme`)', () => {
-    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+const root = new URL('../../../', import.meta.url);
+
+describe('generated README tables', () => {
+  it('root README: the format table matches the registry', () => {
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
     expect(readme).toBe(withFormatsTable(readme, formatsMarkdown(createRegistry(builtinFormats))));
   });
+
+  for (const plugin of builtinFormats.filter((p) => p.name !== 'ir')) {
+    it(`${packageFolder(plugin)}/README.md: the options table matches the option specs`, () => {
+      const readme = readFileSync(new URL(`${packageFolder(plugin)}/README.md`, root), 'utf8');
+      expect(readme).toBe(withOptionsTable(readme, plugin));
+      expect(readme).toContain(
+        isInputPlugin(plugin) ? `@pyprof/input-${plugin.name}` : `@pyprof/output-${plugin.name}`,
+      );
+    });
+  }
 });

@@ -11,7 +11,10 @@ import { describe, expect, it } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const doc = readFileSync(join(here, '..', '..', '..', 'docs', 'adding-a-plugin.md'), 'utf8');
-const blocks = [...doc.matchAll(/```\w+ file=(\S+)\n([\s\S]*?)```/g)].map((m) => ({ file: m[1] as string, code: m[2] as string }));
+const blocks = [...doc.matchAll(/```\w+ file=(\S+)\n([\s\S]*?)```/g)].map((m) => ({
+  file: m[1] as string,
+  code: m[2] as string,
+}));
 const folder = join(here, '..', '.generated', 'adding-a-plugin');
 rmSync(folder, { recursive: true, force: true });
 mkdirSync(folder, { recursive: true });
@@ -19,8 +22,15 @@ for (const block of blocks) writeFileSync(join(folder, block.file), block.code);
 
 describe('docs/adding-a-plugin.md', () => {
   it('has the plugin, its package.json and its test', () => {
-    expect(blocks.map((b) => b.file).sort()).toEqual(['counts.test.js', 'index.js', 'package.json']);
-    expect(JSON.parse(blocks.find((b) => b.file === 'package.json')?.code ?? '')).toMatchObject({ type: 'module', exports: './index.js' });
+    expect(blocks.map((b) => b.file).sort()).toEqual([
+      'counts.test.js',
+      'index.js',
+      'package.json',
+    ]);
+    expect(JSON.parse(blocks.find((b) => b.file === 'package.json')?.code ?? '')).toMatchObject({
+      type: 'module',
+      exports: './index.js',
+    });
   });
 
   it('default-exports an output plugin, as --plugin expects', async () => {
