@@ -37,6 +37,7 @@ const packages = [
   'output-callgrind',
   'output-speedscope',
   'output-text',
+  'testkit',
 ];
 const tarballs: Record<string, string> = {};
 let scratch: string;
@@ -154,5 +155,30 @@ console.log(set.whole.functions.length);
     expect(run(join(dir, 'node_modules', '.bin', 'pyprof'), ['formats'], dir)).toMatch(
       /^callgrind\s/m,
     );
+  });
+
+  for (const name of packages) {
+    it(`@pyprof/${name} passes publint --strict and attw --profile esm-only`, () => {
+      const bin = join(root, 'node_modules', '.bin');
+      expect(
+        run(join(bin, 'publint'), ['run', '--strict', tarballs[name] as string], scratch),
+      ).toMatch(/All good!/);
+      // attw exits non-zero on any problem not ignored by the ESM-only profile.
+      run(
+        join(bin, 'attw'),
+        [tarballs[name] as string, '--profile', 'esm-only', '--format', 'ascii'],
+        scratch,
+      );
+    });
+  }
+
+  it('pyprof (the CLI, bin only) passes publint --strict', () => {
+    expect(
+      run(
+        join(root, 'node_modules', '.bin', 'publint'),
+        ['run', '--strict', tarballs.cli as string],
+        scratch,
+      ),
+    ).toMatch(/All good!/);
   });
 });
