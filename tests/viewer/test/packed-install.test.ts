@@ -93,7 +93,7 @@ describe('packed packages installed with plain npm', () => {
       run('tar', ['-xzOf', tarballs['input-cprofile'] as string, 'package/package.json'], scratch),
     );
     expect(manifest.license).toBe('MIT');
-    expect(manifest.peerDependencies['@pyprof/core']).toMatch(/^\^\d+\.\d+\.\d+$/);
+    expect(manifest.peerDependencies['@pyprof/core']).toBe('>=0.1.0 <1.0.0');
   });
 
   it('a library user converts a corpus file with core, the pstats reader and the callgrind writer', () => {
