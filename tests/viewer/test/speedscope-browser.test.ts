@@ -5,23 +5,23 @@
 // profile, and display our numbers: the total speedscope computed (what its percentages are
 // relative to; read back through its own Export button) and every visible row of the
 // Sandwich table (self time and share of the total), at speedscope's display precision.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { encodeText, type ProfileSet, readWith, writeToString } from '@pyprof/core';
 import { cprofile } from '@pyprof/input-cprofile';
 import { hotshot } from '@pyprof/input-hotshot';
 import { lsprof } from '@pyprof/input-lsprof';
-import { speedscope, speedscopeLoaderScript } from '@pyprof/output-speedscope';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { speedscope } from '@pyprof/output-speedscope';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   displayedTotal,
   type SpeedscopeFile,
   selfByFrame,
 } from '../../integration/test/speedscope-check.js';
+import { exportedTotal, launchBrowser, openInSpeedscope } from './speedscope-app.js';
 
 /** The bits of the DOM the in-page functions below use (this package compiles without lib.dom). */
 interface PageNode {
@@ -31,7 +31,6 @@ interface PageNode {
 declare const document: PageNode & { body: PageNode };
 
 const require = createRequire(import.meta.url);
-const app = join(dirname(require.resolve('speedscope/package.json')), 'dist/release/index.html');
 const packages = join(dirname(require.resolve('@pyprof/core/package.json')), '..');
 const fixture = (relative: string) => new Uint8Array(readFileSync(join(packages, relative)));
 
@@ -125,19 +124,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -146,31 +133,8 @@ afterAll(async () => {
 });
 
 /** Opens `bytes` in the app the way `speedscope FILE` does; returns the page and its errors. */
-async function open(name: string, bytes: Uint8Array): Promise<{ page: Page; errors: string[] }> {
-  const loader = speedscopeLoaderScript(`${name}.speedscope.json`, bytes);
-  const script = join(folder, `${name}.js`);
-  writeFileSync(script, loader.script);
-  const page = await browser.newPage({
-    viewport: { width: 1400, height: 900 },
-    acceptDownloads: true,
-  });
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(String(error)));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  await page.route(/^(?!file:)/, (route) => route.abort());
-  await page.goto(`${pathToFileURL(app).href}${loader.fragment(script)}`);
-  return { page, errors };
-}
-
-/** speedscope's own total for the shown profile: its Export writes it as endValue − startValue. */
-async function exportedTotal(page: Page): Promise<number> {
-  const download = page.waitForEvent('download');
-  await page.getByText('Export', { exact: false }).click();
-  const file = JSON.parse(readFileSync(await (await download).path(), 'utf8'));
-  const shown = file.profiles[file.activeProfileIndex ?? 0];
-  return shown.endValue - shown.startValue;
+function open(name: string, bytes: Uint8Array): Promise<{ page: Page; errors: string[] }> {
+  return openInSpeedscope(browser, folder, `${name}.speedscope.json`, bytes);
 }
 
 /** The Sandwich table's visible rows: [total, self, name]. */
