@@ -7,8 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream, realpathSync } from 'node:fs';
-import { rename, unlink } from 'node:fs/promises';
+import { closeSync, openSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { encodeText, type OutputChunk, ProfileError } from '@pyprof/core';
@@ -23,34 +22,47 @@ function realpathOrResolved(path: string): string {
   }
 }
 
-/** Writes chunks to a stream with back-pressure, batching small strings. Returns bytes written. */
-async function pump(chunks: Iterable<OutputChunk>, sink: Writable): Promise<number> {
-  let written = 0;
+/**
+ * Turns a writer's chunks into byte buffers: strings are batched and encoded together
+ * (`encodeText`), byte chunks pass through.
+ */
+function* encoded(chunks: Iterable<OutputChunk>): Generator<Uint8Array> {
   let pending: string[] = [];
   let pendingLength = 0;
-  const write = async (bytes: Uint8Array) => {
-    if (bytes.length === 0) return;
-    written += bytes.length;
-    if (!sink.write(bytes)) await once(sink, 'drain');
-  };
-  const flush = async () => {
-    if (pending.length === 0) return;
-    const text = pending.join('');
-    pending = [];
-    pendingLength = 0;
-    await write(encodeText(text));
-  };
   for (const chunk of chunks) {
     if (typeof chunk === 'string') {
       pending.push(chunk);
       pendingLength += chunk.length;
-      if (pendingLength >= BATCH) await flush();
+      if (pendingLength < BATCH) continue;
+      yield encodeText(pending.join(''));
     } else {
-      await flush();
-      await write(chunk);
+      if (pending.length > 0) yield encodeText(pending.join(''));
+      yield chunk;
     }
+    pending = [];
+    pendingLength = 0;
   }
-  await flush();
+  if (pending.length > 0) yield encodeText(pending.join(''));
+}
+
+/** Writes chunks to a stream with back-pressure. Returns bytes written. */
+async function pump(chunks: Iterable<OutputChunk>, sink: Writable): Promise<number> {
+  let written = 0;
+  for (const bytes of encoded(chunks)) {
+    if (bytes.length === 0) continue;
+    written += bytes.length;
+    if (!sink.write(bytes)) await once(sink, 'drain');
+  }
+  return written;
+}
+
+/** Writes chunks to an open file descriptor (synchronously: no event-loop round trips). */
+function pumpToFile(chunks: Iterable<OutputChunk>, fd: number): number {
+  let written = 0;
+  for (const bytes of encoded(chunks)) {
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    written += bytes.length;
+  }
   return written;
 }
 
@@ -89,19 +101,17 @@ export async function writeOutput(
     dirname(finalPath),
     `.${basename(finalPath)}.${randomBytes(6).toString('hex')}.pyprof-tmp`,
   );
-  const stream = createWriteStream(temporary, { flags: 'wx' });
-  const failed = new Promise<never>((_, reject) => stream.once('error', reject));
-  failed.catch(() => {});
+  let fd: number | undefined;
   try {
-    await Promise.race([once(stream, 'open'), failed]);
-    const bytes = await Promise.race([pump(chunks, stream), failed]);
-    stream.end();
-    await Promise.race([once(stream, 'finish'), failed]);
-    await rename(temporary, finalPath);
+    fd = openSync(temporary, 'wx');
+    const bytes = pumpToFile(chunks, fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temporary, finalPath);
     return bytes;
   } catch (error) {
-    stream.destroy();
-    await unlink(temporary).catch(() => {});
+    if (fd !== undefined) closeSync(fd);
+    rmSync(temporary, { force: true });
     if (error instanceof ProfileError) throw error;
     const code = (error as { code?: string }).code;
     if (code) {
