@@ -17,6 +17,12 @@ export type Confidence = 'certain' | 'likely';
 export interface OutputNeeds {
   /** The exact enter/exit timeline (memory grows with the number of events). */
   timeline?: boolean;
+  /**
+   * The most timeline events the output will use: a reader may leave out a timeline that
+   * would be longer (the output then uses what else it asked for, e.g. the call tree), so
+   * a huge log never holds events nobody writes.
+   */
+  timelineLimit?: number;
   /** The exact calling-context tree (memory grows with the number of distinct stacks). */
   callTree?: boolean;
   /** Line costs and call-site lines. */

@@ -41,8 +41,8 @@
  *
  * Memory: function, edge, line and call-site tables (bounded by the code), the stack
  * (bounded by its depth, refused beyond `MAX_DEPTH`), and — only when the output needs
- * them — the timeline (grows with the records) and the calling-context tree (grows with
- * the distinct stacks).
+ * them — the timeline (grows with the records; dropped as soon as it passes the output's
+ * `timelineLimit`) and the calling-context tree (grows with the distinct stacks).
  */
 import {
   type FunctionKind,
@@ -124,7 +124,9 @@ interface Finished {
 
 export class Replay implements RecordSink {
   readonly #options: ReplayOptions;
-  readonly #withTimeline: boolean;
+  /** Still recording the timeline (asked for, and not over the output's limit). */
+  #withTimeline: boolean;
+  readonly #timelineLimit: number;
   readonly #withTree: boolean;
 
   // Header and log tables.
@@ -155,9 +157,9 @@ export class Replay implements RecordSink {
   readonly #nodes = new PairTable(2);
 
   // Timeline (only with needs.timeline); times in ticks until the end.
-  readonly #timelineKind = uint8Column();
-  readonly #timelineFunction = uint32Column();
-  readonly #timelineTime = float64Column();
+  #timelineKind = uint8Column();
+  #timelineFunction = uint32Column();
+  #timelineTime = float64Column();
 
   // The stack, one typed array per field.
   #depth = 0;
@@ -204,6 +206,7 @@ export class Replay implements RecordSink {
   constructor(options: ReplayOptions) {
     this.#options = options;
     this.#withTimeline = options.needs.timeline === true;
+    this.#timelineLimit = options.needs.timelineLimit ?? Number.POSITIVE_INFINITY;
     this.#withTree = options.needs.callTree === true;
   }
 
@@ -477,9 +480,21 @@ export class Replay implements RecordSink {
   }
 
   #event(kind: number, fn: number): void {
+    if (this.#timelineKind.length >= this.#timelineLimit) {
+      this.#dropTimeline();
+      return;
+    }
     this.#timelineKind.push(kind);
     this.#timelineFunction.push(fn);
     this.#timelineTime.push(this.#now);
+  }
+
+  /** Longer than the output will use (it falls back to the call tree): let it go. */
+  #dropTimeline(): void {
+    this.#withTimeline = false;
+    this.#timelineKind = uint8Column(1);
+    this.#timelineFunction = uint32Column(1);
+    this.#timelineTime = float64Column(1);
   }
 
   // ---- functions ---------------------------------------------------------------------
@@ -605,6 +620,8 @@ export class Replay implements RecordSink {
         inclusiveTime: inclusive,
       });
     }
+    if (this.#synthetic.length + this.#timelineKind.length > this.#timelineLimit)
+      this.#dropTimeline();
     if (this.#withTimeline) b.setTimeline(this.#timeline(ticksPerSecond));
     if (this.#withTree) b.setCallTree(this.#callTree(seconds));
     return b.build();

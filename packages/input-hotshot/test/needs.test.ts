@@ -13,7 +13,7 @@ import {
 } from '@pyprof/core';
 import { describe, expect, it } from 'vitest';
 import { hotshot } from '../src/index.js';
-import { hotshotFixtures, type Location, readFixture, readOracle } from './corpus.js';
+import { hotshotFixtures, type Location, readExtra, readFixture, readOracle } from './corpus.js';
 
 function keys(profile: Profile): string[] {
   const out: string[] = [];
@@ -115,5 +115,34 @@ describe.each(picked.map((e) => [e.file, e] as const))('%s', (_file, entry) => {
         [...want].map(([path, node]) => [path, { calls: node.calls, self: node.self / 1e6 }]),
       ),
     );
+  });
+});
+
+describe('a timeline longer than the output will use', () => {
+  const bytes = readFixture('hotshot/py27/recursion.hotshot');
+  const events = readWith(hotshot, bytes, { needs: { timeline: true } }).whole.timeline?.length;
+
+  it('is left out past the limit, the call tree kept', () => {
+    expect(events).toBeGreaterThan(100);
+    const needs = { timeline: true, callTree: true, timelineLimit: 100 };
+    const profile = readWith(hotshot, bytes, { needs }).whole;
+    expect(validateProfile(profile).errors).toEqual([]);
+    expect(profile.timeline).toBeUndefined();
+    expect(profile.callTree).toBeDefined();
+  });
+
+  it('is kept up to the limit', () => {
+    const needs = { timeline: true, timelineLimit: events as number };
+    expect(readWith(hotshot, bytes, { needs }).whole.timeline?.length).toBe(events);
+  });
+
+  it('counts the enters of frames entered before profiling', () => {
+    const log = readExtra('started-inside.hotshot').bytes;
+    const full = readWith(hotshot, log, { needs: { timeline: true } }).whole.timeline?.length;
+    const at = (limit: number) =>
+      readWith(hotshot, log, { needs: { timeline: true, timelineLimit: limit } }).whole.timeline
+        ?.length;
+    expect(at(full as number)).toBe(full);
+    expect(at((full as number) - 1)).toBeUndefined();
   });
 });
