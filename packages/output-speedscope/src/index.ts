@@ -4,7 +4,12 @@
  * the call graph whose numbers add up. See README.md for the options and what is lossy.
  */
 import { defineOutputPlugin } from '@pyprof/core';
-import { type SpeedscopeOptions, speedscopeNeeds, writeSpeedscope } from './write.js';
+import {
+  DEFAULT_EVENTED_LIMIT,
+  type SpeedscopeOptions,
+  speedscopeNeeds,
+  writeSpeedscope,
+} from './write.js';
 
 export const speedscope = defineOutputPlugin({
   name: 'speedscope',
@@ -20,7 +25,7 @@ export const speedscope = defineOutputPlugin({
     },
     'evented-limit': {
       type: 'integer',
-      default: 1_000_000,
+      default: DEFAULT_EVENTED_LIMIT,
       description:
         'in `auto` mode, a timeline with more events than this is written as its exact call tree (a sampled profile) instead',
     },

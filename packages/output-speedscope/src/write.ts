@@ -37,6 +37,7 @@ import {
   functionKind,
   functionName,
   type OutputChunk,
+  type OutputNeeds,
   PRUNED_FRAME,
   type Profile,
   type ProfileSet,
@@ -355,11 +356,15 @@ export function* writeSpeedscope(
   yield out.take();
 }
 
-/** What the writer will use for the given options (the CLI passes it to the readers). */
-export function speedscopeNeeds(options: Partial<SpeedscopeOptions> = {}): {
-  timeline?: boolean;
-  callTree?: boolean;
-} {
+/** The default `--evented-limit`: longer timelines are written as their exact call tree. */
+export const DEFAULT_EVENTED_LIMIT = 1_000_000;
+
+/**
+ * What the writer will use for the given options (the CLI passes it to the readers). In
+ * `auto` mode a timeline longer than `--evented-limit` is written as its call tree, so
+ * readers may drop it past that many events (`timelineLimit`).
+ */
+export function speedscopeNeeds(options: Partial<SpeedscopeOptions> = {}): OutputNeeds {
   switch (options.mode ?? 'auto') {
     case 'reconstructed':
       return {};
@@ -368,6 +373,10 @@ export function speedscopeNeeds(options: Partial<SpeedscopeOptions> = {}): {
     case 'sampled':
       return { callTree: true };
     default:
-      return { timeline: true, callTree: true };
+      return {
+        timeline: true,
+        callTree: true,
+        timelineLimit: options['evented-limit'] ?? DEFAULT_EVENTED_LIMIT,
+      };
   }
 }

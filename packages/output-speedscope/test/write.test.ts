@@ -180,7 +180,21 @@ describe('speedscope writer', () => {
     expect(speedscopeNeeds({ mode: 'reconstructed' })).toEqual({});
     expect(speedscopeNeeds({ mode: 'evented' })).toEqual({ timeline: true });
     expect(speedscopeNeeds({ mode: 'sampled' })).toEqual({ callTree: true });
-    expect(speedscopeNeeds({})).toEqual({ timeline: true, callTree: true });
+    expect(speedscopeNeeds({})).toEqual({
+      timeline: true,
+      callTree: true,
+      timelineLimit: 1_000_000,
+    });
+    expect(speedscopeNeeds({ mode: 'auto', 'evented-limit': 5 })).toEqual({
+      timeline: true,
+      callTree: true,
+      timelineLimit: 5,
+    });
+    expect(speedscope.needsFor?.({ mode: 'auto', 'evented-limit': 5 })).toEqual({
+      timeline: true,
+      callTree: true,
+      timelineLimit: 5,
+    });
   });
 
   it('names outputs after the input', () => {
