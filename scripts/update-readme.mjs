@@ -2,7 +2,6 @@
 // the root README from the CLI's registry, and each bundled plugin's options table from
 // its option specs. A test in apps/cli fails when a README drifts from the code.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRegistry } from '../packages/core/dist/index.js';
 import { builtinFormats } from '../apps/cli/dist/formats.js';
 import {
   formatsMarkdown,
@@ -11,10 +10,14 @@ import {
   withFormatsTable,
   withOptionsTable,
 } from '../apps/cli/dist/formats-table.js';
+import { createRegistry } from '../packages/core/dist/index.js';
 
 const root = new URL('../', import.meta.url);
 const readme = new URL('README.md', root);
-writeFileSync(readme, withFormatsTable(readFileSync(readme, 'utf8'), formatsMarkdown(createRegistry(builtinFormats))));
+writeFileSync(
+  readme,
+  withFormatsTable(readFileSync(readme, 'utf8'), formatsMarkdown(createRegistry(builtinFormats))),
+);
 for (const plugin of builtinFormats) {
   const path = new URL(`${packageFolder(plugin)}/README.md`, root);
   if (!existsSync(path)) continue;

@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { DETECT_HEAD_BYTES, ProfileError } from '@pyprof/core';
+import { concatBytes, DETECT_HEAD_BYTES, ProfileError } from '@pyprof/core';
 
 export interface Input {
   /** As given on the command line (`-` for stdin). */
@@ -73,7 +73,7 @@ async function peek(
     buffered.push(next.value);
     length += next.value.length;
   }
-  const head = concat(buffered, length).subarray(0, DETECT_HEAD_BYTES);
+  const head = concatBytes(buffered).subarray(0, DETECT_HEAD_BYTES);
   const rest: AsyncIterable<Uint8Array> = {
     async *[Symbol.asyncIterator]() {
       yield* buffered;
@@ -88,24 +88,10 @@ async function peek(
   return { head, rest };
 }
 
-export function concat(
-  chunks: readonly Uint8Array[],
-  length = chunks.reduce((n, c) => n + c.length, 0),
-): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
-}
-
 async function collect(stream: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   for await (const chunk of stream) chunks.push(chunk);
-  return concat(chunks);
+  return concatBytes(chunks);
 }
 
 function wrapStream(stream: Readable, label: string, gzip: boolean): AsyncIterator<Uint8Array> {

@@ -121,10 +121,10 @@ describe('progress on stderr', () => {
       { stderrTerminal: { columns: 100 } },
     );
     expect(withTerminal.code).toBe(0);
-    const escape = '\u001b';
+    const esc = '\u001b';
     expect(withTerminal.stderr.startsWith('\rreading ')).toBe(true);
     expect(withTerminal.stderr).toMatch(
-      new RegExp(`big\\.prof \\[=*\\s*\\] \\d+% \\d+ MB/9 MB${escape}\\[K`),
+      new RegExp(`big\\.prof \\[=*\\s*\\] \\d+% \\d+ MB/9 MB${esc}\\[K`),
     );
     expect(withTerminal.stderr).toContain('\r\u001b[K');
     const piped = await runCli(['convert', big, '--to', 'ir', '-o', join(dir, 'b.txt')]);

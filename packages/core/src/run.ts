@@ -14,7 +14,7 @@ import type {
   WriteContext,
 } from './plugin.js';
 import type { Profile, ProfileSet } from './profile.js';
-import { encodeText } from './text.js';
+import { concatBytes, encodeText } from './text.js';
 
 export interface ReadInit {
   options?: OptionValues;
@@ -78,18 +78,8 @@ export async function readStreamWith(
     set = await plugin.readStream(chunks, context);
   } else {
     const parts: Uint8Array[] = [];
-    let length = 0;
-    for await (const chunk of chunks) {
-      parts.push(chunk);
-      length += chunk.length;
-    }
-    const all = new Uint8Array(length);
-    let at = 0;
-    for (const part of parts) {
-      all.set(part, at);
-      at += part.length;
-    }
-    set = plugin.read(all, context);
+    for await (const chunk of chunks) parts.push(chunk);
+    set = plugin.read(concatBytes(parts), context);
   }
   return withWarnings(set, diagnostics, init.fileName);
 }
@@ -145,17 +135,8 @@ export function writeToBytes(
   init: WriteInit = {},
 ): Uint8Array {
   const parts: Uint8Array[] = [];
-  let length = 0;
   for (const chunk of writeChunks(plugin, set, init)) {
-    const bytes = typeof chunk === 'string' ? encodeText(chunk) : chunk;
-    parts.push(bytes);
-    length += bytes.length;
+    parts.push(typeof chunk === 'string' ? encodeText(chunk) : chunk);
   }
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }

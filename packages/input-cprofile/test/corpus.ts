@@ -1,44 +1,20 @@
-// Helpers for the committed corpus fixtures: list them from the manifest and load their
-// oracles (some sidecars are stored gzip-compressed).
-import { readFileSync } from 'node:fs';
+// The pstats corpus fixtures of this package and the shape of their oracles (loading is
+// shared with the other readers' tests: tests/support/corpus-fixtures.ts).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import {
+  corpusFiles,
+  fixtureFolder,
+  type ManifestEntry,
+} from '../../../tests/support/corpus-fixtures.js';
 
+export type { ManifestEntry };
 export const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
-
-export interface ManifestEntry {
-  file: string;
-  kind: string;
-  python: string;
-  producer: string;
-  program: string;
-  sidecars: Record<string, string>;
-}
-
-export function manifest(): ManifestEntry[] {
-  const data = JSON.parse(
-    readFileSync(join(fixturesDir, '..', '..', '..', '..', 'corpus', 'manifest.json'), 'utf8'),
-  );
-  return data.files as ManifestEntry[];
-}
-
-export function pstatsFixtures(): ManifestEntry[] {
-  return manifest().filter((e) => e.kind === 'pstats');
-}
-
-export function readFixture(relative: string): Uint8Array {
-  return new Uint8Array(readFileSync(join(fixturesDir, relative)));
-}
-
-export function readSidecar(relative: string): Buffer {
-  const bytes = readFileSync(join(fixturesDir, relative));
-  return relative.endsWith('.gz') ? gunzipSync(bytes) : bytes;
-}
-
-export function readOracle<T = PstatsOracle>(entry: ManifestEntry): T {
-  return JSON.parse(readSidecar(entry.sidecars.oracle as string).toString('utf8')) as T;
-}
+const folder = fixtureFolder(fixturesDir);
+export const { readFixture, readSidecar } = folder;
+export const pstatsFixtures = (): ManifestEntry[] => corpusFiles('pstats');
+export const readOracle = <T = PstatsOracle>(entry: ManifestEntry): T =>
+  folder.readOracle<T>(entry);
 
 export type OracleKey = [string, number, string];
 export interface PstatsOracle {

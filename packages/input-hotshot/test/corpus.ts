@@ -3,41 +3,19 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import {
+  corpusFiles,
+  fixtureFolder,
+  type ManifestEntry,
+} from '../../../tests/support/corpus-fixtures.js';
 
+export type { ManifestEntry };
 export const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
-
-export interface ManifestEntry {
-  file: string;
-  kind: string;
-  python: string;
-  producer: string;
-  program: string;
-  options: string;
-  sidecars: Record<string, string>;
-}
-
-export function manifest(): ManifestEntry[] {
-  const data = JSON.parse(
-    readFileSync(join(fixturesDir, '..', '..', '..', '..', 'corpus', 'manifest.json'), 'utf8'),
-  );
-  return data.files as ManifestEntry[];
-}
-
-export function hotshotFixtures(): ManifestEntry[] {
-  return manifest().filter((e) => e.kind === 'hotshot');
-}
-
-export function readFixture(relative: string): Uint8Array {
-  return new Uint8Array(readFileSync(join(fixturesDir, relative)));
-}
-
-export function readOracle(entry: ManifestEntry): HotshotOracle {
-  const relative = entry.sidecars.oracle as string;
-  const bytes = readFileSync(join(fixturesDir, relative));
-  const text = (relative.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
-  return JSON.parse(text) as HotshotOracle;
-}
+const folder = fixtureFolder(fixturesDir);
+export const { readFixture } = folder;
+export const hotshotFixtures = (): ManifestEntry[] => corpusFiles('hotshot');
+export const readOracle = (entry: ManifestEntry): HotshotOracle =>
+  folder.readOracle<HotshotOracle>(entry);
 
 /** [file, line, name]: ENTER's line is the first line, LINE's the executed line. */
 export type Location = [string, number, string];

@@ -1,41 +1,19 @@
 // Helpers for the committed corpus fixtures: list the lsprof pickles from the corpus
 // manifest, load their oracles (some sidecars are gzip-compressed) and fold an oracle's
 // entries into what a profile must hold.
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import {
+  corpusFiles,
+  fixtureFolder,
+  type ManifestEntry,
+} from '../../../tests/support/corpus-fixtures.js';
 
+export type { ManifestEntry };
 export const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
-
-export interface ManifestEntry {
-  file: string;
-  kind: string;
-  python: string;
-  producer: string;
-  program: string;
-  sidecars: Record<string, string>;
-}
-
-export function manifest(): ManifestEntry[] {
-  const data = JSON.parse(
-    readFileSync(join(fixturesDir, '..', '..', '..', '..', 'corpus', 'manifest.json'), 'utf8'),
-  );
-  return data.files as ManifestEntry[];
-}
-
-export function lsprofFixtures(): ManifestEntry[] {
-  return manifest().filter((e) => e.kind === 'lsprof-pickle');
-}
-
-export function readFixture(relative: string): Uint8Array {
-  return new Uint8Array(readFileSync(join(fixturesDir, relative)));
-}
-
-export function readSidecar(relative: string): Buffer {
-  const bytes = readFileSync(join(fixturesDir, relative));
-  return relative.endsWith('.gz') ? gunzipSync(bytes) : bytes;
-}
+const folder = fixtureFolder(fixturesDir);
+export const { readFixture, readSidecar } = folder;
+export const lsprofFixtures = (): ManifestEntry[] => corpusFiles('lsprof-pickle');
 
 export interface OracleSubentry {
   code: string;

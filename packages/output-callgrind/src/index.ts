@@ -28,7 +28,8 @@ export const callgrind = defineOutputPlugin({
     },
   },
   needs: { lines: true },
-  defaultOutputName: (inputName, existingFileNames) => chooseCallgrindOutputName(inputName, existingFileNames),
+  defaultOutputName: (inputName, existingFileNames) =>
+    chooseCallgrindOutputName(inputName, existingFileNames),
   write: (set, options, context) =>
     writeCallgrind(set, options as unknown as CallgrindOptions, context),
 });

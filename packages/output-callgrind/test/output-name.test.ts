@@ -11,7 +11,9 @@ import {
 describe('defaultOutputName', () => {
   it('is callgrind.out.<input name>, without folders or .gz', () => {
     expect(callgrind.defaultOutputName?.('run.prof', [])).toBe('callgrind.out.run.prof');
-    expect(callgrind.defaultOutputName?.('run.prof', ['callgrind.out.run.prof.1'])).toBe('callgrind.out.pyprof-1.run.prof');
+    expect(callgrind.defaultOutputName?.('run.prof', ['callgrind.out.run.prof.1'])).toBe(
+      'callgrind.out.pyprof-1.run.prof',
+    );
     expect(defaultOutputName('/tmp/x/run.prof')).toBe('callgrind.out.run.prof');
     expect(defaultOutputName('C:\\tmp\\run.prof')).toBe('callgrind.out.run.prof');
     expect(defaultOutputName('run.prof.gz')).toBe('callgrind.out.run.prof');

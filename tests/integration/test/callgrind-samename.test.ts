@@ -3,10 +3,15 @@
 // `setup()` in two `__init__.py` files (samename). Read back with KCachegrind's rules,
 // every distinct (file, line, name) is its own function, with its own calls and callers.
 import { describe, expect, it } from 'vitest';
-import { checkAgainstOracle, manifest, oracleId, samenameFixtures } from './callgrind-support.js';
+import {
+  checkAgainstOracle,
+  oracleId,
+  pstatsFixtures,
+  samenameFixtures,
+} from './callgrind-support.js';
 
-const decorators = manifest().filter(
-  (e) => e.kind === 'pstats' && e.program === 'decorators' && e.producer !== 'yappi',
+const decorators = pstatsFixtures().filter(
+  (e) => e.program === 'decorators' && e.producer !== 'yappi',
 );
 
 function record(

@@ -21,7 +21,6 @@ import {
 } from '../../../packages/output-callgrind/test/kcachegrind-reader.js';
 
 export {
-  manifest,
   type PstatsOracle,
   pstatsFixtures,
 } from '../../../packages/input-cprofile/test/corpus.js';
@@ -48,6 +47,7 @@ export function samenameFixtures(): ManifestEntry[] {
       python: tag,
       producer: 'cProfile',
       program: 'samename',
+      options: 'python -m cProfile -o FILE PROGRAM',
       sidecars: { oracle: `${file}.oracle.json` },
     };
   });

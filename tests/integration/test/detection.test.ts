@@ -1,7 +1,7 @@
 // Content detection across every reader and every fixture of the repository: a file is
 // claimed as `certain` only by the reader of its own format, and every real profile is
 // recognised from its content alone (no file name) by the registry the CLI uses.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRegistry, DETECT_HEAD_BYTES, type InputPlugin } from '@pyprof/core';
@@ -9,18 +9,9 @@ import { cprofile } from '@pyprof/input-cprofile';
 import { hotshot } from '@pyprof/input-hotshot';
 import { lsprof } from '@pyprof/input-lsprof';
 import { describe, expect, it } from 'vitest';
+import { filesUnder } from '../../support/corpus-fixtures.js';
 
 const packages = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'packages');
-
-function filesUnder(folder: string, keep: (name: string) => boolean): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(folder)) {
-    const path = join(folder, name);
-    if (statSync(path).isDirectory()) out.push(...filesUnder(path, keep));
-    else if (keep(name)) out.push(path);
-  }
-  return out.sort();
-}
 
 const readers: Array<[InputPlugin, string[]]> = [
   [

@@ -2,7 +2,7 @@
 // pstats dumps or hotshot logs (either way), a Breezy pickle named `.prof` still goes to
 // the lsprof reader, a hostile pickle reaches it (and is refused as unsafe), and a
 // builtin read from a pstats dump and from an lsprof pickle is one function once merged.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -18,18 +18,9 @@ import { cprofile } from '@pyprof/input-cprofile';
 import { hotshot } from '@pyprof/input-hotshot';
 import { lsprof } from '@pyprof/input-lsprof';
 import { describe, expect, it } from 'vitest';
+import { filesUnder } from '../../support/corpus-fixtures.js';
 
 const packages = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'packages');
-
-function filesUnder(folder: string, keep: (name: string) => boolean): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(folder)) {
-    const path = join(folder, name);
-    if (statSync(path).isDirectory()) out.push(...filesUnder(path, keep));
-    else if (keep(name)) out.push(path);
-  }
-  return out.sort();
-}
 
 const head = (path: string) => new Uint8Array(readFileSync(path)).subarray(0, DETECT_HEAD_BYTES);
 const pickles = filesUnder(join(packages, 'input-lsprof/test/fixtures/lsprof'), (n) =>

@@ -12,7 +12,7 @@ import { hotshot } from '@pyprof/input-hotshot';
 import { lsprof } from '@pyprof/input-lsprof';
 import { callgrind } from '@pyprof/output-callgrind';
 import { afterAll, describe, expect, it } from 'vitest';
-import { manifest } from '../../../packages/input-cprofile/test/corpus.js';
+import { corpusFiles } from '../../support/corpus-fixtures.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'pyprof-callgrind-annotate-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -28,7 +28,12 @@ const samename = ['py27', 'py38', 'py313'].map((tag) => ({
   kind: 'pstats',
   producer: 'cProfile',
 }));
-const inputs = [...manifest(), ...samename]
+const inputs = [
+  ...corpusFiles('pstats'),
+  ...corpusFiles('hotshot'),
+  ...corpusFiles('lsprof-pickle'),
+  ...samename,
+]
   .filter((e) => e.kind in readers)
   .map((e) => ({ file: e.file, kind: e.kind, yappi: e.producer === 'yappi' }));
 
