@@ -74,11 +74,9 @@ export function mergeProfiles(profiles: readonly Profile[], options: MergeOption
   const warnings: Diagnostic[] = [];
   const builder = new ProfileBuilder({ ...metadata, warnings: [...metadata.warnings] });
 
-  const edgeKinds = new Set(
-    ordered.map(hasEdgeTimes).filter((k) => ordered.length > 0 && k !== undefined),
-  );
-  const anyEdges = ordered.some((p) => p.calls.length > 0);
-  if (anyEdges && (edgeKinds.has('some') || (edgeKinds.has('all') && edgeKinds.has('none')))) {
+  // Only parts with edges say whether edges carry times.
+  const edgeKinds = new Set(ordered.filter((p) => p.calls.length > 0).map(hasEdgeTimes));
+  if (edgeKinds.has('some') || edgeKinds.size > 1) {
     warnings.push({
       severity: 'warning',
       source: 'merge',
