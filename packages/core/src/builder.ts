@@ -115,33 +115,37 @@ export class ProfileBuilder {
    * (growing holds the old and the new column at once).
    */
   reserve(rows: { functions?: number; calls?: number }): void {
-    if (rows.functions !== undefined) {
-      for (const column of [
-        this.#fnFile,
-        this.#fnLine,
-        this.#fnName,
-        this.#fnKind,
-        this.#fnModule,
-        this.#fnCalls,
-        this.#fnPrimitive,
-        this.#fnSelf,
-        this.#fnInclusive,
-      ]) {
-        (column as Column<Uint32Array>).reserve(rows.functions);
-      }
-    }
-    if (rows.calls !== undefined) {
-      for (const column of [
-        this.#callCaller,
-        this.#callCallee,
-        this.#callCount,
-        this.#callPrimitive,
-        this.#callSelf,
-        this.#callInclusive,
-      ]) {
-        (column as Column<Uint32Array>).reserve(rows.calls);
-      }
-    }
+    if (rows.functions !== undefined)
+      for (const column of this.#functionColumns()) column.reserve(rows.functions);
+    if (rows.calls !== undefined)
+      for (const column of this.#callColumns()) column.reserve(rows.calls);
+  }
+
+  /** Every per-function column (they always have the same length). */
+  #functionColumns(): Column<Float64Array | Uint32Array | Int32Array | Uint8Array>[] {
+    return [
+      this.#fnFile,
+      this.#fnLine,
+      this.#fnName,
+      this.#fnKind,
+      this.#fnModule,
+      this.#fnCalls,
+      this.#fnPrimitive,
+      this.#fnSelf,
+      this.#fnInclusive,
+    ] as Column<Float64Array | Uint32Array | Int32Array | Uint8Array>[];
+  }
+
+  /** Every per-call column. */
+  #callColumns(): Column<Float64Array | Uint32Array>[] {
+    return [
+      this.#callCaller,
+      this.#callCallee,
+      this.#callCount,
+      this.#callPrimitive,
+      this.#callSelf,
+      this.#callInclusive,
+    ] as Column<Float64Array | Uint32Array>[];
   }
 
   /** Interns a string, returning its index in `Profile.strings`. */
@@ -324,17 +328,7 @@ export class ProfileBuilder {
         oldOf.push(old);
       }
     }
-    for (const column of [
-      this.#fnFile,
-      this.#fnLine,
-      this.#fnName,
-      this.#fnKind,
-      this.#fnModule,
-      this.#fnCalls,
-      this.#fnPrimitive,
-      this.#fnSelf,
-      this.#fnInclusive,
-    ] as Column<Float64Array | Uint32Array | Int32Array | Uint8Array>[]) {
+    for (const column of this.#functionColumns()) {
       const copy = column.data.slice(0, n);
       for (let k = 0; k < n; k++) column.set(k, copy[oldOf[k] as number] as number);
     }

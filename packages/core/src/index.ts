@@ -114,5 +114,12 @@ export {
   writeToBytes,
   writeToString,
 } from './run.js';
-export { concatBytes, decodeLatin1, decodeText, displayText, encodeText } from './text.js';
+export {
+  concatBytes,
+  decodeLatin1,
+  decodeSurrogatePass,
+  decodeText,
+  displayText,
+  encodeText,
+} from './text.js';
 export { assertValidProfile, type ValidationResult, validateProfile } from './validate.js';

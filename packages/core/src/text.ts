@@ -3,9 +3,14 @@
  * as the operating system gave them, which need not be UTF-8. Like Python 3's
  * "surrogateescape", an undecodable byte 0x80–0xFF becomes the lone surrogate
  * U+DC80–U+DCFF, and `encodeText` turns it back into that byte, so a Latin-1 file name
- * survives byte for byte into every output. Encoded surrogates (ED A0..BF xx, which
- * Python 3 marshal writes for escaped names with "surrogatepass") decode to the same code
- * units, so Python 2 bytes and Python 3 escapes meet in one representation.
+ * survives byte for byte into every output.
+ *
+ * Two sources, two decoders. Raw byte strings (Python 2 `str`, hotshot logs) go through
+ * `decodeText`: strict UTF-8, every other byte escaped — so any bytes round-trip exactly.
+ * Python 3 strings serialized with "surrogatepass" (marshal `u`/`t`, pickle BINUNICODE)
+ * go through `decodeSurrogatePass`, which also reads encoded surrogates (ED A0..BF xx) as
+ * the surrogate itself: Python 3's escape of the byte 0xE9, U+DCE9, arrives as ED B3 A9 and
+ * decodes to the same U+DCE9 a Python 2 byte 0xE9 decodes to — one representation.
  */
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -28,19 +33,37 @@ function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
 }
 
 /**
- * Decodes UTF-8, keeping every byte: invalid bytes become U+DC80+byte (surrogateescape)
- * and encoded surrogates become lone surrogates (surrogatepass).
+ * Decodes raw bytes as UTF-8, keeping every byte: a byte that is not part of valid UTF-8
+ * becomes U+DC80+byte (surrogateescape). `encodeText` gives back exactly these bytes.
  */
 export function decodeText(bytes: Uint8Array, start = 0, end = bytes.length): string {
   if (end - start <= 64 && isAscii(bytes, start, end)) return decodeLatin1(bytes, start, end);
   try {
     return utf8.decode(bytes.subarray(start, end));
   } catch {
-    return decodeTextSlow(bytes, start, end);
+    return decodeTextSlow(bytes, start, end, false);
   }
 }
 
-function decodeTextSlow(bytes: Uint8Array, start: number, end: number): string {
+/**
+ * Decodes a Python 3 string written with "surrogatepass": as `decodeText`, but an encoded
+ * surrogate (ED A0..BF xx) is the surrogate code unit itself, as Python reads it.
+ */
+export function decodeSurrogatePass(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  if (end - start <= 64 && isAscii(bytes, start, end)) return decodeLatin1(bytes, start, end);
+  try {
+    return utf8.decode(bytes.subarray(start, end));
+  } catch {
+    return decodeTextSlow(bytes, start, end, true);
+  }
+}
+
+function decodeTextSlow(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  surrogatePass: boolean,
+): string {
   const units: number[] = [];
   let i = start;
   while (i < end) {
@@ -77,6 +100,7 @@ function decodeTextSlow(bytes: Uint8Array, start: number, end: number): string {
         cp = (cp << 6) | (b & 0x3f);
       }
     }
+    if (ok && cp >= 0xd800 && cp <= 0xdfff && !surrogatePass) ok = false;
     if (ok && cp >= min && cp <= 0x10ffff) {
       if (cp >= 0x10000) {
         const v = cp - 0x10000;

@@ -1,7 +1,13 @@
 // Lossless text: undecodable bytes and encoded surrogates survive decode → encode.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeLatin1, decodeText, displayText, encodeText } from '../src/index.js';
+import {
+  decodeLatin1,
+  decodeSurrogatePass,
+  decodeText,
+  displayText,
+  encodeText,
+} from '../src/index.js';
 
 describe('text', () => {
   it('keeps a Latin-1 byte as U+DCE9 and writes the byte back', () => {
@@ -12,8 +18,17 @@ describe('text', () => {
     expect(displayText(text)).toBe('/latiné.py');
   });
 
-  it('decodes Python 3 surrogatepass bytes (ED B3 A9) to the same string', () => {
-    expect(decodeText(Uint8Array.from([0x61, 0xed, 0xb3, 0xa9]))).toBe('a\udce9');
+  it('decodes Python 3 surrogatepass bytes (ED B3 A9) to the same string as the raw byte E9', () => {
+    expect(decodeSurrogatePass(Uint8Array.from([0x61, 0xed, 0xb3, 0xa9]))).toBe('a\udce9');
+    expect(decodeText(Uint8Array.from([0x61, 0xe9]))).toBe('a\udce9');
+  });
+
+  it('keeps encoded surrogates in raw bytes as bytes (ED A0 80 80 round-trips)', () => {
+    // Regression: decoded as surrogatepass, ED A0 80 (U+D800) + 80 (U+DC80) fused into one
+    // astral character and came back as F0 90 80 80.
+    const bytes = Uint8Array.from([0xed, 0xa0, 0x80, 0x80]);
+    expect(decodeText(bytes)).toBe('\udced\udca0\udc80\udc80');
+    expect(encodeText(decodeText(bytes))).toEqual(bytes);
   });
 
   it('round-trips any bytes', () => {
@@ -21,7 +36,7 @@ describe('text', () => {
       fc.property(fc.uint8Array({ maxLength: 80 }), (bytes) => {
         expect(encodeText(decodeText(bytes))).toEqual(bytes);
       }),
-      { numRuns: 500 },
+      { numRuns: 5000 },
     );
   });
 

@@ -13,7 +13,14 @@
  * loop; unknown type codes and codes that never belong in a stats dict are errors with
  * their offset.
  */
-import { ByteReader, decodeLatin1, decodeText, malformed, ProfileError } from '@pyprof/core';
+import {
+  ByteReader,
+  decodeLatin1,
+  decodeSurrogatePass,
+  decodeText,
+  malformed,
+  ProfileError,
+} from '@pyprof/core';
 
 export const FORMAT = 'cprofile';
 /** CPython's MAX_MARSHAL_STACK_DEPTH. */
@@ -275,14 +282,16 @@ export class MarshalReader {
         {
           const n = this.length('string');
           const start = this.in.span(n, 'string');
-          return decodeText(this.in.bytes, start, start + n);
+          return decodeSurrogatePass(this.in.bytes, start, start + n);
         }
       case 0x74 /* t */:
         {
           const n = this.length('string');
           const start = this.in.span(n, 'string');
+          // Python 2: an interned byte string, entered in the table; 3: UTF-8, surrogatepass.
+          if (!this.python2) return decodeSurrogatePass(this.in.bytes, start, start + n);
           const text = decodeText(this.in.bytes, start, start + n);
-          if (this.python2) this.interned.push(text);
+          this.interned.push(text);
           return text;
         }
       case 0x73 /* s */:

@@ -1,6 +1,7 @@
 // Fuzz-style properties: random, truncated and mutated bytes either read to a profile that
 // passes validateProfile or fail with a ProfileError — never a TypeError, RangeError or hang.
 import { isProfileError, readWith, validateProfile } from '@pyprof/core';
+import { arbitraryMutation } from '@pyprof/testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cprofile } from '../src/index.js';
@@ -57,18 +58,9 @@ describe('robustness', () => {
 
   it('mutated real dumps', () => {
     fc.assert(
-      fc.property(
-        fc.constantFrom(...seeds),
-        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), {
-          minLength: 1,
-          maxLength: 8,
-        }),
-        (seed, edits) => {
-          const bytes = seed.slice();
-          for (const [at, value] of edits) bytes[at % bytes.length] = value;
-          outcome(bytes);
-        },
-      ),
+      fc.property(arbitraryMutation(seeds), (bytes) => {
+        outcome(bytes);
+      }),
       { numRuns: 600 },
     );
   });

@@ -13,6 +13,7 @@
 import {
   type Column,
   decodeLatin1,
+  decodeSurrogatePass,
   decodeText,
   float64Column,
   malformed,
@@ -461,6 +462,9 @@ export function decodeString(
       return decodeRawUnicodeEscape(bytes, start, end, offset);
     case 'str-escape':
       return decodeQuoted(bytes, start, end, offset);
+    case 'utf-8':
+      // Python 3 pickles str with "surrogatepass" (escaped file-name bytes as ED B3 A9).
+      return decodeSurrogatePass(bytes, start, end);
     default:
       return decodeText(bytes, start, end);
   }

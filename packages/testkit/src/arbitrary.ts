@@ -184,3 +184,26 @@ export function arbitraryProfileSet(
         ),
   );
 }
+
+/**
+ * Real bytes with a few bytes overwritten: one of `seeds`, with 1 to `maxEdits` positions
+ * set to arbitrary values (the fuzz input that finds the most reader bugs per run).
+ */
+export function arbitraryMutation(
+  seeds: readonly Uint8Array[],
+  maxEdits = 8,
+): fc.Arbitrary<Uint8Array> {
+  return fc
+    .tuple(
+      fc.constantFrom(...seeds),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), {
+        minLength: 1,
+        maxLength: maxEdits,
+      }),
+    )
+    .map(([seed, edits]) => {
+      const copy = seed.slice();
+      for (const [at, value] of edits) copy[at % copy.length] = value;
+      return copy;
+    });
+}

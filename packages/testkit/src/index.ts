@@ -5,6 +5,7 @@
  */
 export {
   arbitraryFunction,
+  arbitraryMutation,
   arbitraryProfile,
   arbitraryProfileSet,
   arbitraryRun,

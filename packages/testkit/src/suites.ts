@@ -20,7 +20,7 @@ import {
 } from '@pyprof/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arbitraryProfileSet, type ProfileConstraints } from './arbitrary.js';
+import { arbitraryMutation, arbitraryProfileSet, type ProfileConstraints } from './arbitrary.js';
 import { canonicalProfiles } from './canonical.js';
 
 export interface InputFixture {
@@ -137,23 +137,7 @@ export function describeInputPlugin(plugin: InputPlugin, config: InputSuiteConfi
         fc.property(
           fc.oneof(
             fc.uint8Array({ maxLength: 256 }),
-            ...(seeds.length > 0
-              ? [
-                  fc
-                    .tuple(
-                      fc.constantFrom(...seeds),
-                      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), {
-                        minLength: 1,
-                        maxLength: 6,
-                      }),
-                    )
-                    .map(([seed, edits]) => {
-                      const copy = seed.slice();
-                      for (const [at, value] of edits) copy[at % copy.length] = value;
-                      return copy;
-                    }),
-                ]
-              : []),
+            ...(seeds.length > 0 ? [arbitraryMutation(seeds, 6)] : []),
           ),
           (bytes) => {
             readOutcome(plugin, bytes);
