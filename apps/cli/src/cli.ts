@@ -13,7 +13,6 @@
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { main } from './main.js';
 
 const LARGE_INPUT = 32 * 1024 * 1024;
 const HEAP_FLAG = '--max-semi-space-size=2';
@@ -44,6 +43,8 @@ if (
   if (child.error) throw child.error;
   process.exitCode = child.status ?? (child.signal ? 128 + 15 : 1);
 } else {
+  // Loaded only here, so a process that hands the work to a child does not load every plugin.
+  const { main } = await import('./main.js');
   const terminal = (stream: NodeJS.WriteStream) =>
     stream.isTTY ? { columns: stream.columns || 80 } : undefined;
   process.exitCode = await main(args, {

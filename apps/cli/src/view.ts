@@ -91,11 +91,21 @@ export function openInSpeedscope(
       : process.platform === 'win32'
         ? undefined
         : findExecutable('xdg-open', env.PATH);
+  // The macOS and Windows openers drop a URL's #fragment, so they get a small page that
+  // redirects to the app with it (what speedscope's own CLI does).
+  let target = url;
+  if (!browser && (process.platform === 'darwin' || process.platform === 'win32')) {
+    target = join(dirname(jsonFile), 'open-speedscope.html');
+    writeFileSync(
+      target,
+      `<!doctype html><script>window.location = ${JSON.stringify(url)};</script>\n`,
+    );
+  }
   if (process.platform === 'win32' && !browser) {
-    launch('cmd', ['/c', 'start', '""', url]);
+    launch('cmd', ['/c', 'start', '""', target]);
     return { url, opened: true };
   }
   if (!opener) return { url, opened: false };
-  launch(opener, [url]);
+  launch(opener, [target]);
   return { url, opened: true };
 }
