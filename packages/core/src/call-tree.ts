@@ -709,7 +709,7 @@ export function reconstructCallTree(
 /**
  * Gives each function with own time but no stack one: `caller;(pruned);f` under the
  * expanded node of a caller where the edge would have put it (the heaviest such), else
- * under its root.
+ * under its root — or, when the function is already on that stack, on its own frame there.
  */
 function placeLeftovers(
   profile: Profile,
@@ -750,6 +750,14 @@ function placeLeftovers(
   for (let f = 0; f < n; f++) {
     if (!left(f)) continue;
     const at = place[f] !== -1 ? (place[f] as number) : rootOf(f);
+    // Already on that stack (its own root, or recursion): the time stays on that frame, so
+    // no stack ever holds a function twice.
+    const own = nodes.onStack(at, f);
+    if (own >= 0) {
+      nodes.weight.add(own, shares.self[f] as number);
+      provisional[f] = shares.self[f] as number;
+      continue;
+    }
     let marker = markers.get(at);
     if (marker === undefined) {
       marker = nodes.add(at, PRUNED_FRAME, 0, 0, 0);

@@ -465,3 +465,35 @@ describe('callTreeFromTimeline', () => {
     expect([...tree.selfTime]).toEqual([1, 2, 0]);
   });
 });
+
+describe('reconstructCallTree regressions', () => {
+  it('keeps a leftover function that is its own root on its root frame, not twice on one stack', () => {
+    // Regression (fast-check seed 1269515085): with a budget of one stack, f1's own time was
+    // placed under f1;(pruned);f1.
+    const b = new ProfileBuilder({ format: 'test' });
+    const f0 = b.addFunction('g.py', 1, 'f0');
+    const f1 = b.addFunction('g.py', 2, 'f1');
+    b.addFunctionStats(f1, {
+      callCount: 4,
+      primitiveCallCount: 4,
+      selfTime: 1.5717277847026288e-162,
+      inclusiveTime: -1,
+    });
+    b.addCall(f0, f1, {
+      callCount: 0,
+      primitiveCallCount: 0,
+      selfTime: 1.5717277847026288e-162,
+      inclusiveTime: -1,
+    });
+    b.addCall(f1, f0, {
+      callCount: 0,
+      primitiveCallCount: 0,
+      selfTime: Number.NaN,
+      inclusiveTime: 0,
+    });
+    const p = b.build();
+    const tree = reconstructCallTree(p, { maxStacks: 1, maxDepth: 1 });
+    expectConserved(p, tree);
+    expect([...tree.function]).toEqual([f1]);
+  });
+});

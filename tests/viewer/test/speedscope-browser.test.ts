@@ -144,7 +144,16 @@ async function sandwichRows(page: Page): Promise<Array<[string, string, string]>
       .map((row) => [...row.querySelectorAll('td')].map((cell) => (cell.textContent ?? '').trim()))
       .filter((cells) => cells.length === 3 && /%\)$/.test(cells[0] as string));
   await page.getByText('Sandwich').click();
-  await page.waitForFunction(read, undefined, { timeout: 60_000 });
+  // Wait for a row to appear (an empty list is truthy, so wait on a boolean).
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll('tr')].some((row) => {
+        const cells = [...row.querySelectorAll('td')];
+        return cells.length === 3 && /%\)$/.test((cells[0]?.textContent ?? '').trim());
+      }),
+    undefined,
+    { timeout: 60_000 },
+  );
   return (await page.evaluate(read)) as Array<[string, string, string]>;
 }
 
