@@ -5,20 +5,10 @@
 // (default 5), wall time, peak RSS (/usr/bin/time) and output size.
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, compare, ensureBuilt, measure, outDir, python, root, table } from './lib.mjs';
+import { cli, compare, ensureBuilt, measure, outDir, pstats100k, table } from './lib.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
-const file = join(outDir, 'pstats-100k.prof');
-if (!existsSync(file)) {
-  console.error(`generating ${file} …`);
-  measure(python('3.11.7'), [
-    join(root, 'scripts', 'bench', 'make_pstats.py'),
-    file,
-    '100000',
-    '1000000',
-    '1',
-  ]);
-}
+const file = pstats100k();
 ensureBuilt();
 if (!existsSync('/usr/bin/pyprof2calltree')) {
   console.error('needs Debian pyprof2calltree: apt-get install -y pyprof2calltree');

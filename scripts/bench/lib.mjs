@@ -73,3 +73,22 @@ export function table(header, rows) {
 export function ensureBuilt() {
   if (!existsSync(cli)) execFileSync('pnpm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 }
+
+/**
+ * The benchmarks' shared input: a realistic 100k-function, ~1M-edge pstats dump written by
+ * a real Python's marshal (make_pstats.py), generated once into bench-out/.
+ */
+export function pstats100k() {
+  const file = join(outDir, 'pstats-100k.prof');
+  if (!existsSync(file)) {
+    console.error(`generating ${file} …`);
+    measure(python('3.11.7'), [
+      join(root, 'scripts', 'bench', 'make_pstats.py'),
+      file,
+      '100000',
+      '1000000',
+      '1',
+    ]);
+  }
+  return file;
+}

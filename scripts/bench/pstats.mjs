@@ -2,17 +2,13 @@
 // Python's marshal.dump, see make_pstats.py), read by pyprof and by Python's own tools, side
 // by side on the same file: parse time in-process, whole-process wall time and peak RSS.
 // Targets: parse no slower than pstats.Stats; peak memory ≤ 3 × file size + 100 MB.
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, compare, ensureBuilt, measure, outDir, python, root, table } from './lib.mjs';
+import { cli, compare, ensureBuilt, measure, pstats100k, python, root, table } from './lib.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const py = python('3.11.7');
-const file = join(outDir, 'pstats-100k.prof');
-if (!existsSync(file)) {
-  console.error(`generating ${file} …`);
-  measure(py, [join(root, 'scripts', 'bench', 'make_pstats.py'), file, '100000', '1000000', '1']);
-}
+const file = pstats100k();
 ensureBuilt();
 const size = statSync(file).size / 1024 / 1024;
 const timed = (code) => (args) => {

@@ -5,22 +5,12 @@
 // bounds: output size, stacks written and the share of time under "(pruned)" frames.
 // The graph is random and strongly connected, the worst case for reconstruction: its
 // stacks are practically unbounded, so every budget bites.
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, ensureBuilt, measure, median, outDir, python, root, table } from './lib.mjs';
+import { cli, ensureBuilt, measure, median, outDir, pstats100k, table } from './lib.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
-const file = join(outDir, 'pstats-100k.prof');
-if (!existsSync(file)) {
-  console.error(`generating ${file} …`);
-  measure(python('3.11.7'), [
-    join(root, 'scripts', 'bench', 'make_pstats.py'),
-    file,
-    '100000',
-    '1000000',
-    '1',
-  ]);
-}
+const file = pstats100k();
 ensureBuilt();
 
 const budgets = [10_000, 100_000, 1_000_000];

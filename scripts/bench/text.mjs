@@ -3,15 +3,11 @@
 // reports: write time in-process, whole-process wall time and peak RSS.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { compare, measure, outDir, python, root, table } from './lib.mjs';
+import { compare, measure, pstats100k, python, root, table } from './lib.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const py = python('3.11.7');
-const file = join(outDir, 'pstats-100k.prof');
-if (!existsSync(file)) {
-  console.error(`generating ${file} …`);
-  measure(py, [join(root, 'scripts', 'bench', 'make_pstats.py'), file, '100000', '1000000', '1']);
-}
+const file = pstats100k();
 if (!existsSync(join(root, 'packages', 'output-text', 'dist', 'index.js'))) {
   measure('npx', ['tsc', '-p', 'tsconfig.build.json'], {
     cwd: join(root, 'packages', 'output-text'),

@@ -10,27 +10,16 @@ import { functionFile, functionKind, functionName, type Profile, readWith } from
 import { describe, expect, it } from 'vitest';
 import { lsprof } from '../src/index.js';
 import {
+  BREEZY_RENDERINGS,
   type CallgrindCall,
   type CallgrindEntry,
+  groupBy,
   parseBreezyCallgrind,
   parseBreezyText,
+  sum,
   type TextRow,
 } from './breezy.js';
 import { fixturesDir, readFixture } from './corpus.js';
-
-/** Pickle, text and callgrind files that Breezy wrote from one Stats object. */
-const triples: Array<[string, string, string]> = [
-  [
-    'lsprof/brz/status.lsprof.pickle',
-    'lsprof/brz/status.lsprof.txt',
-    'lsprof/brz/callgrind.out.status',
-  ],
-  ...['decorators', 'recursion', 'threads'].map((program): [string, string, string] => [
-    `lsprof/raw/py311-breezy/${program}.lsprof.pickle`,
-    `lsprof/raw/py311-breezy/${program}.lsprof.txt`,
-    `lsprof/raw/py311-breezy/callgrind.out.${program}.lsprof`,
-  ]),
-];
 
 function text(relative: string): string {
   return readFileSync(join(fixturesDir, relative), 'utf8');
@@ -61,19 +50,6 @@ function index(profile: Profile): Ours {
   return { functions, edges };
 }
 
-/** Rows grouped by key, in order. */
-function group<T>(items: Iterable<[string, T]>): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const [key, item] of items) {
-    const list = out.get(key);
-    if (list) list.push(item);
-    else out.set(key, [item]);
-  }
-  return out;
-}
-
-const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-
 /** Our seconds against rows printed with 4 decimals: within half a unit per row. */
 function expectPrinted(ours: number, printed: number[], what: string): void {
   expect(Math.abs(ours - sum(printed)), `${what}: ${ours} vs ${printed}`).toBeLessThanOrEqual(
@@ -92,7 +68,7 @@ function expectTruncatedMs(ours: number, printed: number[], what: string): void 
   }
 }
 
-describe.each(triples)('%s against Breezy’s own renderings', (pickle, txt, callgrind) => {
+describe.each(BREEZY_RENDERINGS)('%s against Breezy’s own renderings', (pickle, txt, callgrind) => {
   const set = readWith(lsprof, readFixture(pickle));
   // Breezy's text and callgrind hold the main thread only.
   const main = set.parts[0] as Profile;
@@ -102,8 +78,8 @@ describe.each(triples)('%s against Breezy’s own renderings', (pickle, txt, cal
 
   it('text table: same functions, counts and times (seconds, 4 decimals)', () => {
     const entries = parseBreezyText(text(txt));
-    const byLabel = group<TextRow>(entries.map((e) => [e.label, e]));
-    const subs = group<TextRow>(
+    const byLabel = groupBy<TextRow>(entries.map((e) => [e.label, e]));
+    const subs = groupBy<TextRow>(
       entries.flatMap((e) =>
         e.calls.map((s) => [`${e.label} -> ${s.label}`, s] as [string, TextRow]),
       ),
@@ -160,8 +136,8 @@ describe.each(triples)('%s against Breezy’s own renderings', (pickle, txt, cal
 
   it('callgrind: same functions and counts, times as truncated milliseconds', () => {
     const { summary, entries } = parseBreezyCallgrind(text(callgrind));
-    const byLabel = group<CallgrindEntry>(entries.map((e) => [e.label, e]));
-    const calls = group<CallgrindCall>(
+    const byLabel = groupBy<CallgrindEntry>(entries.map((e) => [e.label, e]));
+    const calls = groupBy<CallgrindCall>(
       entries.flatMap((e) =>
         e.calls.map((s) => [`${e.label} -> ${s.label}`, s] as [string, CallgrindCall]),
       ),

@@ -118,3 +118,30 @@ export function parseBreezyCallgrind(text: string): {
   }
   return { summary: Number(summary[1]), entries };
 }
+
+/** Pickle, text and callgrind files that Breezy wrote from one Stats object (fixture paths). */
+export const BREEZY_RENDERINGS: ReadonlyArray<[string, string, string]> = [
+  [
+    'lsprof/brz/status.lsprof.pickle',
+    'lsprof/brz/status.lsprof.txt',
+    'lsprof/brz/callgrind.out.status',
+  ],
+  ...['decorators', 'recursion', 'threads'].map((program): [string, string, string] => [
+    `lsprof/raw/py311-breezy/${program}.lsprof.pickle`,
+    `lsprof/raw/py311-breezy/${program}.lsprof.txt`,
+    `lsprof/raw/py311-breezy/callgrind.out.${program}.lsprof`,
+  ]),
+];
+
+/** Rows grouped by key, in order (Breezy prints a label once per entry; labels repeat). */
+export function groupBy<T>(items: Iterable<[string, T]>): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const [key, item] of items) {
+    const list = out.get(key);
+    if (list) list.push(item);
+    else out.set(key, [item]);
+  }
+  return out;
+}
+
+export const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);

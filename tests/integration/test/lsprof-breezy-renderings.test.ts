@@ -13,9 +13,12 @@ import { callgrind, PROFILER_NAME } from '@pyprof/output-callgrind';
 import { text } from '@pyprof/output-text';
 import { describe, expect, it } from 'vitest';
 import {
+  BREEZY_RENDERINGS,
   type CallgrindEntry,
+  groupBy,
   parseBreezyCallgrind,
   parseBreezyText,
+  sum,
   type TextRow,
 } from '../../../packages/input-lsprof/test/breezy.js';
 import {
@@ -25,32 +28,6 @@ import {
 
 const fixtures = join(import.meta.dirname, '..', '..', '..', 'packages/input-lsprof/test/fixtures');
 const read = (relative: string) => readFileSync(join(fixtures, relative));
-
-/** Pickle, Breezy text and Breezy callgrind written from one Stats object. */
-const triples: Array<[string, string, string]> = [
-  [
-    'lsprof/brz/status.lsprof.pickle',
-    'lsprof/brz/status.lsprof.txt',
-    'lsprof/brz/callgrind.out.status',
-  ],
-  ...['decorators', 'recursion', 'threads'].map((program): [string, string, string] => [
-    `lsprof/raw/py311-breezy/${program}.lsprof.pickle`,
-    `lsprof/raw/py311-breezy/${program}.lsprof.txt`,
-    `lsprof/raw/py311-breezy/callgrind.out.${program}.lsprof`,
-  ]),
-];
-
-function group<T>(items: Array<[string, T]>): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const [key, item] of items) {
-    const list = out.get(key);
-    if (list) list.push(item);
-    else out.set(key, [item]);
-  }
-  return out;
-}
-
-const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 /** pstats prints builtins' labels with braces: `{built-in method …}` is `<built-in method …>`. */
 function labelOfPstatsName(name: string): string {
@@ -80,7 +57,7 @@ function expectFloorsTo(ns: number, breezyMs: number[], what: string): void {
   }
 }
 
-describe.each(triples)('%s: our renderings against Breezy’s', (pickle, txt, cg) => {
+describe.each(BREEZY_RENDERINGS)('%s: our renderings against Breezy’s', (pickle, txt, cg) => {
   const set = readWith(lsprof, new Uint8Array(read(pickle)));
   const main = set.parts[0];
   if (!main) throw new Error('no main thread');
@@ -100,7 +77,7 @@ describe.each(triples)('%s: our renderings against Breezy’s', (pickle, txt, cg
       const [nc, cc] = counts(m[1] as string);
       rows.set(labelOfPstatsName(m[4] as string), { nc, cc, tt: Number(m[2]), ct: Number(m[3]) });
     }
-    const byLabel = group<TextRow>(breezyText.map((e) => [e.label, e]));
+    const byLabel = groupBy<TextRow>(breezyText.map((e) => [e.label, e]));
     const callees = new Set(breezyText.flatMap((e) => e.calls.map((c) => c.label)));
     expect(new Set(rows.keys())).toEqual(new Set([...byLabel.keys(), ...callees]));
     for (const [label, entries] of byLabel) {
@@ -146,7 +123,7 @@ describe.each(triples)('%s: our renderings against Breezy’s', (pickle, txt, cg
         ct: Number(m[3]),
       });
     }
-    const pairs = group<TextRow>(
+    const pairs = groupBy<TextRow>(
       breezyText.flatMap((e) =>
         e.calls.map((c): [string, TextRow] => [`${e.label} -> ${c.label}`, c]),
       ),
@@ -174,7 +151,7 @@ describe.each(triples)('%s: our renderings against Breezy’s', (pickle, txt, cg
     expect(ours.errors).toEqual([]);
     expect(ours.events).toEqual(['ns']);
     // Our functions by (file, definition line); the label says which one by its name.
-    const byPlace = group<FunctionRecord>(
+    const byPlace = groupBy<FunctionRecord>(
       [...ours.functions.values()]
         .filter((f) => f.name !== PROFILER_NAME)
         .map((f): [string, FunctionRecord] => [`${f.file}\u0000${f.firstLine ?? 0}`, f]),
@@ -190,7 +167,7 @@ describe.each(triples)('%s: our renderings against Breezy’s', (pickle, txt, cg
       expect(candidates, `our function for ${label}`).toHaveLength(1);
       return candidates[0] as FunctionRecord;
     };
-    const byLabel = group<CallgrindEntry>(breezyCallgrind.map((e) => [e.label, e]));
+    const byLabel = groupBy<CallgrindEntry>(breezyCallgrind.map((e) => [e.label, e]));
     const labels = new Set([
       ...byLabel.keys(),
       ...breezyCallgrind.flatMap((e) => e.calls.map((c) => c.label)),
@@ -204,7 +181,7 @@ describe.each(triples)('%s: our renderings against Breezy’s', (pickle, txt, cg
         entries.map((e) => e.selfMs),
         `${label} self`,
       );
-      const calls = group(
+      const calls = groupBy(
         entries.flatMap((e) => e.calls.map((c): [string, typeof c] => [c.label, c])),
       );
       for (const [callee, rows] of calls) {
