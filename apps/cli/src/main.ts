@@ -358,22 +358,48 @@ class Cli {
         `convert needs --to <format> (one of: ${this.registry.writers.map((w) => w.name).join(', ')})`,
       );
     const writer = this.registry.resolveOutput(flags.to);
-    const writerOptions = this.optionsFor(writer, flags);
+    const done = await this.produce(
+      positionals,
+      flags,
+      writer,
+      (names) => this.outputTarget(flags, writer, names),
+      'written',
+    );
+    if (!done) return EXIT.strictWarnings;
+    if (!flags.quiet) {
+      const where = done.target.kind === 'stdout' ? 'stdout' : done.target.path;
+      this.err(`pyprof: wrote ${writer.name} to ${where} (${this.summary(done.set.whole)})\n`);
+    }
+    return EXIT.ok;
+  }
+
+  /**
+   * The steps `convert` and `view` share: read the inputs (passing on the writer's needs),
+   * stop under --strict when there were warnings, select the thread, write to the target.
+   * Returns undefined when --strict stopped it.
+   */
+  async produce(
+    positionals: string[],
+    flags: Flags,
+    writer: OutputPlugin,
+    targetFor: (names: readonly string[]) => OutputTarget,
+    outcome: 'written' | 'opened',
+  ): Promise<{ set: ProfileSet; target: OutputTarget } | undefined> {
     const { set: read, names } = await this.readInputs(positionals, flags, writer);
     if (flags.strict && this.warnings.length > 0) {
       this.err(
-        `pyprof: ${this.warnings.length} warning${this.warnings.length === 1 ? '' : 's'}; nothing written because of --strict\n`,
+        `pyprof: ${this.warnings.length} warning${this.warnings.length === 1 ? '' : 's'}; nothing ${outcome} because of --strict\n`,
       );
-      return EXIT.strictWarnings;
+      return undefined;
     }
     const set = this.selectThread(
       read,
       typeof flags.thread === 'string' ? flags.thread : undefined,
     );
-    const target = this.outputTarget(flags, writer, names);
+    const target = targetFor(names);
     const terminal = target.kind === 'stdout' ? this.io.stdoutTerminal : undefined;
     const chunks = writeChunks(writer, set, {
-      options: writerOptions,
+      options: this.optionsFor(writer, flags),
       context: {
         producer: PRODUCER,
         inputName: names.join(' + '),
@@ -384,11 +410,7 @@ class Cli {
       },
     });
     await writeOutput(chunks, target, this.io.stdout, positionals);
-    if (!flags.quiet) {
-      const where = target.kind === 'stdout' ? 'stdout' : target.path;
-      this.err(`pyprof: wrote ${writer.name} to ${where} (${this.summary(set.whole)})\n`);
-    }
-    return EXIT.ok;
+    return { set, target };
   }
 
   outputTarget(flags: Flags, writer: OutputPlugin, names: readonly string[]): OutputTarget {
@@ -424,32 +446,22 @@ in the speedscope app bundled with pyprof (opened from disk in your browser, no 
     // Fail before reading when the viewer cannot be started.
     const executable =
       viewer === 'speedscope' ? undefined : callgrindViewer(viewer, this.io.env.PATH);
-    const { set: read, names } = await this.readInputs(positionals, flags, writer);
-    if (flags.strict && this.warnings.length > 0) {
-      this.err(
-        `pyprof: ${this.warnings.length} warning${this.warnings.length === 1 ? '' : 's'}; nothing opened because of --strict\n`,
-      );
-      return EXIT.strictWarnings;
-    }
-    const set = this.selectThread(
-      read,
-      typeof flags.thread === 'string' ? flags.thread : undefined,
-    );
-    const folder = viewFolder();
-    const base = (names[0] ?? 'stdin').replace(/[\\/]/g, '_');
-    const file = join(
-      folder,
-      writer.defaultOutputName ? writer.defaultOutputName(base, []) : `${base}${writer.extension}`,
-    );
-    const chunks = writeChunks(writer, set, {
-      options: this.optionsFor(writer, flags),
-      context: {
-        producer: PRODUCER,
-        inputName: names.join(' + '),
-        warn: (d) => this.warn('pyprof', { severity: 'warning', source: writer.name, ...d }),
+    const done = await this.produce(
+      positionals,
+      flags,
+      writer,
+      (names) => {
+        const base = (names[0] ?? 'stdin').replace(/[\\/]/g, '_');
+        const name = writer.defaultOutputName
+          ? writer.defaultOutputName(base, [])
+          : `${base}${writer.extension}`;
+        return { kind: 'file', path: join(viewFolder(), name) };
       },
-    });
-    await writeOutput(chunks, { kind: 'file', path: file }, this.io.stdout, positionals);
+      'opened',
+    );
+    if (!done) return EXIT.strictWarnings;
+    const { set } = done;
+    const file = (done.target as { path: string }).path;
     if (executable) {
       openInCallgrindViewer(executable, file);
       if (!flags.quiet)
