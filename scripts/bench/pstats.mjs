@@ -24,7 +24,7 @@ const results = compare(
   {
     'pyprof (read, in-process harness)': () => {
       const r = measure('node', [
-        '--max-semi-space-size=2',
+        '--semi-space-growth-factor=1', // as the CLI sets it (decisions/0002)
         join(root, 'scripts', 'bench', 'read-pstats.mjs'),
         file,
       ]);

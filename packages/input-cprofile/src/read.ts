@@ -73,6 +73,12 @@ interface ReaderState {
   defined: Uint8Array;
   /** One reference-table value per function row, shared by every reference to its key. */
   keyRefs: KeyRef[];
+  /**
+   * Reference slot → function row + 1 (0: not a key), beside the reference table: the fast
+   * path for the ~1M caller-key references of a big dump reads 4 bytes here instead of a
+   * table entry and the object it points at (two cache misses per edge).
+   */
+  keyOfSlot: Int32Array;
   yappiLikeKeys: number;
   swappedCounts: number;
   sawCode: boolean;
@@ -156,6 +162,24 @@ function readNumber(s: ReaderState, what: string, integer: boolean): number {
     input.pos += 5;
     return v;
   }
+  if (m.dialect === 3 && input.remaining >= 5) {
+    // Python 3 dumps flag every int that has other references (small ints are shared) and
+    // refer back to it later: `i` with FLAG_REF takes a slot, `r` reads one.
+    if (raw === 0xe9 /* i | FLAG_REF */) {
+      const v = input.view.getInt32(input.pos + 1, true);
+      input.pos += 5;
+      m.refs.push(v);
+      return v;
+    }
+    if (raw === REF) {
+      const index = input.view.getInt32(input.pos + 1, true);
+      const v = index >= 0 ? m.refs[index] : undefined;
+      if (typeof v === 'number' && (!integer || Number.isInteger(v))) {
+        input.pos += 5;
+        return v;
+      }
+    }
+  }
   const code = m.typeCode(what);
   const slot = m.slot;
   const offset = m.codeOffset;
@@ -181,10 +205,11 @@ function readKey(s: ReaderState, what: string): number {
   // Fast path: a reference to a key read before (most caller keys of Python 3 dumps).
   const input = m.in;
   if (input.bytes[input.pos] === REF && m.dialect === 3 && input.remaining >= 5) {
-    const ref = m.refs[input.view.getInt32(input.pos + 1, true)];
-    if (ref instanceof KeyRef) {
+    const index = input.view.getInt32(input.pos + 1, true);
+    const row = index >= 0 && index < s.keyOfSlot.length ? (s.keyOfSlot[index] as number) : 0;
+    if (row > 0 && index < m.refs.length) {
       input.pos += 5;
-      return ref.fn;
+      return row - 1;
     }
   }
   const code = m.typeCode(what);
@@ -228,6 +253,12 @@ function readKey(s: ReaderState, what: string): number {
       s.keyRefs[fn] = ref;
     }
     m.setRef(slot, ref);
+    if (slot >= s.keyOfSlot.length) {
+      const grown = new Int32Array(Math.max(slot + 1, s.keyOfSlot.length * 2));
+      grown.set(s.keyOfSlot);
+      s.keyOfSlot = grown;
+    }
+    s.keyOfSlot[slot] = fn + 1;
   }
   return fn;
 }
@@ -487,6 +518,7 @@ export function readPstats(input: Uint8Array, context: ReadContext): ProfileSet 
     callerStyle: undefined,
     defined: new Uint8Array(1024),
     keyRefs: [],
+    keyOfSlot: new Int32Array(1024),
     yappiLikeKeys: 0,
     swappedCounts: 0,
     sawCode: false,

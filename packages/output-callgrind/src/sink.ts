@@ -2,10 +2,23 @@
  * A byte buffer the writer fills directly: callgrind bodies are mostly ASCII digits and
  * short specs, so writing bytes instead of concatenating strings saves the string
  * building, the garbage and the final UTF-8 encoding of ~50 MB for a 100k-function
- * profile. Names and files go through core's `encodeText`, so escaped non-UTF-8 bytes of
- * the source are written back as those bytes. Full chunks are handed over as new arrays.
+ * profile. Numbers are written two digits at a time from a table; names and files are
+ * copied as-is when ASCII, else through core's `encodeText`, so escaped non-UTF-8 bytes of
+ * the source are written back as those bytes. Fixed byte runs that repeat (a callee's
+ * `cfi=`/`cfn=` header) are kept in an `AsciiRuns` arena and copied. Full chunks are
+ * handed over as new arrays.
  */
 import { encodeText } from '@pyprof/core';
+
+/** "00" … "99" as ASCII digit pairs. */
+const PAIRS = new Uint8Array(200);
+for (let k = 0; k < 100; k++) {
+  PAIRS[2 * k] = 48 + Math.floor(k / 10);
+  PAIRS[2 * k + 1] = 48 + (k % 10);
+}
+
+/** Room every `int` needs: 2^53 has 16 digits. */
+const INT_ROOM = 17;
 
 export class ByteSink {
   #buffer: Uint8Array;
@@ -56,32 +69,81 @@ export class ByteSink {
     this.#buffer[this.#at++] = value;
   }
 
+  /** `source[from, to)`, copied byte by byte (the runs are short). */
+  copy(source: Uint8Array, from: number, to: number): void {
+    this.#room(to - from);
+    const buffer = this.#buffer;
+    let at = this.#at;
+    for (let k = from; k < to; k++) buffer[at++] = source[k] as number;
+    this.#at = at;
+  }
+
   /** Any text, UTF-8 with escaped bytes restored. */
   text(text: string): void {
-    const bytes = encodeText(text);
-    this.#room(bytes.length);
-    this.#buffer.set(bytes, this.#at);
-    this.#at += bytes.length;
+    const length = text.length;
+    this.#room(length);
+    const buffer = this.#buffer;
+    const start = this.#at;
+    for (let k = 0; k < length; k++) {
+      const c = text.charCodeAt(k);
+      if (c >= 0x80) {
+        // Not ASCII: encode the whole text properly (rare in Python names and paths).
+        const bytes = encodeText(text);
+        this.#room(bytes.length);
+        this.#buffer.set(bytes, start);
+        this.#at = start + bytes.length;
+        return;
+      }
+      buffer[start + k] = c;
+    }
+    this.#at = start + length;
   }
 
   /** A non-negative integer (≤ 2^53) in decimal. */
   int(value: number): void {
-    this.#room(17);
-    const buffer = this.#buffer;
-    if (value < 10) {
-      buffer[this.#at++] = 48 + value;
+    this.#room(INT_ROOM);
+    if (value < 4294967296) {
+      this.#uint32(value);
       return;
     }
-    const count = digits(value);
-    let at = this.#at + count - 1;
-    let rest = value;
-    while (rest >= 10) {
-      const next = Math.floor(rest / 10);
-      buffer[at--] = 48 + (rest - next * 10);
+    // Above 32 bits: the high part, then the low eight digits zero-padded.
+    const high = Math.floor(value / 1e8);
+    this.#uint32(high);
+    let low = value - high * 1e8;
+    const buffer = this.#buffer;
+    const end = this.#at + 8;
+    for (let at = end; at > this.#at; at -= 2) {
+      const next = Math.floor(low / 100);
+      const pair = 2 * (low - next * 100);
+      buffer[at - 1] = PAIRS[pair + 1] as number;
+      buffer[at - 2] = PAIRS[pair] as number;
+      low = next;
+    }
+    this.#at = end;
+  }
+
+  /** 0 ≤ value < 2^32, room already made. */
+  #uint32(value: number): void {
+    const buffer = this.#buffer;
+    let rest = value >>> 0;
+    if (rest < 10) {
+      buffer[this.#at++] = 48 + rest;
+      return;
+    }
+    const end = this.#at + digits(rest);
+    let at = end;
+    while (rest >= 100) {
+      const next = (rest / 100) >>> 0;
+      const pair = 2 * (rest - next * 100);
+      buffer[--at] = PAIRS[pair + 1] as number;
+      buffer[--at] = PAIRS[pair] as number;
       rest = next;
     }
-    buffer[at] = 48 + rest;
-    this.#at += count;
+    if (rest >= 10) {
+      buffer[--at] = PAIRS[2 * rest + 1] as number;
+      buffer[--at] = PAIRS[2 * rest] as number;
+    } else buffer[--at] = 48 + rest;
+    this.#at = end;
   }
 
   /** Forgets the previous position: the next cost line writes its line in full. */
@@ -97,12 +159,34 @@ export class ByteSink {
     const at = Math.max(0, line);
     const last = this.#lastLine;
     this.#lastLine = at;
+    if (last === at) {
+      this.byte(42 /* * */);
+      return;
+    }
     const diff = at > last ? at - last : last - at;
-    if (last >= 0 && at === last) this.byte(42 /* * */);
-    else if (last >= 0 && digits(diff) + 1 < digits(at)) {
+    if (last >= 0 && digits(diff) + 1 < digits(at)) {
       this.byte(at > last ? 43 /* + */ : 45 /* - */);
       this.int(diff);
     } else this.int(at);
+  }
+}
+
+/** Short ASCII byte runs kept side by side in one growing array; a run is [start, end). */
+export class AsciiRuns {
+  bytes = new Uint8Array(1 << 16);
+  length = 0;
+
+  /** Appends `text` (ASCII) and returns where it starts. */
+  add(text: string): number {
+    const start = this.length;
+    if (start + text.length > this.bytes.length) {
+      const bigger = new Uint8Array(Math.max(this.bytes.length * 2, start + text.length));
+      bigger.set(this.bytes.subarray(0, start));
+      this.bytes = bigger;
+    }
+    for (let k = 0; k < text.length; k++) this.bytes[start + k] = text.charCodeAt(k);
+    this.length = start + text.length;
+    return start;
   }
 }
 
