@@ -18,9 +18,14 @@ export interface NamingOptions {
   /** `short` (default): bare names unless ambiguous; `qualified`: always `module.name:line`. */
   style?: NameStyle;
   /**
-   * The key under which two names would be the same function for the consumer. Default:
-   * KCachegrind's rule with the function's own file and no object.
+   * The consumer's identity rule in its usual form: two functions are one for it when
+   * `name + keySuffix(fn)` are the same string — KCachegrind's key is the name followed by
+   * the basenames of the file and the object, with no separator; `() => ''` makes the name
+   * alone the key. Default (with no `identity` either): the basename of the function's
+   * own file, KCachegrind with no object. This form is fast on big profiles.
    */
+  keySuffix?: (fn: number) => string;
+  /** Any other identity rule: the key under which two names are the same function. */
   identity?: (name: string, fn: number) => string;
   /** Identity keys that are already taken (e.g. a writer's synthetic functions). */
   reserved?: Iterable<string>;
@@ -75,6 +80,8 @@ function distinguishingPaths(
   for (const p of parts) if (p.length > longest) longest = p.length;
   const labels = unique.map(() => '');
   const out = new Map<string, string>();
+  /** The labels in `out`. */
+  const taken = new Set<string>();
   for (let depth = 1; depth <= longest; depth++) {
     const owners = new Map<string, number>();
     for (let i = 0; i < unique.length; i++) {
@@ -90,9 +97,12 @@ function distinguishingPaths(
       owners.set(label, owners.has(label) ? -1 : i);
     }
     // A label may be final only if no other file (final or not) shares it.
-    const taken = new Set(out.values());
-    for (const [label, owner] of owners)
-      if (owner >= 0 && !taken.has(label)) out.set(unique[owner] as string, label);
+    owners.forEach((owner, label) => {
+      if (owner >= 0 && !taken.has(label)) {
+        out.set(unique[owner] as string, label);
+        taken.add(label);
+      }
+    });
     if (out.size === unique.length) break;
   }
   for (const f of unique) if (!out.has(f)) out.set(f, f);
@@ -100,14 +110,13 @@ function distinguishingPaths(
 }
 
 /**
- * One display name per function, unique under `options.identity` (KCachegrind's key by
- * default). Every writer takes its names from here.
+ * One display name per function, unique under the consumer's identity rule
+ * (`options.keySuffix`; KCachegrind's key by default). Every writer takes its names from here.
  */
 export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {}): string[] {
   const n = profile.functions.length;
-  const identity =
-    options.identity ??
-    ((name: string, fn: number) => kcachegrindKey(name, functionFile(profile, fn)));
+  if (options.keySuffix && options.identity)
+    throw new TypeError('uniqueFunctionNames: give keySuffix or identity, not both');
   // Sanitized once per distinct name string (names repeat across functions).
   const base: string[] = new Array(n);
   const sanitized: Array<string | undefined> = new Array(profile.strings.length);
@@ -142,34 +151,46 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
   );
   const level = new Uint8Array(n).fill(options.style === 'qualified' ? 2 : 0);
   const reserved = new Set(options.reserved ?? []);
+  const keys: IdentityKeys = options.identity
+    ? new StringKeys(options.identity)
+    : new PairKeys(
+        n,
+        options.keySuffix ?? ((fn) => kcachegrindBasename(functionFile(profile, fn))),
+      );
+  const reservedKeys = new Set<number>();
+  for (const key of reserved) {
+    const pair = keys.ofString(key);
+    if (pair !== undefined) reservedKeys.add(pair);
+  }
 
   // Keys are recomputed only for functions whose name changed; a round groups the keys
   // that are taken more than once (or reserved) and qualifies those groups one level more.
-  const keys: string[] = new Array(n);
+  const keyOf = new Float64Array(n);
   const dirty = new Uint8Array(n).fill(1);
-  let groups = new Map<string, number[]>();
+  let groups: number[][] = [];
+  const hasReserved = reservedKeys.size > 0;
   for (let round = 0; round < 5; round++) {
-    const first = new Map<string, number>();
-    groups = new Map<string, number[]>();
+    // Key → its first function, or ~index into `groups` once taken twice (or reserved).
+    const seen = new Map<number, number>();
+    groups = [];
     for (let fn = 0; fn < n; fn++) {
       if (dirty[fn]) {
-        keys[fn] = identity(names[fn] as string, fn);
+        keyOf[fn] = keys.of(names[fn] as string, fn);
         dirty[fn] = 0;
       }
-      const key = keys[fn] as string;
-      const owner = first.get(key);
+      const key = keyOf[fn] as number;
+      const owner = seen.get(key);
       if (owner === undefined) {
-        first.set(key, fn);
-        if (reserved.has(key)) groups.set(key, [fn]);
+        seen.set(key, hasReserved && reservedKeys.has(key) ? ~(groups.push([fn]) - 1) : fn);
+      } else if (owner >= 0) {
+        seen.set(key, ~(groups.push([owner, fn]) - 1));
       } else {
-        const group = groups.get(key);
-        if (group) group.push(fn);
-        else groups.set(key, [owner, fn]);
+        (groups[~owner] as number[]).push(fn);
       }
     }
-    if (groups.size === 0 || round === 4) break;
+    if (groups.length === 0 || round === 4) break;
     let changed = false;
-    for (const group of groups.values()) {
+    for (const group of groups) {
       let current = 3;
       for (const fn of group) if ((level[fn] as number) < current) current = level[fn] as number;
       if (current === 0) {
@@ -210,21 +231,21 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
     }
     if (!changed) break;
   }
-  if (groups.size === 0) return names;
+  if (groups.length === 0) return names;
 
   // Last resort: a counter suffix, checked against every key already in use.
   const used = new Set(reserved);
   const pending: number[] = [];
-  for (const group of groups.values()) for (const fn of group) pending.push(fn);
+  for (const group of groups) for (const fn of group) pending.push(fn);
   pending.sort((a, b) => a - b);
   const isPending = new Uint8Array(n);
   for (const fn of pending) isPending[fn] = 1;
-  for (let fn = 0; fn < n; fn++) if (!isPending[fn]) used.add(keys[fn] as string);
+  for (let fn = 0; fn < n; fn++) if (!isPending[fn]) used.add(keys.text(names[fn] as string, fn));
   for (const fn of pending) {
     const stem = names[fn] as string;
     for (let k = 1; ; k++) {
       const candidate = `${stem} #${k}`;
-      const key = identity(candidate, fn);
+      const key = keys.text(candidate, fn);
       if (!used.has(key)) {
         names[fn] = candidate;
         used.add(key);
@@ -233,4 +254,117 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
     }
   }
   return names;
+}
+
+/** Identity keys as numbers (equal exactly when the identity strings are). */
+interface IdentityKeys {
+  /** The key of `name` for function `fn`. */
+  of(name: string, fn: number): number;
+  /** The key of a whole identity string, or undefined when no function can have it. */
+  ofString(key: string): number | undefined;
+  /** The identity string of `name` for function `fn`. */
+  text(name: string, fn: number): string;
+}
+
+/** Keys from any identity rule: its strings, numbered. */
+class StringKeys implements IdentityKeys {
+  readonly #identity: (name: string, fn: number) => string;
+  readonly #ids = new Map<string, number>();
+
+  constructor(identity: (name: string, fn: number) => string) {
+    this.#identity = identity;
+  }
+
+  of(name: string, fn: number): number {
+    return this.ofString(this.#identity(name, fn));
+  }
+
+  ofString(key: string): number {
+    let id = this.#ids.get(key);
+    if (id === undefined) {
+      id = this.#ids.size;
+      this.#ids.set(key, id);
+    }
+    return id;
+  }
+
+  text(name: string, fn: number): string {
+    return this.#identity(name, fn);
+  }
+}
+
+/**
+ * Keys of `name + suffix` without building those strings: a key is the pair (name,
+ * suffix) made canonical, so that two pairs get the same number exactly when their
+ * concatenations are the same string. The canonical suffix is the shortest of the known
+ * suffixes that ends the key (the rest goes to the name): when no suffix ends another —
+ * the usual case — that is the function's own suffix and the name stays as it is, so the
+ * lookups use strings the profile already holds. (`ab` + `c.py` and `a` + `bc.py` both
+ * become `ab` + `c.py`.)
+ */
+class PairKeys implements IdentityKeys {
+  readonly #keySuffix: (fn: number) => string;
+  readonly #suffixOf: Int32Array;
+  readonly #suffixes: string[] = [];
+  /** Per suffix id: the id of the shortest known suffix that ends it (itself if none). */
+  readonly #shortest: Int32Array;
+  readonly #ids = new Map<string, number>();
+  readonly #nameIds = new Map<string, number>();
+
+  constructor(n: number, keySuffix: (fn: number) => string) {
+    this.#keySuffix = keySuffix;
+    this.#suffixOf = new Int32Array(n);
+    for (let fn = 0; fn < n; fn++) {
+      const suffix = keySuffix(fn);
+      let id = this.#ids.get(suffix);
+      if (id === undefined) {
+        id = this.#suffixes.length;
+        this.#ids.set(suffix, id);
+        this.#suffixes.push(suffix);
+      }
+      this.#suffixOf[fn] = id;
+    }
+    this.#shortest = new Int32Array(this.#suffixes.length);
+    this.#suffixes.forEach((suffix, id) => {
+      this.#shortest[id] = this.#shortestEnding(suffix) ?? id;
+    });
+  }
+
+  /** The id of the shortest known suffix that `text` ends with. */
+  #shortestEnding(text: string): number | undefined {
+    for (let at = text.length; at >= 0; at--) {
+      const id = this.#ids.get(text.slice(at));
+      if (id !== undefined) return id;
+    }
+    return undefined;
+  }
+
+  #pair(name: string, suffix: number): number {
+    let id = this.#nameIds.get(name);
+    if (id === undefined) {
+      id = this.#nameIds.size;
+      this.#nameIds.set(name, id);
+    }
+    return id * this.#suffixes.length + suffix;
+  }
+
+  of(name: string, fn: number): number {
+    const own = this.#suffixOf[fn] as number;
+    const shortest = this.#shortest[own] as number;
+    if (shortest === own) return this.#pair(name, own);
+    const suffix = this.#suffixes[own] as string;
+    const cut = suffix.length - (this.#suffixes[shortest] as string).length;
+    return this.#pair(name + suffix.slice(0, cut), shortest);
+  }
+
+  ofString(key: string): number | undefined {
+    const shortest = this.#shortestEnding(key);
+    if (shortest === undefined) return undefined;
+    const cut = key.length - (this.#suffixes[shortest] as string).length;
+    return this.#pair(key.slice(0, cut), shortest);
+  }
+
+  text(name: string, fn: number): string {
+    return name + this.#keySuffix(fn);
+  }
 }

@@ -114,7 +114,7 @@ describe('uniqueFunctionNames', () => {
         const profile = profileOf(fns);
         // A coarser identity than KCachegrind's: the name alone.
         const names = uniqueFunctionNames(profile, {
-          identity: (name) => name,
+          keySuffix: () => '',
           reserved: ['run', '(profiler)'],
         });
         expect(new Set(names).size).toBe(fns.length);
@@ -122,6 +122,32 @@ describe('uniqueFunctionNames', () => {
         expect(names).not.toContain('(profiler)');
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('names alike whether the rule is given as a key suffix or as an identity', () => {
+    // The suffix form keys (name, suffix) pairs without concatenating them; it must agree
+    // with the string rule exactly, also where pairs concatenate alike (`ab`+`c.py`,
+    // `a`+`bc.py`), where a suffix is empty, and for reserved keys.
+    fc.assert(
+      fc.property(
+        profiles,
+        fc.constantFrom('short' as const, 'qualified' as const),
+        fc.subarray(['runc.py', 'c.py', '(profiler)(profiler)', 'abc.py', 'setuputil.py']),
+        (fns, style, reserved) => {
+          const profile = profileOf(fns);
+          const suffix = (fn: number) =>
+            kcachegrindBasename(profile.strings[profile.functions.file[fn] as number] as string);
+          expect(uniqueFunctionNames(profile, { style, keySuffix: suffix, reserved })).toEqual(
+            uniqueFunctionNames(profile, {
+              style,
+              identity: (name, fn) => name + suffix(fn),
+              reserved,
+            }),
+          );
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 

@@ -24,6 +24,7 @@
  */
 import {
   isAbsent,
+  kcachegrindBasename,
   kcachegrindKey,
   type NameStyle,
   type Profile,
@@ -296,7 +297,7 @@ export function* writeCallgrind(
   const fileId = (fn: number): number => files.ofString(fns.file[fn] as number);
   const names = uniqueFunctionNames(profile, {
     style: options.names,
-    identity: (name, fn) => kcachegrindKey(name, files.textOfString(fns.file[fn] as number)),
+    keySuffix: (fn) => kcachegrindBasename(files.textOfString(fns.file[fn] as number)),
     reserved: [kcachegrindKey(PROFILER_NAME, PROFILER_FILE)],
   });
 

@@ -132,7 +132,7 @@ function buildFrames(
 ): FrameTable {
   const whole = set.whole;
   const names = uniqueFunctionNames(whole, {
-    identity: (name) => name,
+    keySuffix: () => '',
     reserved: [PRUNED_NAME],
   });
   const frames: string[] = [];

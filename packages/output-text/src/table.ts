@@ -120,7 +120,7 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
   const paint: Paint = options.color ? (text, code) => `${ESC}${code}m${text}${ESC}0m` : (t) => t;
   // Unique by the name alone, so the function column identifies each row even when the
   // location is shortened to fit.
-  const names = uniqueFunctionNames(profile, { identity: (name) => name });
+  const names = uniqueFunctionNames(profile, { keySuffix: () => '' });
   const locations = Array.from({ length: fns.length }, (_, fn) =>
     functionKind(profile, fn) === 'builtin'
       ? '(built-in)'

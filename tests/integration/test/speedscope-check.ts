@@ -154,7 +154,7 @@ export function frameFunctions(
   part: Profile,
 ): Map<number, number> {
   const names = uniqueFunctionNames(set.whole, {
-    identity: (name) => name,
+    keySuffix: () => '',
     reserved: ['(pruned)'],
   });
   const wholeByName = new Map<string, number>();
