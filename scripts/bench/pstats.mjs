@@ -24,7 +24,7 @@ const results = compare(
   {
     'pyprof (read, in-process harness)': () => {
       const r = measure('node', [
-        '--semi-space-growth-factor=1', // as the CLI sets it (decisions/0002)
+        '--max-semi-space-size=2',
         join(root, 'scripts', 'bench', 'read-pstats.mjs'),
         file,
       ]);

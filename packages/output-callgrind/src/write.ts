@@ -424,8 +424,8 @@ export function* writeCallgrind(
   }
 
   /**
-   * Writes the functions from `f` on until a chunk is full; returns the next function.
-   * (A plain function, not part of the generator, so V8 optimizes its loop mid-run.)
+   * Writes the functions from `from` on until a chunk is full; returns the next function.
+   * The hot loop lives in this plain function; the generator only hands over chunks.
    */
   const writeFunctions = (from: number): number => {
     let f = from;
