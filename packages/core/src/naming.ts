@@ -67,33 +67,45 @@ function pathParts(file: string): string[] {
 }
 
 /**
- * Shortest dotted path suffixes that tell the given distinct files apart. `partsOf` caches
- * each file's path components (a file meets many groups).
+ * A file's dotted path suffixes by depth: `['util', 'pkg_a.util', 'src.pkg_a.util']` for
+ * `/src/pkg_a/util.py` (at least one entry; `''` for a file with no components).
+ */
+function pathLabels(file: string): string[] {
+  const parts = pathParts(file);
+  if (parts.length === 0) return [''];
+  const labels: string[] = [];
+  let label = '';
+  for (let depth = 1; depth <= parts.length; depth++) {
+    const part = parts[parts.length - depth] as string;
+    label = depth === 1 ? part : `${part}.${label}`;
+    labels.push(label);
+  }
+  return labels;
+}
+
+/**
+ * Shortest dotted path suffixes that tell the given distinct files apart. `labelsOf`
+ * caches each file's `pathLabels` (a file meets many groups, and its cached labels hash
+ * once).
  */
 function distinguishingPaths(
   files: readonly string[],
-  partsOf: (file: string) => string[],
+  labelsOf: (file: string) => string[],
 ): Map<string, string> {
   const unique = [...new Set(files)];
-  const parts = unique.map(partsOf);
+  const labels = unique.map(labelsOf);
   let longest = 1;
-  for (const p of parts) if (p.length > longest) longest = p.length;
-  const labels = unique.map(() => '');
+  for (const l of labels) if (l.length > longest) longest = l.length;
   const out = new Map<string, string>();
   /** The labels in `out`. */
   const taken = new Set<string>();
   for (let depth = 1; depth <= longest; depth++) {
     const owners = new Map<string, number>();
     for (let i = 0; i < unique.length; i++) {
-      const file = unique[i] as string;
-      if (out.has(file)) continue;
-      const p = parts[i] as string[];
+      if (out.has(unique[i] as string)) continue;
       // The last `depth` components (all of them once depth exceeds the path).
-      if (depth <= p.length) {
-        const part = p[p.length - depth] as string;
-        labels[i] = depth === 1 ? part : `${part}.${labels[i]}`;
-      }
-      const label = labels[i] as string;
+      const own = labels[i] as string[];
+      const label = own[Math.min(depth, own.length) - 1] as string;
       owners.set(label, owners.has(label) ? -1 : i);
     }
     // A label may be final only if no other file (final or not) shares it.
@@ -136,14 +148,14 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
     return `${module ? `${sanitizeName(module)}.` : ''}${base[fn]}:${line(fn)}`;
   };
 
-  const partsCache = new Map<string, string[]>();
-  const partsOf = (file: string): string[] => {
-    let parts = partsCache.get(file);
-    if (!parts) {
-      parts = pathParts(file);
-      partsCache.set(file, parts);
+  const labelsCache = new Map<string, string[]>();
+  const labelsOf = (file: string): string[] => {
+    let labels = labelsCache.get(file);
+    if (!labels) {
+      labels = pathLabels(file);
+      labelsCache.set(file, labels);
     }
-    return parts;
+    return labels;
   };
 
   const names = base.map((name, fn) =>
@@ -197,7 +209,7 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
         // Level 1: the distinguishing package path where files differ, the line where they do not.
         const paths = distinguishingPaths(
           group.map((fn) => functionFile(profile, fn)),
-          partsOf,
+          labelsOf,
         );
         const fileCount = new Map<string, number>();
         for (const fn of group) {
