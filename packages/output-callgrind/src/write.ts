@@ -370,23 +370,24 @@ export function* writeCallgrind(
   // around the count — is the same for every call once its file and name are defined, so
   // it is built once and copied (~1M calls in a 100k-function profile).
   const heads = new AsciiRuns();
-  const headStart = new Int32Array(n).fill(-1);
-  const headCount = new Int32Array(n);
-  const headEnd = new Int32Array(n);
+  /** Per callee: where its header starts, where the count goes, where it ends (-1: not built). */
+  const headAt = new Int32Array(3 * n).fill(-1);
   /** `cfi=`, `cfn=`, `calls=<count> <target line>`, `<site> <cost>`. */
   const call = (callee: number, site: number, count: number, cost: number): void => {
-    let start = headStart[callee] as number;
+    const at = 3 * callee;
+    let start = headAt[at] as number;
     if (start < 0 && functionDefined[callee] && files.defined(fileId(callee))) {
       start = heads.add(`cfi=(${fileId(callee)})\ncfn=(${callee + 1})\ncalls=`);
-      headStart[callee] = start;
-      headCount[callee] = heads.length;
+      headAt[at] = start;
+      headAt[at + 1] = heads.length;
       heads.add(` ${Math.max(0, fns.line[callee] as number)}\n`);
-      headEnd[callee] = heads.length;
+      headAt[at + 2] = heads.length;
     }
     if (start >= 0) {
-      sink.copy(heads.bytes, start, headCount[callee] as number);
+      const middle = headAt[at + 1] as number;
+      sink.copy(heads.bytes, start, middle);
       sink.int(count);
-      sink.copy(heads.bytes, headCount[callee] as number, headEnd[callee] as number);
+      sink.copy(heads.bytes, middle, headAt[at + 2] as number);
     } else {
       sink.ascii('cfi=');
       files.write(fileId(callee), sink);
