@@ -4,9 +4,9 @@
  * building, the garbage and the final UTF-8 encoding of ~50 MB for a 100k-function
  * profile. Numbers are written two digits at a time from a table; names and files are
  * copied as-is when ASCII, else through core's `encodeText`, so escaped non-UTF-8 bytes of
- * the source are written back as those bytes. Fixed byte runs that repeat (a callee's
- * `cfi=`/`cfn=` header) are kept in an `AsciiRuns` arena and copied. Full chunks are
- * handed over as new arrays.
+ * the source are written back as those bytes. A sink also serves as an arena for byte runs
+ * that repeat (a callee's `cfi=`/`cfn=` header), which `copy` writes into another sink.
+ * Full chunks are handed over as new arrays.
  */
 import { encodeText } from '@pyprof/core';
 
@@ -34,6 +34,11 @@ export class ByteSink {
 
   get size(): number {
     return this.#at;
+  }
+
+  /** The buffer being filled (valid up to `size`; replaced when it grows or is taken). */
+  get bytes(): Uint8Array {
+    return this.#buffer;
   }
 
   get full(): boolean {
@@ -168,25 +173,6 @@ export class ByteSink {
       this.byte(at > last ? 43 /* + */ : 45 /* - */);
       this.int(diff);
     } else this.int(at);
-  }
-}
-
-/** Short ASCII byte runs kept side by side in one growing array; a run is [start, end). */
-export class AsciiRuns {
-  bytes = new Uint8Array(1 << 16);
-  length = 0;
-
-  /** Appends `text` (ASCII) and returns where it starts. */
-  add(text: string): number {
-    const start = this.length;
-    if (start + text.length > this.bytes.length) {
-      const bigger = new Uint8Array(Math.max(this.bytes.length * 2, start + text.length));
-      bigger.set(this.bytes.subarray(0, start));
-      this.bytes = bigger;
-    }
-    for (let k = 0; k < text.length; k++) this.bytes[start + k] = text.charCodeAt(k);
-    this.length = start + text.length;
-    return start;
   }
 }
 

@@ -43,7 +43,7 @@ import {
   scaled,
   splitByWeights,
 } from './costs.js';
-import { AsciiRuns, ByteSink } from './sink.js';
+import { ByteSink } from './sink.js';
 
 export type CostUnit = 'ns' | 'us' | 'ms';
 
@@ -369,36 +369,57 @@ export function* writeCallgrind(
   // A callee's call header in reference form — `cfi=(N)\ncfn=(G)\ncalls=` and ` <line>\n`
   // around the count — is the same for every call once its file and name are defined, so
   // it is built once and copied (~1M calls in a 100k-function profile).
-  const heads = new AsciiRuns();
+  const heads = new ByteSink(CHUNK);
   /** Per callee: where its header starts, where the count goes, where it ends (-1: not built). */
   const headAt = new Int32Array(3 * n).fill(-1);
-  /** `cfi=`, `cfn=`, `calls=<count> <target line>`, `<site> <cost>`. */
+  /** Copies callee header `at` (an index into `headAt`) around the count. */
+  const copyHead = (at: number, count: number): void => {
+    const middle = headAt[at + 1] as number;
+    sink.copy(heads.bytes, headAt[at] as number, middle);
+    sink.int(count);
+    sink.copy(heads.bytes, middle, headAt[at + 2] as number);
+  };
+  /**
+   * `cfi=…\ncfn=…\ncalls=<count> <target line>\n` for a callee with no header built yet:
+   * built and copied once its file and name are defined, written in full (defining them)
+   * before that.
+   */
+  const callHead = (callee: number, count: number): void => {
+    const at = 3 * callee;
+    if (functionDefined[callee] && files.defined(fileId(callee))) {
+      headAt[at] = heads.size;
+      heads.ascii('cfi=(');
+      heads.int(fileId(callee));
+      heads.ascii(')\ncfn=(');
+      heads.int(callee + 1);
+      heads.ascii(')\ncalls=');
+      headAt[at + 1] = heads.size;
+      heads.byte(32);
+      heads.int(Math.max(0, fns.line[callee] as number));
+      heads.byte(10);
+      headAt[at + 2] = heads.size;
+      copyHead(at, count);
+      return;
+    }
+    sink.ascii('cfi=');
+    files.write(fileId(callee), sink);
+    sink.ascii('\ncfn=');
+    functionRef(callee);
+    sink.ascii('\ncalls=');
+    sink.int(count);
+    sink.byte(32);
+    sink.int(Math.max(0, fns.line[callee] as number));
+    sink.byte(10);
+  };
+  /**
+   * `cfi=`, `cfn=`, `calls=<count> <target line>`, `<site> <cost>`. Kept small (the first
+   * times go to `callHead`) so V8 inlines it into the writing loop and the numbers stay
+   * unboxed.
+   */
   const call = (callee: number, site: number, count: number, cost: number): void => {
     const at = 3 * callee;
-    let start = headAt[at] as number;
-    if (start < 0 && functionDefined[callee] && files.defined(fileId(callee))) {
-      start = heads.add(`cfi=(${fileId(callee)})\ncfn=(${callee + 1})\ncalls=`);
-      headAt[at] = start;
-      headAt[at + 1] = heads.length;
-      heads.add(` ${Math.max(0, fns.line[callee] as number)}\n`);
-      headAt[at + 2] = heads.length;
-    }
-    if (start >= 0) {
-      const middle = headAt[at + 1] as number;
-      sink.copy(heads.bytes, start, middle);
-      sink.int(count);
-      sink.copy(heads.bytes, middle, headAt[at + 2] as number);
-    } else {
-      sink.ascii('cfi=');
-      files.write(fileId(callee), sink);
-      sink.ascii('\ncfn=');
-      functionRef(callee);
-      sink.ascii('\ncalls=');
-      sink.int(count);
-      sink.byte(32);
-      sink.int(Math.max(0, fns.line[callee] as number));
-      sink.byte(10);
-    }
+    if ((headAt[at] as number) >= 0) copyHead(at, count);
+    else callHead(callee, count);
     sink.position(site);
     sink.byte(32);
     sink.int(cost);
