@@ -22,6 +22,8 @@ const INT_ROOM = 17;
 
 export class ByteSink {
   #buffer: Uint8Array;
+  /** `#buffer` as a DataView, for `copy`'s four-byte moves. */
+  #view: DataView;
   #at = 0;
   readonly #chunk: number;
   /** Subposition compression state: the previous cost line's position, -1 = none. */
@@ -30,15 +32,11 @@ export class ByteSink {
   constructor(chunk: number) {
     this.#chunk = chunk;
     this.#buffer = new Uint8Array(chunk + 1024);
+    this.#view = viewOf(this.#buffer);
   }
 
   get size(): number {
     return this.#at;
-  }
-
-  /** The buffer being filled (valid up to `size`; replaced when it grows or is taken). */
-  get bytes(): Uint8Array {
-    return this.#buffer;
   }
 
   get full(): boolean {
@@ -49,6 +47,7 @@ export class ByteSink {
   take(): Uint8Array {
     const out = this.#buffer.subarray(0, this.#at);
     this.#buffer = new Uint8Array(this.#chunk + 1024);
+    this.#view = viewOf(this.#buffer);
     this.#at = 0;
     return out;
   }
@@ -58,6 +57,7 @@ export class ByteSink {
     const bigger = new Uint8Array(Math.max(this.#buffer.length * 2, this.#at + bytes));
     bigger.set(this.#buffer.subarray(0, this.#at));
     this.#buffer = bigger;
+    this.#view = viewOf(bigger);
   }
 
   /** ASCII text (specs, keywords). */
@@ -74,12 +74,20 @@ export class ByteSink {
     this.#buffer[this.#at++] = value;
   }
 
-  /** `source[from, to)`, copied byte by byte (the runs are short). */
-  copy(source: Uint8Array, from: number, to: number): void {
+  /**
+   * Bytes `[from, to)` of another sink (an arena of repeated runs), four at a time: about
+   * twice as fast as byte by byte for the ~30-byte runs copied for every call.
+   */
+  copy(source: ByteSink, from: number, to: number): void {
     this.#room(to - from);
-    const buffer = this.#buffer;
+    const view = this.#view;
+    const sourceView = source.#view;
     let at = this.#at;
-    for (let k = from; k < to; k++) buffer[at++] = source[k] as number;
+    let k = from;
+    for (; k + 4 <= to; k += 4, at += 4) view.setUint32(at, sourceView.getUint32(k, true), true);
+    const buffer = this.#buffer;
+    const bytes = source.#buffer;
+    for (; k < to; k++) buffer[at++] = bytes[k] as number;
     this.#at = at;
   }
 
@@ -174,6 +182,10 @@ export class ByteSink {
       this.int(diff);
     } else this.int(at);
   }
+}
+
+function viewOf(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function digits(value: number): number {

@@ -375,9 +375,9 @@ export function* writeCallgrind(
   /** Copies callee header `at` (an index into `headAt`) around the count. */
   const copyHead = (at: number, count: number): void => {
     const middle = headAt[at + 1] as number;
-    sink.copy(heads.bytes, headAt[at] as number, middle);
+    sink.copy(heads, headAt[at] as number, middle);
     sink.int(count);
-    sink.copy(heads.bytes, middle, headAt[at + 2] as number);
+    sink.copy(heads, middle, headAt[at + 2] as number);
   };
   /**
    * `cfi=…\ncfn=…\ncalls=<count> <target line>\n` for a callee with no header built yet:

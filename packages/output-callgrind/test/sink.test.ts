@@ -28,6 +28,21 @@ describe('ByteSink', () => {
     expect(text(sink)).toBe('120\n*\n+5\n-7\n7\n1000\n0\n5');
   });
 
+  it('copies any run of another sink, whole words and the bytes left over', () => {
+    const arena = new ByteSink(16);
+    arena.ascii('cfi=(12)\ncfn=(345)\ncalls=');
+    const all = new TextDecoder().decode(arena.take().slice());
+    arena.ascii(all);
+    for (let from = 0; from < all.length; from++) {
+      for (let to = from; to <= all.length; to++) {
+        const sink = new ByteSink(4);
+        sink.byte(35);
+        sink.copy(arena, from, to);
+        expect(text(sink)).toBe(`#${all.slice(from, to)}`);
+      }
+    }
+  });
+
   it('grows for long names and hands over full chunks', () => {
     const sink = new ByteSink(8);
     sink.text('é'.repeat(100));
