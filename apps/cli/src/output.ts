@@ -5,7 +5,6 @@
  * never over one of the inputs. String chunks are encoded with `encodeText`, which turns
  * escaped bytes back into the raw bytes of non-UTF-8 file names.
  */
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync, openSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -13,6 +12,15 @@ import type { Writable } from 'node:stream';
 import { encodeText, type OutputChunk, ProfileError } from '@pyprof/core';
 
 const BATCH = 1 << 18;
+
+/**
+ * A suffix no other run picks: process id, time and a random part (the file is created
+ * with `wx`, so even a clash could not overwrite anything). Not `node:crypto`, whose
+ * loading was 5 ms of every run's start-up.
+ */
+function uniqueSuffix(): string {
+  return `${process.pid}.${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 10)}`;
+}
 
 function realpathOrResolved(path: string): string {
   try {
@@ -99,7 +107,7 @@ export async function writeOutput(
   }
   const temporary = join(
     dirname(finalPath),
-    `.${basename(finalPath)}.${randomBytes(6).toString('hex')}.pyprof-tmp`,
+    `.${basename(finalPath)}.${uniqueSuffix()}.pyprof-tmp`,
   );
   let fd: number | undefined;
   try {
