@@ -92,8 +92,7 @@ function distinguishingPaths(
   files: readonly string[],
   labelsOf: (file: string) => string[],
 ): Map<string, string> {
-  const unique = [...new Set(files)];
-  const labels = unique.map(labelsOf);
+  const labels = files.map(labelsOf);
   let longest = 1;
   for (const l of labels) if (l.length > longest) longest = l.length;
   const out = new Map<string, string>();
@@ -101,8 +100,8 @@ function distinguishingPaths(
   const taken = new Set<string>();
   for (let depth = 1; depth <= longest; depth++) {
     const owners = new Map<string, number>();
-    for (let i = 0; i < unique.length; i++) {
-      if (out.has(unique[i] as string)) continue;
+    for (let i = 0; i < files.length; i++) {
+      if (out.has(files[i] as string)) continue;
       // The last `depth` components (all of them once depth exceeds the path).
       const own = labels[i] as string[];
       const label = own[Math.min(depth, own.length) - 1] as string;
@@ -111,13 +110,13 @@ function distinguishingPaths(
     // A label may be final only if no other file (final or not) shares it.
     owners.forEach((owner, label) => {
       if (owner >= 0 && !taken.has(label)) {
-        out.set(unique[owner] as string, label);
+        out.set(files[owner] as string, label);
         taken.add(label);
       }
     });
-    if (out.size === unique.length) break;
+    if (out.size === files.length) break;
   }
-  for (const f of unique) if (!out.has(f)) out.set(f, f);
+  for (const f of files) if (!out.has(f)) out.set(f, f);
   return out;
 }
 
@@ -182,6 +181,8 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
   let groups: number[][] = [];
   const hasReserved = reservedKeys.size > 0;
   const seen = new KeyTable(n);
+  /** Per file string: functions of the group being qualified in it (0 between groups). */
+  const inFile = new Int32Array(profile.strings.length);
   for (let round = 0; round < 5; round++) {
     // Key → its first function, or ~index into `groups` once taken twice (or reserved).
     seen.clear();
@@ -208,26 +209,29 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
       for (const fn of group) if ((level[fn] as number) < current) current = level[fn] as number;
       if (current === 0) {
         // Level 1: the distinguishing package path where files differ, the line where they do not.
-        const paths = distinguishingPaths(
-          group.map((fn) => functionFile(profile, fn)),
-          labelsOf,
-        );
-        const fileCount = new Map<string, number>();
+        const files: number[] = [];
         for (const fn of group) {
-          const file = functionFile(profile, fn);
-          fileCount.set(file, (fileCount.get(file) ?? 0) + 1);
+          const file = profile.functions.file[fn] as number;
+          if ((inFile[file] = (inFile[file] as number) + 1) === 1) files.push(file);
         }
-        const manyFiles = fileCount.size > 1;
+        const paths =
+          files.length > 1
+            ? distinguishingPaths(
+                files.map((file) => profile.strings[file] as string),
+                labelsOf,
+              )
+            : undefined;
         for (const fn of group) {
-          const file = functionFile(profile, fn);
+          const index = profile.functions.file[fn] as number;
+          const file = profile.strings[index] as string;
           let name = base[fn] as string;
-          if (manyFiles && file !== '' && isPython(fn)) name = `${paths.get(file)}.${name}`;
-          if ((fileCount.get(file) as number) > 1 || group.length === 1)
-            name = `${name}:${line(fn)}`;
+          if (paths && file !== '' && isPython(fn)) name = `${paths.get(file)}.${name}`;
+          if ((inFile[index] as number) > 1 || group.length === 1) name = `${name}:${line(fn)}`;
           names[fn] = name;
           level[fn] = 1;
           dirty[fn] = 1;
         }
+        for (const file of files) inFile[file] = 0;
       } else if (current === 1) {
         for (const fn of group) {
           names[fn] = isPython(fn)
