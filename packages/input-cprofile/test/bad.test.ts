@@ -124,3 +124,46 @@ describe('versions the reader does not know', () => {
     expect(error.message).toMatch(/unknown type code 0x57/);
   });
 });
+
+describe('a callers dict that lists one caller twice', () => {
+  // marshal.dumps never writes a key twice, but a hand-made file can: the values are summed
+  // into one edge, with a `duplicate-key` warning at the repeated key.
+  const text = (s: string) => [0x7a, s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
+  const int = (v: number) => [0x69, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >>> 24];
+  const float = (v: number) => [0x67, ...new Uint8Array(Float64Array.of(v).buffer)];
+  const tuple = (...items: number[][]) => [0x29, items.length, ...items.flat()];
+  const key = (name: string, line: number) => tuple(text('m.py'), int(line), text(name));
+  const upToRepeat = [
+    0xfb, // a dict, flagged: Python 3 marshal
+    ...key('f', 1),
+    ...tuple(int(1), int(1), float(0.5), float(0.5), [0x7b, 0x30]),
+    ...key('g', 2),
+    // (cc, nc, tt, ct, callers) of g, up to its callers dict's second key
+    0x29,
+    5,
+    ...int(3),
+    ...int(3),
+    ...float(0.25),
+    ...float(1.5),
+    0x7b,
+    ...key('f', 1),
+    ...tuple(int(1), int(1), float(0.125), float(0.5)),
+  ];
+  const bytes = Uint8Array.from([
+    ...upToRepeat,
+    ...key('f', 1),
+    ...tuple(int(2), int(2), float(0.125), float(1)),
+    0x30, // end of g's callers
+    0x30, // end of the stats dict
+  ]);
+
+  it('sums the values into one edge and warns where the repeat is', () => {
+    const set = readWith(cprofile, bytes);
+    const calls = set.whole.calls;
+    expect(calls.length).toBe(1);
+    expect([calls.callCount[0], calls.primitiveCallCount[0]]).toEqual([3, 3]);
+    expect([calls.selfTime[0], calls.inclusiveTime[0]]).toEqual([0.25, 1.5]);
+    const warning = set.whole.metadata.warnings.find((w) => w.code === 'duplicate-key');
+    expect(warning?.place).toEqual({ offset: upToRepeat.length });
+  });
+});
