@@ -35,6 +35,7 @@ import {
 } from '@pyprof/core';
 import {
   arcCosts,
+  arcsByCaller,
   type CostAdjustments,
   CumulativeRounder,
   countOf,
@@ -285,7 +286,6 @@ export function* writeCallgrind(
 ): Generator<Uint8Array> {
   const profile = set.whole;
   const fns = profile.functions;
-  const calls = profile.calls;
   const n = fns.length;
   const unit = UNITS[options.unit];
   const adjust: CostAdjustments = { negative: 0, clamped: 0 };
@@ -302,23 +302,7 @@ export function* writeCallgrind(
   });
 
   const arcs = arcCosts(profile, unit.scale, adjust);
-  const outgoing = groupEdges(calls.caller, calls.length, n);
-  // What the writer reads of each edge, put into caller order in one pass over the rows:
-  // the rows are in callee order, and reading them by caller in the writing loop missed
-  // the cache on every arc (a third of the writing time for a 1M-edge profile). Reading
-  // the rows in order and scattering them is cheaper than gathering them by caller.
-  const arcCallee = new Uint32Array(calls.length);
-  const arcCount = new Float64Array(calls.length);
-  const arcCost = new Float64Array(calls.length);
-  const nextArc = outgoing.offsets.slice(0, n);
-  for (let e = 0; e < calls.length; e++) {
-    const caller = calls.caller[e] as number;
-    const at = nextArc[caller] as number;
-    nextArc[caller] = at + 1;
-    arcCallee[at] = calls.callee[e] as number;
-    arcCount[at] = countOf(calls.callCount[e] as number);
-    arcCost[at] = arcs.edge[e] as number;
-  }
+  const outgoing = arcsByCaller(profile, arcs.edge, profile.callSites !== undefined);
   const selfCosts = new SelfCosts(profile, unit.scale, adjust);
   const callSites = new CallSites(profile);
   const rootCalls: number[] = [];
@@ -470,10 +454,12 @@ export function* writeCallgrind(
       const from = outgoing.offsets[f] as number;
       const to = outgoing.offsets[f + 1] as number;
       for (let k = from; k < to; k++) {
-        const callee = arcCallee[k] as number;
-        const count = arcCount[k] as number;
-        const cost = arcCost[k] as number;
-        const sites = callSites.sites(outgoing.order[k] as number, first, cost, count);
+        const callee = outgoing.callee[k] as number;
+        const count = outgoing.count[k] as number;
+        const cost = outgoing.cost[k] as number;
+        const sites = outgoing.edge
+          ? callSites.sites(outgoing.edge[k] as number, first, cost, count)
+          : undefined;
         if (sites) {
           for (const site of sites) call(callee, site.line, site.count, site.cost);
         } else if (count > 0) {
