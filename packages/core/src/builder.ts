@@ -314,30 +314,34 @@ export class ProfileBuilder {
   #reorder(order: ArrayLike<number>): void {
     const n = this.#fnFile.length;
     const newIndex = new Int32Array(n).fill(-1);
-    const oldOf: number[] = [];
+    const oldOf = new Int32Array(n);
+    let placed = 0;
     for (let k = 0; k < order.length; k++) {
       const old = order[k] as number;
       if (old < 0 || old >= n || newIndex[old] !== -1)
         throw new RangeError(`functionOrder: bad or repeated row ${old}`);
-      newIndex[old] = oldOf.length;
-      oldOf.push(old);
+      newIndex[old] = placed;
+      oldOf[placed++] = old;
     }
     for (let old = 0; old < n; old++) {
       if (newIndex[old] === -1) {
-        newIndex[old] = oldOf.length;
-        oldOf.push(old);
+        newIndex[old] = placed;
+        oldOf[placed++] = old;
       }
     }
     for (const column of this.#functionColumns()) {
-      const copy = column.data.slice(0, n);
-      for (let k = 0; k < n; k++) column.set(k, copy[oldOf[k] as number] as number);
+      const data = column.data;
+      const copy = data.slice(0, n);
+      for (let k = 0; k < n; k++) data[k] = copy[oldOf[k] as number] as number;
     }
     const details = [...this.#details];
     this.#details.clear();
     for (const [old, value] of details) this.#details.set(newIndex[old] as number, value);
+    const callers = this.#callCaller.data;
+    const callees = this.#callCallee.data;
     for (let e = 0; e < this.#callCaller.length; e++) {
-      this.#callCaller.set(e, newIndex[this.#callCaller.get(e)] as number);
-      this.#callCallee.set(e, newIndex[this.#callCallee.get(e)] as number);
+      callers[e] = newIndex[callers[e] as number] as number;
+      callees[e] = newIndex[callees[e] as number] as number;
     }
     // Rebuilt on the next lookup, if there is one.
     this.#fnIndex = undefined;
