@@ -212,7 +212,9 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
         const files: number[] = [];
         for (const fn of group) {
           const file = profile.functions.file[fn] as number;
-          if ((inFile[file] = (inFile[file] as number) + 1) === 1) files.push(file);
+          const count = (inFile[file] as number) + 1;
+          inFile[file] = count;
+          if (count === 1) files.push(file);
         }
         const paths =
           files.length > 1
