@@ -364,6 +364,19 @@ class StringKeys implements IdentityKeys {
   }
 }
 
+const HASH_BASE = 0x01000193;
+
+/** The hash of the last `length` characters of `text`, as `#shortestEnding` extends it. */
+function endingHash(text: string, length: number): number {
+  let hash = 0;
+  let power = 1;
+  for (let k = 1; k <= length; k++) {
+    hash = (hash + Math.imul(text.charCodeAt(text.length - k), power)) | 0;
+    power = Math.imul(power, HASH_BASE);
+  }
+  return hash;
+}
+
 /**
  * Keys of `name + suffix` without building those strings: a key is the pair (name,
  * suffix) made canonical, so that two pairs get the same number exactly when their
@@ -401,14 +414,42 @@ class PairKeys implements IdentityKeys {
     });
   }
 
-  /** The id of the shortest known suffix that `text` ends with. */
+  /**
+   * The id of the shortest known suffix that `text` ends with. The candidates are found by
+   * a hash of `text`'s endings, extended one character at a time from the end, so the cost
+   * is linear in the length of `text` however long it is (slicing and hashing every ending
+   * would be quadratic, which a hostile file with very long names could exploit); a hash
+   * match is confirmed with `endsWith`.
+   */
   #shortestEnding(text: string): number | undefined {
-    for (let at = text.length; at >= 0; at--) {
-      const id = this.#ids.get(text.slice(at));
-      if (id !== undefined) return id;
+    if (this.#byHash === undefined) {
+      this.#byHash = new Map();
+      this.#suffixes.forEach((suffix, id) => {
+        const hash = endingHash(suffix, suffix.length);
+        const same = this.#byHash?.get(hash);
+        if (same) same.push(id);
+        else this.#byHash?.set(hash, [id]);
+      });
+    }
+    const empty = this.#ids.get('');
+    if (empty !== undefined) return empty;
+    let hash = 0;
+    let power = 1;
+    for (let length = 1; length <= text.length; length++) {
+      hash = (hash + Math.imul(text.charCodeAt(text.length - length), power)) | 0;
+      power = Math.imul(power, HASH_BASE);
+      const candidates = this.#byHash.get(hash);
+      if (candidates === undefined) continue;
+      for (const id of candidates) {
+        const suffix = this.#suffixes[id] as string;
+        if (suffix.length === length && text.endsWith(suffix)) return id;
+      }
     }
     return undefined;
   }
+
+  /** Suffix ids by `endingHash` of the whole suffix (built on first use). */
+  #byHash: Map<number, number[]> | undefined;
 
   #pair(name: string, suffix: number): number {
     let id = this.#nameIds.get(name);

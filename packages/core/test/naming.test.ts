@@ -213,4 +213,19 @@ describe('uniqueFunctionNames', () => {
     const keys = new Set(names.map((name, fn) => key(profile)(name, fn)));
     expect(keys.size).toBe(fns.length);
   });
+
+  it('keys files with very long basenames in linear time (slicing every ending would not end)', () => {
+    // 300 basenames of 'x' × 9,701…10,000: each is a suffix of every longer one, so each
+    // has thousands of endings to look at and a known suffix at the end of them.
+    const fns: Fn[] = [];
+    for (let k = 0; k < 300; k++) fns.push([`/d${k}/${'x'.repeat(10_000 - k)}`, 1, 'run']);
+    // `runx` + 'x' × 9,999 is `run` + 'x' × 10,000: the first function's key.
+    fns.push([`/e/${'x'.repeat(9_999)}`, 2, 'runx']);
+    const { profile, names } = namesOf(fns);
+    const keys = new Set(names.map((name, fn) => key(profile)(name, fn)));
+    expect(keys.size).toBe(fns.length);
+    expect(names[1]).toBe('run');
+    expect(names[0]).not.toBe('run');
+    expect(names[300]).not.toBe('runx');
+  });
 });
