@@ -84,7 +84,11 @@ export interface OutputPlugin {
    * files whose names share a prefix as one profile).
    */
   defaultOutputName?(inputName: string, existingFileNames: readonly string[]): string;
-  /** Yields the output in chunks; strings are UTF-8 with escaped bytes restored (`encodeText`). */
+  /**
+   * Yields the output in chunks; strings are UTF-8 with escaped bytes restored
+   * (`encodeText`). A yielded chunk belongs to the consumer, which may still be writing it
+   * while the writer produces the next: never change a `Uint8Array` after yielding it.
+   */
   write(set: ProfileSet, options: OptionValues, context: WriteContext): Iterable<OutputChunk>;
 }
 
