@@ -202,3 +202,36 @@ export class TripleIndex extends RowIndex {
     }
   }
 }
+
+/**
+ * Index over integer keys below 2^53 held in a Float64Array (one key per row), e.g. the
+ * naming service's identity key of each function.
+ */
+export class KeyIndex extends RowIndex {
+  readonly #keys: Float64Array;
+
+  constructor(keys: Float64Array, capacity = 16) {
+    super(capacity);
+    this.#keys = keys;
+  }
+
+  protected hashOfRow(row: number): number {
+    return hashKey(this.#keys[row] as number);
+  }
+
+  /** The row whose key is `key`, or -1. */
+  find(key: number): number {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    const keys = this.#keys;
+    for (let i = hashKey(key) & mask; ; i = (i + 1) & mask) {
+      const row = slots[i] as number;
+      if (row < 0) return -1;
+      if (keys[row] === key) return row;
+    }
+  }
+}
+
+function hashKey(key: number): number {
+  return hashInts(key >>> 0, (key / 4294967296) >>> 0);
+}

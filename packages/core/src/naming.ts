@@ -10,6 +10,7 @@
  * uniqueness is guaranteed for any input. The result depends only on the profile, so it is
  * deterministic.
  */
+import { KeyIndex } from './columns.js';
 import { functionFile, functionKind, functionModule, type Profile } from './profile.js';
 
 export type NameStyle = 'short' | 'qualified';
@@ -180,12 +181,13 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
   const dirty = new Uint8Array(n).fill(1);
   let groups: number[][] = [];
   const hasReserved = reservedKeys.size > 0;
-  const seen = new KeyTable(n);
+  /** Per function first holding its key in a round: its group's index, or -1 for none. */
+  const groupOf = new Int32Array(n);
   /** Per file string: functions of the group being qualified in it (0 between groups). */
   const inFile = new Int32Array(profile.strings.length);
   for (let round = 0; round < 5; round++) {
-    // Key → its first function, or ~index into `groups` once taken twice (or reserved).
-    seen.clear();
+    // Each key's first function; a group is made when a key is taken twice (or reserved).
+    const seen = new KeyIndex(keyOf, n);
     groups = [];
     for (let fn = 0; fn < n; fn++) {
       if (dirty[fn]) {
@@ -193,13 +195,14 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
         dirty[fn] = 0;
       }
       const key = keyOf[fn] as number;
-      const slot = seen.slot(key);
-      if (seen.empty(slot)) {
-        seen.put(slot, key, hasReserved && reservedKeys.has(key) ? ~(groups.push([fn]) - 1) : fn);
+      const owner = seen.find(key);
+      if (owner < 0) {
+        seen.insert(fn);
+        groupOf[fn] = hasReserved && reservedKeys.has(key) ? groups.push([fn]) - 1 : -1;
+      } else if ((groupOf[owner] as number) < 0) {
+        groupOf[owner] = groups.push([owner, fn]) - 1;
       } else {
-        const owner = seen.value(slot);
-        if (owner >= 0) seen.put(slot, key, ~(groups.push([owner, fn]) - 1));
-        else (groups[~owner] as number[]).push(fn);
+        (groups[groupOf[owner] as number] as number[]).push(fn);
       }
     }
     if (groups.length === 0 || round === 4) break;
@@ -273,58 +276,6 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
     }
   }
   return names;
-}
-
-/**
- * A hash table from identity keys (integers below 2^53) to numbers, in typed arrays sized
- * once: a round puts every function's key in it, and a `Map` that size grew and rehashed
- * its way there, for more time and garbage than the lookups themselves.
- */
-class KeyTable {
-  readonly #keys: Float64Array;
-  readonly #values: Int32Array;
-  readonly #mask: number;
-  /** 32 − log2(size): a slot is the top bits of a multiplicative (Fibonacci) hash. */
-  readonly #shift: number;
-
-  constructor(entries: number) {
-    let bits = 4;
-    while (1 << bits < 2 * entries) bits++;
-    this.#keys = new Float64Array(1 << bits);
-    this.#values = new Int32Array(1 << bits);
-    this.#mask = (1 << bits) - 1;
-    this.#shift = 32 - bits;
-    this.clear();
-  }
-
-  clear(): void {
-    this.#keys.fill(-1);
-  }
-
-  /** The slot that holds `key`, or the empty slot where it belongs. */
-  slot(key: number): number {
-    const low = key >>> 0;
-    const high = (key / 4294967296) >>> 0;
-    let slot = Math.imul(low ^ Math.imul(high, 0x85ebca6b), 0x9e3779b1) >>> this.#shift;
-    for (;;) {
-      const held = this.#keys[slot] as number;
-      if (held === key || held === -1) return slot;
-      slot = (slot + 1) & this.#mask;
-    }
-  }
-
-  empty(slot: number): boolean {
-    return this.#keys[slot] === -1;
-  }
-
-  value(slot: number): number {
-    return this.#values[slot] as number;
-  }
-
-  put(slot: number, key: number, value: number): void {
-    this.#keys[slot] = key;
-    this.#values[slot] = value;
-  }
 }
 
 /** Identity keys as numbers (equal exactly when the identity strings are). */

@@ -85,7 +85,7 @@ interface ReaderState {
   /** Marks callers seen in the callers dict being read: `seenCallers[fn] === seenStamp`. */
   seenCallers: Uint32Array;
   seenStamp: number;
-  /** Reused buffer for a caller value (nc, cc, tt, ct). */
+  /** Reused buffer for a caller value (nc, cc, tt, ct), and `readNumber`'s slot (`SCRATCH`). */
   value: Float64Array;
 }
 
@@ -107,6 +107,16 @@ function kindOf(file: string, line: number, name: string | MarshalCode): Functio
     if (file === 'profile') return 'synthetic';
   }
   return 'python';
+}
+
+/** `array`, or a copy at least twice as long, so that `index` is inside it. */
+function withIndex<T extends Uint8Array | Int32Array | Uint32Array>(array: T, index: number): T {
+  if (index < array.length) return array;
+  const grown = new (array.constructor as new (length: number) => T)(
+    Math.max(index + 1, array.length * 2),
+  );
+  grown.set(array);
+  return grown;
 }
 
 /** Reads a tuple header (either form, or a reference); returns item count or the referenced value. */
@@ -147,39 +157,53 @@ function readText(s: ReaderState, what: string): string | MarshalCode {
   return value;
 }
 
-function readNumber(s: ReaderState, what: string, integer: boolean): number {
+/** `s.value` slot that `readNumber` reads through. */
+const SCRATCH = 4;
+
+/**
+ * The codes real dumps write numbers with — `g`, `i`, and in Python 3 data `i` with
+ * FLAG_REF (small ints are shared, so they take a reference slot) and `r` to a number —
+ * read into `s.value[k]`: true if taken, false having read nothing (anything else is left
+ * to `readNumber`'s full path). Writing into the buffer keeps times unboxed.
+ */
+function takeNumber(s: ReaderState, k: number, integer: boolean): boolean {
   const m = s.m;
   const input = m.in;
-  // Fast paths for the codes real dumps use, without boxing the value.
-  const raw = input.bytes[input.pos];
+  const at = input.pos;
+  const raw = input.bytes[at];
   if (raw === 0x67 /* g */ && !integer && input.remaining >= 9) {
-    const v = input.view.getFloat64(input.pos + 1, true);
-    input.pos += 9;
-    return v;
+    s.value[k] = input.view.getFloat64(at + 1, true);
+    input.pos = at + 9;
+    return true;
   }
-  if (raw === 0x69 /* i */ && input.remaining >= 5) {
-    const v = input.view.getInt32(input.pos + 1, true);
-    input.pos += 5;
-    return v;
+  if (input.remaining < 5) return false;
+  if (raw === 0x69 /* i */) {
+    s.value[k] = input.view.getInt32(at + 1, true);
+    input.pos = at + 5;
+    return true;
   }
-  if (m.dialect === 3 && input.remaining >= 5) {
-    // Python 3 dumps flag every int that has other references (small ints are shared) and
-    // refer back to it later: `i` with FLAG_REF takes a slot, `r` reads one.
-    if (raw === 0xe9 /* i | FLAG_REF */) {
-      const v = input.view.getInt32(input.pos + 1, true);
-      input.pos += 5;
-      m.refs.push(v);
-      return v;
-    }
-    if (raw === REF) {
-      const index = input.view.getInt32(input.pos + 1, true);
-      const v = index >= 0 ? m.refs[index] : undefined;
-      if (typeof v === 'number' && (!integer || Number.isInteger(v))) {
-        input.pos += 5;
-        return v;
-      }
-    }
+  if (m.dialect !== 3) return false;
+  if (raw === 0xe9 /* i | FLAG_REF */) {
+    const v = input.view.getInt32(at + 1, true);
+    m.refs.push(v);
+    s.value[k] = v;
+    input.pos = at + 5;
+    return true;
   }
+  if (raw === REF) {
+    const index = input.view.getInt32(at + 1, true);
+    const v = index >= 0 ? m.refs[index] : undefined;
+    if (typeof v !== 'number' || (integer && !Number.isInteger(v))) return false;
+    s.value[k] = v;
+    input.pos = at + 5;
+    return true;
+  }
+  return false;
+}
+
+function readNumber(s: ReaderState, what: string, integer: boolean): number {
+  if (takeNumber(s, SCRATCH, integer)) return s.value[SCRATCH] as number;
+  const m = s.m;
   const code = m.typeCode(what);
   const slot = m.slot;
   const offset = m.codeOffset;
@@ -253,11 +277,7 @@ function readKey(s: ReaderState, what: string): number {
       s.keyRefs[fn] = ref;
     }
     m.setRef(slot, ref);
-    if (slot >= s.keyOfSlot.length) {
-      const grown = new Int32Array(Math.max(slot + 1, s.keyOfSlot.length * 2));
-      grown.set(s.keyOfSlot);
-      s.keyOfSlot = grown;
-    }
+    s.keyOfSlot = withIndex(s.keyOfSlot, slot);
     s.keyOfSlot[slot] = fn + 1;
   }
   return fn;
@@ -297,48 +317,20 @@ const CALLER_ITEMS = [
 ] as const;
 
 /**
- * The usual caller value of a Python 3 dump, read straight into `s.value`: a small tuple
- * of four numbers, each `i`, `i` with FLAG_REF, `r` to a number, or `g` (times only).
- * Returns false, having read nothing, for any other value. An item it does not take is
- * left to `readNumber`, from that item on, so nothing is read or given a slot twice.
- * (A million edges' times returned from `readNumber` were 40 MB of boxed numbers.)
+ * The usual caller value of a Python 3 dump, a small tuple of four numbers, read straight
+ * into `s.value` (a million edges' times returned from `readNumber` were 40 MB of boxed
+ * numbers). Returns false, having read nothing, for any other value.
  */
 function readCallerTupleInPlace(s: ReaderState): boolean {
   const m = s.m;
   const input = m.in;
-  const bytes = input.bytes;
-  const start = input.pos;
   // Small tuples exist only in Python 3 data, so the dialect is known by now.
-  if (bytes[start] !== SMALL_TUPLE || bytes[start + 1] !== 4 || m.dialect !== 3) return false;
-  if (input.remaining < 2 + 4 * 9) return false;
-  const view = input.view;
-  const value = s.value;
-  const refs = m.refs;
-  let at = start + 2;
-  let k = 0;
-  for (; k < 4; k++) {
-    const code = bytes[at];
-    if (code === 0x67 /* g */ && k >= 2) {
-      value[k] = view.getFloat64(at + 1, true);
-      at += 9;
-    } else if (code === 0x69 /* i */) {
-      value[k] = view.getInt32(at + 1, true);
-      at += 5;
-    } else if (code === 0xe9 /* i | FLAG_REF */) {
-      const v = view.getInt32(at + 1, true);
-      refs.push(v);
-      value[k] = v;
-      at += 5;
-    } else if (code === REF) {
-      const index = view.getInt32(at + 1, true);
-      const v = index >= 0 ? refs[index] : undefined;
-      if (typeof v !== 'number' || (k < 2 && !Number.isInteger(v))) break;
-      value[k] = v;
-      at += 5;
-    } else break;
+  if (input.bytes[input.pos] !== SMALL_TUPLE || input.bytes[input.pos + 1] !== 4) return false;
+  if (m.dialect !== 3) return false;
+  input.pos += 2;
+  for (let k = 0; k < 4; k++) {
+    if (!takeNumber(s, k, k < 2)) s.value[k] = readNumber(s, CALLER_ITEMS[k] as string, k < 2);
   }
-  input.pos = at;
-  for (; k < 4; k++) value[k] = readNumber(s, CALLER_ITEMS[k] as string, k < 2);
   return true;
 }
 
@@ -417,11 +409,7 @@ function addEdge(
     );
   }
   // Each callers dict belongs to one callee, so a pair repeats only inside one dict.
-  if (caller >= s.seenCallers.length) {
-    const grown = new Uint32Array(Math.max(caller + 1, s.seenCallers.length * 2));
-    grown.set(s.seenCallers);
-    s.seenCallers = grown;
-  }
+  s.seenCallers = withIndex(s.seenCallers, caller);
   if (s.seenCallers[caller] === s.seenStamp) {
     s.context.warn({
       code: 'duplicate-key',
@@ -581,7 +569,7 @@ export function readPstats(input: Uint8Array, context: ReadContext): ProfileSet 
     yappiLikeKeys: 0,
     swappedCounts: 0,
     sawCode: false,
-    value: new Float64Array(4),
+    value: new Float64Array(5),
     seenCallers: new Uint32Array(1024),
     seenStamp: 0,
   };
@@ -604,11 +592,7 @@ export function readPstats(input: Uint8Array, context: ReadContext): ProfileSet 
     }
     const at = m.in.pos;
     const fn = readKey(s, 'function key');
-    if (fn >= s.defined.length) {
-      const grown = new Uint8Array(Math.max(fn + 1, s.defined.length * 2));
-      grown.set(s.defined);
-      s.defined = grown;
-    }
+    s.defined = withIndex(s.defined, fn);
     if (s.defined[fn]) {
       context.warn({
         code: 'duplicate-key',

@@ -40,9 +40,8 @@ export interface LsprofOracle {
   latin1_decoded_strings: string[];
 }
 
-export function readOracle(entry: ManifestEntry): LsprofOracle {
-  return JSON.parse(readSidecar(entry.sidecars.oracle as string).toString('utf8')) as LsprofOracle;
-}
+export const readOracle = (entry: ManifestEntry): LsprofOracle =>
+  folder.readOracle<LsprofOracle>(entry);
 
 /** nc, cc, tt, ct — the numbers a function row or an edge row holds. */
 export type Numbers = [number, number, number, number];

@@ -91,8 +91,8 @@ export interface EdgeGroups {
   order: Uint32Array;
 }
 
-/** Counting sort of edge rows by `ends[e]` (stable, linear). */
-export function groupEdges(ends: Uint32Array, count: number, groups: number): EdgeGroups {
+/** Where each group starts when the rows are grouped by `ends[e]`; `offsets[groups]` = count. */
+function groupOffsets(ends: Uint32Array, count: number, groups: number): Uint32Array {
   const offsets = new Uint32Array(groups + 1);
   for (let e = 0; e < count; e++) {
     const g = (ends[e] as number) + 1;
@@ -100,6 +100,12 @@ export function groupEdges(ends: Uint32Array, count: number, groups: number): Ed
   }
   for (let g = 0; g < groups; g++)
     offsets[g + 1] = (offsets[g + 1] as number) + (offsets[g] as number);
+  return offsets;
+}
+
+/** Counting sort of edge rows by `ends[e]` (stable, linear). */
+export function groupEdges(ends: Uint32Array, count: number, groups: number): EdgeGroups {
+  const offsets = groupOffsets(ends, count, groups);
   const next = offsets.slice(0, groups);
   const order = new Uint32Array(count);
   for (let e = 0; e < count; e++) {
@@ -130,12 +136,7 @@ export function arcsByCaller(profile: Profile, cost: Float64Array, withEdges: bo
   const calls = profile.calls;
   const n = profile.functions.length;
   const m = calls.length;
-  const offsets = new Uint32Array(n + 1);
-  for (let e = 0; e < m; e++) {
-    const g = (calls.caller[e] as number) + 1;
-    offsets[g] = (offsets[g] as number) + 1;
-  }
-  for (let g = 0; g < n; g++) offsets[g + 1] = (offsets[g + 1] as number) + (offsets[g] as number);
+  const offsets = groupOffsets(calls.caller, m, n);
   const next = offsets.slice(0, n);
   const callee = new Uint32Array(m);
   const count = new Float64Array(m);
