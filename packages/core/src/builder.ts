@@ -64,7 +64,8 @@ export class ProfileBuilder {
   readonly #fnInclusive = float64Column();
   #fnIndex: TripleIndex | undefined;
   readonly #details = new Map<number, FunctionDetails>();
-  readonly #moduleOfFile = new Map<number, number>();
+  /** Per file string index: its module's string index + 1 (0: not worked out yet). */
+  #moduleOfFile = new Int32Array(64);
 
   readonly #callCaller = uint32Column();
   readonly #callCallee = uint32Column();
@@ -207,11 +208,15 @@ export class ProfileBuilder {
   }
 
   #moduleFor(fileIndex: number): number {
-    let module = this.#moduleOfFile.get(fileIndex);
-    if (module === undefined) {
-      module = this.intern(moduleNameFromPath(this.#strings[fileIndex] as string));
-      this.#moduleOfFile.set(fileIndex, module);
+    if (fileIndex >= this.#moduleOfFile.length) {
+      const grown = new Int32Array(Math.max(fileIndex + 1, 2 * this.#moduleOfFile.length));
+      grown.set(this.#moduleOfFile);
+      this.#moduleOfFile = grown;
     }
+    const known = this.#moduleOfFile[fileIndex] as number;
+    if (known > 0) return known - 1;
+    const module = this.intern(moduleNameFromPath(this.#strings[fileIndex] as string));
+    this.#moduleOfFile[fileIndex] = module + 1;
     return module;
   }
 

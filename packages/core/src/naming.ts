@@ -42,8 +42,42 @@ export function kcachegrindKey(name: string, file: string, object = ''): string 
   return name + kcachegrindBasename(file) + kcachegrindBasename(object);
 }
 
+/**
+ * True when `sanitizeName` would return `name` itself: no control character (Unicode Cc:
+ * U+0000–U+001F, U+007F–U+009F), no outer white space, not empty or `???`. A character
+ * scan; the regular expression costs far more, and almost every name is already clean.
+ */
+function isClean(name: string): boolean {
+  const length = name.length;
+  if (length === 0 || name === '???') return false;
+  for (let k = 0; k < length; k++) {
+    const c = name.charCodeAt(k);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return false;
+  }
+  // Whatever `trim` removes (Unicode white space) at either end; control characters are
+  // ruled out above, so a cheap check of the two ends suffices.
+  return !isSpace(name.charCodeAt(0)) && !isSpace(name.charCodeAt(length - 1));
+}
+
+/** White space as `String.prototype.trim` sees it, minus the control characters. */
+function isSpace(c: number): boolean {
+  return (
+    c === 0x20 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
 /** Makes a name safe for line-based formats: no control characters, no outer spaces. */
 export function sanitizeName(name: string): string {
+  if (isClean(name)) return name;
   let out = name.replace(/\p{Cc}/gu, (c) => {
     if (c === '\n') return '\\n';
     if (c === '\r') return '\\r';
@@ -85,40 +119,77 @@ function pathLabels(file: string): string[] {
 }
 
 /**
- * Shortest dotted path suffixes that tell the given distinct files apart. `labelsOf`
- * caches each file's `pathLabels` (a file meets many groups, and its cached labels hash
- * once).
+ * Every file's `pathLabels` as numbers, computed once per file (a file meets many groups),
+ * so telling files apart compares integers instead of hashing label strings.
+ */
+class PathLabels {
+  readonly #strings: readonly string[];
+  readonly #ofFile: Array<Int32Array | undefined>;
+  readonly #ids = new Map<string, number>();
+  /** Label text by id. */
+  readonly texts: string[] = [];
+
+  constructor(strings: readonly string[]) {
+    this.#strings = strings;
+    this.#ofFile = new Array(strings.length);
+  }
+
+  /** The label ids of file string `file`, shortest first. */
+  of(file: number): Int32Array {
+    let ids = this.#ofFile[file];
+    if (ids === undefined) {
+      const labels = pathLabels(this.#strings[file] as string);
+      ids = new Int32Array(labels.length);
+      for (let k = 0; k < labels.length; k++) {
+        const label = labels[k] as string;
+        let id = this.#ids.get(label);
+        if (id === undefined) {
+          id = this.texts.length;
+          this.#ids.set(label, id);
+          this.texts.push(label);
+        }
+        ids[k] = id;
+      }
+      this.#ofFile[file] = ids;
+    }
+    return ids;
+  }
+}
+
+/**
+ * Shortest dotted path suffixes that tell the given distinct files (string indices) apart:
+ * sets `pathOf[file]` to the label id for each, leaving -1 where no suffix does (the whole
+ * path is then used).
  */
 function distinguishingPaths(
-  files: readonly string[],
-  labelsOf: (file: string) => string[],
-): Map<string, string> {
-  const labels = files.map(labelsOf);
+  files: readonly number[],
+  labels: PathLabels,
+  pathOf: Int32Array,
+): void {
+  const own = files.map((file) => labels.of(file));
   let longest = 1;
-  for (const l of labels) if (l.length > longest) longest = l.length;
-  const out = new Map<string, string>();
-  /** The labels in `out`. */
-  const taken = new Set<string>();
-  for (let depth = 1; depth <= longest; depth++) {
-    const owners = new Map<string, number>();
+  for (const l of own) if (l.length > longest) longest = l.length;
+  /** The labels given out. */
+  const taken = new Set<number>();
+  let left = files.length;
+  for (let depth = 1; depth <= longest && left > 0; depth++) {
+    const owners = new Map<number, number>();
     for (let i = 0; i < files.length; i++) {
-      if (out.has(files[i] as string)) continue;
+      if ((pathOf[files[i] as number] as number) >= 0) continue;
       // The last `depth` components (all of them once depth exceeds the path).
-      const own = labels[i] as string[];
-      const label = own[Math.min(depth, own.length) - 1] as string;
+      const ids = own[i] as Int32Array;
+      const label = ids[Math.min(depth, ids.length) - 1] as number;
       owners.set(label, owners.has(label) ? -1 : i);
     }
     // A label may be final only if no other file (final or not) shares it.
     owners.forEach((owner, label) => {
       if (owner >= 0 && !taken.has(label)) {
-        out.set(files[owner] as string, label);
+        pathOf[files[owner] as number] = label;
         taken.add(label);
+        left--;
       }
     });
-    if (out.size === files.length) break;
   }
-  for (const f of files) if (!out.has(f)) out.set(f, f);
-  return out;
 }
 
 /**
@@ -148,15 +219,9 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
     return `${module ? `${sanitizeName(module)}.` : ''}${base[fn]}:${line(fn)}`;
   };
 
-  const labelsCache = new Map<string, string[]>();
-  const labelsOf = (file: string): string[] => {
-    let labels = labelsCache.get(file);
-    if (!labels) {
-      labels = pathLabels(file);
-      labelsCache.set(file, labels);
-    }
-    return labels;
-  };
+  const labels = new PathLabels(profile.strings);
+  /** Per file string: its distinguishing label id while its group is named (-1 between). */
+  const pathOf = new Int32Array(profile.strings.length).fill(-1);
 
   const names = base.map((name, fn) =>
     options.style === 'qualified' && isPython(fn) ? fullyQualified(fn) : name,
@@ -219,24 +284,25 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
           inFile[file] = count;
           if (count === 1) files.push(file);
         }
-        const paths =
-          files.length > 1
-            ? distinguishingPaths(
-                files.map((file) => profile.strings[file] as string),
-                labelsOf,
-              )
-            : undefined;
+        const paths = files.length > 1;
+        if (paths) distinguishingPaths(files, labels, pathOf);
         for (const fn of group) {
           const index = profile.functions.file[fn] as number;
           const file = profile.strings[index] as string;
           let name = base[fn] as string;
-          if (paths && file !== '' && isPython(fn)) name = `${paths.get(file)}.${name}`;
+          if (paths && file !== '' && isPython(fn)) {
+            const path = pathOf[index] as number;
+            name = `${path >= 0 ? labels.texts[path] : file}.${name}`;
+          }
           if ((inFile[index] as number) > 1 || group.length === 1) name = `${name}:${line(fn)}`;
           names[fn] = name;
           level[fn] = 1;
           dirty[fn] = 1;
         }
-        for (const file of files) inFile[file] = 0;
+        for (const file of files) {
+          inFile[file] = 0;
+          pathOf[file] = -1;
+        }
       } else if (current === 1) {
         for (const fn of group) {
           names[fn] = isPython(fn)

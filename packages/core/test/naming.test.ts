@@ -229,3 +229,42 @@ describe('uniqueFunctionNames', () => {
     expect(names[300]).not.toBe('runx');
   });
 });
+
+describe('sanitizeName', () => {
+  /** The definition: control characters escaped, outer white space trimmed. */
+  const reference = (name: string): string => {
+    const out = name
+      .replace(/\p{Cc}/gu, (c) => {
+        if (c === '\n') return '\\n';
+        if (c === '\r') return '\\r';
+        if (c === '\t') return '\\t';
+        return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+      })
+      .trim();
+    return out === '' ? '(no name)' : out === '???' ? '(???)' : out;
+  };
+  // Every control and white-space character there is, among ordinary ones.
+  const special = [
+    ...Array.from({ length: 0x20 }, (_, c) => String.fromCharCode(c)),
+    ...Array.from({ length: 0x21 }, (_, c) => String.fromCharCode(0x7f + c)),
+    ...' \u00a0\u1680\u2000\u2005\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff',
+  ];
+  const piece = fc.oneof(fc.constantFrom(...special), fc.constantFrom('a', '?', 'é', '(', '.'));
+
+  it('is the regular-expression definition, with its fast path for clean names', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 6 }), (pieces) => {
+        const name = pieces.join('');
+        expect(sanitizeName(name)).toBe(reference(name));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const name of ['', '???', ' ???', 'x\u0085', '\u3000run', 'run\u00a0', 'ok'])
+      expect(sanitizeName(name)).toBe(reference(name));
+  });
+
+  it('returns a clean name itself', () => {
+    const name = ['get', 'item'].join('_');
+    expect(sanitizeName(name)).toBe(name);
+  });
+});

@@ -82,8 +82,12 @@ interface ReaderState {
   yappiLikeKeys: number;
   swappedCounts: number;
   sawCode: boolean;
-  /** Marks callers seen in the callers dict being read: `seenCallers[fn] === seenStamp`. */
-  seenCallers: Uint32Array;
+  /**
+   * Marks callers seen in the callers dict being read: `seenCallers[fn] === seenStamp`.
+   * 16-bit, so the marks of 100k functions (looked up at random, once per edge) stay
+   * in the processor's cache; `startCallers` clears them when the stamp wraps around.
+   */
+  seenCallers: Uint16Array;
   seenStamp: number;
   /** Reused buffer for a caller value (nc, cc, tt, ct), and `readNumber`'s slot (`SCRATCH`). */
   value: Float64Array;
@@ -110,7 +114,10 @@ function kindOf(file: string, line: number, name: string | MarshalCode): Functio
 }
 
 /** `array`, or a copy at least twice as long, so that `index` is inside it. */
-function withIndex<T extends Uint8Array | Int32Array | Uint32Array>(array: T, index: number): T {
+function withIndex<T extends Uint8Array | Uint16Array | Int32Array | Uint32Array>(
+  array: T,
+  index: number,
+): T {
   if (index < array.length) return array;
   const grown = new (array.constructor as new (length: number) => T)(
     Math.max(index + 1, array.length * 2),
@@ -435,13 +442,22 @@ function addEdge(
   }
 }
 
+/** Starts a new callers dict: a new `seenStamp`. */
+function startCallers(s: ReaderState): void {
+  s.seenStamp++;
+  if (s.seenStamp === 0x10000) {
+    s.seenCallers.fill(0);
+    s.seenStamp = 1;
+  }
+}
+
 /** Reads a callers dict for `callee`. */
 function readCallers(s: ReaderState, callee: number): void {
   const m = s.m;
   const code = m.typeCode('callers');
   const slot = m.slot;
   const offset = m.codeOffset;
-  s.seenStamp++;
+  startCallers(s);
   if (code === REF) {
     const ref = m.resolveRef(offset);
     if (!(ref instanceof CallersRef))
@@ -493,7 +509,7 @@ function readEntry(s: ReaderState, fn: number): void {
       );
     }
     ({ cc, nc, tt, ct } = ref);
-    s.seenStamp++;
+    startCallers(s);
     for (const [caller, value] of ref.callers.edges) {
       if (typeof value === 'number') s.value[0] = value;
       else s.value.set(value);
@@ -570,7 +586,7 @@ export function readPstats(input: Uint8Array, context: ReadContext): ProfileSet 
     swappedCounts: 0,
     sawCode: false,
     value: new Float64Array(5),
-    seenCallers: new Uint32Array(1024),
+    seenCallers: new Uint16Array(1024),
     seenStamp: 0,
   };
   const code = m.typeCode('stats dict');

@@ -166,4 +166,43 @@ describe('a callers dict that lists one caller twice', () => {
     const warning = set.whole.metadata.warnings.find((w) => w.code === 'duplicate-key');
     expect(warning?.place).toEqual({ offset: upToRepeat.length });
   });
+
+  it('tells dicts apart past 65,536 of them (the 16-bit marks wrap around)', () => {
+    // 70,000 callers dicts (plus f's own, empty). The stamps repeat every 65,535 dicts, so
+    // dict 1 (c0's) and dict 65,536 (c65535's) get the same one: f, in both, must not be
+    // taken for a repeat in the second. f listed twice in the last dict is one.
+    const callees = 70_000;
+    const edge = (name: string) => [...key(name, 1), ...tuple(int(1), int(1), float(0), float(0))];
+    const parts: number[][] = [
+      [0xfb],
+      key('f', 1),
+      tuple(int(1), int(1), float(0), float(0), [0x7b, 0x30]),
+    ];
+    parts.push(key('g', 1), tuple(int(1), int(1), float(0), float(0), [0x7b, 0x30]));
+    for (let k = 0; k < callees; k++) {
+      const callers =
+        k === 0 || k === 65_535
+          ? edge('f')
+          : k === callees - 1
+            ? [...edge('f'), ...edge('f')]
+            : edge('g');
+      parts.push(key(`c${k}`, 2), [
+        0x29,
+        5,
+        ...int(1),
+        ...int(1),
+        ...float(0),
+        ...float(0),
+        0x7b,
+        ...callers,
+        0x30,
+      ]);
+    }
+    parts.push([0x30]);
+    const set = readWith(cprofile, Uint8Array.from(parts.flat()));
+    expect(set.whole.calls.length).toBe(callees);
+    const repeats = set.whole.metadata.warnings.filter((w) => w.code === 'duplicate-key');
+    expect(repeats.length).toBe(1);
+    expect(set.whole.calls.callCount[callees - 1]).toBe(2);
+  });
 });

@@ -44,6 +44,7 @@ import {
   scaled,
   splitByWeights,
 } from './costs.js';
+import { CallHeads } from './heads.js';
 import { ByteSink } from './sink.js';
 
 export type CostUnit = 'ns' | 'us' | 'ms';
@@ -350,40 +351,28 @@ export function* writeCallgrind(
     sink.byte(32);
     sink.text(names[fn] as string);
   };
-  // A callee's call header in reference form — `cfi=(N)\ncfn=(G)\ncalls=` and ` <line>\n`
-  // around the count — is the same for every call once its file and name are defined, so
-  // it is built once and copied (~1M calls in a 100k-function profile).
-  const heads = new ByteSink(CHUNK);
-  /** Per callee: where its header starts, where the count goes, where it ends (-1: not built). */
-  const headAt = new Int32Array(3 * n).fill(-1);
-  /** Copies callee header `at` (an index into `headAt`) around the count. */
-  const copyHead = (at: number, count: number): void => {
-    const middle = headAt[at + 1] as number;
-    sink.copy(heads, headAt[at] as number, middle);
-    sink.int(count);
-    sink.copy(heads, middle, headAt[at + 2] as number);
-  };
+  const heads = new CallHeads(n);
+  const headBefore = new ByteSink(64);
+  const headAfter = new ByteSink(64);
   /**
-   * `cfi=…\ncfn=…\ncalls=<count> <target line>\n` for a callee with no header built yet:
+   * `cfi=…\ncfn=…\ncalls=<count> <target line>\n` for a callee whose header is not built:
    * built and copied once its file and name are defined, written in full (defining them)
    * before that.
    */
   const callHead = (callee: number, count: number): void => {
-    const at = 3 * callee;
-    if (functionDefined[callee] && files.defined(fileId(callee))) {
-      headAt[at] = heads.size;
-      heads.ascii('cfi=(');
-      heads.int(fileId(callee));
-      heads.ascii(')\ncfn=(');
-      heads.int(callee + 1);
-      heads.ascii(')\ncalls=');
-      headAt[at + 1] = heads.size;
-      heads.byte(32);
-      heads.int(Math.max(0, fns.line[callee] as number));
-      heads.byte(10);
-      headAt[at + 2] = heads.size;
-      copyHead(at, count);
-      return;
+    if (functionDefined[callee] && files.defined(fileId(callee)) && !heads.tooLong(callee)) {
+      headBefore.ascii('cfi=(');
+      headBefore.int(fileId(callee));
+      headBefore.ascii(')\ncfn=(');
+      headBefore.int(callee + 1);
+      headBefore.ascii(')\ncalls=');
+      headAfter.byte(32);
+      headAfter.int(Math.max(0, fns.line[callee] as number));
+      headAfter.byte(10);
+      if (heads.build(callee, headBefore, headAfter)) {
+        heads.write(sink, callee, count);
+        return;
+      }
     }
     sink.ascii('cfi=');
     files.write(fileId(callee), sink);
@@ -401,8 +390,7 @@ export function* writeCallgrind(
    * unboxed.
    */
   const call = (callee: number, site: number, count: number, cost: number): void => {
-    const at = 3 * callee;
-    if ((headAt[at] as number) >= 0) copyHead(at, count);
+    if (heads.built(callee)) heads.write(sink, callee, count);
     else callHead(callee, count);
     sink.position(site);
     sink.byte(32);

@@ -28,19 +28,29 @@ describe('ByteSink', () => {
     expect(text(sink)).toBe('120\n*\n+5\n-7\n7\n1000\n0\n5');
   });
 
-  it('copies any run of another sink, whole words and the bytes left over', () => {
-    const arena = new ByteSink(16);
-    arena.ascii('cfi=(12)\ncfn=(345)\ncalls=');
-    const all = new TextDecoder().decode(arena.take().slice());
-    arena.ascii(all);
+  it('copies any run of bytes, whole words and the bytes left over, and nothing past it', () => {
+    const all = 'cfi=(12)\ncfn=(345)\ncalls=';
+    // Three readable bytes past every run, as `copy` requires; they must never show.
+    const source = new TextEncoder().encode(`${all}~~~`);
+    const view = new DataView(source.buffer);
     for (let from = 0; from < all.length; from++) {
       for (let to = from; to <= all.length; to++) {
         const sink = new ByteSink(4);
         sink.byte(35);
-        sink.copy(arena, from, to);
-        expect(text(sink)).toBe(`#${all.slice(from, to)}`);
+        sink.copy(view, from, to);
+        sink.byte(36);
+        expect(text(sink)).toBe(`#${all.slice(from, to)}$`);
       }
     }
+  });
+
+  it('clears what was written, keeping the buffer', () => {
+    const sink = new ByteSink(16);
+    sink.ascii('calls=');
+    expect(new TextDecoder().decode(sink.written())).toBe('calls=');
+    sink.clear();
+    sink.int(42);
+    expect(text(sink)).toBe('42');
   });
 
   it('grows for long names and hands over full chunks', () => {
