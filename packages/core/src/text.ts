@@ -15,8 +15,19 @@
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Per length up to 64: an array of that many codes, refilled for each short string. */
+const SHORT = Array.from({ length: 65 }, (_, n) => new Array<number>(n).fill(0));
+
 /** Decodes bytes as one byte per code point (ISO-8859-1; not the WHATWG windows-1252). */
 export function decodeLatin1(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  const length = end - start;
+  if (length <= 64 && length >= 0) {
+    // Names and paths: the codes go through a reused array, not a new view of the bytes
+    // (a profile has a hundred thousand of them; the views were most of the garbage).
+    const codes = SHORT[length] as number[];
+    for (let k = 0; k < length; k++) codes[k] = bytes[start + k] as number;
+    return String.fromCharCode.apply(null, codes);
+  }
   let out = '';
   for (let i = start; i < end; i += 8192) {
     out += String.fromCharCode.apply(

@@ -52,4 +52,22 @@ describe('text', () => {
   it('decodes Latin-1 as one code point per byte (not windows-1252)', () => {
     expect(decodeLatin1(Uint8Array.from([0x80, 0x9f, 0xe9]))).toBe('\u0080\u009f\u00e9');
   });
+
+  it('decodes any range, short (through a reused array) or long, one after another', () => {
+    const bytes = Uint8Array.from({ length: 20_000 }, (_, k) => (k * 7919) % 256);
+    const expected = (start: number, end: number) =>
+      Array.from(bytes.subarray(start, end), (b) => String.fromCharCode(b)).join('');
+    for (const [start, end] of [
+      [0, 0],
+      [3, 4],
+      [5, 69],
+      [1, 65],
+      [2, 66],
+      [7, 20_000],
+      [100, 100],
+      [9, 8_300],
+    ] as const) {
+      expect(decodeLatin1(bytes, start, end)).toBe(expected(start, end));
+    }
+  });
 });

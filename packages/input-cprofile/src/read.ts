@@ -126,21 +126,6 @@ function withIndex<T extends Uint8Array | Uint16Array | Int32Array | Uint32Array
   return grown;
 }
 
-/** Reads a tuple header (either form, or a reference); returns item count or the referenced value. */
-function tupleHeader(
-  s: ReaderState,
-  what: string,
-): { count: number; slot: number; offset: number } | { ref: unknown; offset: number } {
-  const m = s.m;
-  const code = m.typeCode(what);
-  const slot = m.slot;
-  const offset = m.codeOffset;
-  if (code === REF) return { ref: m.resolveRef(offset), offset };
-  if (code === SMALL_TUPLE) return { count: m.in.u8('tuple length'), slot, offset };
-  if (code === TUPLE) return { count: m.length('tuple'), slot, offset };
-  throw m.error(`${what} must be a tuple, found ${describeType(code)}`, offset);
-}
-
 /** A string in a key (file or name); Python 2 `s`/`t`/`R` and every Python 3 text code. */
 function readText(s: ReaderState, what: string): string | MarshalCode {
   const m = s.m;
@@ -495,17 +480,20 @@ function readCallers(s: ReaderState, callee: number): void {
 
 function readEntry(s: ReaderState, fn: number): void {
   const m = s.m;
-  const header = tupleHeader(s, 'function entry');
+  // The tuple header (either form, or a reference), read here: no object per entry.
+  const code = m.typeCode('function entry');
+  const slot = m.slot;
+  const offset = m.codeOffset;
   let cc: number;
   let nc: number;
   let tt: number;
   let ct: number;
-  if ('ref' in header) {
-    const ref = header.ref;
+  if (code === REF) {
+    const ref = m.resolveRef(offset);
     if (!(ref instanceof EntryRef)) {
       throw m.error(
         'a function entry refers to an object that is not a (cc, nc, tt, ct, callers) tuple',
-        header.offset,
+        offset,
       );
     }
     ({ cc, nc, tt, ct } = ref);
@@ -513,13 +501,17 @@ function readEntry(s: ReaderState, fn: number): void {
     for (const [caller, value] of ref.callers.edges) {
       if (typeof value === 'number') s.value[0] = value;
       else s.value.set(value);
-      addEdge(s, caller, fn, typeof value === 'number' ? 'int' : 'tuple', header.offset);
+      addEdge(s, caller, fn, typeof value === 'number' ? 'int' : 'tuple', offset);
     }
   } else {
-    if (header.count !== 5) {
+    let count: number;
+    if (code === SMALL_TUPLE) count = m.in.u8('tuple length');
+    else if (code === TUPLE) count = m.length('tuple');
+    else throw m.error(`function entry must be a tuple, found ${describeType(code)}`, offset);
+    if (count !== 5) {
       throw m.error(
-        `a function entry must be a (cc, nc, tt, ct, callers) tuple, found a tuple of ${header.count} items`,
-        header.offset,
+        `a function entry must be a (cc, nc, tt, ct, callers) tuple, found a tuple of ${count} items`,
+        offset,
       );
     }
     m.enter();
@@ -530,7 +522,7 @@ function readEntry(s: ReaderState, fn: number): void {
     const edgesBefore = s.b.callCount;
     readCallers(s, fn);
     m.leave();
-    if (header.slot >= 0) {
+    if (slot >= 0) {
       const edges: CallersRef['edges'] = [];
       for (let e = edgesBefore; e < s.b.callCount; e++) {
         const c = s.b.callStats(e);
@@ -541,25 +533,20 @@ function readEntry(s: ReaderState, fn: number): void {
             : [c.callCount, c.primitiveCallCount, c.selfTime, c.inclusiveTime],
         ]);
       }
-      m.setRef(header.slot, new EntryRef(cc, nc, tt, ct, new CallersRef(edges)));
+      m.setRef(slot, new EntryRef(cc, nc, tt, ct, new CallersRef(edges)));
     }
   }
-  if (cc < 0 || nc < 0) throw m.error(`negative call count (${cc}, ${nc})`, header.offset);
+  if (cc < 0 || nc < 0) throw m.error(`negative call count (${cc}, ${nc})`, offset);
   if (cc > nc) s.swappedCounts++;
   if (s.producer === 'yappi') [cc, nc] = [nc, cc];
   if (Number.isNaN(tt) || Number.isNaN(ct)) {
     s.context.warn({
       code: 'nan-time',
       message: 'an entry has a NaN time; it is kept as absent',
-      place: { offset: header.offset },
+      place: { offset },
     });
   }
-  s.b.addFunctionStats(fn, {
-    callCount: nc,
-    primitiveCallCount: cc,
-    selfTime: tt,
-    inclusiveTime: ct,
-  });
+  s.b.addFunctionNumbers(fn, nc, cc, tt, ct);
 }
 
 /** Reads a whole pstats dump. */

@@ -41,19 +41,20 @@ export class CallHeads {
    * two scratch sinks that are cleared. Returns false, marking the callee, if it is too long.
    */
   build(callee: number, before: ByteSink, after: ByteSink): boolean {
-    const head = before.written();
-    const tail = after.written();
     const at = SLOT * callee;
-    const fits = head.length + tail.length <= ROOM;
-    if (fits) {
-      this.#bytes[at] = head.length;
-      this.#bytes[at + 1] = head.length + tail.length;
-      this.#bytes.set(head, at + 2);
-      this.#bytes.set(tail, at + 2 + head.length);
-    } else this.#bytes[at] = TOO_LONG;
-    before.clear();
-    after.clear();
-    return fits;
+    const split = before.size;
+    const length = split + after.size;
+    if (length > ROOM) {
+      this.#bytes[at] = TOO_LONG;
+      before.clear();
+      after.clear();
+      return false;
+    }
+    this.#bytes[at] = split;
+    this.#bytes[at + 1] = length;
+    before.moveTo(this.#bytes, at + 2);
+    after.moveTo(this.#bytes, at + 2 + split);
+    return true;
   }
 
   /** Writes `callee`'s (built) header around `count`. */

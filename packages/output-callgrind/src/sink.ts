@@ -87,9 +87,12 @@ export class ByteSink {
     this.#at += to - from;
   }
 
-  /** The bytes written so far, as a view (valid until the next write or `clear`). */
-  written(): Uint8Array {
-    return this.#buffer.subarray(0, this.#at);
+  /** Moves the bytes written so far into `target` at `at` (no views made) and clears. */
+  moveTo(target: Uint8Array, at: number): void {
+    const buffer = this.#buffer;
+    const count = this.#at;
+    for (let k = 0; k < count; k++) target[at + k] = buffer[k] as number;
+    this.clear();
   }
 
   /** Forgets the bytes written so far, keeping the buffer. */

@@ -40,7 +40,7 @@ describe('CallHeads', () => {
     expect(heads.tooLong(0)).toBe(true);
     expect(heads.tooLong(1)).toBe(false);
     // The scratch sinks are cleared either way.
-    expect(before.written().length + after.written().length).toBe(0);
+    expect(before.size + after.size).toBe(0);
   });
 
   it('fits the longest header real ids and lines produce (32-bit ids and lines)', () => {
