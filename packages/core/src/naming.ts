@@ -102,57 +102,62 @@ function pathParts(file: string): string[] {
 }
 
 /**
- * A file's dotted path suffixes by depth: `['util', 'pkg_a.util', 'src.pkg_a.util']` for
- * `/src/pkg_a/util.py` (at least one entry; `''` for a file with no components).
- */
-function pathLabels(file: string): string[] {
-  const parts = pathParts(file);
-  if (parts.length === 0) return [''];
-  const labels: string[] = [];
-  let label = '';
-  for (let depth = 1; depth <= parts.length; depth++) {
-    const part = parts[parts.length - depth] as string;
-    label = depth === 1 ? part : `${part}.${label}`;
-    labels.push(label);
-  }
-  return labels;
-}
-
-/**
- * Every file's `pathLabels` as numbers, computed once per file (a file meets many groups),
- * so telling files apart compares integers instead of hashing label strings.
+ * Every file's dotted path suffixes by depth, as numbers: `util`, `pkg_a.util`,
+ * `src.pkg_a.util` for `/src/pkg_a/util.py` (a file with no components has the one label
+ * `''`). Built only as deep as a group needs them (most files are told apart by their last
+ * one or two components) and once per file (a file meets many groups), so telling files
+ * apart compares integers instead of hashing label strings.
  */
 class PathLabels {
   readonly #strings: readonly string[];
-  readonly #ofFile: Array<Int32Array | undefined>;
+  readonly #parts: Array<string[] | undefined>;
+  /** Per file: the ids of its labels of 1, 2, … components, as far as asked for. */
+  readonly #ofFile: Array<number[] | undefined>;
   readonly #ids = new Map<string, number>();
   /** Label text by id. */
   readonly texts: string[] = [];
 
   constructor(strings: readonly string[]) {
     this.#strings = strings;
+    this.#parts = new Array(strings.length);
     this.#ofFile = new Array(strings.length);
   }
 
-  /** The label ids of file string `file`, shortest first. */
-  of(file: number): Int32Array {
+  #partsOf(file: number): string[] {
+    let parts = this.#parts[file];
+    if (parts === undefined) {
+      parts = pathParts(this.#strings[file] as string);
+      this.#parts[file] = parts;
+    }
+    return parts;
+  }
+
+  /** How many labels file string `file` has (at least one). */
+  depth(file: number): number {
+    return Math.max(1, this.#partsOf(file).length);
+  }
+
+  /** The id of the label of `depth` components (1 … `depth(file)`) of file string `file`. */
+  at(file: number, depth: number): number {
     let ids = this.#ofFile[file];
     if (ids === undefined) {
-      const labels = pathLabels(this.#strings[file] as string);
-      ids = new Int32Array(labels.length);
-      for (let k = 0; k < labels.length; k++) {
-        const label = labels[k] as string;
-        let id = this.#ids.get(label);
-        if (id === undefined) {
-          id = this.texts.length;
-          this.#ids.set(label, id);
-          this.texts.push(label);
-        }
-        ids[k] = id;
-      }
+      ids = [];
       this.#ofFile[file] = ids;
     }
-    return ids;
+    const parts = this.#partsOf(file);
+    while (ids.length < depth) {
+      const part = parts[parts.length - ids.length - 1] ?? '';
+      const label =
+        ids.length === 0 ? part : `${part}.${this.texts[ids[ids.length - 1] as number]}`;
+      let id = this.#ids.get(label);
+      if (id === undefined) {
+        id = this.texts.length;
+        this.#ids.set(label, id);
+        this.texts.push(label);
+      }
+      ids.push(id);
+    }
+    return ids[depth - 1] as number;
   }
 }
 
@@ -166,9 +171,9 @@ function distinguishingPaths(
   labels: PathLabels,
   pathOf: Int32Array,
 ): void {
-  const own = files.map((file) => labels.of(file));
+  const depths = files.map((file) => labels.depth(file));
   let longest = 1;
-  for (const l of own) if (l.length > longest) longest = l.length;
+  for (const d of depths) if (d > longest) longest = d;
   /** The labels given out. */
   const taken = new Set<number>();
   let left = files.length;
@@ -177,8 +182,7 @@ function distinguishingPaths(
     for (let i = 0; i < files.length; i++) {
       if ((pathOf[files[i] as number] as number) >= 0) continue;
       // The last `depth` components (all of them once depth exceeds the path).
-      const ids = own[i] as Int32Array;
-      const label = ids[Math.min(depth, ids.length) - 1] as number;
+      const label = labels.at(files[i] as number, Math.min(depth, depths[i] as number));
       owners.set(label, owners.has(label) ? -1 : i);
     }
     // A label may be final only if no other file (final or not) shares it.
