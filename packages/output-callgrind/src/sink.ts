@@ -16,11 +16,17 @@ for (let k = 0; k < 100; k++) {
   PAIRS[2 * k + 1] = 48 + (k % 10);
 }
 
-/** "0000" … "9999" as four ASCII digits in one little-endian 32-bit word. */
+/**
+ * "0000" … "9999" as four ASCII digits in one little-endian 32-bit word, put together
+ * from the digit pairs (module set-up runs unoptimized, on every start of the CLI).
+ */
 const QUADS = new Uint32Array(10000);
-for (let k = 0; k < 10000; k++) {
-  const digit = (place: number) => 48 + (Math.floor(k / place) % 10);
-  QUADS[k] = (digit(1000) | (digit(100) << 8) | (digit(10) << 16) | (digit(1) << 24)) >>> 0;
+for (let high = 0; high < 100; high++) {
+  const first = (PAIRS[2 * high] as number) | ((PAIRS[2 * high + 1] as number) << 8);
+  for (let low = 0; low < 100; low++) {
+    const second = (PAIRS[2 * low] as number) | ((PAIRS[2 * low + 1] as number) << 8);
+    QUADS[100 * high + low] = (first | (second << 16)) >>> 0;
+  }
 }
 
 /** Room every `int` needs: 2^53 has 16 digits. */
