@@ -95,10 +95,22 @@ const GLOBAL_HELP: Record<string, string> = {
 
 /**
  * An integer with thousands separators (`248,589,990`). Not `toLocaleString`: its first
- * call loads ICU's number formatting, 15 ms of every conversion.
+ * call loads ICU's number formatting, 15 ms of every conversion. Plain digits (every count)
+ * are grouped by a loop, as setting up the regular expression took ~1.7 ms; anything else
+ * (an exponent, NaN) goes through it.
  */
 function withCommas(value: number): string {
-  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const text = String(value);
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 48 || c > 57) return text.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  }
+  let out = '';
+  for (let k = 0; k < text.length; k++) {
+    if (k > 0 && (text.length - k) % 3 === 0) out += ',';
+    out += text[k];
+  }
+  return out;
 }
 
 /** `1.234 s`, `12.346 ms`, `0.509 ms`. */
