@@ -36,10 +36,11 @@ import {
 } from '@pyprof/core';
 import { describeType, FORMAT, MarshalCode, MarshalReader, MarshalTuple } from './marshal.js';
 
-/** Stored in the reference table for a key tuple read in key position. */
-class KeyRef {
-  constructor(readonly fn: number) {}
-}
+/**
+ * Stored in the reference table for a key tuple read in key position; its function row is
+ * in `keyOfSlot` (one mechanism for both of `readKey`'s paths, no object per function).
+ */
+const KEY = Object.freeze({ key: true });
 /** Stored for a flagged entry tuple, so a later reference can reuse it. */
 class EntryRef {
   constructor(
@@ -71,12 +72,10 @@ interface ReaderState {
   callerStyle: 'tuple' | 'int' | undefined;
   /** 1 for functions that have their own entry in the stats dict (by row). */
   defined: Uint8Array;
-  /** One reference-table value per function row, shared by every reference to its key. */
-  keyRefs: KeyRef[];
   /**
-   * Reference slot → function row + 1 (0: not a key), beside the reference table: the fast
-   * path for the ~1M caller-key references of a big dump reads 4 bytes here instead of a
-   * table entry and the object it points at (two cache misses per edge).
+   * Reference slot → function row + 1 (0: not a key), beside the reference table (which
+   * holds `KEY` there): the fast path for the ~1M caller-key references of a big dump
+   * reads 4 bytes here instead of a table entry and the object it points at.
    */
   keyOfSlot: Int32Array;
   yappiLikeKeys: number;
@@ -220,7 +219,7 @@ function readKey(s: ReaderState, what: string): number {
   const m = s.m;
   // Fast path: a reference to a key read before (most caller keys of Python 3 dumps).
   const input = m.in;
-  if (input.bytes[input.pos] === REF && m.dialect === 3 && input.remaining >= 5) {
+  if (input.bytes[input.pos] === REF && input.remaining >= 5) {
     const index = input.view.getInt32(input.pos + 1, true);
     const row = index >= 0 && index < s.keyOfSlot.length ? (s.keyOfSlot[index] as number) : 0;
     if (row > 0 && index < m.refs.length) {
@@ -232,8 +231,10 @@ function readKey(s: ReaderState, what: string): number {
   const slot = m.slot;
   const offset = m.codeOffset;
   if (code === REF) {
+    // (A flagged `r` byte, which CPython never writes, is the one way to a key here.)
+    const index = m.in.remaining >= 4 ? m.in.view.getInt32(m.in.pos, true) : -1;
     const ref = m.resolveRef(offset);
-    if (ref instanceof KeyRef) return ref.fn;
+    if (ref === KEY) return (s.keyOfSlot[index] as number) - 1;
     if (ref instanceof MarshalTuple && ref.items.length === 3) {
       const [file, line, name] = ref.items;
       if (
@@ -263,12 +264,7 @@ function readKey(s: ReaderState, what: string): number {
   m.leave();
   const fn = functionFor(s, file, line, name, offset);
   if (slot >= 0) {
-    let ref = s.keyRefs[fn];
-    if (ref === undefined) {
-      ref = new KeyRef(fn);
-      s.keyRefs[fn] = ref;
-    }
-    m.setRef(slot, ref);
+    m.setRef(slot, KEY);
     s.keyOfSlot = withIndex(s.keyOfSlot, slot);
     s.keyOfSlot[slot] = fn + 1;
   }
@@ -567,7 +563,6 @@ export function readPstats(input: Uint8Array, context: ReadContext): ProfileSet 
     producer: producerOption,
     callerStyle: undefined,
     defined: new Uint8Array(1024),
-    keyRefs: [],
     keyOfSlot: new Int32Array(1024),
     yappiLikeKeys: 0,
     swappedCounts: 0,

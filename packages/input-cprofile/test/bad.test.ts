@@ -125,18 +125,28 @@ describe('versions the reader does not know', () => {
   });
 });
 
+// Python 3 marshal written by hand, for what marshal.dumps never writes.
+const text = (s: string) => [0x7a, s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
+const int = (v: number) => [0x69, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >>> 24];
+const float = (v: number) => [0x67, ...new Uint8Array(Float64Array.of(v).buffer)];
+const tuple = (...items: number[][]) => [0x29, items.length, ...items.flat()];
+const key = (name: string, line: number) => tuple(text('m.py'), int(line), text(name));
+/** A function entry (cc, nc, tt, ct, {callers}), `callers` being the dict's items' bytes. */
+const entry = (calls: number, tt: number, ct: number, callers: number[] = []) =>
+  tuple(int(calls), int(calls), float(tt), float(ct), [0x7b, ...callers, 0x30]);
+/** A callers-dict item: a caller key (or reference to one) and its (nc, cc, tt, ct). */
+const callerItem = (caller: number[], calls: number, tt: number, ct: number) => [
+  ...caller,
+  ...tuple(int(calls), int(calls), float(tt), float(ct)),
+];
+
 describe('a callers dict that lists one caller twice', () => {
   // marshal.dumps never writes a key twice, but a hand-made file can: the values are summed
   // into one edge, with a `duplicate-key` warning at the repeated key.
-  const text = (s: string) => [0x7a, s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
-  const int = (v: number) => [0x69, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >>> 24];
-  const float = (v: number) => [0x67, ...new Uint8Array(Float64Array.of(v).buffer)];
-  const tuple = (...items: number[][]) => [0x29, items.length, ...items.flat()];
-  const key = (name: string, line: number) => tuple(text('m.py'), int(line), text(name));
   const upToRepeat = [
     0xfb, // a dict, flagged: Python 3 marshal
     ...key('f', 1),
-    ...tuple(int(1), int(1), float(0.5), float(0.5), [0x7b, 0x30]),
+    ...entry(1, 0.5, 0.5),
     ...key('g', 2),
     // (cc, nc, tt, ct, callers) of g, up to its callers dict's second key
     0x29,
@@ -146,13 +156,11 @@ describe('a callers dict that lists one caller twice', () => {
     ...float(0.25),
     ...float(1.5),
     0x7b,
-    ...key('f', 1),
-    ...tuple(int(1), int(1), float(0.125), float(0.5)),
+    ...callerItem(key('f', 1), 1, 0.125, 0.5),
   ];
   const bytes = Uint8Array.from([
     ...upToRepeat,
-    ...key('f', 1),
-    ...tuple(int(2), int(2), float(0.125), float(1)),
+    ...callerItem(key('f', 1), 2, 0.125, 1),
     0x30, // end of g's callers
     0x30, // end of the stats dict
   ]);
@@ -172,13 +180,8 @@ describe('a callers dict that lists one caller twice', () => {
     // dict 1 (c0's) and dict 65,536 (c65535's) get the same one: f, in both, must not be
     // taken for a repeat in the second. f listed twice in the last dict is one.
     const callees = 70_000;
-    const edge = (name: string) => [...key(name, 1), ...tuple(int(1), int(1), float(0), float(0))];
-    const parts: number[][] = [
-      [0xfb],
-      key('f', 1),
-      tuple(int(1), int(1), float(0), float(0), [0x7b, 0x30]),
-    ];
-    parts.push(key('g', 1), tuple(int(1), int(1), float(0), float(0), [0x7b, 0x30]));
+    const edge = (name: string) => callerItem(key(name, 1), 1, 0, 0);
+    const parts: number[][] = [[0xfb], key('f', 1), entry(1, 0, 0), key('g', 1), entry(1, 0, 0)];
     for (let k = 0; k < callees; k++) {
       const callers =
         k === 0 || k === 65_535
@@ -186,17 +189,7 @@ describe('a callers dict that lists one caller twice', () => {
           : k === callees - 1
             ? [...edge('f'), ...edge('f')]
             : edge('g');
-      parts.push(key(`c${k}`, 2), [
-        0x29,
-        5,
-        ...int(1),
-        ...int(1),
-        ...float(0),
-        ...float(0),
-        0x7b,
-        ...callers,
-        0x30,
-      ]);
+      parts.push(key(`c${k}`, 2), entry(1, 0, 0, callers));
     }
     parts.push([0x30]);
     const set = readWith(cprofile, Uint8Array.from(parts.flat()));
@@ -204,5 +197,38 @@ describe('a callers dict that lists one caller twice', () => {
     const repeats = set.whole.metadata.warnings.filter((w) => w.code === 'duplicate-key');
     expect(repeats.length).toBe(1);
     expect(set.whole.calls.callCount[callees - 1]).toBe(2);
+  });
+});
+
+describe('references to keys', () => {
+  // A flagged key tuple takes a reference slot; later callers dicts name the function by
+  // an `r` to it. CPython writes the plain `r` byte; a flagged one (0xf2) means the same.
+  const flaggedKey = (name: string, line: number) => [0xa9, ...key(name, line).slice(1)];
+  const refTo = (slot: number, flagged = false) => [flagged ? 0xf2 : 0x72, ...int(slot).slice(1)];
+  // Slots: 0 the stats dict, 1 f's key.
+  const bytes = Uint8Array.from([
+    0xfb,
+    ...flaggedKey('f', 1),
+    ...entry(3, 0.5, 1),
+    ...key('g', 2),
+    ...entry(1, 0.25, 0.25, callerItem(refTo(1), 1, 0.25, 0.25)),
+    ...key('h', 3),
+    ...entry(2, 0.25, 0.25, callerItem(refTo(1, true), 2, 0.25, 0.25)),
+    0x30,
+  ]);
+
+  it('finds the function by either form of the reference', () => {
+    const p = readWith(cprofile, bytes).whole;
+    expect(p.functions.length).toBe(3);
+    const nameOf = (fn: number) => p.strings[p.functions.name[fn] as number];
+    const edges = Array.from({ length: p.calls.length }, (_, e) => [
+      nameOf(p.calls.caller[e] as number),
+      nameOf(p.calls.callee[e] as number),
+      p.calls.callCount[e],
+    ]);
+    expect(edges).toEqual([
+      ['f', 'g', 1],
+      ['f', 'h', 2],
+    ]);
   });
 });
