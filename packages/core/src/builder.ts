@@ -13,6 +13,7 @@ import {
   TripleIndex,
   uint8Column,
   uint32Column,
+  withIndex,
 } from './columns.js';
 import { moduleNameFromPath } from './module-name.js';
 import {
@@ -208,11 +209,7 @@ export class ProfileBuilder {
   }
 
   #moduleFor(fileIndex: number): number {
-    if (fileIndex >= this.#moduleOfFile.length) {
-      const grown = new Int32Array(Math.max(fileIndex + 1, 2 * this.#moduleOfFile.length));
-      grown.set(this.#moduleOfFile);
-      this.#moduleOfFile = grown;
-    }
+    this.#moduleOfFile = withIndex(this.#moduleOfFile, fileIndex);
     const known = this.#moduleOfFile[fileIndex] as number;
     if (known > 0) return known - 1;
     const module = this.intern(moduleNameFromPath(this.#strings[fileIndex] as string));

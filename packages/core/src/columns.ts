@@ -8,6 +8,19 @@
 type TypedArray = Float64Array | Uint32Array | Int32Array | Uint8Array;
 type TypedArrayConstructor<T extends TypedArray> = { new (length: number): T };
 
+/**
+ * `array`, or a copy at least twice as long, so that `index` is inside it: for typed arrays
+ * indexed by row or slot numbers that arrive in no particular order.
+ */
+export function withIndex<T extends TypedArray | Uint16Array>(array: T, index: number): T {
+  if (index < array.length) return array;
+  const grown = new (array.constructor as new (length: number) => T)(
+    Math.max(index + 1, array.length * 2),
+  );
+  grown.set(array as never);
+  return grown;
+}
+
 /** An append-only typed-array column that doubles its capacity as needed. */
 export class Column<T extends TypedArray> {
   #ctor: TypedArrayConstructor<T>;

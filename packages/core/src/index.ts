@@ -30,6 +30,7 @@ export {
   TripleIndex,
   uint8Column,
   uint32Column,
+  withIndex,
 } from './columns.js';
 export {
   collectDiagnostics,

@@ -33,6 +33,7 @@ import {
   type ProfileSet,
   type ReadContext,
   singleProfileSet,
+  withIndex,
 } from '@pyprof/core';
 import { describeType, FORMAT, MarshalCode, MarshalReader, MarshalTuple } from './marshal.js';
 
@@ -110,19 +111,6 @@ function kindOf(file: string, line: number, name: string | MarshalCode): Functio
     if (file === 'profile') return 'synthetic';
   }
   return 'python';
-}
-
-/** `array`, or a copy at least twice as long, so that `index` is inside it. */
-function withIndex<T extends Uint8Array | Uint16Array | Int32Array | Uint32Array>(
-  array: T,
-  index: number,
-): T {
-  if (index < array.length) return array;
-  const grown = new (array.constructor as new (length: number) => T)(
-    Math.max(index + 1, array.length * 2),
-  );
-  grown.set(array);
-  return grown;
 }
 
 /** A string in a key (file or name); Python 2 `s`/`t`/`R` and every Python 3 text code. */
