@@ -101,6 +101,29 @@ function pathParts(file: string): string[] {
   return parts;
 }
 
+/** Strings numbered in the order they are first seen. */
+class StringIds {
+  readonly #ids = new Map<string, number>();
+  /** Each id's string. */
+  readonly texts: string[] = [];
+
+  /** The id of `text`, numbering it if it is new. */
+  of(text: string): number {
+    let id = this.#ids.get(text);
+    if (id === undefined) {
+      id = this.texts.length;
+      this.#ids.set(text, id);
+      this.texts.push(text);
+    }
+    return id;
+  }
+
+  /** The id of `text`, or undefined if it has none. */
+  find(text: string): number | undefined {
+    return this.#ids.get(text);
+  }
+}
+
 /**
  * Every file's dotted path suffixes by depth, as numbers: `util`, `pkg_a.util`,
  * `src.pkg_a.util` for `/src/pkg_a/util.py` (a file with no components has the one label
@@ -113,9 +136,9 @@ class PathLabels {
   readonly #parts: Array<string[] | undefined>;
   /** Per file: the ids of its labels of 1, 2, … components, as far as asked for. */
   readonly #ofFile: Array<number[] | undefined>;
-  readonly #ids = new Map<string, number>();
+  readonly #ids = new StringIds();
   /** Label text by id. */
-  readonly texts: string[] = [];
+  readonly texts = this.#ids.texts;
 
   constructor(strings: readonly string[]) {
     this.#strings = strings;
@@ -149,13 +172,7 @@ class PathLabels {
       const part = parts[parts.length - ids.length - 1] ?? '';
       const label =
         ids.length === 0 ? part : `${part}.${this.texts[ids[ids.length - 1] as number]}`;
-      let id = this.#ids.get(label);
-      if (id === undefined) {
-        id = this.texts.length;
-        this.#ids.set(label, id);
-        this.texts.push(label);
-      }
-      ids.push(id);
+      ids.push(this.#ids.of(label));
     }
     return ids[depth - 1] as number;
   }
@@ -361,23 +378,18 @@ interface IdentityKeys {
 /** Keys from any identity rule: its strings, numbered. */
 class StringKeys implements IdentityKeys {
   readonly #identity: (name: string, fn: number) => string;
-  readonly #ids = new Map<string, number>();
+  readonly #ids = new StringIds();
 
   constructor(identity: (name: string, fn: number) => string) {
     this.#identity = identity;
   }
 
   of(name: string, fn: number): number {
-    return this.ofString(this.#identity(name, fn));
+    return this.#ids.of(this.#identity(name, fn));
   }
 
   ofString(key: string): number {
-    let id = this.#ids.get(key);
-    if (id === undefined) {
-      id = this.#ids.size;
-      this.#ids.set(key, id);
-    }
-    return id;
+    return this.#ids.of(key);
   }
 
   text(name: string, fn: number): string {
@@ -410,25 +422,16 @@ function endingHash(text: string, length: number): number {
 class PairKeys implements IdentityKeys {
   readonly #keySuffix: (fn: number) => string;
   readonly #suffixOf: Int32Array;
-  readonly #suffixes: string[] = [];
+  readonly #suffixIds = new StringIds();
+  readonly #suffixes = this.#suffixIds.texts;
   /** Per suffix id: the id of the shortest known suffix that ends it (itself if none). */
   readonly #shortest: Int32Array;
-  readonly #ids = new Map<string, number>();
-  readonly #nameIds = new Map<string, number>();
+  readonly #nameIds = new StringIds();
 
   constructor(n: number, keySuffix: (fn: number) => string) {
     this.#keySuffix = keySuffix;
     this.#suffixOf = new Int32Array(n);
-    for (let fn = 0; fn < n; fn++) {
-      const suffix = keySuffix(fn);
-      let id = this.#ids.get(suffix);
-      if (id === undefined) {
-        id = this.#suffixes.length;
-        this.#ids.set(suffix, id);
-        this.#suffixes.push(suffix);
-      }
-      this.#suffixOf[fn] = id;
-    }
+    for (let fn = 0; fn < n; fn++) this.#suffixOf[fn] = this.#suffixIds.of(keySuffix(fn));
     this.#shortest = new Int32Array(this.#suffixes.length);
     this.#suffixes.forEach((suffix, id) => {
       this.#shortest[id] = this.#shortestEnding(suffix) ?? id;
@@ -452,7 +455,7 @@ class PairKeys implements IdentityKeys {
         else this.#byHash?.set(hash, [id]);
       });
     }
-    const empty = this.#ids.get('');
+    const empty = this.#suffixIds.find('');
     if (empty !== undefined) return empty;
     let hash = 0;
     let power = 1;
@@ -473,12 +476,7 @@ class PairKeys implements IdentityKeys {
   #byHash: Map<number, number[]> | undefined;
 
   #pair(name: string, suffix: number): number {
-    let id = this.#nameIds.get(name);
-    if (id === undefined) {
-      id = this.#nameIds.size;
-      this.#nameIds.set(name, id);
-    }
-    return id * this.#suffixes.length + suffix;
+    return this.#nameIds.of(name) * this.#suffixes.length + suffix;
   }
 
   of(name: string, fn: number): number {
