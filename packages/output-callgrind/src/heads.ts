@@ -6,20 +6,20 @@
  * three lines at random places and the misses were a fifth of the writing time.
  *
  * Slot layout: byte 0 = length of the part before the count, byte 1 = whole length (0: not
- * built yet), then the bytes. A header too long for its slot (a file id, function id and line
- * of more than 37 digits together, beyond 32-bit numbers) is marked and never built: its
- * calls are written out in full.
+ * built yet), then the bytes. File ids, function ids and lines are below 2^32, so a header
+ * is at most 52 bytes and always fits.
  */
-import type { ByteSink } from './sink.js';
+import { ByteSink } from './sink.js';
 
 const SLOT = 64;
 /** Room for the bytes: the slot minus the two length bytes and `copy`'s three-byte overrun. */
 const ROOM = SLOT - 2 - 3;
-const TOO_LONG = 0xff;
 
 export class CallHeads {
   readonly #bytes: Uint8Array;
   readonly #view: DataView;
+  /** Where a header is put together before it goes into its slot. */
+  readonly #scratch = new ByteSink(SLOT);
 
   constructor(functions: number) {
     this.#bytes = new Uint8Array(SLOT * functions);
@@ -31,30 +31,27 @@ export class CallHeads {
     return this.#bytes[SLOT * callee + 1] !== 0;
   }
 
-  /** True when `callee`'s header was found too long to build. */
-  tooLong(callee: number): boolean {
-    return this.#bytes[SLOT * callee] === TOO_LONG;
-  }
-
-  /**
-   * Builds `callee`'s header from `before` (written up to the count) and `after` (the rest),
-   * two scratch sinks that are cleared. Returns false, marking the callee, if it is too long.
-   */
-  build(callee: number, before: ByteSink, after: ByteSink): boolean {
-    const at = SLOT * callee;
-    const split = before.size;
-    const length = split + after.size;
+  /** Builds `callee`'s header: its file's id, its own id (`callee + 1`) and its line. */
+  build(callee: number, file: number, line: number): void {
+    const scratch = this.#scratch;
+    scratch.ascii('cfi=(');
+    scratch.int(file);
+    scratch.ascii(')\ncfn=(');
+    scratch.int(callee + 1);
+    scratch.ascii(')\ncalls=');
+    const split = scratch.size;
+    scratch.byte(32);
+    scratch.int(line);
+    scratch.byte(10);
+    const length = scratch.size;
     if (length > ROOM) {
-      this.#bytes[at] = TOO_LONG;
-      before.clear();
-      after.clear();
-      return false;
+      scratch.clear();
+      throw new RangeError(`call header of function ${callee} is ${length} bytes, over ${ROOM}`);
     }
+    const at = SLOT * callee;
     this.#bytes[at] = split;
     this.#bytes[at + 1] = length;
-    before.moveTo(this.#bytes, at + 2);
-    after.moveTo(this.#bytes, at + 2 + split);
-    return true;
+    scratch.moveTo(this.#bytes, at + 2);
   }
 
   /** Writes `callee`'s (built) header around `count`. */

@@ -352,36 +352,27 @@ export function* writeCallgrind(
     sink.text(names[fn] as string);
   };
   const heads = new CallHeads(n);
-  const headBefore = new ByteSink(64);
-  const headAfter = new ByteSink(64);
   /**
    * `cfi=…\ncfn=…\ncalls=<count> <target line>\n` for a callee whose header is not built:
    * built and copied once its file and name are defined, written in full (defining them)
    * before that.
    */
   const callHead = (callee: number, count: number): void => {
-    if (functionDefined[callee] && files.defined(fileId(callee)) && !heads.tooLong(callee)) {
-      headBefore.ascii('cfi=(');
-      headBefore.int(fileId(callee));
-      headBefore.ascii(')\ncfn=(');
-      headBefore.int(callee + 1);
-      headBefore.ascii(')\ncalls=');
-      headAfter.byte(32);
-      headAfter.int(Math.max(0, fns.line[callee] as number));
-      headAfter.byte(10);
-      if (heads.build(callee, headBefore, headAfter)) {
-        heads.write(sink, callee, count);
-        return;
-      }
+    const file = fileId(callee);
+    const line = Math.max(0, fns.line[callee] as number);
+    if (functionDefined[callee] && files.defined(file)) {
+      heads.build(callee, file, line);
+      heads.write(sink, callee, count);
+      return;
     }
     sink.ascii('cfi=');
-    files.write(fileId(callee), sink);
+    files.write(file, sink);
     sink.ascii('\ncfn=');
     functionRef(callee);
     sink.ascii('\ncalls=');
     sink.int(count);
     sink.byte(32);
-    sink.int(Math.max(0, fns.line[callee] as number));
+    sink.int(line);
     sink.byte(10);
   };
   /**

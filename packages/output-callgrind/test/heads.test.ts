@@ -8,15 +8,9 @@ const text = (sink: ByteSink) => new TextDecoder().decode(sink.take());
 describe('CallHeads', () => {
   it('writes each built header around the count, any number of times', () => {
     const heads = new CallHeads(3);
-    const before = new ByteSink(64);
-    const after = new ByteSink(64);
     expect(heads.built(1)).toBe(false);
-    before.ascii('cfi=(7)\ncfn=(2)\ncalls=');
-    after.ascii(' 120\n');
-    expect(heads.build(1, before, after)).toBe(true);
-    before.ascii('cfi=(12345)\ncfn=(3)\ncalls=');
-    after.ascii(' 9\n');
-    expect(heads.build(2, before, after)).toBe(true);
+    heads.build(1, 7, 120);
+    heads.build(2, 12345, 9);
     expect([heads.built(0), heads.built(1), heads.built(2)]).toEqual([false, true, true]);
     const sink = new ByteSink(256);
     heads.write(sink, 2, 5);
@@ -29,29 +23,28 @@ describe('CallHeads', () => {
     );
   });
 
-  it('refuses a header longer than its slot and remembers that', () => {
-    const heads = new CallHeads(2);
-    const before = new ByteSink(64);
-    const after = new ByteSink(64);
-    before.ascii(`cfi=(${'9'.repeat(20)})\ncfn=(${'8'.repeat(20)})\ncalls=`);
-    after.ascii(' 1\n');
-    expect(heads.build(0, before, after)).toBe(false);
-    expect(heads.built(0)).toBe(false);
-    expect(heads.tooLong(0)).toBe(true);
-    expect(heads.tooLong(1)).toBe(false);
-    // The scratch sinks are cleared either way.
-    expect(before.size + after.size).toBe(0);
+  it('refuses a header longer than its slot, leaving the slot unbuilt', () => {
+    // Beyond any real profile: 53-bit file id and line, a seven-digit function id.
+    const heads = new CallHeads(1_000_000);
+    expect(() => heads.build(999_999, 2 ** 53, 2 ** 53)).toThrow(RangeError);
+    expect(heads.built(999_999)).toBe(false);
+    // The next header is built from a clean start.
+    heads.build(0, 1, 2);
+    const sink = new ByteSink(64);
+    heads.write(sink, 0, 3);
+    expect(text(sink)).toBe('cfi=(1)\ncfn=(1)\ncalls=3 2\n');
   });
 
-  it('fits the longest header real ids and lines produce (32-bit ids and lines)', () => {
-    const heads = new CallHeads(1);
-    const before = new ByteSink(64);
-    const after = new ByteSink(64);
-    before.ascii(`cfi=(${2 ** 31})\ncfn=(${2 ** 31})\ncalls=`);
-    after.ascii(` ${2 ** 31 - 1}\n`);
-    expect(heads.build(0, before, after)).toBe(true);
-    const sink = new ByteSink(128);
-    heads.write(sink, 0, 7);
-    expect(text(sink)).toBe(`cfi=(${2 ** 31})\ncfn=(${2 ** 31})\ncalls=7 ${2 ** 31 - 1}\n`);
+  it('fits headers of 32-bit file ids and lines, next to each other', () => {
+    const heads = new CallHeads(100_000);
+    heads.build(99_998, 2 ** 32 - 1, 2 ** 31 - 1);
+    heads.build(99_999, 2 ** 32 - 2, 2 ** 31 - 2);
+    const sink = new ByteSink(256);
+    heads.write(sink, 99_998, 7);
+    heads.write(sink, 99_999, 8);
+    expect(text(sink)).toBe(
+      `cfi=(${2 ** 32 - 1})\ncfn=(99999)\ncalls=7 ${2 ** 31 - 1}\n` +
+        `cfi=(${2 ** 32 - 2})\ncfn=(100000)\ncalls=8 ${2 ** 31 - 2}\n`,
+    );
   });
 });
