@@ -398,13 +398,13 @@ class Cli {
    * stop under --strict when there were warnings, select the thread, write to the target.
    * Returns undefined when --strict stopped it.
    */
-  async produce(
+  async produce<Target extends OutputTarget>(
     positionals: string[],
     flags: Flags,
     writer: OutputPlugin,
-    targetFor: (names: readonly string[]) => OutputTarget,
+    targetFor: (names: readonly string[]) => Target,
     outcome: 'written' | 'opened',
-  ): Promise<{ set: ProfileSet; target: OutputTarget } | undefined> {
+  ): Promise<{ set: ProfileSet; target: Target } | undefined> {
     const { set: read, names } = await this.readInputs(positionals, flags, writer);
     if (flags.strict && this.warnings.length > 0) {
       this.err(
@@ -475,13 +475,13 @@ in the speedscope app bundled with pyprof (opened from disk in your browser, no 
         const name = writer.defaultOutputName
           ? writer.defaultOutputName(base, [])
           : `${base}${writer.extension}`;
-        return { kind: 'file', path: join(viewFolder(), name) };
+        return { kind: 'file' as const, path: join(viewFolder(), name) };
       },
       'opened',
     );
     if (!done) return EXIT.strictWarnings;
     const { set } = done;
-    const file = (done.target as { path: string }).path;
+    const file = done.target.path;
     if (executable) {
       openInCallgrindViewer(executable, file);
       if (!flags.quiet)
