@@ -10,7 +10,7 @@
  * uniqueness is guaranteed for any input. The result depends only on the profile, so it is
  * deterministic.
  */
-import { KeyIndex } from './columns.js';
+import { KeyIndex, withIndex } from './columns.js';
 import { functionFile, functionKind, functionModule, type Profile } from './profile.js';
 
 export type NameStyle = 'short' | 'qualified';
@@ -35,6 +35,23 @@ export interface NamingOptions {
 /** The text after the last `/` (KCachegrind's basename; `\` does not split). */
 export function kcachegrindBasename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/**
+ * The default key suffix: the basename of each function's file, sliced once per file so
+ * the suffix strings (and their hashes) are shared by the functions of a file.
+ */
+function fileBasenames(profile: Profile): (fn: number) => string {
+  const ofFile: Array<string | undefined> = new Array(profile.strings.length);
+  return (fn) => {
+    const file = profile.functions.file[fn] as number;
+    let suffix = ofFile[file];
+    if (suffix === undefined) {
+      suffix = kcachegrindBasename(profile.strings[file] as string);
+      ofFile[file] = suffix;
+    }
+    return suffix;
+  };
 }
 
 /** KCachegrind's function key: name ‖ basename(file) ‖ basename(object). */
@@ -179,37 +196,68 @@ class PathLabels {
 }
 
 /**
- * Shortest dotted path suffixes that tell the given distinct files (string indices) apart:
- * sets `pathOf[file]` to the label id for each, leaving -1 where no suffix does (the whole
- * path is then used).
+ * Shortest dotted path suffixes that tell the files of a group apart. Scratch space by
+ * label id, reused across the groups of one naming run: a pass stamp says which entries
+ * are current, so no map or set is made per group and depth (a big profile has thousands
+ * of groups).
  */
-function distinguishingPaths(
-  files: readonly number[],
-  labels: PathLabels,
-  pathOf: Int32Array,
-): void {
-  const depths = files.map((file) => labels.depth(file));
-  let longest = 1;
-  for (const d of depths) if (d > longest) longest = d;
-  /** The labels given out. */
-  const taken = new Set<number>();
-  let left = files.length;
-  for (let depth = 1; depth <= longest && left > 0; depth++) {
-    const owners = new Map<number, number>();
-    for (let i = 0; i < files.length; i++) {
-      if ((pathOf[files[i] as number] as number) >= 0) continue;
-      // The last `depth` components (all of them once depth exceeds the path).
-      const label = labels.at(files[i] as number, Math.min(depth, depths[i] as number));
-      owners.set(label, owners.has(label) ? -1 : i);
-    }
-    // A label may be final only if no other file (final or not) shares it.
-    owners.forEach((owner, label) => {
-      if (owner >= 0 && !taken.has(label)) {
-        pathOf[files[owner] as number] = label;
-        taken.add(label);
-        left--;
+class PathChooser {
+  readonly #labels: PathLabels;
+  /** Per label: the pass that last saw it, and the file (index in the group) or -1 if shared. */
+  #seenIn = new Int32Array(64);
+  #owner = new Int32Array(64);
+  /** Per label: the group that gave it out. */
+  #takenBy = new Int32Array(64);
+  #pass = 0;
+  #group = 0;
+  readonly #seen: number[] = [];
+
+  constructor(labels: PathLabels) {
+    this.#labels = labels;
+  }
+
+  /**
+   * Sets `pathOf[file]` to the label id for each of the given distinct files (string
+   * indices), leaving -1 where no suffix tells it apart (the whole path is then used).
+   */
+  choose(files: readonly number[], pathOf: Int32Array): void {
+    const labels = this.#labels;
+    const group = ++this.#group;
+    const depths = files.map((file) => labels.depth(file));
+    let longest = 1;
+    for (const d of depths) if (d > longest) longest = d;
+    let left = files.length;
+    const seen = this.#seen;
+    for (let depth = 1; depth <= longest && left > 0; depth++) {
+      const pass = ++this.#pass;
+      seen.length = 0;
+      for (let i = 0; i < files.length; i++) {
+        if ((pathOf[files[i] as number] as number) >= 0) continue;
+        // The last `depth` components (all of them once depth exceeds the path).
+        const label = labels.at(files[i] as number, Math.min(depth, depths[i] as number));
+        if (label >= this.#seenIn.length) this.#grow(label);
+        if (this.#seenIn[label] !== pass) {
+          this.#seenIn[label] = pass;
+          this.#owner[label] = i;
+          seen.push(label);
+        } else this.#owner[label] = -1;
       }
-    });
+      // A label may be final only if no other file (final or not) shares it.
+      for (const label of seen) {
+        const owner = this.#owner[label] as number;
+        if (owner >= 0 && this.#takenBy[label] !== group) {
+          pathOf[files[owner] as number] = label;
+          this.#takenBy[label] = group;
+          left--;
+        }
+      }
+    }
+  }
+
+  #grow(label: number): void {
+    this.#seenIn = withIndex(this.#seenIn, label);
+    this.#owner = withIndex(this.#owner, label);
+    this.#takenBy = withIndex(this.#takenBy, label);
   }
 }
 
@@ -241,6 +289,7 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
   };
 
   const labels = new PathLabels(profile.strings);
+  const chooser = new PathChooser(labels);
   /** Per file string: its distinguishing label id while its group is named (-1 between). */
   const pathOf = new Int32Array(profile.strings.length).fill(-1);
 
@@ -251,10 +300,7 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
   const reserved = new Set(options.reserved ?? []);
   const keys: IdentityKeys = options.identity
     ? new StringKeys(options.identity)
-    : new PairKeys(
-        n,
-        options.keySuffix ?? ((fn) => kcachegrindBasename(functionFile(profile, fn))),
-      );
+    : new PairKeys(n, options.keySuffix ?? fileBasenames(profile));
   const reservedKeys = new Set<number>();
   for (const key of reserved) {
     const pair = keys.ofString(key);
@@ -306,7 +352,7 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
           if (count === 1) files.push(file);
         }
         const paths = files.length > 1;
-        if (paths) distinguishingPaths(files, labels, pathOf);
+        if (paths) chooser.choose(files, pathOf);
         for (const fn of group) {
           const index = profile.functions.file[fn] as number;
           const file = profile.strings[index] as string;

@@ -174,6 +174,23 @@ describe('uniqueFunctionNames', () => {
     ]);
   });
 
+  it('never gives a path label twice in a group, even when a deeper one spells an earlier one', () => {
+    // `my.pkg/util.py` gets `my.pkg.util` at depth 2; `my/pkg/util.py` (told from
+    // `x/pkg/util.py` only at depth 3) would spell the same label there, so it takes its path.
+    const { names } = namesOf([
+      ['my.pkg/util.py', 1, 'run'],
+      ['my/pkg/util.py', 1, 'run'],
+      ['x/pkg/util.py', 1, 'run'],
+      ['other/util.py', 1, 'run'],
+    ]);
+    expect(names).toEqual([
+      'my.pkg.util.run',
+      'my/pkg/util.py.run',
+      'x.pkg.util.run',
+      'other.util.run',
+    ]);
+  });
+
   it('separates names that concatenate alike with their basename (ab+c.py, a+bc.py)', () => {
     const { profile, names } = namesOf([
       ['c.py', 1, 'ab'],
