@@ -110,7 +110,8 @@ export function hashInts(a: number, b: number, c = 0): number {
  */
 abstract class RowIndex {
   #slots: Int32Array;
-  #count = 0;
+  /** Rows recorded. */
+  protected count = 0;
 
   constructor(capacity: number) {
     let size = 16;
@@ -126,13 +127,13 @@ abstract class RowIndex {
 
   /** Records `row` (the caller made sure its tuple is not present yet). */
   insert(row: number): void {
-    if ((this.#count + 1) * 2 > this.#slots.length) this.#rehash();
+    if ((this.count + 1) * 2 > this.#slots.length) this.#rehash();
     const slots = this.#slots;
     const mask = slots.length - 1;
     let i = this.hashOfRow(row) & mask;
     while ((slots[i] as number) >= 0) i = (i + 1) & mask;
     slots[i] = row;
-    this.#count++;
+    this.count++;
   }
 
   #rehash(): void {
@@ -242,6 +243,31 @@ export class KeyIndex extends RowIndex {
       if (row < 0) return -1;
       if (keys[row] === key) return row;
     }
+  }
+
+  /**
+   * The row already holding `row`'s key, or -1 having recorded `row`: `find` and `insert`
+   * in one probe, for a pass that meets every row once (the index must have been made
+   * with room for all of them).
+   */
+  claim(row: number): number {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    const keys = this.#keys;
+    const key = keys[row] as number;
+    let i = hashKey(key) & mask;
+    for (; ; i = (i + 1) & mask) {
+      const other = slots[i] as number;
+      if (other < 0) break;
+      if (keys[other] === key) return other;
+    }
+    if ((this.count + 1) * 2 > slots.length) {
+      this.insert(row);
+      return -1;
+    }
+    slots[i] = row;
+    this.count++;
+    return -1;
   }
 }
 

@@ -326,11 +326,10 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
         keyOf[fn] = keys.of(names[fn] as string, fn);
         dirty[fn] = 0;
       }
-      const key = keyOf[fn] as number;
-      const owner = seen.find(key);
+      const owner = seen.claim(fn);
       if (owner < 0) {
-        seen.insert(fn);
-        groupOf[fn] = hasReserved && reservedKeys.has(key) ? groups.push([fn]) - 1 : -1;
+        groupOf[fn] =
+          hasReserved && reservedKeys.has(keyOf[fn] as number) ? groups.push([fn]) - 1 : -1;
       } else if ((groupOf[owner] as number) < 0) {
         groupOf[owner] = groups.push([owner, fn]) - 1;
       } else {
