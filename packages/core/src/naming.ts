@@ -234,9 +234,13 @@ class PathChooser {
   choose(files: readonly number[], pathOf: Int32Array): void {
     const labels = this.#labels;
     const group = ++this.#group;
-    const depths = files.map((file) => labels.depth(file));
+    const depths: number[] = [];
     let longest = 1;
-    for (const d of depths) if (d > longest) longest = d;
+    for (let i = 0; i < files.length; i++) {
+      const depth = labels.depth(files[i] as number);
+      depths.push(depth);
+      if (depth > longest) longest = depth;
+    }
     let left = files.length;
     const seen = this.#seen;
     for (let depth = 1; depth <= longest && left > 0; depth++) {
@@ -254,7 +258,8 @@ class PathChooser {
         } else this.#owner[label] = -1;
       }
       // A label may be final only if no other file (final or not) shares it.
-      for (const label of seen) {
+      for (let k = 0; k < seen.length; k++) {
+        const label = seen[k] as number;
         const owner = this.#owner[label] as number;
         if (owner >= 0 && this.#takenBy[label] !== group) {
           pathOf[files[owner] as number] = label;
@@ -330,6 +335,71 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
   const groupOf = new Int32Array(n);
   /** Per file string: functions of the group being qualified in it (0 between groups). */
   const inFile = new Int32Array(profile.strings.length);
+  /**
+   * Qualifies the functions of one group one level more; false when they are all past the
+   * last level. A function of its own, with indexed loops, so that V8 optimizes it after a
+   * few of the thousands of groups (the loops of a function run once stay in the
+   * interpreter, which also makes an iterator result for every step of a `for … of`).
+   */
+  const qualify = (group: readonly number[]): boolean => {
+    const size = group.length;
+    let current = 3;
+    for (let k = 0; k < size; k++) {
+      const fnLevel = level[group[k] as number] as number;
+      if (fnLevel < current) current = fnLevel;
+    }
+    if (current === 0) {
+      // Level 1: the distinguishing package path where files differ, the line where they do not.
+      const files: number[] = [];
+      for (let k = 0; k < size; k++) {
+        const file = profile.functions.file[group[k] as number] as number;
+        const count = (inFile[file] as number) + 1;
+        inFile[file] = count;
+        if (count === 1) files.push(file);
+      }
+      const paths = files.length > 1;
+      if (paths) chooser.choose(files, pathOf);
+      for (let k = 0; k < size; k++) {
+        const fn = group[k] as number;
+        const index = profile.functions.file[fn] as number;
+        const file = profile.strings[index] as string;
+        let name = base[fn] as string;
+        if (paths && file !== '' && isPython(fn)) {
+          const path = pathOf[index] as number;
+          name = flat(path >= 0 ? (labels.texts[path] as string) : file, '.', name);
+        }
+        if ((inFile[index] as number) > 1 || size === 1) name = flat(name, ':', line(fn));
+        names[fn] = name;
+        level[fn] = 1;
+        dirty[fn] = 1;
+      }
+      for (let k = 0; k < files.length; k++) {
+        inFile[files[k] as number] = 0;
+        pathOf[files[k] as number] = -1;
+      }
+      return true;
+    }
+    if (current === 1) {
+      for (let k = 0; k < size; k++) {
+        const fn = group[k] as number;
+        names[fn] = isPython(fn)
+          ? fullyQualified(fn)
+          : flat(
+              base[fn] as string,
+              ' (',
+              sanitizeName(functionFile(profile, fn)),
+              ':',
+              line(fn),
+              ')',
+            );
+        level[fn] = 2;
+        dirty[fn] = 1;
+      }
+      return true;
+    }
+    for (let k = 0; k < size; k++) level[group[k] as number] = 3;
+    return false;
+  };
   for (let round = 0; round < 5; round++) {
     // Each key's first function; a group is made when a key is taken twice (or reserved).
     const seen = new KeyIndex(keyOf, n);
@@ -351,58 +421,7 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
     }
     if (groups.length === 0 || round === 4) break;
     let changed = false;
-    for (const group of groups) {
-      let current = 3;
-      for (const fn of group) if ((level[fn] as number) < current) current = level[fn] as number;
-      if (current === 0) {
-        // Level 1: the distinguishing package path where files differ, the line where they do not.
-        const files: number[] = [];
-        for (const fn of group) {
-          const file = profile.functions.file[fn] as number;
-          const count = (inFile[file] as number) + 1;
-          inFile[file] = count;
-          if (count === 1) files.push(file);
-        }
-        const paths = files.length > 1;
-        if (paths) chooser.choose(files, pathOf);
-        for (const fn of group) {
-          const index = profile.functions.file[fn] as number;
-          const file = profile.strings[index] as string;
-          let name = base[fn] as string;
-          if (paths && file !== '' && isPython(fn)) {
-            const path = pathOf[index] as number;
-            name = flat(path >= 0 ? (labels.texts[path] as string) : file, '.', name);
-          }
-          if ((inFile[index] as number) > 1 || group.length === 1) name = flat(name, ':', line(fn));
-          names[fn] = name;
-          level[fn] = 1;
-          dirty[fn] = 1;
-        }
-        for (const file of files) {
-          inFile[file] = 0;
-          pathOf[file] = -1;
-        }
-      } else if (current === 1) {
-        for (const fn of group) {
-          names[fn] = isPython(fn)
-            ? fullyQualified(fn)
-            : flat(
-                base[fn] as string,
-                ' (',
-                sanitizeName(functionFile(profile, fn)),
-                ':',
-                line(fn),
-                ')',
-              );
-          level[fn] = 2;
-          dirty[fn] = 1;
-        }
-      } else {
-        for (const fn of group) level[fn] = 3;
-        continue;
-      }
-      changed = true;
-    }
+    for (let g = 0; g < groups.length; g++) if (qualify(groups[g] as number[])) changed = true;
     if (!changed) break;
   }
   if (groups.length === 0) return names;
