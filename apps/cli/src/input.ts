@@ -5,16 +5,7 @@
  * stream of chunks (for readers with `readStream`, so huge logs never sit in memory).
  */
 import { once } from 'node:events';
-import {
-  closeSync,
-  createReadStream,
-  fstatSync,
-  openSync,
-  read,
-  readFileSync,
-  readSync,
-  statSync,
-} from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { concatBytes, DETECT_HEAD_BYTES, ProfileError } from '@pyprof/core';
@@ -170,68 +161,6 @@ async function openStream(
   return streamedInput(spec, label, name, size, true, unpacked.head, unpacked.rest);
 }
 
-/** Files smaller than this are read in one call: splitting would cost more than it saves. */
-export const SPLIT_READ_BYTES = 8 << 20;
-
-/**
- * A whole file, as one array. A big one is read in two halves at once, the second by the
- * thread pool and the first by this thread: most of a big read is the kernel filling fresh
- * pages, and two threads fill them side by side (a 40 MB dump: 13 ms instead of 25). A
- * small one is read with one `readFileSync` — not the promise version, which reads in
- * 512 KiB round trips through the event loop (the process idle for ~35 ms on a 40 MB
- * dump). A file whose size changes meanwhile is read again in one call.
- */
-export async function readWhole(path: string, splitAt = SPLIT_READ_BYTES): Promise<Uint8Array> {
-  const fd = openSync(path, 'r');
-  let bytes: Buffer | undefined;
-  try {
-    const size = fstatSync(fd).size;
-    if (size >= splitAt && size > 0) {
-      const buffer = Buffer.allocUnsafeSlow(size);
-      // The second half starts on a page boundary, so no page is filled by both threads.
-      const half = Math.floor(size / 2 / 4096) * 4096;
-      const second = readRange(fd, buffer, half, size);
-      let whole = false;
-      try {
-        whole = readRangeSync(fd, buffer, 0, half);
-      } finally {
-        // Never close the file while the other half is being read into it.
-        whole = (await second) && whole;
-      }
-      // Complete only if the file also ends where it ended when it was opened.
-      if (whole && readSync(fd, new Uint8Array(1), 0, 1, size) === 0) bytes = buffer;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  bytes ??= readFileSync(path);
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-/** Reads `[from, to)` of the file into the same range of `buffer`; false at an early end. */
-function readRangeSync(fd: number, buffer: Buffer, from: number, to: number): boolean {
-  for (let at = from; at < to; ) {
-    const count = readSync(fd, buffer, at, to - at, at);
-    if (count === 0) return false;
-    at += count;
-  }
-  return true;
-}
-
-/** `readRangeSync` on the thread pool. */
-async function readRange(fd: number, buffer: Buffer, from: number, to: number): Promise<boolean> {
-  for (let at = from; at < to; ) {
-    const count = await new Promise<number>((done, fail) =>
-      read(fd, buffer, at, to - at, at, (error, bytesRead) =>
-        error ? fail(error) : done(bytesRead),
-      ),
-    );
-    if (count === 0) return false;
-    at += count;
-  }
-  return true;
-}
-
 /** Opens one input given on the command line. */
 export async function openInput(spec: string, stdin: Readable): Promise<Input> {
   if (spec === '-') return openStream(spec, '<stdin>', undefined, undefined, stdin);
@@ -276,7 +205,10 @@ export async function openInput(spec: string, stdin: Readable): Promise<Input> {
     size,
     async readAll() {
       try {
-        return await readWhole(spec);
+        // In one call: the promise version reads in 512 KiB round trips through the event
+        // loop, which left the process idle for ~35 ms on a 40 MB dump.
+        const buffer = readFileSync(spec);
+        return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
       } catch (error) {
         throw ioError(spec, error);
       }
