@@ -7,19 +7,19 @@
  *
  * Slot layout: byte 0 = length of the part before the count, byte 1 = whole length (0: not
  * built yet), then the bytes. File ids, function ids and lines are below 2^32, so a header
- * is at most 52 bytes and always fits.
+ * is at most 52 bytes and always fits, with the three bytes `copy` may read past it.
  */
-import { ByteSink } from './sink.js';
+import { asciiBytes, type ByteSink, putBytes, putUint32 } from './sink.js';
 
 const SLOT = 64;
-/** Room for the bytes: the slot minus the two length bytes and `copy`'s three-byte overrun. */
-const ROOM = SLOT - 2 - 3;
+
+const FILE_PART = asciiBytes('cfi=(');
+const FUNCTION_PART = asciiBytes(')\ncfn=(');
+const CALLS_PART = asciiBytes(')\ncalls=');
 
 export class CallHeads {
   readonly #bytes: Uint8Array;
   readonly #view: DataView;
-  /** Where a header is put together before it goes into its slot. */
-  readonly #scratch = new ByteSink(SLOT);
 
   constructor(functions: number) {
     this.#bytes = new Uint8Array(SLOT * functions);
@@ -31,27 +31,26 @@ export class CallHeads {
     return this.#bytes[SLOT * callee + 1] !== 0;
   }
 
-  /** Builds `callee`'s header: its file's id, its own id (`callee + 1`) and its line. */
+  /**
+   * Builds `callee`'s header in its slot: its file's id, its own id (`callee + 1`) and its
+   * line, each below 2^32.
+   */
   build(callee: number, file: number, line: number): void {
-    const scratch = this.#scratch;
-    scratch.ascii('cfi=(');
-    scratch.int(file);
-    scratch.ascii(')\ncfn=(');
-    scratch.int(callee + 1);
-    scratch.ascii(')\ncalls=');
-    const split = scratch.size;
-    scratch.byte(32);
-    scratch.int(line);
-    scratch.byte(10);
-    const length = scratch.size;
-    if (length > ROOM) {
-      scratch.clear();
-      throw new RangeError(`call header of function ${callee} is ${length} bytes, over ${ROOM}`);
-    }
-    const at = SLOT * callee;
-    this.#bytes[at] = split;
-    this.#bytes[at + 1] = length;
-    scratch.moveTo(this.#bytes, at + 2);
+    if (!(file < 2 ** 32 && line < 2 ** 32))
+      throw new RangeError(`call header of function ${callee}: file id or line beyond 32 bits`);
+    const bytes = this.#bytes;
+    const view = this.#view;
+    const start = SLOT * callee + 2;
+    let at = putBytes(bytes, start, FILE_PART);
+    at = putUint32(bytes, view, at, file);
+    at = putBytes(bytes, at, FUNCTION_PART);
+    at = putUint32(bytes, view, at, callee + 1);
+    at = putBytes(bytes, at, CALLS_PART);
+    bytes[start - 2] = at - start;
+    bytes[at++] = 32;
+    at = putUint32(bytes, view, at, line);
+    bytes[at++] = 10;
+    bytes[start - 1] = at - start;
   }
 
   /** Writes `callee`'s (built) header around `count`. */

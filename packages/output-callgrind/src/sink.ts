@@ -100,20 +100,6 @@ export class ByteSink {
     this.#at += to - from;
   }
 
-  /** Moves the bytes written so far into `target` at `at` (no views made) and clears. */
-  moveTo(target: Uint8Array, at: number): void {
-    const buffer = this.#buffer;
-    const count = this.#at;
-    for (let k = 0; k < count; k++) target[at + k] = buffer[k] as number;
-    this.clear();
-  }
-
-  /** Forgets the bytes written so far, keeping the buffer. */
-  clear(): void {
-    this.#at = 0;
-    this.#lastLine = -1;
-  }
-
   /** Any text, UTF-8 with escaped bytes restored. */
   text(text: string): void {
     const length = text.length;
@@ -154,32 +140,7 @@ export class ByteSink {
 
   /** 0 ≤ value < 2^32, room already made. */
   #uint32(value: number): void {
-    const buffer = this.#buffer;
-    let rest = value >>> 0;
-    if (rest < 10) {
-      buffer[this.#at++] = 48 + rest;
-      return;
-    }
-    const end = this.#at + digits(rest);
-    let at = end;
-    while (rest >= 10000) {
-      const next = (rest / 10000) >>> 0;
-      at -= 4;
-      this.#view.setUint32(at, QUADS[rest - next * 10000] as number, true);
-      rest = next;
-    }
-    while (rest >= 100) {
-      const next = (rest / 100) >>> 0;
-      const pair = 2 * (rest - next * 100);
-      buffer[--at] = PAIRS[pair + 1] as number;
-      buffer[--at] = PAIRS[pair] as number;
-      rest = next;
-    }
-    if (rest >= 10) {
-      buffer[--at] = PAIRS[2 * rest + 1] as number;
-      buffer[--at] = PAIRS[2 * rest] as number;
-    } else buffer[--at] = 48 + rest;
-    this.#at = end;
+    this.#at = putUint32(this.#buffer, this.#view, this.#at, value);
   }
 
   /** Forgets the previous position: the next cost line writes its line in full. */
@@ -205,6 +166,51 @@ export class ByteSink {
       this.int(diff);
     } else this.int(at);
   }
+}
+
+/**
+ * Writes 0 ≤ value < 2^32 in decimal into `bytes` (and its `view`) at `at`, four digits
+ * at a time; returns the position after it. The caller makes sure there is room (10 bytes).
+ */
+export function putUint32(bytes: Uint8Array, view: DataView, at: number, value: number): number {
+  let rest = value >>> 0;
+  if (rest < 10) {
+    bytes[at] = 48 + rest;
+    return at + 1;
+  }
+  const end = at + digits(rest);
+  let to = end;
+  while (rest >= 10000) {
+    const next = (rest / 10000) >>> 0;
+    to -= 4;
+    view.setUint32(to, QUADS[rest - next * 10000] as number, true);
+    rest = next;
+  }
+  while (rest >= 100) {
+    const next = (rest / 100) >>> 0;
+    const pair = 2 * (rest - next * 100);
+    bytes[--to] = PAIRS[pair + 1] as number;
+    bytes[--to] = PAIRS[pair] as number;
+    rest = next;
+  }
+  if (rest >= 10) {
+    bytes[--to] = PAIRS[2 * rest + 1] as number;
+    bytes[--to] = PAIRS[2 * rest] as number;
+  } else bytes[--to] = 48 + rest;
+  return end;
+}
+
+/** Copies the ASCII `bytes` into `target` at `at`; returns the position after them. */
+export function putBytes(target: Uint8Array, at: number, bytes: Uint8Array): number {
+  for (let k = 0; k < bytes.length; k++) target[at + k] = bytes[k] as number;
+  return at + bytes.length;
+}
+
+/** ASCII text as bytes, for fixed pieces copied many times. */
+export function asciiBytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  for (let k = 0; k < text.length; k++) bytes[k] = text.charCodeAt(k);
+  return bytes;
 }
 
 function viewOf(bytes: Uint8Array): DataView {

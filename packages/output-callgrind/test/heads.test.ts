@@ -23,8 +23,8 @@ describe('CallHeads', () => {
     );
   });
 
-  it('refuses a header longer than its slot, leaving the slot unbuilt', () => {
-    // Beyond any real profile: 53-bit file id and line, a seven-digit function id.
+  it('refuses numbers beyond 32 bits (the slot is sized for them), leaving the slot unbuilt', () => {
+    // Beyond any real profile: 53-bit file id and line.
     const heads = new CallHeads(1_000_000);
     expect(() => heads.build(999_999, 2 ** 53, 2 ** 53)).toThrow(RangeError);
     expect(heads.built(999_999)).toBe(false);

@@ -44,18 +44,6 @@ describe('ByteSink', () => {
     }
   });
 
-  it('moves what was written into another array, and clears', () => {
-    const sink = new ByteSink(16);
-    sink.ascii('calls=');
-    sink.int(42);
-    const target = new Uint8Array(10).fill(35);
-    sink.moveTo(target, 1);
-    expect(new TextDecoder().decode(target)).toBe('#calls=42#');
-    expect(sink.size).toBe(0);
-    sink.int(7);
-    expect(text(sink)).toBe('7');
-  });
-
   it('grows for long names and hands over full chunks', () => {
     const sink = new ByteSink(8);
     sink.text('é'.repeat(100));
