@@ -202,6 +202,16 @@ function readNumber(s: ReaderState, what: string, integer: boolean): number {
   return value;
 }
 
+/**
+ * The item count of a tuple whose type code (without its flag) was just read, in either
+ * form; any other code is an error naming `what`. No object per tuple.
+ */
+function tupleLength(m: MarshalReader, code: number, what: string, offset: number): number {
+  if (code === SMALL_TUPLE) return m.in.u8('tuple length');
+  if (code === TUPLE) return m.length('tuple');
+  throw m.error(`${what} must be a tuple, found ${describeType(code)}`, offset);
+}
+
 /** Reads a (file, line, name) key and returns its function row. */
 function readKey(s: ReaderState, what: string): number {
   const m = s.m;
@@ -235,10 +245,7 @@ function readKey(s: ReaderState, what: string): number {
     }
     throw m.error(`${what} refers to an object that is not a (file, line, name) key`, offset);
   }
-  let count: number;
-  if (code === SMALL_TUPLE) count = m.in.u8('tuple length');
-  else if (code === TUPLE) count = m.length('tuple');
-  else throw m.error(`${what} must be a tuple, found ${describeType(code)}`, offset);
+  const count = tupleLength(m, code, what, offset);
   if (count !== 3)
     throw m.error(
       `${what} must be a (file, line, name) tuple, found a tuple of ${count} items`,
@@ -324,7 +331,7 @@ function readCallerValue(s: ReaderState): 'tuple' | 'int' {
       s.value.set(ref.values);
       return 'tuple';
     }
-    const count = code === SMALL_TUPLE ? m.in.u8('tuple length') : m.length('tuple');
+    const count = tupleLength(m, code, 'caller value', offset);
     if (count !== 4) {
       throw m.error(
         `a caller value must be a call count or a 4-tuple (nc, cc, tt, ct), found a tuple of ${count} items`,
@@ -488,10 +495,7 @@ function readEntry(s: ReaderState, fn: number): void {
       addEdge(s, caller, fn, typeof value === 'number' ? 'int' : 'tuple', offset);
     }
   } else {
-    let count: number;
-    if (code === SMALL_TUPLE) count = m.in.u8('tuple length');
-    else if (code === TUPLE) count = m.length('tuple');
-    else throw m.error(`function entry must be a tuple, found ${describeType(code)}`, offset);
+    const count = tupleLength(m, code, 'function entry', offset);
     if (count !== 5) {
       throw m.error(
         `a function entry must be a (cc, nc, tt, ct, callers) tuple, found a tuple of ${count} items`,
