@@ -50,6 +50,7 @@ export {
 export { type MergeOptions, makeProfileSet, mergeProfileSets, mergeProfiles } from './merge.js';
 export { moduleNameFromPath } from './module-name.js';
 export {
+  fileBasenameSuffix,
   kcachegrindBasename,
   kcachegrindKey,
   type NameStyle,

@@ -22,8 +22,9 @@ export interface NamingOptions {
    * The consumer's identity rule in its usual form: two functions are one for it when
    * `name + keySuffix(fn)` are the same string — KCachegrind's key is the name followed by
    * the basenames of the file and the object, with no separator; `() => ''` makes the name
-   * alone the key. Default (with no `identity` either): the basename of the function's
-   * own file, KCachegrind with no object. This form is fast on big profiles.
+   * alone the key. Default (with no `identity` either): `fileBasenameSuffix(profile)`, the
+   * basename of the function's own file — KCachegrind with no object. This form is fast
+   * on big profiles.
    */
   keySuffix?: (fn: number) => string;
   /** Any other identity rule: the key under which two names are the same function. */
@@ -38,16 +39,21 @@ export function kcachegrindBasename(path: string): string {
 }
 
 /**
- * The default key suffix: the basename of each function's file, sliced once per file so
- * the suffix strings (and their hashes) are shared by the functions of a file.
+ * A `keySuffix` for KCachegrind's identity: the basename of each function's file as
+ * `written` spells it (the file string itself by default; a writer passes how it writes
+ * file names). Worked out once per file, so the functions of a file share one suffix
+ * string, and its hash.
  */
-function fileBasenames(profile: Profile): (fn: number) => string {
+export function fileBasenameSuffix(
+  profile: Profile,
+  written: (file: string) => string = (file) => file,
+): (fn: number) => string {
   const ofFile: Array<string | undefined> = new Array(profile.strings.length);
   return (fn) => {
     const file = profile.functions.file[fn] as number;
     let suffix = ofFile[file];
     if (suffix === undefined) {
-      suffix = kcachegrindBasename(profile.strings[file] as string);
+      suffix = kcachegrindBasename(written(profile.strings[file] as string));
       ofFile[file] = suffix;
     }
     return suffix;
@@ -318,7 +324,7 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
   const reserved = new Set(options.reserved ?? []);
   const keys: IdentityKeys = options.identity
     ? new StringKeys(options.identity)
-    : new PairKeys(n, options.keySuffix ?? fileBasenames(profile));
+    : new PairKeys(n, options.keySuffix ?? fileBasenameSuffix(profile));
   const reservedKeys = new Set<number>();
   for (const key of reserved) {
     const pair = keys.ofString(key);

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  fileBasenameSuffix,
   kcachegrindBasename,
   kcachegrindKey,
   type Profile,
@@ -189,6 +190,23 @@ describe('uniqueFunctionNames', () => {
       'x.pkg.util.run',
       'other.util.run',
     ]);
+  });
+
+  it('gives each function the basename of its file as written, one string per file', () => {
+    const profile = profileOf([
+      ['/p/pkg_a/util.py', 1, 'run'],
+      ['/p/pkg_a/util.py', 9, 'stop'],
+      ['', 3, 'main'],
+      ['C:\\proj\\win.py', 4, 'run'],
+    ]);
+    const plain = fileBasenameSuffix(profile);
+    expect([0, 1, 2, 3].map(plain)).toEqual(['util.py', 'util.py', '', 'C:\\proj\\win.py']);
+    const written = fileBasenameSuffix(profile, (file) => (file === '' ? '(no file)' : file));
+    expect(written(2)).toBe('(no file)');
+    // The default rule is this suffix: the same names either way.
+    expect(uniqueFunctionNames(profile, { keySuffix: plain })).toEqual(
+      uniqueFunctionNames(profile),
+    );
   });
 
   it('separates names that concatenate alike with their basename (ab+c.py, a+bc.py)', () => {

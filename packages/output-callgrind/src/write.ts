@@ -23,8 +23,8 @@
  * but KCachegrind leaves it out of inclusive cost, as it should.
  */
 import {
+  fileBasenameSuffix,
   isAbsent,
-  kcachegrindBasename,
   kcachegrindKey,
   type NameStyle,
   type Profile,
@@ -79,7 +79,6 @@ class FileIds {
   readonly #strings: readonly string[];
   readonly #ofString: Int32Array;
   readonly #textOfString: Array<string | undefined>;
-  readonly #basenameOfString: Array<string | undefined>;
   readonly #byText = new Map<string, number>();
   readonly #texts: string[] = [''];
   readonly #defined: boolean[] = [false];
@@ -88,7 +87,6 @@ class FileIds {
     this.#strings = strings;
     this.#ofString = new Int32Array(strings.length);
     this.#textOfString = new Array(strings.length);
-    this.#basenameOfString = new Array(strings.length);
   }
 
   /** The file string `index` as written (without giving it an id). */
@@ -99,19 +97,6 @@ class FileIds {
       this.#textOfString[index] = text;
     }
     return text;
-  }
-
-  /**
-   * KCachegrind's basename of the file string `index` as written, made once per file (the
-   * naming service asks for it once per function).
-   */
-  basenameOfString(index: number): string {
-    let basename = this.#basenameOfString[index];
-    if (basename === undefined) {
-      basename = kcachegrindBasename(this.textOfString(index));
-      this.#basenameOfString[index] = basename;
-    }
-    return basename;
   }
 
   /** The id of a written file name. */
@@ -313,7 +298,7 @@ export function* writeCallgrind(
   const fileId = (fn: number): number => files.ofString(fns.file[fn] as number);
   const names = uniqueFunctionNames(profile, {
     style: options.names,
-    keySuffix: (fn) => files.basenameOfString(fns.file[fn] as number),
+    keySuffix: fileBasenameSuffix(profile, writtenFile),
     reserved: [kcachegrindKey(PROFILER_NAME, PROFILER_FILE)],
   });
 
