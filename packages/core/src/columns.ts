@@ -127,13 +127,18 @@ abstract class RowIndex {
 
   /** Records `row` (the caller made sure its tuple is not present yet). */
   insert(row: number): void {
-    if ((this.count + 1) * 2 > this.#slots.length) this.#rehash();
+    this.makeRoom();
     const slots = this.#slots;
     const mask = slots.length - 1;
     let i = this.hashOfRow(row) & mask;
     while ((slots[i] as number) >= 0) i = (i + 1) & mask;
     slots[i] = row;
     this.count++;
+  }
+
+  /** Grows the table, if needed, so that one more row keeps it at most half full. */
+  protected makeRoom(): void {
+    if ((this.count + 1) * 2 > this.#slots.length) this.#rehash();
   }
 
   #rehash(): void {
@@ -233,24 +238,12 @@ export class KeyIndex extends RowIndex {
     return hashKey(this.#keys[row] as number);
   }
 
-  /** The row whose key is `key`, or -1. */
-  find(key: number): number {
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    const keys = this.#keys;
-    for (let i = hashKey(key) & mask; ; i = (i + 1) & mask) {
-      const row = slots[i] as number;
-      if (row < 0) return -1;
-      if (keys[row] === key) return row;
-    }
-  }
-
   /**
-   * The row already holding `row`'s key, or -1 having recorded `row`: `find` and `insert`
-   * in one probe, for a pass that meets every row once (the index must have been made
-   * with room for all of them).
+   * The row already holding `row`'s key, or -1 having recorded `row`: a find and an insert
+   * in one probe, for a pass that meets every row once.
    */
   claim(row: number): number {
+    this.makeRoom();
     const slots = this.slots;
     const mask = slots.length - 1;
     const keys = this.#keys;
@@ -260,10 +253,6 @@ export class KeyIndex extends RowIndex {
       const other = slots[i] as number;
       if (other < 0) break;
       if (keys[other] === key) return other;
-    }
-    if ((this.count + 1) * 2 > slots.length) {
-      this.insert(row);
-      return -1;
     }
     slots[i] = row;
     this.count++;
