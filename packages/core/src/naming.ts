@@ -369,13 +369,13 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
         const fn = group[k] as number;
         const index = profile.functions.file[fn] as number;
         const file = profile.strings[index] as string;
-        let name = base[fn] as string;
+        const name = base[fn] as string;
+        const withLine = (inFile[index] as number) > 1 || size === 1;
         if (paths && file !== '' && isPython(fn)) {
           const path = pathOf[index] as number;
-          name = flat(path >= 0 ? (labels.texts[path] as string) : file, '.', name);
-        }
-        if ((inFile[index] as number) > 1 || size === 1) name = flat(name, ':', line(fn));
-        names[fn] = name;
+          const prefix = path >= 0 ? (labels.texts[path] as string) : file;
+          names[fn] = withLine ? flat(prefix, '.', name, ':', line(fn)) : flat(prefix, '.', name);
+        } else names[fn] = withLine ? flat(name, ':', line(fn)) : name;
         level[fn] = 1;
         dirty[fn] = 1;
       }
