@@ -2,8 +2,9 @@
 // for every Python 2.7 pstats dump of the corpus (cProfile and `profile`), every hotshot
 // log (`hotshot.stats.load(log)`) and several merged inputs (`pstats.Stats(a, b, c)`;
 // `load(a).add(load(b), load(c))` for logs), every report (print_stats, print_callers,
-// print_callees) under no sort and every sort key word must print exactly what Python 2.7
-// printed — rows in Python 2's dict order, hotshot.stats' normalised file names, its
+// print_callees) under no sort and every sort key word, and under three restrictions (a
+// count of the unsorted list, a fraction, a pattern and a count), must print exactly what
+// Python 2.7 printed — rows in Python 2's dict order, hotshot.stats' normalised file names, its
 // `profile:0(profiler)` row and its float sums included. The texts were made once by
 // packages/output-text/test/fixtures/python2/generate.py (see its README).
 //
@@ -63,6 +64,8 @@ interface ReportFile {
   cases: Array<{
     report: 'stats' | 'callers' | 'callees';
     sort: string[];
+    /** pstats' restriction arguments as `--limit` values. */
+    limit?: string[];
     text: number;
     code_keys?: CodeKey[];
   }>;
@@ -147,9 +150,12 @@ describe('--style pstats equals Python 2.7 byte for byte', () => {
     expect(merged.some((f) => f.file.loader === 'hotshot')).toBe(true);
     for (const { file } of files) {
       expect(file.python).toBe('2.7.18');
-      const sorts = new Set(file.cases.map((c) => c.sort.join(' ')));
-      expect(sorts).toEqual(new Set(['', ...SORT_WORDS]));
-      expect(file.cases).toHaveLength(3 * (SORT_WORDS.length + 1));
+      const unrestricted = file.cases.filter((c) => !c.limit);
+      expect(new Set(unrestricted.map((c) => c.sort.join(' ')))).toEqual(
+        new Set(['', ...SORT_WORDS]),
+      );
+      expect(unrestricted).toHaveLength(3 * (SORT_WORDS.length + 1));
+      expect(file.cases.filter((c) => c.limit && c.sort.length === 0).length).toBe(3);
     }
   });
 
@@ -157,8 +163,14 @@ describe('--style pstats equals Python 2.7 byte for byte', () => {
     describe(name, () => {
       const set = read(file);
       for (const c of file.cases) {
-        it(`print_${c.report} ${c.sort.length > 0 ? `sorted by ${c.sort[0]}` : 'unsorted'}`, () => {
-          const options = { style: 'pstats', report: c.report, sort: c.sort, python: '2' };
+        const title = `print_${c.report} ${c.sort.length > 0 ? `sorted by ${c.sort[0]}` : 'unsorted'}${c.limit ? ` limited to ${c.limit.join(', ')}` : ''}`;
+        it(title, () => {
+          const options = {
+            style: 'pstats',
+            report: c.report,
+            sort: c.sort,
+            limit: c.limit ?? [],
+          };
           const warnings: string[] = [];
           const warn = (d: { code: string }) => {
             warnings.push(d.code);
