@@ -17,6 +17,8 @@
  * by address (None, code objects through their constants): see decision 0007.
  */
 
+import { encodeText } from '@pyprof/core';
+
 /** A 64-bit C `long` as unsigned halves (two's complement). */
 export interface Hash64 {
   readonly hi: number;
@@ -66,6 +68,20 @@ function sequenceHash(units: ArrayLike<number>): Hash64 {
 /** `hash(s)` of a Python 2 `str`: its bytes. */
 export function bytesHash(bytes: Uint8Array): Hash64 {
   return sequenceHash(bytes);
+}
+
+/**
+ * `hash(s)` of the Python 2 `str` whose bytes are `encodeText(text)` (UTF-8, with
+ * U+DC80–U+DCFF standing for raw bytes). ASCII text, nearly every name, skips the encoder.
+ */
+export function textBytesHash(text: string): Hash64 {
+  const units = new Uint8Array(text.length);
+  for (let k = 0; k < text.length; k++) {
+    const unit = text.charCodeAt(k);
+    if (unit >= 0x80) return sequenceHash(encodeText(text));
+    units[k] = unit;
+  }
+  return sequenceHash(units);
 }
 
 /** `hash(u)` of a Python 2 `unicode` on a UCS-4 build: its code points. */

@@ -66,14 +66,17 @@ function pstatsView(
 ): { view: ReportView; headerNames: string[] } {
   let parts: readonly Profile[] = set.parts.length > 0 ? set.parts : [set.whole];
   let whole = set.whole;
-  let names = headerNames(set, context);
+  // pstats.Stats(a, b, c) lists its files as a, c, b (`add` takes its arguments in reverse).
+  const named = (profiles: readonly Profile[]) => [
+    ...new Set(
+      [profiles[0], ...profiles.slice(1).reverse()].flatMap((p) => p?.metadata.sourceName ?? []),
+    ),
+  ];
+  let names = parts.length > 1 ? named(parts) : [];
+  if (names.length === 0) names = headerNames(set, context);
   if (python === 2 && parts.some(isHotshotProfile)) {
     // hotshot.stats' Stats has no files: only the other inputs name theirs.
-    names = [
-      ...new Set(
-        parts.filter((p) => !isHotshotProfile(p)).flatMap((p) => p.metadata.sourceName ?? []),
-      ),
-    ];
+    names = named(parts.filter((p) => !isHotshotProfile(p)));
     parts = parts.map((part) => (isHotshotProfile(part) ? hotshotStats(part, context) : part));
     whole =
       parts.length === 1
