@@ -41,7 +41,7 @@ export const textOptions = {
     choices: ['auto', '2', '3'],
     default: 'auto',
     description:
-      'pstats layout and string rules of Python 2.7 or 3.x; `auto` follows the Python that wrote the profile (3 when unknown)',
+      'pstats rules of Python 2.7 or 3.x: layout, string order, dict order (2: hotshot logs as `hotshot.stats` prints them); `auto` follows the Python that wrote the profile (3 when unknown)',
   },
   width: {
     type: 'integer',
