@@ -183,16 +183,25 @@ function isSynthetic(profile: Profile, fn: number): boolean {
   return FUNCTION_KINDS[profile.functions.kind[fn] as number] === 'synthetic';
 }
 
-/** Normalised key of each function of the log's profile, made on first use. */
+/**
+ * The `timings` entry of each function of the log's profile (by its normalised key),
+ * made at its first use; `isNew` is true only for the first use of the key.
+ */
 function keyMaker(profile: Profile, timings: Timings) {
   const fns = profile.functions;
-  return (fn: number) =>
-    timings.entry(
+  const known = new Int32Array(fns.length).fill(-1);
+  return (fn: number): { key: number; isNew: boolean } => {
+    const key = known[fn] as number;
+    if (key >= 0) return { key, isNew: false };
+    const made = timings.entry(
       normalisePath(profile.strings[fns.file[fn] as number] as string),
       fns.line[fn] as number,
       profile.strings[fns.name[fn] as number] as string,
       FUNCTION_KINDS[fns.kind[fn] as number] as FunctionKind,
     );
+    known[fn] = made.key;
+    return made;
+  };
 }
 
 /** `StatsLoader.load` + `profile.Profile`'s dispatch, event by event, in the same floats. */

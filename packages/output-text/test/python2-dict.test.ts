@@ -141,6 +141,6 @@ describe('the Python 2.7 dict model equals CPython 2.7', () => {
       expect(createHash('sha1').update(order.join(',')).digest('hex')).toBe(c.order_sha1);
       // The resize at 87,382 keys asked for 2·87,382 (a factor of 4 would give 524,288).
       expect(dict.capacity).toBe(262144);
-    });
+    }, 30_000);
   }
 });
