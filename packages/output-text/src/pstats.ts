@@ -9,9 +9,11 @@
  * the file-name/date header (the file's mtime is not in the data: the input's name is
  * printed alone instead), and the address in a code object's repr (a fixed placeholder of
  * the usual width). Functions listed only as callers (dangling keys) are listed like any
- * other, with zero numbers.
+ * other, with zero numbers. Sampled stacks have no pstats form: their summary line says
+ * so and names the unit (seconds or samples), and their unknown call counts print as
+ * Python prints NaN.
  */
-import { totalCalls } from '@pyprof/core';
+import { costUnitOf, totalCalls } from '@pyprof/core';
 import { f8, formatCount, formatFixed, leftJustify, pythonLength } from './python-format.js';
 import { applyRestrictions, type Restriction } from './restrict.js';
 import { type SortOrder, sortFunctions } from './sort.js';
@@ -75,9 +77,14 @@ function* statsReport(view: ReportView, options: ReportOptions): Generator<strin
   const calls = totalCalls(profile);
   let primitive = 0;
   for (let fn = 0; fn < fns.length; fn++) primitive += fns.primitiveCallCount[fn] as number;
-  yield `         ${formatCount(calls)} function calls${
-    calls === primitive ? '' : ` (${formatCount(primitive)} primitive calls)`
-  } in ${formatFixed(view.totalSelfTime, 3)} seconds\n\n`;
+  if (profile.metadata.sampled) {
+    // No pstats report has sampled stacks: say what the columns hold instead of a count.
+    yield `         sampled stacks (ncalls not recorded) in ${formatFixed(view.totalSelfTime, 3)} ${costUnitOf(profile)}\n\n`;
+  } else {
+    yield `         ${formatCount(calls)} function calls${
+      calls === primitive ? '' : ` (${formatCount(primitive)} primitive calls)`
+    } in ${formatFixed(view.totalSelfTime, 3)} seconds\n\n`;
+  }
   const { list, message } = printList(view, options.sort, options.restrictions);
   if (list.length === 0) return;
   yield `${message}\n`;
@@ -113,9 +120,16 @@ function* topLevelLines(view: ReportView): Generator<string> {
   }
 }
 
-/** True for an edge with a count only (the `profile` module's int callers). */
+/**
+ * True for an edge with a count only (the `profile` module's int callers: a count, no
+ * primitive count); sampled stacks' edges have times and no count at all.
+ */
 export function isCountOnly(view: ReportView, edge: number): boolean {
-  return Number.isNaN(view.profile.calls.primitiveCallCount[edge] as number);
+  const calls = view.profile.calls;
+  return (
+    Number.isNaN(calls.primitiveCallCount[edge] as number) &&
+    !Number.isNaN(calls.callCount[edge] as number)
+  );
 }
 
 /** pstats prints the ncalls/tottime/cumtime sub-heading when the first callers dict holds tuples. */
