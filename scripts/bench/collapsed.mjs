@@ -20,7 +20,17 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, compare, ensureBuilt, measure, outDir, python, root, table } from './lib.mjs';
+import {
+  cli,
+  compare,
+  ensureBuilt,
+  measure,
+  outDir,
+  printPeakRss,
+  python,
+  root,
+  table,
+} from './lib.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const speedMb = Number(process.env.COLLAPSED_MB ?? 300);
@@ -100,24 +110,5 @@ for (const mb of rssMb) {
   const big = await log(mb);
   memory.push({ size: megabytes(big), ...compare({ pyprof: () => pyprof(big) }, runs).pyprof });
 }
-console.log(`\n### collapsed: peak RSS by log size, median of ${runs}\n`);
-console.log(
-  table(
-    ['log size', 'wall time', 'peak RSS'],
-    memory.map((m) => [
-      `${m.size.toFixed(0)} MB`,
-      `${m.seconds.toFixed(2)} s`,
-      `${m.peakMb.toFixed(0)} MB`,
-    ]),
-  ),
-);
-if (memory.length >= 2) {
-  const small = memory[0];
-  const big = memory[memory.length - 1];
-  const allowed = Math.max(0.1 * Math.min(small.peakMb, big.peakMb), 20);
-  const difference = Math.abs(big.peakMb - small.peakMb);
-  console.log(
-    `\npeak RSS ${small.size.toFixed(0)} MB log vs ${big.size.toFixed(0)} MB log: differ by ${difference.toFixed(0)} MB (allowed max(10%, 20 MB) = ${allowed.toFixed(0)} MB): ${difference <= allowed ? 'ok' : 'MISSED'}`,
-  );
-}
+printPeakRss(`collapsed: peak RSS by log size, median of ${runs}`, memory);
 rmSync(scratch, { recursive: true, force: true });
