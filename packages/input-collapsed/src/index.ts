@@ -9,7 +9,12 @@
  */
 import { defineInputPlugin } from '@pyprof/core';
 import { detectCollapsed } from './detect.js';
-import { readCollapsed, readCollapsedStream } from './read.js';
+import {
+  FRAME_LINES_CHOICES,
+  readCollapsed,
+  readCollapsedStream,
+  WEIGHTS_CHOICES,
+} from './read.js';
 
 export const collapsed = defineInputPlugin({
   name: 'collapsed',
@@ -18,14 +23,14 @@ export const collapsed = defineInputPlugin({
   options: {
     weights: {
       type: 'choice',
-      choices: ['auto', 'samples', 's', 'ms', 'us', 'ns'],
+      choices: WEIGHTS_CHOICES,
       default: 'auto',
       description:
         'what the numbers after the stacks are: `auto` (microseconds for austin and flameprof, samples otherwise), `samples`, or a time unit',
     },
     'frame-lines': {
       type: 'choice',
-      choices: ['auto', 'executing', 'first'],
+      choices: FRAME_LINES_CHOICES,
       default: 'auto',
       description:
         "what a frame's line number is: `auto` (the function's first line for flameprof, the executing line otherwise), `executing`, or `first` (py-spy --function)",

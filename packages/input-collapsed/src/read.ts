@@ -37,8 +37,15 @@ export const DETECTION_LINES = 50;
 /** Largest weight accepted: above it sums lose integer precision. */
 export const MAX_WEIGHT = 2 ** 53;
 
-export type WeightsOption = 'auto' | 'samples' | 's' | 'ms' | 'us' | 'ns';
-export type FrameLinesOption = 'auto' | 'executing' | 'first';
+export const WEIGHTS_CHOICES = ['auto', 'samples', 's', 'ms', 'us', 'ns'] as const;
+export const FRAME_LINES_CHOICES = ['auto', 'executing', 'first'] as const;
+export type WeightsOption = (typeof WEIGHTS_CHOICES)[number];
+export type FrameLinesOption = (typeof FRAME_LINES_CHOICES)[number];
+
+/** The option's value when it is one of `choices` (resolveOptions made sure), else `auto`. */
+function choice<T extends string>(choices: readonly T[], value: unknown): T | 'auto' {
+  return choices.find((c) => c === value) ?? 'auto';
+}
 
 const DIVISORS: Readonly<Record<Exclude<WeightsOption, 'auto' | 'samples'>, number>> = {
   s: 1,
@@ -120,7 +127,7 @@ class Collector {
   }
 
   #weights(): WeightsOption {
-    return (this.#context.options.weights as WeightsOption | undefined) ?? 'auto';
+    return choice(WEIGHTS_CHOICES, this.#context.options.weights);
   }
 
   #take(text: string, number: number): void {
@@ -269,7 +276,7 @@ class Collector {
   }
 
   #frameLines(d: Dialect): 'executing' | 'first' {
-    const option = (this.#context.options['frame-lines'] as FrameLinesOption | undefined) ?? 'auto';
+    const option = choice(FRAME_LINES_CHOICES, this.#context.options['frame-lines']);
     return option === 'auto' ? d.lines : option;
   }
 
