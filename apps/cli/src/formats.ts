@@ -4,6 +4,7 @@
  * from it.
  */
 import type { Plugin } from '@pyprof/core';
+import { collapsed } from '@pyprof/input-collapsed';
 import { cprofile } from '@pyprof/input-cprofile';
 import { hotshot } from '@pyprof/input-hotshot';
 import { lsprof } from '@pyprof/input-lsprof';
@@ -16,6 +17,7 @@ export const builtinFormats: readonly Plugin[] = [
   cprofile,
   hotshot,
   lsprof,
+  collapsed,
   callgrind,
   speedscope,
   text,

@@ -1,13 +1,15 @@
 /**
  * `validateProfile` is the invariant checker every reader's tests (and the CLI, after
  * reading) run, like pprof's `CheckValid`. Errors are structural: an index out of range,
- * a negative or non-finite count, a duplicate identity, an unbalanced timeline. Warnings
+ * a negative or infinite count, a duplicate identity, an unbalanced timeline. A count may
+ * be absent (NaN: sampled stacks count no calls), never negative. Warnings
  * are inconsistencies real sources can contain (yappi's swapped counts, clock jitter
  * making self time exceed inclusive time) and are reported, not fatal.
  */
 import { hashInts } from './columns.js';
 import { ProfileError } from './errors.js';
 import {
+  COST_UNITS,
   FUNCTION_KINDS,
   IR_VERSION,
   type Profile,
@@ -26,6 +28,11 @@ export interface ValidationResult {
 const SHOWN = 50;
 /** Relative tolerance for "self ≤ inclusive" and sum checks (float rounding of summed times). */
 const TOLERANCE = 1e-9;
+
+/** A count the IR accepts: a finite number ≥ 0, or absent (NaN). */
+function isCount(value: number): boolean {
+  return Number.isNaN(value) || (value >= 0 && value !== Infinity);
+}
 
 function within(a: number, b: number): boolean {
   return a <= b + TOLERANCE * Math.max(1, Math.abs(a), Math.abs(b));
@@ -49,6 +56,8 @@ export function validateProfile(profile: Profile): ValidationResult {
     error(`irVersion is ${profile.irVersion}, expected ${IR_VERSION}`);
   const strings = profile.strings;
   if (strings[0] !== '') error(`strings[0] must be ''`);
+  const unit = profile.metadata.costUnit;
+  if (unit !== undefined && !COST_UNITS.includes(unit)) error(`unknown cost unit ${String(unit)}`);
   const fns = profile.functions;
   const n = fns.length;
   for (const [column, array] of Object.entries({
@@ -82,9 +91,8 @@ export function validateProfile(profile: Profile): ValidationResult {
     }
     const calls = fns.callCount[i] as number;
     const primitive = fns.primitiveCallCount[i] as number;
-    if (!(calls >= 0) || !Number.isFinite(calls))
-      error(`function ${i}: call count ${calls} is not a count`);
-    if (!(primitive >= 0) || !Number.isFinite(primitive)) {
+    if (!isCount(calls)) error(`function ${i}: call count ${calls} is not a count`);
+    if (!isCount(primitive)) {
       error(`function ${i}: primitive call count ${primitive} is not a count`);
     }
     if (primitive > calls)
@@ -128,11 +136,9 @@ export function validateProfile(profile: Profile): ValidationResult {
     }
     if (pairs.seen(caller, callee, 0)) error(`call ${e}: duplicate edge ${caller} → ${callee}`);
     const count = calls.callCount[e] as number;
-    if (!(count >= 0) || !Number.isFinite(count))
-      error(`call ${e}: call count ${count} is not a count`);
+    if (!isCount(count)) error(`call ${e}: call count ${count} is not a count`);
     const primitive = calls.primitiveCallCount[e] as number;
-    if (primitive < 0 || primitive === Infinity)
-      error(`call ${e}: primitive call count ${primitive} is not a count`);
+    if (!isCount(primitive)) error(`call ${e}: primitive call count ${primitive} is not a count`);
     if (primitive > count)
       warn(`call ${e} (${caller} → ${callee}): primitive calls ${primitive} > calls ${count}`);
     for (const [what, value] of [
@@ -184,7 +190,7 @@ export function validateProfile(profile: Profile): ValidationResult {
         error(`call tree node ${k}: parent ${parent} does not precede it`);
       if ((tree.function[k] as number) >= n) error(`call tree node ${k}: function out of range`);
       const count = tree.callCount[k] as number;
-      if (!(count >= 0)) error(`call tree node ${k}: call count ${count} is not a count`);
+      if (!isCount(count)) error(`call tree node ${k}: call count ${count} is not a count`);
     }
   }
 
@@ -192,7 +198,7 @@ export function validateProfile(profile: Profile): ValidationResult {
   if (lines) {
     for (let k = 0; k < lines.length; k++) {
       if ((lines.function[k] as number) >= n) error(`line row ${k}: function out of range`);
-      if (!((lines.hits[k] as number) >= 0))
+      if (!isCount(lines.hits[k] as number))
         error(`line row ${k}: hits ${lines.hits[k]} is not a count`);
     }
   }
@@ -200,7 +206,7 @@ export function validateProfile(profile: Profile): ValidationResult {
   if (sites) {
     for (let k = 0; k < sites.length; k++) {
       if ((sites.call[k] as number) >= m) error(`call site ${k}: call out of range`);
-      if (!((sites.callCount[k] as number) >= 0))
+      if (!isCount(sites.callCount[k] as number))
         error(`call site ${k}: call count is not a count`);
     }
   }

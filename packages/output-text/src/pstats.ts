@@ -11,9 +11,11 @@
  * the usual width). Functions listed only as callers (dangling keys) are listed like any
  * other, with zero numbers. Every place pstats iterates a dict follows the view's dict
  * order (stats-order.ts): unsorted listings, sort ties, the callers dict that decides the
- * sub-heading, `top_level`.
+ * sub-heading, `top_level`. Sampled stacks have no pstats form: their summary line says
+ * so and names the unit (seconds or samples), and their unknown call counts print as
+ * Python prints NaN.
  */
-import { totalCalls } from '@pyprof/core';
+import { costUnitOf, totalCalls } from '@pyprof/core';
 import { f8, formatCount, formatFixed, leftJustify, pythonLength } from './python-format.js';
 import { applyRestrictions, type Restriction } from './restrict.js';
 import { type SortOrder, sortFunctions } from './sort.js';
@@ -76,9 +78,14 @@ function* statsReport(view: ReportView, options: ReportOptions): Generator<strin
   const calls = totalCalls(profile);
   let primitive = 0;
   for (let fn = 0; fn < fns.length; fn++) primitive += fns.primitiveCallCount[fn] as number;
-  yield `         ${formatCount(calls)} function calls${
-    calls === primitive ? '' : ` (${formatCount(primitive)} primitive calls)`
-  } in ${formatFixed(view.totalSelfTime, 3)} seconds\n\n`;
+  if (profile.metadata.sampled) {
+    // No pstats report has sampled stacks: say what the columns hold instead of a count.
+    yield `         sampled stacks (ncalls not recorded) in ${formatFixed(view.totalSelfTime, 3)} ${costUnitOf(profile)}\n\n`;
+  } else {
+    yield `         ${formatCount(calls)} function calls${
+      calls === primitive ? '' : ` (${formatCount(primitive)} primitive calls)`
+    } in ${formatFixed(view.totalSelfTime, 3)} seconds\n\n`;
+  }
   const { list, message } = printList(view, options.sort, options.restrictions);
   if (list.length === 0) return;
   yield `${message}\n`;
@@ -120,9 +127,16 @@ function* topLevelLines(view: ReportView): Generator<string> {
   for (const fn of found) yield `         ${strings[fns.name[fn] as number]}\n`;
 }
 
-/** True for an edge with a count only (the `profile` module's int callers). */
+/**
+ * True for an edge with a count only (the `profile` module's int callers: a count, no
+ * primitive count); sampled stacks' edges have times and no count at all.
+ */
 export function isCountOnly(view: ReportView, edge: number): boolean {
-  return Number.isNaN(view.profile.calls.primitiveCallCount[edge] as number);
+  const calls = view.profile.calls;
+  return (
+    Number.isNaN(calls.primitiveCallCount[edge] as number) &&
+    !Number.isNaN(calls.callCount[edge] as number)
+  );
 }
 
 /**

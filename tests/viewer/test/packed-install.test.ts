@@ -33,6 +33,7 @@ const packages = [
   'core',
   'input-cprofile',
   'input-hotshot',
+  'input-collapsed',
   'input-lsprof',
   'output-callgrind',
   'output-speedscope',
@@ -130,6 +131,33 @@ console.log(set.whole.functions.length);
     expect(output.startsWith('# callgrind format\n')).toBe(true);
     expect(output).toMatch(/^c?fn=\(\d+\) decorated:31$/m);
     expect(output).toMatch(/^c?fn=\(\d+\) decorated:46$/m);
+  });
+
+  it('a library user reads collapsed stacks with core and the collapsed reader alone', () => {
+    const dir = project('collapsed-user');
+    run(
+      'npm',
+      [
+        'install',
+        '--no-package-lock',
+        tarballs.core as string,
+        tarballs['input-collapsed'] as string,
+      ],
+      dir,
+    );
+    expect(readdirSync(join(dir, 'node_modules', '@pyprof')).sort()).toEqual([
+      'core',
+      'input-collapsed',
+    ]);
+    writeFileSync(
+      join(dir, 'read.mjs'),
+      `import { readWith } from '@pyprof/core';
+import { collapsed } from '@pyprof/input-collapsed';
+const set = readWith(collapsed, new TextEncoder().encode('main;work 3\\nmain 1\\n'));
+console.log(set.whole.metadata.costUnit, set.whole.functions.inclusiveTime[0]);
+`,
+    );
+    expect(run('node', ['read.mjs'], dir).trim()).toBe('samples 4');
   });
 
   it('a CLI user runs pyprof convert from the installed tarballs', () => {
