@@ -85,6 +85,8 @@ export {
   type CallSiteTable,
   type CallTable,
   type CallTree,
+  type CodeObjectLayout,
+  type CodeObjectMarshal,
   FUNCTION_KINDS,
   type FunctionDetails,
   type FunctionKind,
@@ -122,6 +124,7 @@ export {
   decodeSurrogatePass,
   decodeText,
   displayText,
+  encodeSurrogatePass,
   encodeText,
 } from './text.js';
 export { assertValidProfile, type ValidationResult, validateProfile } from './validate.js';
