@@ -49,8 +49,9 @@ export type CodeObjectLayout = '2.x' | '3.0-3.7' | '3.8-3.10' | '3.11+';
  * own marshal stream. Python 3 data: reference slots numbered from 0 at the code object's
  * own type byte, and objects it shared with the rest of the file written out in place
  * (without the reference flag). Python 2 data: interned strings numbered from 0 in the
- * stream's string table, and strings it took from the rest of the file written as plain
- * `s`. A writer renumbers the references when it embeds the bytes in its own stream.
+ * stream's string table, those it took from the rest of the file written out (`t`) where
+ * it first uses them — the bytes 2.7's marshal writes for the code object alone. A writer
+ * renumbers the references when it embeds the bytes in its own stream.
  */
 export interface CodeObjectMarshal {
   readonly layout: CodeObjectLayout;

@@ -60,13 +60,12 @@ export class MarshalCode {
 }
 
 /**
- * While an outermost code object is read: where its reference slots and Python 2 string
- * table entries start, and every reference inside it as (offset of the `r`/`R` byte,
- * index) pairs, so its bytes can be made self-contained afterwards.
+ * While an outermost code object is read: where its reference slots start, and every reference inside it — and every Python 2 string that
+ * enters the table — as (offset of the `r`/`R`/`t` byte, index) pairs, so its bytes can be
+ * made self-contained afterwards.
  */
 interface CodeCapture {
   readonly refBase: number;
-  readonly internedBase: number;
   readonly sites: number[];
 }
 /** A value of a kind the pstats layer never looks into (complex, Ellipsis, slices…). */
@@ -312,6 +311,7 @@ export class MarshalReader {
           if (!this.python2) return decodeSurrogatePass(this.in.bytes, start, start + n);
           const text = decodeText(this.in.bytes, start, start + n);
           this.interned.push(text);
+          this.capture?.sites.push(offset, this.interned.length - 1);
           return text;
         }
       case 0x73 /* s */:
@@ -501,7 +501,6 @@ export class MarshalReader {
     // The outermost code object: its references are recorded to make its bytes self-contained.
     const capture: CodeCapture = {
       refBase: this.slot >= 0 ? this.slot : this.refs.length,
-      internedBase: this.interned.length,
       sites: [],
     };
     this.capture = capture;
@@ -519,32 +518,52 @@ export class MarshalReader {
   /**
    * The bytes of the code object at `start`…`end` as if it began its own marshal stream
    * (core's `CodeObjectMarshal`): references inside it renumbered from its first slot (or
-   * string-table entry), references to objects read before it replaced by those objects.
-   * Undefined when such an object cannot be written out again (never seen in real dumps:
-   * CPython shares only interned strings and small ints across a code object's boundary).
+   * string-table entry), references to objects read before it replaced by those objects —
+   * a Python 2 interned string as `t`, entering the table where Python 2's marshal would
+   * have put it, so the bytes are what 2.7 writes for the code object alone. Undefined
+   * when such an object cannot be written out again (never seen in real dumps: CPython
+   * shares only interned strings and small ints across a code object's boundary).
    */
   selfContained(start: number, end: number, capture: CodeCapture): Uint8Array | undefined {
     const source = this.in.bytes;
     const parts: Uint8Array[] = [];
     let at = start;
-    const { sites, refBase, internedBase } = capture;
+    const { sites, refBase } = capture;
+    // Python 2: the file's string-table index → the code object's own.
+    const local = new Map<number, number>();
+    const reference = (code: number, index: number) => {
+      const ref = new Uint8Array(5);
+      ref[0] = code;
+      new DataView(ref.buffer).setInt32(1, index, true);
+      return ref;
+    };
     for (let k = 0; k < sites.length; k += 2) {
       const offset = sites[k] as number;
       const index = sites[k + 1] as number;
-      parts.push(source.subarray(at, offset));
-      at = offset + 5;
-      const stringRef = (source[offset] as number) === 0x52; /* R */
-      const base = stringRef ? internedBase : refBase;
-      if (index >= base) {
-        const ref = new Uint8Array(5);
-        ref[0] = source[offset] as number;
-        new DataView(ref.buffer).setInt32(1, index - base, true);
-        parts.push(ref);
+      const code = source[offset] as number;
+      if (code === 0x74 /* t */) {
+        local.set(index, local.size);
         continue;
       }
-      const inline = stringRef
-        ? marshalBytes(encodeText(this.interned[index] as string))
-        : marshalValue(this.refs[index]);
+      parts.push(source.subarray(at, offset));
+      at = offset + 5;
+      if (code === 0x52 /* R */) {
+        const own = local.get(index);
+        if (own !== undefined) {
+          parts.push(reference(0x52, own));
+          continue;
+        }
+        local.set(index, local.size);
+        const inline = marshalBytes(encodeText(this.interned[index] as string));
+        inline[0] = 0x74; /* t */
+        parts.push(inline);
+        continue;
+      }
+      if (index >= refBase) {
+        parts.push(reference(code, index - refBase));
+        continue;
+      }
+      const inline = marshalValue(this.refs[index]);
       if (!inline) return undefined;
       parts.push(inline);
     }

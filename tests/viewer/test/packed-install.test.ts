@@ -35,6 +35,7 @@ const packages = [
   'input-hotshot',
   'input-lsprof',
   'output-callgrind',
+  'output-pstats',
   'output-speedscope',
   'output-text',
   'testkit',
