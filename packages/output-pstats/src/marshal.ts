@@ -147,34 +147,6 @@ export class MarshalWriter {
     this.raw(bytes);
   }
 
-  /**
-   * Python 3's usual callers-dict item in one go — `r` to the caller's key, then the
-   * small tuple `(nc, cc, tt, ct)` — when both counts fit `i`; false (nothing written)
-   * otherwise. One bounds check instead of seven: a third of the 100k-function
-   * benchmark's write time went to the separate calls (scripts/bench/pstats-output.mjs).
-   */
-  callerItem(slot: number, nc: number, cc: number, tt: number, ct: number): boolean {
-    if (!(nc < TWO_31 && cc < TWO_31)) return false;
-    this.ensure(39);
-    const b = this.#buffer;
-    const v = this.#view;
-    const at = this.pos;
-    b[at] = 0x72; /* r */
-    v.setInt32(at + 1, slot, true);
-    b[at + 5] = 0x29; /* ) */
-    b[at + 6] = 4;
-    b[at + 7] = 0x69; /* i */
-    v.setInt32(at + 8, nc, true);
-    b[at + 12] = 0x69;
-    v.setInt32(at + 13, cc, true);
-    b[at + 17] = 0x67; /* g */
-    v.setFloat64(at + 18, Number.isNaN(tt) ? 0 : tt, true); // absent: 0.0, as everywhere
-    b[at + 26] = 0x67;
-    v.setFloat64(at + 27, Number.isNaN(ct) ? 0 : ct, true);
-    this.pos = at + 35;
-    return true;
-  }
-
   /** `r` + slot (Python 3) or `R` + string-table index (Python 2). */
   reference(code: 0x72 | 0x52, index: number): void {
     this.byte(code);

@@ -272,20 +272,6 @@ export function* writeTable(
       const edge = callerEdges[k] as number;
       const caller = table.edgeCaller[edge] as number;
       const primitive = table.edgePrimitiveCalls[edge] as number;
-      const slot = keySlot[caller] as number;
-      if (
-        slot >= 0 &&
-        major === 3 &&
-        w.callerItem(
-          slot,
-          table.edgeCalls[edge] as number,
-          primitive,
-          table.edgeSelfTime[edge] as number,
-          table.edgeInclusiveTime[edge] as number,
-        )
-      ) {
-        continue;
-      }
       writeKey(caller);
       if (Number.isNaN(primitive)) {
         w.int(table.edgeCalls[edge] as number);
