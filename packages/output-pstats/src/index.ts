@@ -9,7 +9,7 @@ import { writePstats } from './write.js';
 
 export const pstats = defineOutputPlugin({
   name: 'pstats',
-  title: 'pstats dump (pstats.Stats, snakeviz, tuna, gprof2dot)',
+  title: 'pstats dump for pstats.Stats, snakeviz, tuna, gprof2dot',
   extension: '.prof',
   options: pstatsOptionSpecs,
   // The timeline is only for hotshot logs (replayed as hotshot.stats does); other
