@@ -185,6 +185,18 @@ describe('read back by pyprof', () => {
   });
 });
 
+describe('a Python 2.7 dump written again for Python 2 is byte for byte the same', () => {
+  const py27 = pstatsDumps.filter((p) => /py27/.test(p));
+  it('covers every 2.7 dump (cProfile and profile)', () => {
+    expect(py27.length).toBe(13);
+  });
+  it.each(py27)('%s', (path) => {
+    const source = bytesOf(path);
+    const written = writeToBytes(pstats, readWith(cprofile, source), { options: { python: '2' } });
+    expect(Buffer.from(written).equals(Buffer.from(source))).toBe(true);
+  });
+});
+
 interface LsprofEntry {
   code: string;
   callcount: number;
