@@ -7,8 +7,9 @@
  * Python 2 (marshal version 2, what 2.7's `marshal.dump` writes): `{` `(` `i` `I` `g`,
  * byte strings `s`, and interned strings `t` entered in the stream's string table that
  * later occurrences name by index (`R`). Which strings are interned follows what a 2.7
- * process holds interned (identifiers, `<module>`, `<lambda>`, strings of at most one
- * byte), so a Python 2 cProfile dump written again comes out byte for byte.
+ * process holds interned (identifiers but the `profile` module's C-function names,
+ * `<module>`, `<lambda>`, strings of at most one byte), so a Python 2 dump written again
+ * comes out byte for byte.
  *
  * Python 3 (marshal version 4, what 3.4–3.13 write): `{` `)` `i` `l` `g`, text as
  * `z`/`a` (ASCII) or `u` (UTF-8 with surrogates passed through, so surrogate-escaped
