@@ -15,6 +15,7 @@ const benches = [
   'lsprof',
   'hotshot',
   'collapsed',
+  'pstats-output',
 ].filter(
   (name) => readdirSync(here).includes(`${name}.mjs`) && (only.length === 0 || only.includes(name)),
 );

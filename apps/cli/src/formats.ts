@@ -9,6 +9,7 @@ import { cprofile } from '@pyprof/input-cprofile';
 import { hotshot } from '@pyprof/input-hotshot';
 import { lsprof } from '@pyprof/input-lsprof';
 import { callgrind } from '@pyprof/output-callgrind';
+import { pstats } from '@pyprof/output-pstats';
 import { speedscope } from '@pyprof/output-speedscope';
 import { text } from '@pyprof/output-text';
 import { irOutput } from './ir-output.js';
@@ -21,5 +22,6 @@ export const builtinFormats: readonly Plugin[] = [
   callgrind,
   speedscope,
   text,
+  pstats,
   irOutput,
 ];

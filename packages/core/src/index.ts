@@ -87,6 +87,8 @@ export {
   type CallTable,
   type CallTree,
   COST_UNITS,
+  type CodeObjectLayout,
+  type CodeObjectMarshal,
   type CostUnit,
   costUnitOf,
   FUNCTION_KINDS,
@@ -133,6 +135,7 @@ export {
   decodeSurrogatePass,
   decodeText,
   displayText,
+  encodeSurrogatePass,
   encodeText,
 } from './text.js';
 export { assertValidProfile, type ValidationResult, validateProfile } from './validate.js';

@@ -37,7 +37,34 @@ export interface FunctionDetails {
    * For the `profile` module's `('profile', 0, <code object>)` entry: the code object's own
    * identity. It is kept apart from the script's real `<module>` entry on purpose.
    */
-  codeObject?: { file: string; line: number; name: string; qualifiedName?: string };
+  codeObject?: {
+    file: string;
+    line: number;
+    name: string;
+    qualifiedName?: string;
+    /** The code object itself, as marshal bytes a writer can put back (see `CodeObjectMarshal`). */
+    marshal?: CodeObjectMarshal;
+  };
+}
+
+/**
+ * The field layouts of marshalled code objects (specs/marshal.md §11.1); one layout is
+ * loadable only by the interpreters of its group: 2.x, 3.0–3.7, 3.8–3.10, 3.11+.
+ */
+export type CodeObjectLayout = '2.x' | '3.0-3.7' | '3.8-3.10' | '3.11+';
+
+/**
+ * A code object's marshal bytes, self-contained: as if it were the first object of its
+ * own marshal stream. Python 3 data: reference slots numbered from 0 at the code object's
+ * own type byte, and objects it shared with the rest of the file written out in place
+ * (without the reference flag). Python 2 data: interned strings numbered from 0 in the
+ * stream's string table, those it took from the rest of the file written out (`t`) where
+ * it first uses them — the bytes 2.7's marshal writes for the code object alone. A writer
+ * renumbers the references when it embeds the bytes in its own stream.
+ */
+export interface CodeObjectMarshal {
+  readonly layout: CodeObjectLayout;
+  readonly bytes: Uint8Array;
 }
 
 /** One row per function identity (file, line, name); columns aligned by function index. */

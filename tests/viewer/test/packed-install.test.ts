@@ -36,6 +36,7 @@ const packages = [
   'input-collapsed',
   'input-lsprof',
   'output-callgrind',
+  'output-pstats',
   'output-speedscope',
   'output-text',
   'testkit',
