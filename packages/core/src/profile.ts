@@ -12,9 +12,7 @@
  * merged whole. Build profiles with `ProfileBuilder`; treat them as immutable afterwards.
  * Any change to this shape bumps `IR_VERSION` and gets an entry in docs/ir-changelog.md.
  */
-import type { Diagnostic } from './errors.js';
-
-export const IR_VERSION = 1;
+export const IR_VERSION = 2;
 
 /** What a function row stands for. */
 export type FunctionKind = 'python' | 'builtin' | 'synthetic';
@@ -131,6 +129,18 @@ export interface ProfileMetadata {
   pythonMajor?: 2 | 3;
   /** How the source measured time, e.g. `wall clock, microseconds`. */
   timeUnit?: string;
+  /**
+   * The clock the times come from, where the source says: `wall` (elapsed time, e.g.
+   * cProfile's default timer) or `cpu` (processor time, e.g. the `profile` module).
+   * Merging profiles of different clocks warns (`merge/mixed-clocks`).
+   */
+  clock?: 'wall' | 'cpu';
+  /**
+   * What the time columns count when it is not seconds: `samples` (a sampling profiler's
+   * stack counts, no clock behind them). Absent: seconds. Merging profiles of different
+   * units warns (`merge/mixed-time-units`).
+   */
+  timeValues?: 'samples';
   command?: string;
   executable?: string;
   cwd?: string;
@@ -140,9 +150,14 @@ export interface ProfileMetadata {
   /** Label of this part of a set: a thread, or an input file. */
   label?: string;
   threadId?: string;
+  /**
+   * True for the process's main thread in a multi-thread profile (what `--thread main`
+   * selects, whatever the part's label). A set of one part needs no mark: its only part
+   * is its main thread.
+   */
+  mainThread?: boolean;
   /** The file this profile was read from, when the caller said. */
   sourceName?: string;
-  warnings: Diagnostic[];
 }
 
 export interface Profile {
