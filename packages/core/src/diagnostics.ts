@@ -65,6 +65,7 @@ export class Diagnostics {
   readonly #limit: number;
   readonly #onReport: ((diagnostic: Diagnostic) => void) | undefined;
   #overflow: Diagnostic | undefined;
+  #warnings = 0;
 
   constructor(options: DiagnosticsOptions = {}) {
     this.#limit = options.limit ?? DEFAULT_LIMIT;
@@ -76,12 +77,15 @@ export class Diagnostics {
     return this.#entries;
   }
 
-  /** Reports of severity `warning`, repeats included. */
+  /** Reports of severity `warning`, repeats and uncounted ones included. */
   get warningCount(): number {
-    return this.count('warning');
+    return this.#warnings;
   }
 
-  /** Reports of `severity` (default: any), repeats included, from `stages` (default: all). */
+  /**
+   * Reports of `severity` (default: any), repeats included, from `stages` (default: all).
+   * The closing `too-many-diagnostics` entry counts under its own severity.
+   */
   count(severity?: Diagnostic['severity'], stages?: readonly DiagnosticStage[]): number {
     let total = 0;
     for (const d of this.#entries) {
@@ -101,6 +105,7 @@ export class Diagnostics {
     },
   ): Diagnostic {
     const severity = report.severity ?? 'warning';
+    if (severity === 'warning') this.#warnings++;
     const key = `${report.stage}\u0000${report.source}\u0000${report.input ?? ''}\u0000${severity}\u0000${report.code}\u0000${report.message}`;
     let entry = this.#byKey.get(key);
     if (entry !== undefined) {

@@ -38,16 +38,15 @@ export async function* gunzip(source: AsyncIterable<Uint8Array>): AsyncGenerator
   const iterator = source[Symbol.asyncIterator]();
   let sourceError: { error: unknown } | undefined;
   let stopped = false;
-  // Feeds the source in; `writer.ready` holds it back while the output is not read. A
-  // failing stream ends the feeding quietly: the reader's side says why.
+  // Feeds the source in, one chunk at a time: a write settles once the chunk has been
+  // unpacked, which waits for the output to be read, so at most the chunk being unpacked
+  // and the next one are held. (`writer.ready` is no brake: Node's DecompressionStream
+  // accepts thousands of chunks before it says wait, and holding a compressed input in
+  // memory is what streaming must avoid.) A failing stream ends the feeding quietly: the
+  // reader's side says why.
   void (async () => {
+    let previous: Promise<void> = Promise.resolve();
     for (;;) {
-      try {
-        await writer.ready;
-      } catch {
-        return;
-      }
-      if (stopped) return;
       let next: IteratorResult<Uint8Array>;
       try {
         next = await iterator.next();
@@ -56,12 +55,17 @@ export async function* gunzip(source: AsyncIterable<Uint8Array>): AsyncGenerator
         writer.abort(error).catch(ignore);
         return;
       }
+      try {
+        await previous;
+      } catch {
+        return;
+      }
       if (stopped) return;
       if (next.done) {
         writer.close().catch(ignore);
         return;
       }
-      writer.write(next.value).catch(ignore);
+      previous = writer.write(next.value);
     }
   })();
   let finished = false;
