@@ -34,7 +34,7 @@ import {
 import { EXIT, exitCodeFor, formatError } from './exit-codes.js';
 import { builtinFormats } from './formats.js';
 import { commandLineInputs, type ReadProgress } from './input.js';
-import { type OutputTarget, writeOutput } from './output.js';
+import { type OutputTarget, streamsTo, writeOutput } from './output.js';
 import { PROGRESS_THRESHOLD, Progress } from './progress.js';
 import {
   callgrindViewer,
@@ -337,6 +337,7 @@ class Cli {
     const names = conversion.names.map((name) => name ?? 'stdin');
     const target = targetFor(names, conversion.writer);
     const before = this.diagnostics.warningCount;
+    const streamed = streamsTo(target);
     try {
       await writeOutput(conversion.chunks, target, this.io.stdout, positionals);
     } catch (error) {
@@ -345,9 +346,9 @@ class Cli {
       const count = this.diagnostics.warningCount - before;
       const warnings = `${count} warning${count === 1 ? '' : 's'} while writing`;
       this.err(
-        target.kind === 'file'
-          ? `pyprof: ${warnings}; ${target.path} not ${outcome} because of --strict\n`
-          : `pyprof: ${warnings}; output to stdout stopped because of --strict (what was written before stays)\n`,
+        streamed
+          ? `pyprof: ${warnings}; output to ${target.kind === 'file' ? target.path : 'stdout'} stopped because of --strict (what was written before stays)\n`
+          : `pyprof: ${warnings}; ${(target as { path: string }).path} not ${outcome} because of --strict\n`,
       );
       return undefined;
     }
