@@ -33,7 +33,7 @@ import {
 import type { Profile, ProfileSet } from './profile.js';
 import type { Registry } from './registry.js';
 import { readStreamWith, readWith, writeChunks } from './run.js';
-import { type InputData, openInput } from './source.js';
+import { type InputData, type OpenedInput, openInput } from './source.js';
 import { concatBytes, encodeText } from './text.js';
 import { validateProfile } from './validate.js';
 
@@ -221,28 +221,41 @@ interface ReadInput {
   mains: ReadonlySet<Profile>;
 }
 
+/** What reading every input shares. */
+interface Reading {
+  readonly options: LoadOptions;
+  /** The readers chosen so far, and the writer: the plugins options may belong to. */
+  readonly readers: InputPlugin[];
+  readonly writer: OutputPlugin | undefined;
+  readonly needs: OutputNeeds;
+  readonly diagnostics: Diagnostics;
+}
+
 /** Opens, identifies and reads one input. A function of its own, so its bytes die with it. */
-async function readInput(
+async function readInput(input: ConvertInput, label: string, reading: Reading): Promise<ReadInput> {
+  const opened = await openInput(input.data);
+  try {
+    return await readOpened(opened, input, label, reading);
+  } catch (error) {
+    await opened.discard().catch(() => {});
+    throw error;
+  }
+}
+
+async function readOpened(
+  opened: OpenedInput,
   input: ConvertInput,
   label: string,
-  options: LoadOptions,
-  inUse: { readers: InputPlugin[]; writer: OutputPlugin | undefined },
-  needs: OutputNeeds,
-  diagnostics: Diagnostics,
+  { options, readers, writer, needs, diagnostics }: Reading,
 ): Promise<ReadInput> {
-  const opened = await openInput(input.data);
   const name =
     input.name !== undefined && opened.compressed ? input.name.replace(/\.gz$/i, '') : input.name;
   const reader = options.registry.resolveInput(opened.head, {
     ...(name !== undefined ? { fileName: name } : {}),
     ...(options.from !== undefined ? { from: options.from } : {}),
   });
-  if (!inUse.readers.includes(reader)) inUse.readers.push(reader);
-  checkOwnership(
-    options.options ?? {},
-    inUse.writer ? [...inUse.readers, inUse.writer] : inUse.readers,
-    options.registry,
-  );
+  if (!readers.includes(reader)) readers.push(reader);
+  checkOwnership(options.options ?? {}, writer ? [...readers, writer] : readers, options.registry);
   const init = {
     options: optionsFor(reader, options.options ?? {}),
     needs,
@@ -312,13 +325,13 @@ async function load(
   for (const transform of transforms) {
     if (transform.needs) readerNeeds = combineNeeds(readerNeeds, transform.needs);
   }
-  const inUse = { readers: [] as InputPlugin[], writer };
+  const reading: Reading = { options, readers: [], writer, needs: readerNeeds, diagnostics };
   const read: ReadInput[] = [];
   for (let k = 0; k < options.inputs.length; k++) {
     const input = options.inputs[k] as ConvertInput;
     const label = input.label ?? input.name ?? `input ${k + 1}`;
     try {
-      read.push(await readInput(input, label, options, inUse, readerNeeds, diagnostics));
+      read.push(await readInput(input, label, reading));
     } catch (error) {
       throw tagInput(error, label);
     }

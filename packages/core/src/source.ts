@@ -50,6 +50,8 @@ export interface OpenedInput {
   whole(): Promise<Uint8Array>;
   /** All the content (unpacked), as chunks. Use this or `whole`, once. */
   chunks(): AsyncIterable<Uint8Array>;
+  /** Closes what opening started (a stream, the unpacking) when the content is not read. */
+  discard(): Promise<void>;
 }
 
 /** Pieces fed to the unpacker from bytes held in memory. */
@@ -99,7 +101,7 @@ function chunksOf(data: AsyncIterable<Uint8Array> | WebByteStream): AsyncIterabl
  */
 async function peek(
   source: AsyncIterable<Uint8Array>,
-): Promise<{ head: Uint8Array; rest: AsyncIterable<Uint8Array> }> {
+): Promise<{ head: Uint8Array; rest: AsyncIterable<Uint8Array>; close: () => Promise<void> }> {
   const iterator = source[Symbol.asyncIterator]();
   const buffered: Uint8Array[] = [];
   let length = 0;
@@ -127,13 +129,15 @@ async function peek(
       if (!finished) await iterator.return?.();
     }
   }
-  return { head, rest: rest() };
+  const close = async () => {
+    if (!done) await iterator.return?.();
+  };
+  return { head, rest: rest(), close };
 }
 
 /** A stream opened for reading once. */
 function streamed(
-  head: Uint8Array,
-  rest: AsyncIterable<Uint8Array>,
+  { head, rest, close }: Awaited<ReturnType<typeof peek>>,
   compressed: boolean,
   size: number | undefined,
 ): OpenedInput {
@@ -154,6 +158,12 @@ function streamed(
       return concatBytes(parts);
     },
     chunks: take,
+    async discard() {
+      if (!used) {
+        used = true;
+        await close();
+      }
+    },
   };
 }
 
@@ -162,8 +172,7 @@ async function unpacked(
   chunks: AsyncIterable<Uint8Array>,
   size: number | undefined,
 ): Promise<OpenedInput> {
-  const { head, rest } = await peek(gunzip(chunks));
-  return streamed(head, rest, true, size);
+  return streamed(await peek(gunzip(chunks)), true, size);
 }
 
 /** Opens an input: looks at its first bytes, unpacking gzip (see the file comment). */
@@ -177,6 +186,7 @@ export async function openInput(data: InputData): Promise<OpenedInput> {
       size: data.length,
       whole: async () => data,
       chunks: () => pieces(data),
+      discard: async () => {},
     };
   }
   if (isByteSource(data)) {
@@ -189,9 +199,10 @@ export async function openInput(data: InputData): Promise<OpenedInput> {
       size: data.size,
       whole: async () => data.bytes(),
       chunks: () => data.chunks(),
+      discard: async () => {},
     };
   }
-  const { head, rest } = await peek(chunksOf(data));
-  if (isGzip(head)) return unpacked(rest, undefined);
-  return streamed(head, rest, false, undefined);
+  const raw = await peek(chunksOf(data));
+  if (isGzip(raw.head)) return unpacked(raw.rest, undefined);
+  return streamed(raw, false, undefined);
 }

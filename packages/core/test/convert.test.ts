@@ -269,6 +269,25 @@ describe('convert: inputs', () => {
     const none = await failure(() => convert({ registry, inputs: [], to: 'totals' }));
     expect(none.code).toBe('INVALID_OPTION');
   });
+
+  it('closes a stream it opened but could not read, gzipped or not', async () => {
+    const closed: boolean[] = [];
+    async function* source(data: Uint8Array): AsyncGenerator<Uint8Array> {
+      try {
+        for (let k = 0; k < data.length; k += 100) yield data.subarray(k, k + 100);
+      } finally {
+        closed.push(true);
+      }
+    }
+    const junk = bytes('not a profile at all\n'.repeat(1000));
+    for (const data of [junk, new Uint8Array(gzipSync(junk))]) {
+      const error = await failure(() =>
+        convert({ registry, inputs: [{ data: source(data) }], to: 'totals' }),
+      );
+      expect(error.code).toBe('UNKNOWN_FORMAT');
+    }
+    expect(closed).toEqual([true, true]);
+  });
 });
 
 describe('convert: options, needs, validation', () => {
