@@ -8,8 +8,8 @@
 //
 // HOTSHOT_GZ=FILE uses an existing log; otherwise one is generated into bench-out/.
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, statSync } from 'node:fs';
 import { once } from 'node:events';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
@@ -83,7 +83,10 @@ const rows = [];
 for (const what of ['unpack', 'read']) {
   const results = compare(
     Object.fromEntries(
-      MODES.map((mode) => [mode, () => measure(process.execPath, [self, '--run', mode, what, file])]),
+      MODES.map((mode) => [
+        mode,
+        () => measure(process.execPath, [self, '--run', mode, what, file]),
+      ]),
     ),
     runs,
   );
