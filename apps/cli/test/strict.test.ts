@@ -7,43 +7,23 @@
 import { spawnSync } from 'node:child_process';
 import {
   createReadStream,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
+import { cprofileFixtures, scratchFolders } from './scratch.js';
 
-const pstats = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'packages',
-  'input-cprofile',
-  'test',
-  'fixtures',
-  'pstats',
-);
+const pstats = join(cprofileFixtures, 'pstats');
 const profileModule = join(pstats, 'py38', 'decorators.profile.prof');
 const cProfile = join(pstats, 'py38', 'decorators.cprofile.prof');
 const yappi = join(pstats, 'yappi', 'recursion.yappi-wall.prof');
 
-const folders: string[] = [];
-function scratch(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pyprof-strict-'));
-  folders.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const scratch = scratchFolders('pyprof-strict-');
 
 const stages: Array<[string, string[], string]> = [
   ['a reader', [yappi, '--to', 'text'], 'cprofile/yappi-counts'],
