@@ -402,6 +402,9 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const needs = outputNeeds(writer, resolveOptions(writer.options, writerOptions, writer.name));
   const loaded = await load(options, writer, combineNeeds(options.needs ?? {}, needs));
   const { diagnostics } = loaded;
+  // Data derived for the writer from what it `needs` (e.g. stacks reconstructed from the
+  // call graph) belongs here, after the transforms and before the strict check, so its
+  // warnings are known before anything is written.
   if (options.strict && diagnostics.warningCount > 0) {
     throw strictError(diagnostics.warningCount, 'before');
   }
