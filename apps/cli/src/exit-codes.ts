@@ -27,6 +27,7 @@ const BY_CODE: Record<ErrorCode, number> = {
   UNSAFE_INPUT: EXIT.unsafe,
   INVALID_OPTION: EXIT.usage,
   IO_ERROR: EXIT.io,
+  STRICT_WARNINGS: EXIT.strictWarnings,
 };
 
 export function exitCodeFor(error: unknown): number {

@@ -11,34 +11,31 @@ import type { Readable, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
+  convert,
   costUnitOf,
   createRegistry,
   type Diagnostic,
+  Diagnostics,
   type InputPlugin,
   isInputPlugin,
   isOutputPlugin,
-  mergeProfileSets,
+  isProfileError,
+  type LoadOptions,
+  loadProfiles,
   type OptionSpec,
-  type OptionValues,
   type OutputPlugin,
-  outputNeeds,
   type Plugin,
   type Profile,
   ProfileError,
   type ProfileSet,
   type Registry,
-  readStreamWith,
-  readWith,
-  resolveOptions,
   totalCalls,
   totalSelfTime,
-  validateProfile,
-  writeChunks,
 } from '@pyprof/core';
 import { EXIT, exitCodeFor, formatError } from './exit-codes.js';
 import { builtinFormats } from './formats.js';
-import { openInput } from './input.js';
-import { type OutputTarget, writeOutput } from './output.js';
+import { commandLineInputs, type ReadProgress } from './input.js';
+import { type OutputTarget, streamsTo, writeOutput } from './output.js';
 import { PROGRESS_THRESHOLD, Progress } from './progress.js';
 import { sourceFiles } from './sources.js';
 import {
@@ -66,9 +63,6 @@ const VERSION: string = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
 ).version;
 export const PRODUCER = `pyprof@${VERSION}`;
-/** Inputs larger than this are streamed to readers that can stream. */
-const STREAM_THRESHOLD = 32 * 1024 * 1024;
-
 type Flags = Record<string, string | boolean | string[] | undefined>;
 
 const GLOBAL_OPTIONS = {
@@ -137,8 +131,11 @@ function usage(message: string): ProfileError {
 class Cli {
   readonly io: Io;
   registry: Registry;
-  readonly warnings: Diagnostic[] = [];
-  /** The progress bar being shown, if any (warnings erase it first). */
+  /** Every stage's diagnostics (core's one list); printed as they become known. */
+  readonly diagnostics = new Diagnostics();
+  /** How many reports of each diagnostic have been printed. */
+  readonly printed = new Map<Diagnostic, number>();
+  /** The progress bar being shown, if any (diagnostics erase it first). */
   progress: Progress | undefined;
 
   constructor(io: Io) {
@@ -226,153 +223,63 @@ class Cli {
     }
   }
 
-  /** The values of `plugin`'s options among the flags. */
-  optionsFor(plugin: Plugin, flags: Flags): OptionValues {
-    const out: Record<string, unknown> = {};
-    for (const name of Object.keys(plugin.options ?? {})) {
-      if (flags[name] !== undefined) out[name] = flags[name];
-    }
-    return out;
+  /** A progress bar for reading one input, shown only when it helps (see progress.ts). */
+  readProgress(label: string, size: number | undefined, quiet: boolean): ReadProgress | undefined {
+    const terminal = this.io.stderrTerminal;
+    if (!terminal || quiet || (size !== undefined && size <= PROGRESS_THRESHOLD)) return undefined;
+    let bar: Progress | undefined;
+    const shown = (): Progress => {
+      if (bar === undefined) {
+        this.progress?.finish();
+        bar = new Progress(this.io.stderr, terminal.columns, label, size);
+        this.progress = bar;
+      }
+      return bar;
+    };
+    return { start: () => shown().draw(), advance: (bytes) => shown().advance(bytes) };
   }
 
-  /** Every non-global flag must belong to one of the plugins in use. */
-  checkOwnership(flags: Flags, plugins: readonly Plugin[]): void {
-    for (const name of Object.keys(flags)) {
-      if (name in GLOBAL_OPTIONS || flags[name] === undefined) continue;
-      if (plugins.some((p) => p.options && name in p.options)) continue;
-      const owners = this.registry.plugins
-        .filter((p) => p.options && name in p.options)
-        .map((p) => p.name);
-      throw usage(
-        `--${name} is an option of ${owners.join(', ')}, not of ${plugins.map((p) => p.name).join(' or ')}`,
-      );
-    }
-  }
-
-  warn(label: string, diagnostic: Diagnostic): void {
-    this.warnings.push(diagnostic);
+  /**
+   * Prints the diagnostics not printed yet, one line each (`<input or pyprof>: <severity>:
+   * <message> [<source>/<code>]`), repeats as a count; erases the progress bar first.
+   */
+  printDiagnostics(): void {
     this.progress?.finish();
-    this.err(
-      `${label}: ${diagnostic.severity}: ${diagnostic.message} [${diagnostic.source}/${diagnostic.code}]\n`,
-    );
-  }
-
-  /** Reads every input (several merge into one set), validating what the readers return. */
-  async readInputs(
-    specs: readonly string[],
-    flags: Flags,
-    writer: OutputPlugin | undefined,
-  ): Promise<{ set: ProfileSet; readers: InputPlugin[]; names: string[] }> {
-    const sets: ProfileSet[] = [];
-    const readers: InputPlugin[] = [];
-    const names: string[] = [];
-    for (const spec of specs) {
-      const input = await openInput(spec, this.io.stdin);
-      let set: ProfileSet;
-      let reader: InputPlugin;
-      try {
-        reader = this.registry.resolveInput(input.head, {
-          ...(input.fileName !== undefined ? { fileName: input.fileName } : {}),
-          ...(typeof flags.from === 'string' ? { from: flags.from } : {}),
-        });
-        readers.push(reader);
-        this.checkOwnership(flags, [...readers, ...(writer ? [writer] : [])]);
-        const init = {
-          options: this.optionsFor(reader, flags),
-          needs: writer
-            ? outputNeeds(
-                writer,
-                resolveOptions(writer.options, this.optionsFor(writer, flags), writer.name),
-              )
-            : {},
-          ...(input.fileName !== undefined ? { fileName: input.fileName } : {}),
-          sources: sourceFiles(
-            Array.isArray(flags.sources) ? flags.sources : [],
-            this.io.cwd ?? '.',
-          ),
-          onWarning: (d: Diagnostic) => this.warn(input.label, d),
-        };
-        const stream =
-          reader.readStream !== undefined &&
-          (input.compressed || input.spec === '-' || (input.size ?? 0) > STREAM_THRESHOLD);
-        const terminal = this.io.stderrTerminal;
-        const progress =
-          terminal && !flags.quiet && (input.size === undefined || input.size > PROGRESS_THRESHOLD)
-            ? new Progress(
-                this.io.stderr,
-                terminal.columns,
-                input.label,
-                input.compressed ? undefined : input.size,
-              )
-            : undefined;
-        this.progress = progress;
-        try {
-          if (stream) {
-            set = await readStreamWith(
-              reader,
-              progress ? progress.track(input.stream()) : input.stream(),
-              init,
-            );
-          } else {
-            progress?.draw();
-            const bytes = await input.readAll();
-            progress?.advance(bytes.length);
-            progress?.draw();
-            set = readWith(reader, bytes, init);
-          }
-        } finally {
-          progress?.finish();
-          this.progress = undefined;
-        }
-      } catch (error) {
-        throw Object.assign(error as object, { inputLabel: input.label });
-      }
-      // Third-party readers are checked on every read; the bundled ones are held to the
-      // same invariants by their test suites (oracles and fuzz properties), which keeps
-      // large conversions from paying for a second pass over every edge.
-      const checked =
-        builtinFormats.includes(reader) && this.io.env.PYPROF_VALIDATE === undefined
-          ? []
-          : [...set.parts, set.whole];
-      for (const profile of new Set(checked)) {
-        const { errors, errorCount } = validateProfile(profile);
-        if (errorCount > 0) {
-          throw Object.assign(
-            new ProfileError(
-              'INVALID_PROFILE',
-              `the ${reader.name} reader produced an invalid profile (a bug, please report it): ${errors.slice(0, 3).join('; ')}`,
-              { format: reader.name },
-            ),
-            { inputLabel: input.label },
-          );
-        }
-      }
-      sets.push(set);
-      names.push(input.fileName ?? 'stdin');
-    }
-    return { set: mergeProfileSets(sets, { order: 'pstats' }), readers, names };
-  }
-
-  selectThread(set: ProfileSet, selector: string | undefined): ProfileSet {
-    if (selector === undefined) return set;
-    const parts = set.parts;
-    const index = /^#(\d+)$/.exec(selector);
-    const found = index
-      ? parts[Number(index[1])]
-      : (parts.find((p) => p.metadata.threadId === selector) ??
-        (selector === 'main' ? parts.find((p) => p.metadata.label === 'main thread') : undefined) ??
-        parts.find((p) => p.metadata.label === selector));
-    if (!found) {
-      const known = parts.map((p, i) => {
-        const name =
-          p.metadata.label ?? (p.metadata.threadId ? `thread ${p.metadata.threadId}` : '');
-        return `#${i}${name ? ` ${name}` : ''}`;
-      });
-      throw usage(
-        `no thread ${JSON.stringify(selector)} in the input; it has: ${known.join(', ')}`,
+    this.progress = undefined;
+    for (const d of this.diagnostics.list) {
+      const shown = this.printed.get(d) ?? 0;
+      if (shown === d.count) continue;
+      const label = d.input ?? 'pyprof';
+      const more = d.count - Math.max(shown, 1);
+      this.err(
+        shown === 0
+          ? `${label}: ${d.severity}: ${d.message} [${d.source}/${d.code}]${more > 0 ? ` (and ${more} more like it)` : ''}\n`
+          : `${label}: ${d.severity}: and ${d.count - shown} more like [${d.source}/${d.code}]\n`,
       );
+      this.printed.set(d, d.count);
     }
-    return { parts: [found], whole: found };
+  }
+
+  /** What `convert` needs from the command line, for `convert`, `view` and `info`. */
+  loadOptions(positionals: readonly string[], flags: Flags): LoadOptions {
+    const options: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(flags)) {
+      if (!(name in GLOBAL_OPTIONS) && value !== undefined) options[name] = value;
+    }
+    const trusted = builtinFormats.filter(isInputPlugin);
+    return {
+      registry: this.registry,
+      inputs: commandLineInputs(positionals, this.io.stdin, (label, size) =>
+        this.readProgress(label, size, flags.quiet === true),
+      ),
+      options,
+      ...(typeof flags.from === 'string' ? { from: flags.from } : {}),
+      ...(typeof flags.thread === 'string' ? { thread: flags.thread } : {}),
+      sources: sourceFiles(Array.isArray(flags.sources) ? flags.sources : [], this.io.cwd ?? '.'),
+      // Third-party readers are checked on every read; the bundled ones only on request.
+      validate: this.io.env.PYPROF_VALIDATE !== undefined ? 'all' : { except: trusted },
+      diagnostics: this.diagnostics,
+    };
   }
 
   summary(profile: Profile): string {
@@ -396,60 +303,73 @@ class Cli {
       throw usage(
         `convert needs --to <format> (one of: ${this.registry.writers.map((w) => w.name).join(', ')})`,
       );
-    const writer = this.registry.resolveOutput(flags.to);
+    const writer = flags.to;
     const done = await this.produce(
       positionals,
       flags,
       writer,
-      (names) => this.outputTarget(flags, writer, names),
+      (names, plugin) => this.outputTarget(flags, plugin, names),
       'written',
     );
     if (!done) return EXIT.strictWarnings;
     if (!flags.quiet) {
       const where = done.target.kind === 'stdout' ? 'stdout' : done.target.path;
-      this.err(`pyprof: wrote ${writer.name} to ${where} (${this.summary(done.set.whole)})\n`);
+      this.err(`pyprof: wrote ${done.writer.name} to ${where} (${this.summary(done.set.whole)})\n`);
     }
     return EXIT.ok;
   }
 
   /**
-   * The steps `convert` and `view` share: read the inputs (passing on the writer's needs),
-   * stop under --strict when there were warnings, select the thread, write to the target.
-   * Returns undefined when --strict stopped it.
+   * The steps `convert` and `view` share: run the conversion (core's `convert`: read,
+   * merge, select the thread, stop under --strict when there were warnings), then write its
+   * chunks to the target. Returns undefined when --strict stopped it.
    */
   async produce<Target extends OutputTarget>(
     positionals: string[],
     flags: Flags,
-    writer: OutputPlugin,
-    targetFor: (names: readonly string[]) => Target,
+    to: string,
+    targetFor: (names: readonly string[], writer: OutputPlugin) => Target,
     outcome: 'written' | 'opened',
-  ): Promise<{ set: ProfileSet; target: Target } | undefined> {
-    const { set: read, names } = await this.readInputs(positionals, flags, writer);
-    if (flags.strict && this.warnings.length > 0) {
+  ): Promise<{ set: ProfileSet; writer: OutputPlugin; target: Target } | undefined> {
+    const strict = flags.strict === true;
+    let conversion: Awaited<ReturnType<typeof convert>>;
+    try {
+      conversion = await convert({
+        ...this.loadOptions(positionals, flags),
+        to,
+        producer: PRODUCER,
+        strict,
+      });
+    } catch (error) {
+      if (!isProfileError(error) || error.code !== 'STRICT_WARNINGS') throw error;
+      this.printDiagnostics();
+      const count = this.diagnostics.warningCount;
       this.err(
-        `pyprof: ${this.warnings.length} warning${this.warnings.length === 1 ? '' : 's'}; nothing ${outcome} because of --strict\n`,
+        `pyprof: ${count} warning${count === 1 ? '' : 's'}; nothing ${outcome} because of --strict\n`,
       );
       return undefined;
     }
-    const set = this.selectThread(
-      read,
-      typeof flags.thread === 'string' ? flags.thread : undefined,
-    );
-    const target = targetFor(names);
-    const terminal = target.kind === 'stdout' ? this.io.stdoutTerminal : undefined;
-    const chunks = writeChunks(writer, set, {
-      options: this.optionsFor(writer, flags),
-      context: {
-        producer: PRODUCER,
-        inputName: names.join(' + '),
-        ...(terminal
-          ? { terminal: { width: terminal.columns, color: !this.io.env.NO_COLOR } }
-          : {}),
-        warn: (d) => this.warn('pyprof', { severity: 'warning', source: writer.name, ...d }),
-      },
-    });
-    await writeOutput(chunks, target, this.io.stdout, positionals);
-    return { set, target };
+    this.printDiagnostics();
+    const names = conversion.names.map((name) => name ?? 'stdin');
+    const target = targetFor(names, conversion.writer);
+    const before = this.diagnostics.warningCount;
+    const streamed = streamsTo(target);
+    try {
+      await writeOutput(conversion.chunks, target, this.io.stdout, positionals);
+    } catch (error) {
+      if (!isProfileError(error) || error.code !== 'STRICT_WARNINGS') throw error;
+      this.printDiagnostics();
+      const count = this.diagnostics.warningCount - before;
+      const warnings = `${count} warning${count === 1 ? '' : 's'} while writing`;
+      this.err(
+        streamed
+          ? `pyprof: ${warnings}; output to ${target.kind === 'file' ? target.path : 'stdout'} stopped because of --strict (what was written before stays)\n`
+          : `pyprof: ${warnings}; ${(target as { path: string }).path} not ${outcome} because of --strict\n`,
+      );
+      return undefined;
+    }
+    this.printDiagnostics();
+    return { set: conversion.set, writer: conversion.writer, target };
   }
 
   outputTarget(flags: Flags, writer: OutputPlugin, names: readonly string[]): OutputTarget {
@@ -479,17 +399,14 @@ in the speedscope app bundled with pyprof (opened from disk in your browser, no 
       throw usage(`--with must be one of ${VIEWERS.join(', ')}, got ${JSON.stringify(asked)}`);
     }
     const viewer = asked as Viewer | undefined;
-    const writer = this.registry.resolveOutput(
-      viewer === 'speedscope' ? 'speedscope' : 'callgrind',
-    );
     // Fail before reading when the viewer cannot be started.
     const executable =
       viewer === 'speedscope' ? undefined : callgrindViewer(viewer, this.io.env.PATH);
     const done = await this.produce(
       positionals,
       flags,
-      writer,
-      (names) => {
+      viewer === 'speedscope' ? 'speedscope' : 'callgrind',
+      (names, writer) => {
         const base = (names[0] ?? 'stdin').replace(/[\\/]/g, '_');
         const name = writer.defaultOutputName
           ? writer.defaultOutputName(base, [])
@@ -528,10 +445,12 @@ in the speedscope app bundled with pyprof (opened from disk in your browser, no 
       return EXIT.ok;
     }
     if (positionals.length !== 1) throw usage('info takes exactly one input');
-    const { set, readers } = await this.readInputs(positionals, flags, undefined);
+    const { set, readers } = await loadProfiles(this.loadOptions(positionals, flags));
+    this.printDiagnostics();
     const whole = set.whole;
     const m = whole.metadata;
     const reader = readers[0] as InputPlugin;
+    const warnings = this.diagnostics.count();
     const lines = [
       `file: ${positionals[0]}`,
       `format: ${reader.name} (${reader.title})`,
@@ -543,8 +462,11 @@ in the speedscope app bundled with pyprof (opened from disk in your browser, no 
       `functions: ${whole.functions.length}`,
       `calls: ${whole.metadata.sampled ? 'not recorded (sampled stacks)' : totalCalls(whole)}`,
       `total time: ${formatTotal(whole)}`,
-      `warnings: ${this.warnings.length === 0 ? 'none' : this.warnings.length}`,
-      ...this.warnings.map((w) => `  ${w.code}: ${w.message}`),
+      `warnings: ${warnings === 0 ? 'none' : warnings}`,
+      ...this.diagnostics.list.map(
+        (w) =>
+          `  ${w.code}: ${w.message}${w.count > 1 ? ` (and ${w.count - 1} more like it)` : ''}`,
+      ),
     ];
     this.out(`${lines.join('\n')}\n`);
     return EXIT.ok;
@@ -687,7 +609,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return command === 'help' || flags.help ? EXIT.ok : EXIT.usage;
     }
   } catch (error) {
-    label = (error as { inputLabel?: string }).inputLabel;
+    // What was reported before the failure still matters (it may explain it).
+    cli.printDiagnostics();
+    label = (error as { input?: string }).input;
     const code = exitCodeFor(error);
     io.stderr.write(`${label === undefined ? 'pyprof: ' : ''}${formatError(error, label)}\n`);
     return code;

@@ -1,12 +1,24 @@
 /**
  * Writing a writer's chunks where the user asked, and nowhere else: to stdout, or to a
  * file written atomically — into a temporary file in the same folder, renamed into place
- * only when the writer finished, so a failed conversion never leaves a partial file — and
- * never over one of the inputs. String chunks are encoded with `encodeText`, which turns
- * escaped bytes back into the raw bytes of non-UTF-8 file names.
+ * only when the writer finished, so a failed conversion (or one `--strict` stops) never
+ * leaves a partial file — and never over one of the inputs. A FIFO or a device (`-o
+ * /dev/stdout`, a named pipe) is written in place, as it streams: it is never replaced by
+ * a regular file, and what reached it cannot be taken back. String chunks are encoded with
+ * `encodeText`, which turns escaped bytes back into the raw bytes of non-UTF-8 file names.
  */
 import { once } from 'node:events';
-import { closeSync, openSync, realpathSync, renameSync, rmSync, writev } from 'node:fs';
+import {
+  close,
+  closeSync,
+  open,
+  openSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writev,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { encodeText, type OutputChunk, ProfileError } from '@pyprof/core';
@@ -134,9 +146,52 @@ function writevAsync(fd: number, buffers: Uint8Array[]): Promise<number> {
 export type OutputTarget = { kind: 'stdout' } | { kind: 'file'; path: string };
 
 /**
+ * Whether writing to `target` streams (stdout, a FIFO, a device: what was written stays
+ * written) or is atomic (a regular file, new or replaced).
+ */
+export function streamsTo(target: OutputTarget): boolean {
+  if (target.kind === 'stdout') return true;
+  try {
+    const info = statSync(target.path);
+    return !info.isFile() && !info.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function ioFailure(path: string, error: unknown): unknown {
+  if (error instanceof ProfileError) return error;
+  const code = (error as { code?: string }).code;
+  if (!code) return error;
+  return new ProfileError(
+    'IO_ERROR',
+    `cannot write ${path}: ${code === 'ENOENT' ? 'no such folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`,
+    { cause: error },
+  );
+}
+
+/** Writes to a FIFO or device in place (opening a FIFO waits for its reader, off the loop). */
+async function writeInPlace(chunks: Iterable<OutputChunk>, path: string): Promise<number> {
+  let fd: number | undefined;
+  try {
+    fd = await new Promise<number>((resolvePromise, reject) =>
+      open(path, 'w', (error, opened) => (error ? reject(error) : resolvePromise(opened))),
+    );
+    return await pumpToFile(chunks, fd);
+  } catch (error) {
+    throw ioFailure(path, error);
+  } finally {
+    if (fd !== undefined) {
+      const opened = fd;
+      await new Promise<void>((resolvePromise) => close(opened, () => resolvePromise()));
+    }
+  }
+}
+
+/**
  * Writes the output. For a file: refuses to overwrite an input, writes a temporary file
  * next to it and renames it into place at the end; on any error the temporary file is
- * removed and the error rethrown.
+ * removed and the error rethrown. A FIFO or device is written in place.
  */
 export async function writeOutput(
   chunks: Iterable<OutputChunk>,
@@ -162,6 +217,7 @@ export async function writeOutput(
       );
     }
   }
+  if (streamsTo(target)) return writeInPlace(chunks, target.path);
   const temporary = join(
     dirname(finalPath),
     `.${basename(finalPath)}.${uniqueSuffix()}.pyprof-tmp`,
@@ -177,15 +233,6 @@ export async function writeOutput(
   } catch (error) {
     if (fd !== undefined) closeSync(fd);
     rmSync(temporary, { force: true });
-    if (error instanceof ProfileError) throw error;
-    const code = (error as { code?: string }).code;
-    if (code) {
-      throw new ProfileError(
-        'IO_ERROR',
-        `cannot write ${target.path}: ${code === 'ENOENT' ? 'no such folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`,
-        { cause: error },
-      );
-    }
-    throw error;
+    throw ioFailure(target.path, error);
   }
 }

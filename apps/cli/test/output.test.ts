@@ -3,32 +3,17 @@
 import {
   copyFileSync,
   existsSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
+import { cprofileFixtures as fixtures, scratchFolders } from './scratch.js';
 
-const fixtures = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'packages',
-  'input-cprofile',
-  'test',
-  'fixtures',
-);
-
-function scratch(): string {
-  return mkdtempSync(join(tmpdir(), 'pyprof-cli-'));
-}
+const scratch = scratchFolders('pyprof-cli-');
 
 describe('output files', () => {
   it('writes the file and nothing else into the folder', async () => {

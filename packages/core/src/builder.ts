@@ -45,9 +45,8 @@ export interface CallStatsInput {
   inclusiveTime?: number;
 }
 
-export type MetadataInput = Omit<ProfileMetadata, 'warnings'> & {
-  warnings?: ProfileMetadata['warnings'];
-};
+/** The metadata a builder starts from (kept for compatibility: the same as `ProfileMetadata`). */
+export type MetadataInput = ProfileMetadata;
 
 export class ProfileBuilder {
   readonly metadata: ProfileMetadata;
@@ -82,7 +81,7 @@ export class ProfileBuilder {
   #callSites: CallSiteTable | undefined;
 
   constructor(metadata: MetadataInput) {
-    this.metadata = { ...metadata, warnings: metadata.warnings ?? [] };
+    this.metadata = { ...metadata };
   }
 
   /** The function index, rebuilt after a reorder. */
@@ -393,7 +392,7 @@ export class ProfileBuilder {
     };
     return {
       irVersion: IR_VERSION,
-      metadata: { ...this.metadata, warnings: [...this.metadata.warnings] },
+      metadata: { ...this.metadata },
       strings: [...this.#strings],
       functions,
       calls,

@@ -2,7 +2,7 @@
  * One error vocabulary for every package: `ProfileError` carries a stable code, the format
  * that raised it and the place (byte offset or line) where the input went wrong, so the CLI
  * can print `<file>:<place>: error: <message> [<format>/<code>]` and map codes to exit
- * statuses. Warnings are a separate, non-throwing channel (`Diagnostic`).
+ * statuses. Warnings are a separate, non-throwing channel (`Diagnostics`, diagnostics.ts).
  */
 
 /** Stable error codes. The CLI maps each to a documented exit status. */
@@ -16,7 +16,9 @@ export type ErrorCode =
   | 'UNSUPPORTED_FEATURE'
   | 'INVALID_OPTION'
   | 'CAPABILITY_MISSING'
-  | 'IO_ERROR';
+  | 'IO_ERROR'
+  /** A conversion run with `strict` stopped because of warnings. */
+  | 'STRICT_WARNINGS';
 
 /** Where in the input something happened: a byte offset (binary) or a line (text). */
 export type Place = { offset: number } | { line: number; column?: number };
@@ -24,6 +26,8 @@ export type Place = { offset: number } | { line: number; column?: number };
 export interface ProfileErrorOptions {
   format?: string;
   place?: Place;
+  /** The input it concerns (its label), when there are several to tell apart. */
+  input?: string;
   cause?: unknown;
 }
 
@@ -33,12 +37,18 @@ export class ProfileError extends Error {
   readonly code: ErrorCode;
   readonly format: string | undefined;
   readonly place: Place | undefined;
+  /**
+   * The input it concerns (its label). Set by whoever knows which input was being read —
+   * `convert` sets it on any error escaping a reader — so a reader need not know its name.
+   */
+  input: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: ProfileErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.format = options.format;
     this.place = options.place;
+    this.input = options.input;
   }
 }
 
@@ -91,43 +101,4 @@ export function unsafeInput(
 /** A bad option value given to a plugin or the CLI. */
 export function invalidOption(option: string, message: string, format?: string): ProfileError {
   return new ProfileError('INVALID_OPTION', `option --${option}: ${message}`, { format });
-}
-
-/** A non-fatal problem, collected while reading or writing (never thrown). */
-export interface Diagnostic {
-  severity: 'warning' | 'info';
-  /** Stable, kebab-case code listed in the plugin's README, e.g. `yappi-counts`. */
-  code: string;
-  message: string;
-  /** Plugin name that raised it. */
-  source: string;
-  place?: Place;
-}
-
-/** What plugins receive to report warnings; never logs by itself. */
-export interface DiagnosticSink {
-  warn(
-    diagnostic: Omit<Diagnostic, 'severity' | 'source'> & { severity?: Diagnostic['severity'] },
-  ): void;
-}
-
-/** A sink that stores diagnostics in an array, stamping them with a source name. */
-export function collectDiagnostics(
-  source: string,
-  into: Diagnostic[] = [],
-): DiagnosticSink & {
-  diagnostics: Diagnostic[];
-} {
-  return {
-    diagnostics: into,
-    warn(d) {
-      into.push({
-        severity: d.severity ?? 'warning',
-        source,
-        code: d.code,
-        message: d.message,
-        ...(d.place ? { place: d.place } : {}),
-      });
-    },
-  };
 }

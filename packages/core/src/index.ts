@@ -1,9 +1,10 @@
 /**
  * @pyprof/core — the profile model (IR), its builder, validation, canonical dump, naming
- * service and merge, the plugin contracts with options and registry, and the shared
- * helpers readers and writers build on (bytes, text, errors).
+ * service and merge, the plugin contracts with options and registry, the conversion
+ * pipeline with its one diagnostics list, and the shared helpers readers and writers
+ * build on (bytes, text, errors, gzip).
  *
- *   bytes → detect → read → Profile → transform → write → chunks
+ *   bytes → detect → read → Profile → transform → write → chunks   (convert)
  */
 export {
   type CallStatsInput,
@@ -33,9 +34,30 @@ export {
   withIndex,
 } from './columns.js';
 export {
-  collectDiagnostics,
+  type ConvertInput,
+  type ConvertOptions,
+  type ConvertResult,
+  chunksToBytes,
+  combineNeeds,
+  convert,
+  defineTransform,
+  type LoadOptions,
+  type LoadResult,
+  loadProfiles,
+  STREAM_ABOVE,
+  type Transform,
+  type TransformContext,
+  type Validation,
+} from './convert.js';
+export {
   type Diagnostic,
+  type DiagnosticReport,
   type DiagnosticSink,
+  type DiagnosticStage,
+  Diagnostics,
+  type DiagnosticsOptions,
+} from './diagnostics.js';
+export {
   type ErrorCode,
   formatPlace,
   invalidOption,
@@ -47,6 +69,7 @@ export {
   unsafeInput,
   unsupportedVersion,
 } from './errors.js';
+export { gunzip, isGzip } from './gzip.js';
 export { type MergeOptions, makeProfileSet, mergeProfileSets, mergeProfiles } from './merge.js';
 export { moduleNameFromPath } from './module-name.js';
 export {
@@ -129,6 +152,11 @@ export {
   writeToBytes,
   writeToString,
 } from './run.js';
+export type {
+  ByteSource,
+  InputData,
+  WebByteStream,
+} from './source.js';
 export {
   concatBytes,
   decodeLatin1,

@@ -5,13 +5,17 @@
  * (integer callers) meets a cProfile dump (tuple callers), the counts are kept, the edge
  * times that one side lacks stay absent (NaN), and a `mixed-edge-data` warning says so.
  * Line costs and call sites are summed; exact timelines cannot be merged and are dropped
- * with a warning. Profiles counted in samples and profiles counted in seconds cannot be
- * added up: merging them is an `UNSUPPORTED_FEATURE` error. The merge of sampled profiles
- * is sampled.
+ * with a warning. Profiles recorded with different clocks (CPU time and wall clock: the
+ * `profile` module and cProfile, or yappi's two clock types) still merge, but their sums
+ * mix things that do not add up: `mixed-clocks` says so. Profiles counted in samples and
+ * profiles counted in seconds cannot be added up at all: merging them is an
+ * `UNSUPPORTED_FEATURE` error. The merge of sampled profiles is sampled. Warnings go to
+ * the `diagnostics` sink given in the options.
  */
 import { ProfileBuilder } from './builder.js';
 import { float64Column, int32Column, uint32Column } from './columns.js';
-import { type Diagnostic, ProfileError } from './errors.js';
+import type { DiagnosticReport, DiagnosticSink } from './diagnostics.js';
+import { ProfileError } from './errors.js';
 import {
   type CostUnit,
   FUNCTION_KINDS,
@@ -29,6 +33,8 @@ export interface MergeOptions {
    */
   order?: 'given' | 'pstats';
   label?: string;
+  /** Receives the merge's warnings (see the file comment); without it they are dropped. */
+  diagnostics?: DiagnosticSink;
 }
 
 function hasEdgeTimes(profile: Profile): 'all' | 'none' | 'some' {
@@ -70,14 +76,48 @@ function mergeMetadata(profiles: readonly Profile[], label: string | undefined):
     ...one('timeUnit'),
     ...one('costUnit'),
     ...(profiles.some((p) => p.metadata.sampled) ? { sampled: true } : {}),
+    ...one('clock'),
     ...one('command'),
     ...one('executable'),
     ...one('cwd'),
     ...one('platform'),
     ...one('sourceName'),
     ...(label !== undefined ? { label } : {}),
-    warnings: profiles.flatMap((p) => p.metadata.warnings),
   };
+}
+
+/** A profile's name in messages: its file, else its label, else its format. */
+function profileName(profile: Profile): string {
+  const m = profile.metadata;
+  return m.sourceName ?? m.label ?? m.format;
+}
+
+/** `a, b and 3 more`: the names of up to three profiles. */
+function someNames(profiles: readonly Profile[]): string {
+  const names = [...new Set(profiles.map(profileName))];
+  return names.length <= 3
+    ? names.join(', ')
+    : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+}
+
+const CLOCK_NAMES = { wall: 'wall clock', cpu: 'CPU time' } as const;
+
+/** Warnings for parts whose times do not measure the same thing (see the file comment). */
+function unitWarnings(profiles: readonly Profile[]): DiagnosticReport[] {
+  const out: DiagnosticReport[] = [];
+  const clocks = new Map<'wall' | 'cpu', Profile[]>();
+  for (const p of profiles) {
+    const clock = p.metadata.clock;
+    if (clock !== undefined) clocks.set(clock, [...(clocks.get(clock) ?? []), p]);
+  }
+  if (clocks.size > 1) {
+    const groups = [...clocks].map(([clock, list]) => `${CLOCK_NAMES[clock]} (${someNames(list)})`);
+    out.push({
+      code: 'mixed-clocks',
+      message: `merged profiles recorded with different clocks, ${groups.join(' and ')}: their times are added as if they measured the same thing`,
+    });
+  }
+  return out;
 }
 
 /** Merges profiles into one (see the file comment for the rules). */
@@ -89,20 +129,19 @@ export function mergeProfiles(profiles: readonly Profile[], options: MergeOption
       ? [profiles[0] as Profile, ...profiles.slice(1).reverse()]
       : [...profiles];
   const metadata = mergeMetadata(profiles, options.label);
-  const warnings: Diagnostic[] = [];
-  const builder = new ProfileBuilder({ ...metadata, warnings: [...metadata.warnings] });
+  const warnings: DiagnosticReport[] = [];
+  const builder = new ProfileBuilder(metadata);
 
   // Only parts with edges say whether edges carry times.
   const edgeKinds = new Set(ordered.filter((p) => p.calls.length > 0).map(hasEdgeTimes));
   if (edgeKinds.has('some') || edgeKinds.size > 1) {
     warnings.push({
-      severity: 'warning',
-      source: 'merge',
       code: 'mixed-edge-data',
       message:
         'merged profiles where some record per-caller times and some only call counts (the profile module): counts are summed, the times that are not known for every part are left absent',
     });
   }
+  warnings.push(...unitWarnings(profiles));
 
   const lineRows = new Map<string, number>();
   const lineFn = uint32Column();
@@ -210,13 +249,12 @@ export function mergeProfiles(profiles: readonly Profile[], options: MergeOption
   if (droppedTimeline) {
     warnings.push({
       severity: 'info',
-      source: 'merge',
       code: 'timeline-dropped',
       message:
         'exact timelines cannot be merged; the merged profile keeps the aggregate call graph only',
     });
   }
-  builder.metadata.warnings.push(...warnings);
+  for (const warning of warnings) options.diagnostics?.warn(warning);
   return builder.build();
 }
 

@@ -6,7 +6,7 @@
  * context. `defineInputPlugin` / `defineOutputPlugin` are identities that check the shape
  * at compile time.
  */
-import type { DiagnosticSink } from './errors.js';
+import type { DiagnosticSink } from './diagnostics.js';
 import type { OptionSpecs, OptionValues } from './options.js';
 import type { ProfileSet } from './profile.js';
 

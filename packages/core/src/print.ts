@@ -40,14 +40,13 @@ export function printProfile(profile: Profile, options: PrintOptions = {}): stri
   const out: string[] = [];
   const s = profile.strings;
   out.push(`pyprof-ir ${profile.irVersion}`);
-  const { warnings, info, ...meta } = profile.metadata;
+  const { info, ...meta } = profile.metadata;
   for (const key of Object.keys(meta).sort()) {
     const value = (meta as Record<string, unknown>)[key];
     if (value !== undefined)
       out.push(`meta ${key} ${typeof value === 'string' ? str(value) : String(value)}`);
   }
   for (const [key, value] of info ?? []) out.push(`info ${str(key)} ${str(value)}`);
-  for (const w of warnings) out.push(`warning ${w.source}/${w.code} ${str(w.message)}`);
   const fns = profile.functions;
   out.push(`functions ${fns.length}`);
   for (let i = 0; i < fns.length; i++) {

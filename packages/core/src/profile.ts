@@ -14,8 +14,6 @@
  * `ProfileBuilder`; treat them as immutable afterwards.
  * Any change to this shape bumps `IR_VERSION` and gets an entry in docs/ir-changelog.md.
  */
-import type { Diagnostic } from './errors.js';
-
 export const IR_VERSION = 2;
 
 /**
@@ -189,6 +187,12 @@ export interface ProfileMetadata {
    * holding the function (or the caller→callee pair) once.
    */
   sampled?: boolean;
+  /**
+   * The clock the times come from, where the source says: `wall` (elapsed time, e.g.
+   * cProfile's default timer) or `cpu` (processor time, e.g. the `profile` module).
+   * Merging profiles of different clocks warns (`merge/mixed-clocks`).
+   */
+  clock?: 'wall' | 'cpu';
   command?: string;
   executable?: string;
   cwd?: string;
@@ -198,9 +202,14 @@ export interface ProfileMetadata {
   /** Label of this part of a set: a thread, or an input file. */
   label?: string;
   threadId?: string;
+  /**
+   * True for the process's main thread in a multi-thread profile (what `--thread main`
+   * selects, whatever the part's label). A set of one part needs no mark: its only part
+   * is its main thread.
+   */
+  mainThread?: boolean;
   /** The file this profile was read from, when the caller said. */
   sourceName?: string;
-  warnings: Diagnostic[];
 }
 
 export interface Profile {

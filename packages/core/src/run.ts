@@ -1,13 +1,14 @@
 /**
  * The few calls a library user needs around the plugin contracts: read bytes with a
- * plugin (options resolved, warnings collected into the profiles' metadata), and run a
- * writer to a string or to bytes. The CLI uses the same calls, so library use and the
- * command line behave alike.
+ * plugin (options resolved, warnings into a `Diagnostics` list), and run a writer to a
+ * string or to bytes. `convert` (convert.ts) runs readers and writers through these same
+ * calls, so a single plugin used as a library and the whole pipeline behave alike.
  */
-import { collectDiagnostics, type Diagnostic, type DiagnosticSink } from './errors.js';
+import type { DiagnosticSink, Diagnostics } from './diagnostics.js';
 import { type OptionValues, resolveOptions } from './options.js';
 import type {
   InputPlugin,
+  OutputChunk,
   OutputNeeds,
   OutputPlugin,
   ReadContext,
@@ -20,54 +21,42 @@ import { concatBytes, encodeText } from './text.js';
 export interface ReadInit {
   options?: OptionValues;
   needs?: OutputNeeds;
+  /** The input's file name: given to the reader, and stamped as each profile's `sourceName`. */
   fileName?: string;
   /** The profiled program's sources, for readers that scan code (see `SourceFiles`). */
   sources?: SourceFiles;
-  /** Receives each warning as it happens (e.g. to print it); they are also kept in metadata. */
-  onWarning?: (diagnostic: Diagnostic) => void;
+  /** Receives the reader's warnings (stage `read`, source the reader's name). */
+  diagnostics?: Diagnostics;
+  /** The input's label in diagnostics (default: `fileName`). */
+  input?: string;
 }
 
-function makeReadContext(
-  plugin: InputPlugin,
-  init: ReadInit,
-): { context: ReadContext; diagnostics: Diagnostic[] } {
-  const sink = collectDiagnostics(plugin.name);
-  const context: ReadContext = {
+const DROP: DiagnosticSink = { warn() {} };
+
+function makeReadContext(plugin: InputPlugin, init: ReadInit): ReadContext {
+  const sink = init.diagnostics?.sink(plugin.name, 'read', init.input ?? init.fileName) ?? DROP;
+  return {
     options: resolveOptions(plugin.options, init.options ?? {}, plugin.name),
     needs: init.needs ?? {},
     ...(init.fileName !== undefined ? { fileName: init.fileName } : {}),
     ...(init.sources !== undefined ? { sources: init.sources } : {}),
-    warn(d) {
-      sink.warn(d);
-      init.onWarning?.(sink.diagnostics[sink.diagnostics.length - 1] as Diagnostic);
-    },
+    warn: sink.warn,
   };
-  return { context, diagnostics: sink.diagnostics };
 }
 
-function withWarnings(
-  set: ProfileSet,
-  diagnostics: readonly Diagnostic[],
-  sourceName?: string,
-): ProfileSet {
-  if (diagnostics.length === 0 && sourceName === undefined) return set;
-  const stamp = (p: Profile): Profile => ({
-    ...p,
-    metadata: {
-      ...p.metadata,
-      ...(sourceName !== undefined && p.metadata.sourceName === undefined ? { sourceName } : {}),
-      warnings: [...diagnostics, ...p.metadata.warnings],
-    },
-  });
+/** Stamps each profile with the file it came from (unless the reader did). */
+function withSourceName(set: ProfileSet, sourceName: string | undefined): ProfileSet {
+  if (sourceName === undefined) return set;
+  const stamp = (p: Profile): Profile =>
+    p.metadata.sourceName === undefined ? { ...p, metadata: { ...p.metadata, sourceName } } : p;
   const parts = set.parts.map(stamp);
   const wholeIndex = set.parts.indexOf(set.whole);
   return { parts, whole: wholeIndex >= 0 ? (parts[wholeIndex] as Profile) : stamp(set.whole) };
 }
 
-/** Reads bytes with `plugin`; the reader's warnings end up in each profile's metadata. */
+/** Reads bytes with `plugin`; its warnings go to `init.diagnostics`. */
 export function readWith(plugin: InputPlugin, input: Uint8Array, init: ReadInit = {}): ProfileSet {
-  const { context, diagnostics } = makeReadContext(plugin, init);
-  return withWarnings(plugin.read(input, context), diagnostics, init.fileName);
+  return withSourceName(plugin.read(input, makeReadContext(plugin, init)), init.fileName);
 }
 
 /** Reads a stream of chunks with `plugin` (its `readStream`, or `read` on the joined bytes). */
@@ -76,7 +65,7 @@ export async function readStreamWith(
   chunks: AsyncIterable<Uint8Array>,
   init: ReadInit = {},
 ): Promise<ProfileSet> {
-  const { context, diagnostics } = makeReadContext(plugin, init);
+  const context = makeReadContext(plugin, init);
   let set: ProfileSet;
   if (plugin.readStream) {
     set = await plugin.readStream(chunks, context);
@@ -85,29 +74,25 @@ export async function readStreamWith(
     for await (const chunk of chunks) parts.push(chunk);
     set = plugin.read(concatBytes(parts), context);
   }
-  return withWarnings(set, diagnostics, init.fileName);
+  return withSourceName(set, init.fileName);
 }
 
 export interface WriteInit {
   options?: OptionValues;
-  context?: Partial<Omit<WriteContext, 'warn'>> & { warn?: DiagnosticSink['warn'] };
+  context?: Partial<WriteContext>;
+  /** Receives the writer's warnings (stage `write`, source the writer's name). */
+  diagnostics?: Diagnostics;
 }
 
-function makeWriteContext(
-  plugin: OutputPlugin,
-  init: WriteInit,
-): { context: WriteContext; diagnostics: Diagnostic[] } {
-  const sink = collectDiagnostics(plugin.name);
+function makeWriteContext(plugin: OutputPlugin, init: WriteInit): WriteContext {
+  const sink = init.diagnostics?.sink(plugin.name, 'write');
   const { warn, ...rest } = init.context ?? {};
   return {
-    context: {
-      ...rest,
-      warn(d) {
-        sink.warn(d);
-        warn?.(d);
-      },
+    ...rest,
+    warn(d) {
+      sink?.warn(d);
+      warn?.(d);
     },
-    diagnostics: sink.diagnostics,
   };
 }
 
@@ -116,10 +101,9 @@ export function* writeChunks(
   plugin: OutputPlugin,
   set: ProfileSet,
   init: WriteInit = {},
-): Generator<string | Uint8Array> {
+): Generator<OutputChunk> {
   const options = resolveOptions(plugin.options, init.options ?? {}, plugin.name);
-  const { context } = makeWriteContext(plugin, init);
-  yield* plugin.write(set, options, context);
+  yield* plugin.write(set, options, makeWriteContext(plugin, init));
 }
 
 /** Runs a writer to one string (byte chunks are decoded as UTF-8). */

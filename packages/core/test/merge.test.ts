@@ -1,6 +1,7 @@
 // mergeProfiles: pstats.Stats.add semantics, and counts-only data meeting timed data.
 import { describe, expect, it } from 'vitest';
 import {
+  Diagnostics,
   makeProfileSet,
   mergeProfiles,
   type Profile,
@@ -11,8 +12,9 @@ import {
 function profile(spec: {
   fns: Array<[string, number, string, number, number, number, number]>;
   calls?: Array<[number, number, number, number, number, number]>;
+  metadata?: Partial<Profile['metadata']>;
 }): Profile {
-  const b = new ProfileBuilder({ format: 'test' });
+  const b = new ProfileBuilder({ format: 'test', ...spec.metadata });
   const rows = spec.fns.map(([file, line, name, nc, cc, tt, ct]) => {
     const f = b.addFunction(file, line, name);
     b.addFunctionStats(f, {
@@ -76,11 +78,53 @@ describe('mergeProfiles', () => {
       ],
       calls: [[0, 1, 1, Number.NaN, Number.NaN, Number.NaN]],
     });
-    const m = mergeProfiles([a, counts]);
+    const diagnostics = new Diagnostics();
+    const m = mergeProfiles([a, counts], { diagnostics: diagnostics.sink('merge', 'merge') });
     expect(m.calls.callCount[0]).toBe(2);
     expect(m.calls.inclusiveTime[0]).toBeNaN();
     expect(m.calls.primitiveCallCount[0]).toBeNaN();
-    expect(m.metadata.warnings.map((w) => w.code)).toEqual(['mixed-edge-data']);
+    expect(diagnostics.list.map((w) => [w.source, w.stage, w.severity, w.code])).toEqual([
+      ['merge', 'merge', 'warning', 'mixed-edge-data'],
+    ]);
+  });
+
+  it('warns when the parts were recorded with different clocks, naming them', () => {
+    const fns: Array<[string, number, string, number, number, number, number]> = [
+      ['m.py', 1, 'main', 1, 1, 0.1, 0.5],
+    ];
+    const cpu = profile({ fns, metadata: { clock: 'cpu', sourceName: 'a.profile.prof' } });
+    const wall = profile({ fns, metadata: { clock: 'wall', sourceName: 'b.prof' } });
+    const unknown = profile({ fns, metadata: { sourceName: 'c.prof' } });
+    const diagnostics = new Diagnostics();
+    const m = mergeProfiles([cpu, unknown, wall], {
+      diagnostics: diagnostics.sink('merge', 'merge'),
+    });
+    expect(m.metadata.clock).toBeUndefined();
+    expect(diagnostics.list.map((w) => [w.code, w.message])).toEqual([
+      [
+        'mixed-clocks',
+        'merged profiles recorded with different clocks, CPU time (a.profile.prof) and wall clock (b.prof): their times are added as if they measured the same thing',
+      ],
+    ]);
+    // One clock, or one clock and unknown ones: nothing to say, and the clock is kept.
+    const quiet = new Diagnostics();
+    const same = mergeProfiles([wall, wall, unknown], {
+      diagnostics: quiet.sink('merge', 'merge'),
+    });
+    expect(quiet.list).toEqual([]);
+    expect(mergeProfiles([wall, wall]).metadata.clock).toBe('wall');
+    expect(same.metadata.clock).toBe('wall');
+  });
+
+  it('refuses to add samples to seconds', () => {
+    const fns: Array<[string, number, string, number, number, number, number]> = [
+      ['m.py', 1, 'main', 1, 1, 3, 3],
+    ];
+    const seconds = profile({ fns, metadata: { sourceName: 'run.prof' } });
+    const samples = profile({ fns, metadata: { costUnit: 'samples', label: 'stacks' } });
+    expect(() => mergeProfiles([seconds, samples])).toThrow(
+      'cannot merge profiles counted in samples (stacks) with profiles counted in seconds (run.prof): their numbers do not add up',
+    );
   });
 
   it('makes a set whose whole is the merge of its parts', () => {

@@ -7,16 +7,15 @@ import {
   functionName,
   type Profile,
   type ProfileSet,
-  readWith,
 } from '@pyprof/core';
 import { describe, expect, it } from 'vitest';
 import { collapsed, detectDialect } from '../src/index.js';
-import { fixtureText, readFixture, sourcesIn } from './fixtures.js';
+import { fixtureText, readCollapsed, readFixture, sourcesIn, warningsOf } from './fixtures.js';
 
 const needs = { lines: true, callTree: true };
 
 function read(file: string, withSources = true): ProfileSet {
-  return readWith(collapsed, readFixture(`dialects/${file}`), {
+  return readCollapsed(readFixture(`dialects/${file}`), {
     needs,
     ...(withSources ? { sources: sourcesIn('dialects') } : {}),
   });
@@ -76,7 +75,7 @@ describe('dialect samples', () => {
     expect(rows(profile).filter((r) => r.startsWith('decorated'))).toEqual([
       'decorated:0 app.py python 0 78',
     ]);
-    expect(profile.metadata.warnings[0]?.message).toContain('decorated (app.py)');
+    expect(warningsOf(profile)[0]?.message).toContain('decorated (app.py)');
   });
 
   it('py-spy threads and processes: one part per thread, named', () => {
@@ -96,7 +95,7 @@ describe('dialect samples', () => {
     const profile = read('py-spy-nolineno.txt').whole;
     expect(rows(profile)).toContain('decorated:0 app.py python 0 78');
     expect(profile.lines?.length).toBe(0);
-    expect(profile.metadata.warnings.map((w) => w.code)).toEqual(['not-in-source']);
+    expect(warningsOf(profile).map((w) => w.code)).toEqual(['not-in-source']);
   });
 
   it('CPython sampling: tid parts, basename:func:line frames, <GC> and <native> as built-ins', () => {
@@ -129,7 +128,7 @@ describe('dialect samples', () => {
     ]);
     expect(profile.lines?.length ?? 0).toBe(0);
     // The sources are not needed: the frames name first lines already.
-    expect(profile.metadata.warnings).toEqual([]);
+    expect(warningsOf(profile)).toEqual([]);
   });
 
   it('flamegraph.pl input: plain names, decimal counts kept', () => {
@@ -149,7 +148,7 @@ describe('dialect samples', () => {
       'render:0  python 0 30',
       'write:0  python 30 30',
     ]);
-    expect(profile.metadata.warnings.map((w) => w.code)).toEqual(['differential']);
+    expect(warningsOf(profile).map((w) => w.code)).toEqual(['differential']);
   });
 
   it('austin 2: process and thread, idle samples under (no frames)', () => {
@@ -176,11 +175,11 @@ describe('dialect samples', () => {
   it('austin 1 -f: the time of three numbers, a warning for the memory ones', () => {
     const profile = read('austin1-full.austin').whole;
     expect(rows(profile)).toContain('work:17 app.py python 0.007171 0.007171');
-    expect(profile.metadata.warnings.map((w) => w.code)).toEqual(['memory-dropped']);
+    expect(warningsOf(profile).map((w) => w.code)).toEqual(['memory-dropped']);
   });
 
   it('the weights option makes samples time and time samples', () => {
-    const asTime = readWith(collapsed, readFixture('dialects/py-spy.txt'), {
+    const asTime = readCollapsed(readFixture('dialects/py-spy.txt'), {
       options: { weights: 'ms' },
     }).whole;
     expect(asTime.metadata).toMatchObject({
@@ -188,7 +187,7 @@ describe('dialect samples', () => {
       timeUnit: 'milliseconds (--weights ms)',
     });
     expect(asTime.functions.selfTime[3]).toBe(0.073);
-    const asSamples = readWith(collapsed, readFixture('dialects/austin2.austin'), {
+    const asSamples = readCollapsed(readFixture('dialects/austin2.austin'), {
       options: { weights: 'samples' },
     }).whole;
     expect(asSamples.metadata.costUnit).toBe('samples');
@@ -196,7 +195,7 @@ describe('dialect samples', () => {
   });
 
   it('frame-lines first: py-spy --function lines are first lines, not line costs', () => {
-    const profile = readWith(collapsed, readFixture('dialects/py-spy.txt'), {
+    const profile = readCollapsed(readFixture('dialects/py-spy.txt'), {
       options: { 'frame-lines': 'first' },
       needs,
     }).whole;

@@ -4,7 +4,16 @@
 // leading folders dropped one by one (austin recorded `medium_lib` by an absolute path).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SourceFiles } from '@pyprof/core';
+import {
+  type Diagnostic,
+  Diagnostics,
+  type Profile,
+  type ProfileSet,
+  type ReadInit,
+  readWith,
+  type SourceFiles,
+} from '@pyprof/core';
+import { collapsed } from '../src/index.js';
 
 export const fixturesDir = join(import.meta.dirname, 'fixtures');
 
@@ -56,3 +65,21 @@ export const DIALECTS = [
   'austin3.austin',
   'austin1-full.austin',
 ] as const;
+
+const warningsByProfile = new WeakMap<Profile, readonly Diagnostic[]>();
+
+/** `readWith(collapsed, …)` that keeps the reader's warnings for `warningsOf`. */
+export function readCollapsed(
+  bytes: Uint8Array,
+  init: Omit<ReadInit, 'diagnostics'> = {},
+): ProfileSet {
+  const diagnostics = new Diagnostics();
+  const set = readWith(collapsed, bytes, { ...init, diagnostics });
+  for (const profile of [...set.parts, set.whole]) warningsByProfile.set(profile, diagnostics.list);
+  return set;
+}
+
+/** The warnings the read that made `profile` reported (profiles no longer carry them). */
+export function warningsOf(profile: Profile): readonly Diagnostic[] {
+  return warningsByProfile.get(profile) ?? [];
+}

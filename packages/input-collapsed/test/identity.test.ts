@@ -1,10 +1,9 @@
 // Function identity in sampled stacks: the austin fixture with two closures named
 // `decorated` in one file shows two functions when the sources are given — at their
 // def lines, as cProfile keys them — and one plus a warning naming it without.
-import { functionName, type Profile, readWith } from '@pyprof/core';
+import { functionName, type Profile } from '@pyprof/core';
 import { describe, expect, it } from 'vitest';
-import { collapsed } from '../src/index.js';
-import { readFixture, sourcesIn } from './fixtures.js';
+import { readCollapsed, readFixture, sourcesIn, warningsOf } from './fixtures.js';
 
 function decorated(profile: Profile): number[] {
   const lines: number[] = [];
@@ -34,7 +33,7 @@ describe.each(['decorators.py38.austin', 'decorators.py38.alt.austin'])('%s', (f
   const bytes = readFixture(`austin/${file}`);
 
   it('with the sources: two `decorated`, every function at its cProfile first line', () => {
-    const set = readWith(collapsed, bytes, { sources: sourcesIn('austin') });
+    const set = readCollapsed(bytes, { sources: sourcesIn('austin') });
     const profile = set.whole;
     expect(decorated(profile)).toEqual([31, 46]);
     for (let fn = 0; fn < profile.functions.length; fn++) {
@@ -46,14 +45,14 @@ describe.each(['decorators.py38.austin', 'decorators.py38.alt.austin'])('%s', (f
     }
     // austin's wrong line for `main` (376 in a 125-line file) still finds `main`, the only
     // definition of that name; nothing is left without its definition.
-    expect(profile.metadata.warnings.map((w) => w.code)).not.toContain('not-in-source');
+    expect(warningsOf(profile).map((w) => w.code)).not.toContain('not-in-source');
   });
 
   it('without sources: one `decorated` and a warning naming it', () => {
-    const set = readWith(collapsed, bytes);
+    const set = readCollapsed(bytes);
     const profile = set.whole;
     expect(decorated(profile)).toEqual([0]);
-    const warning = profile.metadata.warnings.find((w) => w.code === 'identity-by-name');
+    const warning = warningsOf(profile).find((w) => w.code === 'identity-by-name');
     expect(warning?.message).toContain('decorated (programs/decorators.py)');
     expect(warning?.message).toContain('--sources');
   });
@@ -63,7 +62,7 @@ describe('sources that do not match the profile', () => {
   it('a line in no definition of that name stays (file, 0, name), with a warning', () => {
     const text = 'Thread 1;<module> (m.py);L9;f (m.py);L2;g (m.py);L7 5\nThread 1;g (m.py);L3 4\n';
     const source = 'def f():\n    g()\n    def g():\n        pass\n\n\ndef g():\n    pass\n';
-    const set = readWith(collapsed, new TextEncoder().encode(text), {
+    const set = readCollapsed(new TextEncoder().encode(text), {
       sources: { read: (path) => (path === 'm.py' ? new TextEncoder().encode(source) : undefined) },
     });
     const profile = set.whole;
@@ -78,12 +77,12 @@ describe('sources that do not match the profile', () => {
       ['g', 7],
       ['g', 3],
     ]);
-    const missing = readWith(collapsed, new TextEncoder().encode('Thread 1;g (m.py);L5 1\n'), {
+    const missing = readCollapsed(new TextEncoder().encode('Thread 1;g (m.py);L5 1\n'), {
       sources: { read: () => new TextEncoder().encode(source) },
     }).whole;
     expect(missing.functions.line[0]).toBe(0);
-    expect(missing.metadata.warnings.map((w) => w.code)).toEqual(['not-in-source']);
-    expect(missing.metadata.warnings[0]?.message).toContain('g (m.py)');
+    expect(warningsOf(missing).map((w) => w.code)).toEqual(['not-in-source']);
+    expect(warningsOf(missing)[0]?.message).toContain('g (m.py)');
   });
 
   it('never asks for pseudo files, and asks for each file once', () => {
@@ -93,7 +92,7 @@ describe('sources that do not match the profile', () => {
       'Thread 1;<module> (<string>);L1;f (a.py);L3 1',
       'Thread 1;f (a.py);L4 1',
     ].join('\n');
-    readWith(collapsed, new TextEncoder().encode(text), {
+    readCollapsed(new TextEncoder().encode(text), {
       sources: {
         read: (path) => {
           asked.push(path);

@@ -1,15 +1,16 @@
 // The budgets: what no real profile contains is refused with a clear error naming the
 // line, after work proportional to the input, instead of growing memory without bound;
 // and what bad input looks like is met with one-line errors or skipped-line warnings.
-import { isProfileError, type ProfileError, readStreamWith, readWith } from '@pyprof/core';
+import { isProfileError, type ProfileError, readStreamWith } from '@pyprof/core';
 import { describe, expect, it } from 'vitest';
 import { collapsed, MAX_DEPTH, MAX_LINE_BYTES, MAX_PARTS, MAX_WEIGHT } from '../src/index.js';
+import { readCollapsed, warningsOf } from './fixtures.js';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 
 function refusal(bytes: Uint8Array): ProfileError {
   try {
-    readWith(collapsed, bytes);
+    readCollapsed(bytes);
   } catch (error) {
     if (isProfileError(error)) return error;
     throw error;
@@ -24,7 +25,7 @@ describe('limits', () => {
     expect(error.place).toEqual({ line: 2 });
     expect(error.message).toMatch(`deeper than ${MAX_DEPTH}`);
     // As deep as allowed is read.
-    const profile = readWith(collapsed, encode(`${'f;'.repeat(MAX_DEPTH - 1)}g 1\n`)).whole;
+    const profile = readCollapsed(encode(`${'f;'.repeat(MAX_DEPTH - 1)}g 1\n`)).whole;
     expect(profile.functions.length).toBe(2);
   }, 60_000);
 
@@ -53,9 +54,7 @@ describe('limits', () => {
     const error = refusal(encode(`f 1\ng ${'9'.repeat(400)}\n`));
     expect(error.place).toEqual({ line: 2 });
     expect(error.message).toMatch(/^weight 9{30}… is larger than/);
-    expect(readWith(collapsed, encode(`f ${MAX_WEIGHT}\n`)).whole.functions.selfTime[0]).toBe(
-      MAX_WEIGHT,
-    );
+    expect(readCollapsed(encode(`f ${MAX_WEIGHT}\n`)).whole.functions.selfTime[0]).toBe(MAX_WEIGHT);
   });
 });
 
@@ -71,9 +70,9 @@ describe('bad input', () => {
   });
 
   it('lines that are not `stack number` are skipped with a warning', () => {
-    const profile = readWith(collapsed, encode('a;b 3\nno number\na;c 2\n12\n')).whole;
+    const profile = readCollapsed(encode('a;b 3\nno number\na;c 2\n12\n')).whole;
     expect(profile.functions.length).toBe(3);
-    expect(profile.metadata.warnings).toEqual([
+    expect(warningsOf(profile)).toEqual([
       expect.objectContaining({
         code: 'invalid-lines',
         message:
@@ -93,7 +92,7 @@ describe('bad input', () => {
   });
 
   it('stacks without frames and empty frames are kept', () => {
-    const profile = readWith(collapsed, encode('Thread 5 7\nThread 5;;f (a.py);L1 2\n')).whole;
+    const profile = readCollapsed(encode('Thread 5 7\nThread 5;;f (a.py);L1 2\n')).whole;
     expect(profile.strings).toContain('(no frames)');
     expect(profile.functions.selfTime[0]).toBe(7e-6);
   });

@@ -636,6 +636,9 @@ export function readPstats(input: Uint8Array, context: ReadContext): ProfileSet 
   b.metadata.pythonMajor = python2 ? 2 : 3;
   b.metadata.pythonVersion =
     layout && !python2 ? layout.replace('Python ', '') : python2 ? '2.x' : '3.x';
+  // The `profile` module times with CPU time (os.times / process_time), cProfile with the
+  // wall clock; yappi's dump does not say which of its two clocks it used.
+  if (producer !== 'yappi') b.metadata.clock = producer === 'profile' ? 'cpu' : 'wall';
   b.metadata.timeUnit =
     producer === 'profile'
       ? 'seconds (CPU time)'

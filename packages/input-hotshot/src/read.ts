@@ -63,6 +63,7 @@ function finish(replay: Replay, end: number, context: ReadContext): ProfileSet {
     pythonMajor: 2,
     ...(pythonVersion !== undefined ? { pythonVersion } : {}),
     timeUnit: unit,
+    clock: 'wall',
     ...(executable !== undefined ? { executable } : {}),
     ...(cwd !== undefined ? { cwd } : {}),
     ...(platform !== undefined ? { platform } : {}),

@@ -3,7 +3,13 @@
 // with a loud `open-frames` warning (and is refused with the strict option).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isProfileError, type ProfileError, readWith, validateProfile } from '@pyprof/core';
+import {
+  Diagnostics,
+  isProfileError,
+  type ProfileError,
+  readWith,
+  validateProfile,
+} from '@pyprof/core';
 import { describe, expect, it } from 'vitest';
 import { decodeHotshot, hotshot } from '../src/index.js';
 import {
@@ -93,10 +99,11 @@ describe('corpus bad/ hotshot files', () => {
     it('reads, with the open frames closed at the last timestamp and a loud warning', () => {
       expect(events).toBe(23434);
       expect(depth).toBeGreaterThan(0);
-      const profile = readWith(hotshot, bytes).whole;
+      const diagnostics = new Diagnostics();
+      const profile = readWith(hotshot, bytes, { diagnostics }).whole;
       expect(validateProfile(profile).errors).toEqual([]);
       expectProfileMatches(profile, oracle, { lineTimings: false });
-      const warnings = profile.metadata.warnings;
+      const warnings = diagnostics.list;
       expect(warnings.map((w) => w.code)).toEqual(['open-frames']);
       expect(warnings[0]?.message).toMatch(
         new RegExp(`^${depth} frames were still open at the end of the log`),

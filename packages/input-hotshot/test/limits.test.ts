@@ -1,7 +1,7 @@
 // The safety limits: what no real log can contain is refused with a clear error after work
 // proportional to the input, instead of growing memory without bound. The logs are a real
 // header followed by hand-assembled records (spec §3).
-import { isProfileError, type ProfileError, readWith } from '@pyprof/core';
+import { Diagnostics, isProfileError, type ProfileError, readWith } from '@pyprof/core';
 import { describe, expect, it } from 'vitest';
 import { hotshot, MAX_DEPTH, MAX_LEVELS_BEFORE, MAX_UNDEFINED_FUNCTIONS } from '../src/index.js';
 import { readFixture } from './corpus.js';
@@ -72,11 +72,9 @@ describe('limits', () => {
 
   it('a few undefined functions are read, named <undefined>, with a warning', () => {
     const body = Uint8Array.from([0x00, 7, 0, 0x01, 0x04, 1, 0, 0x01]);
-    const profile = readWith(hotshot, log(body)).whole;
-    expect(profile.metadata.warnings.map((w) => w.code)).toEqual([
-      'undefined-function',
-      'undefined-file',
-    ]);
+    const diagnostics = new Diagnostics();
+    const profile = readWith(hotshot, log(body), { diagnostics }).whole;
+    expect(diagnostics.list.map((w) => w.code)).toEqual(['undefined-function', 'undefined-file']);
     expect(profile.strings).toContain('<undefined>');
     expect(profile.strings).toContain('<undefined file 1>');
   });

@@ -2,7 +2,7 @@
 // every ADD_INFO record in order, including ones added during the run), and the clock's
 // unit comes from it: microseconds, or on Windows QueryPerformanceCounter ticks at the
 // reported frequency.
-import { readWith } from '@pyprof/core';
+import { Diagnostics, readWith } from '@pyprof/core';
 import { describe, expect, it } from 'vitest';
 import { decodeHotshot, hotshot } from '../src/index.js';
 import { hotshotFixtures, readExtra, readFixture, readOracle } from './corpus.js';
@@ -85,8 +85,9 @@ describe('the clock', () => {
       addInfo('platform', 'win32'),
       addInfo('reported-performance-frequency', '2500000'),
     ]);
-    const profile = readWith(hotshot, windows).whole;
-    expect(profile.metadata.warnings).toEqual([]);
+    const diagnostics = new Diagnostics();
+    const profile = readWith(hotshot, windows, { diagnostics }).whole;
+    expect(diagnostics.list).toEqual([]);
     expect(profile.metadata.timeUnit).toBe(
       'wall clock, QueryPerformanceCounter ticks at 2500000 Hz',
     );
@@ -103,8 +104,9 @@ describe('the clock', () => {
       [addInfo('platform', 'win32')],
       [addInfo('reported-performance-frequency', 'fast')],
     ]) {
-      const profile = readWith(hotshot, withHeaderRecords(log, records)).whole;
-      expect(profile.metadata.warnings.map((w) => w.code)).toEqual(['bad-clock-frequency']);
+      const diagnostics = new Diagnostics();
+      const profile = readWith(hotshot, withHeaderRecords(log, records), { diagnostics }).whole;
+      expect(diagnostics.list.map((w) => w.code)).toEqual(['bad-clock-frequency']);
       expect(profile.metadata.timeUnit).toBe('wall clock, microseconds');
       expect(profile.functions.selfTime).toEqual(micro.functions.selfTime);
     }

@@ -4,6 +4,7 @@
 // frames left open are closed at the last timestamp with a warning (or refused with
 // `strict`). Expectations are computed here from the C reader's records.
 import {
+  Diagnostics,
   displayText,
   functionName,
   isProfileError,
@@ -154,14 +155,15 @@ describe.each([
   });
 
   it('warns about what it had to assume', () => {
-    const profile = readWith(hotshot, log.bytes).whole;
-    const codes = profile.metadata.warnings.map((w) => w.code);
+    const diagnostics = new Diagnostics();
+    readWith(hotshot, log.bytes, { diagnostics });
+    const codes = diagnostics.list.map((w) => w.code);
     expect(codes).toEqual([
       ...(walk.openFrames > 0 ? ['open-frames'] : []),
       ...(proven.length > 0 ? ['started-mid-stack'] : []),
     ]);
     if (walk.openFrames > 0) {
-      expect(profile.metadata.warnings[0]?.message).toMatch(
+      expect(diagnostics.list[0]?.message).toMatch(
         new RegExp(`^${walk.openFrames} frames were still open`),
       );
     }
@@ -213,9 +215,13 @@ describe('coverage.hotshot (_hotshot.coverage)', () => {
 
   it('is read as written with the coverage option: counts, lines and call sites, no times', () => {
     expect(asCReaderRecords(log.bytes, { coverage: true })).toEqual(log.records);
-    const profile = readWith(hotshot, log.bytes, { options: { coverage: true } }).whole;
+    const diagnostics = new Diagnostics();
+    const profile = readWith(hotshot, log.bytes, {
+      options: { coverage: true },
+      diagnostics,
+    }).whole;
     expect(validateProfile(profile).errors).toEqual([]);
-    expect(profile.metadata.warnings).toEqual([]);
+    expect(diagnostics.list).toEqual([]);
     const fib = byName(profile).get('fib') as number;
     const enters = log.records.filter(([what]) => what === ENTER).length;
     expect(profile.functions.callCount[fib]).toBe(enters);
@@ -236,9 +242,10 @@ describe('coverage.hotshot (_hotshot.coverage)', () => {
   });
 
   it('without the option (misread the way CPython misreads it), is flagged as a coverage log', () => {
-    const profile = readWith(hotshot, log.bytes).whole;
-    expect(profile.metadata.warnings.map((w) => w.code)).toEqual(['coverage-log']);
-    expect(profile.metadata.warnings[0]?.message).toMatch(
+    const diagnostics = new Diagnostics();
+    readWith(hotshot, log.bytes, { diagnostics });
+    expect(diagnostics.list.map((w) => w.code)).toEqual(['coverage-log']);
+    expect(diagnostics.list[0]?.message).toMatch(
       /all 25 ENTER times look like LINENO records and every EXIT time is 0/,
     );
   });

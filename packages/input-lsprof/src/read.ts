@@ -185,7 +185,7 @@ function profileOf(
   const b = new ProfileBuilder({
     ...metadata,
     label: partName,
-    ...(part.threadId !== undefined ? { threadId: part.threadId } : {}),
+    ...(part.threadId !== undefined ? { threadId: part.threadId } : { mainThread: true }),
   });
   // Capped by what the file holds: a list shared through the memo is counted once per use
   // here (and refused further down), but must not make this reservation grow.
@@ -300,6 +300,7 @@ export function readLsprof(
   const metadata: MetadataInput = {
     format: FORMAT,
     producer: PRODUCERS[value.cls.module] ?? value.cls.module,
+    clock: 'wall', // _lsprof's default timer, which bzr/brz --lsprof-file uses
     ...(pythonMajor !== undefined
       ? {
           pythonMajor,

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  Diagnostics,
   isProfileError,
   type ProfileError,
   type ProfileSet,
@@ -487,13 +488,16 @@ describe('refusals of the build pass and of the Stats shape', () => {
 
 describe('lenient points, each with a warning', () => {
   it('keeps a NaN time as absent (nan-time)', () => {
-    const set = read(
+    const diagnostics = new Diagnostics();
+    const set = readWith(
+      lsprof,
       statsPickle({
         data: [{ code: 'm:1(f)', callcount: 1, totaltime: Number.NaN, inlinetime: 0 }],
       }),
+      { diagnostics },
     );
     expect(set.whole.functions.inclusiveTime[0]).toBeNaN();
-    expect(set.whole.metadata.warnings.map((w) => w.code)).toEqual(['nan-time']);
+    expect(diagnostics.list.map((w) => w.code)).toEqual(['nan-time']);
     expect(validateProfile(set.whole).errors).toEqual([]);
   });
 
@@ -501,8 +505,9 @@ describe('lenient points, each with a warning', () => {
     const bytes = statsPickle({ data: [] });
     const padded = new Uint8Array(bytes.length + 3);
     padded.set(bytes);
-    const set = read(padded);
-    expect(set.whole.metadata.warnings).toMatchObject([
+    const diagnostics = new Diagnostics();
+    readWith(lsprof, padded, { diagnostics });
+    expect(diagnostics.list).toMatchObject([
       { code: 'trailing-data', place: { offset: bytes.length } },
     ]);
   });

@@ -3,6 +3,8 @@
 // count, and for the main thread and every thread the same labels, call counts and times
 // (bit for bit), entry numbers summed where distinct code objects share a label.
 import {
+  type Diagnostic,
+  Diagnostics,
   displayText,
   functionFile,
   functionKind,
@@ -42,15 +44,17 @@ function expectSameNumbers(actual: Numbers, expected: Numbers, what: string): vo
   ).toBe(true);
 }
 
-function expectProfileMatches(profile: Profile, stats: OracleStats): void {
+function expectProfileMatches(
+  profile: Profile,
+  stats: OracleStats,
+  diagnostics: readonly Diagnostic[],
+): void {
   expect(validateProfile(profile).errors).toEqual([]);
   expect(validateProfile(profile).warnings).toEqual([]);
   const { functions, edges, dangling } = expectedOf(stats);
   // The reader says when labels were merged or a callee had no entry, in this part.
   const part = profile.metadata.label as string;
-  const codes = profile.metadata.warnings
-    .filter((w) => w.message.startsWith(`${part}:`))
-    .map((w) => w.code);
+  const codes = diagnostics.filter((w) => w.message.startsWith(`${part}:`)).map((w) => w.code);
   expect(codes.includes('duplicate-label')).toBe(functions.size < stats.data.length);
   expect(codes.includes('dangling-callee')).toBe(dangling.size > 0);
   const rows = new Map<string, number>();
@@ -108,7 +112,8 @@ describe('lsprof corpus against oracles', () => {
       expect(scan.opcodeCount).toBe(oracle.opcode_count);
       expect(scan.end).toBe(bytes.length);
 
-      const set = readWith(lsprof, bytes);
+      const diagnostics = new Diagnostics();
+      const set = readWith(lsprof, bytes, { diagnostics });
       const threads = oracle.stats.threads;
       expect(set.parts).toHaveLength(1 + threads.length);
       expect(oracle.thread_count).toBe(threads.length);
@@ -123,7 +128,10 @@ describe('lsprof corpus against oracles', () => {
       }
       expect(set.parts[0]?.metadata.label).toBe('main thread');
       expect(set.parts[0]?.metadata.threadId).toBeUndefined();
-      expectProfileMatches(set.parts[0] as Profile, oracle.stats);
+      expect(set.parts.map((p) => p.metadata.mainThread)).toEqual(
+        set.parts.map((_, k) => (k === 0 ? true : undefined)),
+      );
+      expectProfileMatches(set.parts[0] as Profile, oracle.stats, diagnostics.list);
       // The oracle lists threads sorted by id; the set keeps the pickle's order.
       const byId = new Map(set.parts.slice(1).map((p) => [p.metadata.threadId, p]));
       expect(byId.size).toBe(threads.length);
@@ -131,7 +139,7 @@ describe('lsprof corpus against oracles', () => {
         const part = byId.get(String(id)) as Profile;
         expect(part, `thread ${id}`).toBeDefined();
         expect(part.metadata.label).toBe(`thread ${id}`);
-        expectProfileMatches(part, stats);
+        expectProfileMatches(part, stats, diagnostics.list);
       }
 
       if (threads.length === 0) expect(set.whole).toBe(set.parts[0]);

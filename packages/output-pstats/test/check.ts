@@ -5,6 +5,7 @@
 // the tests' one way to write a profile.
 import {
   type Diagnostic,
+  Diagnostics,
   isAbsent,
   type Profile,
   singleProfileSet,
@@ -117,10 +118,10 @@ export function writeProfile(
   profile: Profile,
   python: string,
 ): { bytes: Uint8Array; warnings: Diagnostic[] } {
-  const warnings: Diagnostic[] = [];
+  const diagnostics = new Diagnostics();
   const bytes = writeToBytes(pstats, singleProfileSet(profile), {
     options: { python },
-    context: { warn: (d) => warnings.push({ severity: 'warning', source: 'pstats', ...d }) },
+    diagnostics,
   });
-  return { bytes, warnings };
+  return { bytes, warnings: [...diagnostics.list] };
 }

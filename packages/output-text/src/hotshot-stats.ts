@@ -131,8 +131,7 @@ class Timings {
         ),
       ),
     ).keys();
-    const { metadata } = source;
-    const builder = new ProfileBuilder({ ...metadata, warnings: [...metadata.warnings] });
+    const builder = new ProfileBuilder({ ...source.metadata });
     const row = new Int32Array(count);
     for (const key of order) {
       const fn = builder.addFunction(

@@ -26,8 +26,10 @@ import {
   AUSTIN,
   DIALECTS,
   fixtureText,
+  readCollapsed,
   readFixture,
   sourcesIn,
+  warningsOf,
 } from '../../../packages/input-collapsed/test/fixtures.js';
 import {
   byName,
@@ -48,7 +50,7 @@ function convert(set: ProfileSet): string {
 }
 
 function read(folder: string, file: string, withSources: boolean): ProfileSet {
-  return readWith(collapsed, readFixture(`${folder}/${file}`), {
+  return readCollapsed(readFixture(`${folder}/${file}`), {
     needs: callgrind.needs ?? {},
     ...(withSources ? { sources: sourcesIn(folder) } : {}),
   });
@@ -137,7 +139,7 @@ describe('the two `decorated` closures of decorators.py38.austin', () => {
     expect(decoratedKeys(convert(withSources)).sort()).toEqual(['decorated:31', 'decorated:46']);
     const without = read('austin', 'decorators.py38.austin', false);
     expect(decoratedKeys(convert(without))).toEqual(['decorated']);
-    expect(without.whole.metadata.warnings.map((w) => w.code)).toContain('identity-by-name');
+    expect(warningsOf(without.whole).map((w) => w.code)).toContain('identity-by-name');
   });
 
   it('speedscope: the exact sampled stacks, the two closures as two frames', () => {
