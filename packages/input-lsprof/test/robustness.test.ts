@@ -6,7 +6,8 @@ import { isProfileError, readWith, validateProfile } from '@pyprof/core';
 import { arbitraryMutation } from '@pyprof/testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadPickle, lsprof } from '../src/index.js';
+import { lsprof } from '../src/index.js';
+import { loadPickle } from '../src/pickle.js';
 import { readFixture } from './corpus.js';
 
 function outcome(bytes: Uint8Array): 'valid' | 'refused' {

@@ -13,6 +13,7 @@ export {
   type RunConstraints,
 } from './arbitrary.js';
 export { canonicalProfiles, canonicalRuns } from './canonical.js';
+export { Pickle } from './pickle.js';
 export {
   type Activation,
   profileFromRun,

@@ -37,6 +37,7 @@ const packages = [
   'output-callgrind',
   'output-speedscope',
   'output-text',
+  'pickle',
   'testkit',
 ];
 const tarballs: Record<string, string> = {};

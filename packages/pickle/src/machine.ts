@@ -4,7 +4,7 @@
  * allocated) and keeps the stack, the marks and the memo, but leaves what a value *is* to
  * a `PickleSemantics` object. The reader runs it twice with different semantics: a scan
  * that only records which globals the pickle names and refuses a foreign one, and — only
- * if the scan passed — a build of plain data (see pickle.ts). Nothing here imports, calls
+ * if the scan passed — a build of plain data (see load.ts). Nothing here imports, calls
  * or instantiates anything; opcodes that would hand control to code outside the pickle
  * (persistent ids, the extension registry) are refused outright.
  *
@@ -13,12 +13,10 @@
  */
 import { ByteReader, decodeText, malformed, unsafeInput, unsupportedVersion } from '@pyprof/core';
 
-export const FORMAT = 'lsprof';
-
 /** The highest pickle protocol there is (Python 3.8+). */
 export const HIGHEST_PROTOCOL = 5;
 
-/** More MARKs open at once than this is refused (real lsprof pickles nest about 6 deep). */
+/** More MARKs open at once than this is refused (real profile pickles nest about 6 deep). */
 export const MAX_MARK_DEPTH = 1000;
 
 /**
@@ -61,6 +59,10 @@ export interface PickleSemantics<V> {
 }
 
 export interface MachineOptions {
+  /** The format name errors carry (`lsprof`). */
+  format: string;
+  /** How messages name a pickle of this format (`an lsprof pickle`). */
+  noun: string;
   /**
    * The memo indices the pickle ever fetches (from a previous run's `fetched`): values
    * stored under other indices are not kept, so they can be freed as soon as they are
@@ -276,12 +278,12 @@ class Memo<V> {
 export function runMachine<V>(
   bytes: Uint8Array,
   semantics: PickleSemantics<V>,
-  options: MachineOptions = {},
+  options: MachineOptions,
 ): MachineResult<V> {
-  const keep = options.keep;
+  const { format, noun, keep } = options;
   const fetched = new IndexSet(bytes.length);
   const s = semantics;
-  const r = new ByteReader(bytes, FORMAT);
+  const r = new ByteReader(bytes, format);
   const stack: V[] = [];
   const marks: number[] = [];
   const memo = new Memo<V>(bytes.length, keep, semantics.placeholder);
@@ -291,13 +293,13 @@ export function runMachine<V>(
   let offset = 0;
 
   if (bytes.length === 0) {
-    throw malformed(FORMAT, { offset: 0 }, 'the file is empty (an lsprof pickle is never empty)');
+    throw malformed(format, { offset: 0 }, `the file is empty (${noun} is never empty)`);
   }
 
   const floor = () => (marks.length === 0 ? 0 : (marks[marks.length - 1] as number));
   const underflow = () =>
     malformed(
-      FORMAT,
+      format,
       { offset },
       `${opcodeName(op)} needs a value but the stack is empty${marks.length > 0 ? ' above the last MARK' : ''}`,
     );
@@ -312,7 +314,7 @@ export function runMachine<V>(
   const popMark = (): V[] => {
     const mark = marks.pop();
     if (mark === undefined)
-      throw malformed(FORMAT, { offset }, `${opcodeName(op)} without a preceding MARK`);
+      throw malformed(format, { offset }, `${opcodeName(op)} without a preceding MARK`);
     return stack.splice(mark);
   };
   const put = (index: number): void => {
@@ -322,16 +324,16 @@ export function runMachine<V>(
     fetched.add(index);
     const value = memo.get(index);
     if (value === undefined)
-      throw malformed(FORMAT, { offset }, `${opcodeName(op)} of memo index ${index}, never stored`);
+      throw malformed(format, { offset }, `${opcodeName(op)} of memo index ${index}, never stored`);
     stack.push(value as V);
   };
   /** Checks a declared length against the bytes left before anything is read. */
   const span = (length: number, what: string): number => {
     if (length < 0)
-      throw malformed(FORMAT, { offset }, `${what} declares a negative length (${length})`);
+      throw malformed(format, { offset }, `${what} declares a negative length (${length})`);
     if (length > r.remaining) {
       throw malformed(
-        FORMAT,
+        format,
         { offset },
         `${what} declares ${length} bytes but only ${r.remaining} are left`,
       );
@@ -346,7 +348,7 @@ export function runMachine<V>(
   for (;;) {
     if (r.atEnd) {
       throw malformed(
-        FORMAT,
+        format,
         { offset: r.pos },
         'the pickle ends before its STOP opcode (the file is truncated)',
       );
@@ -357,7 +359,7 @@ export function runMachine<V>(
     switch (op) {
       case 0x28: // MARK
         if (marks.length >= MAX_MARK_DEPTH)
-          throw malformed(FORMAT, { offset }, `more than ${MAX_MARK_DEPTH} MARKs open at once`);
+          throw malformed(format, { offset }, `more than ${MAX_MARK_DEPTH} MARKs open at once`);
         marks.push(stack.length);
         break;
       case 0x2e: // STOP
@@ -486,7 +488,7 @@ export function runMachine<V>(
         // DICT
         const flat = popMark();
         if (flat.length % 2 !== 0)
-          throw malformed(FORMAT, { offset }, 'DICT with an odd number of items');
+          throw malformed(format, { offset }, 'DICT with an odd number of items');
         stack.push(s.dict(flat, offset));
         break;
       }
@@ -519,7 +521,7 @@ export function runMachine<V>(
         // SETITEMS
         const flat = popMark();
         if (flat.length % 2 !== 0)
-          throw malformed(FORMAT, { offset }, 'SETITEMS with an odd number of items');
+          throw malformed(format, { offset }, 'SETITEMS with an odd number of items');
         s.setItems(top(), flat, offset);
         break;
       }
@@ -554,7 +556,7 @@ export function runMachine<V>(
       case 0x6f: {
         // OBJ
         const items = popMark();
-        if (items.length === 0) throw malformed(FORMAT, { offset }, 'OBJ without a class');
+        if (items.length === 0) throw malformed(format, { offset }, 'OBJ without a class');
         stack.push(s.instantiate(items[0] as V, items.slice(1), offset));
         break;
       }
@@ -612,7 +614,7 @@ export function runMachine<V>(
         const version = r.u8('PROTO version');
         if (version > HIGHEST_PROTOCOL) {
           throw unsupportedVersion(
-            FORMAT,
+            format,
             `pickle protocol ${version}`,
             `protocols 0–${HIGHEST_PROTOCOL}`,
             { offset },
@@ -626,7 +628,7 @@ export function runMachine<V>(
         const length = u64(r, 'FRAME length');
         if (length > r.remaining) {
           throw malformed(
-            FORMAT,
+            format,
             { offset },
             `FRAME declares ${length} bytes but only ${r.remaining} are left`,
           );
@@ -636,28 +638,28 @@ export function runMachine<V>(
       case 0x50: // PERSID
       case 0x51: // BINPERSID
         throw unsafeInput(
-          FORMAT,
+          format,
           { offset },
-          `${opcodeName(op)} at offset ${offset} asks the reader to look up a persistent object, which would run code outside the pickle; an lsprof pickle never does this`,
+          `${opcodeName(op)} at offset ${offset} asks the reader to look up a persistent object, which would run code outside the pickle; ${noun} never does this`,
         );
       case 0x82: // EXT1
       case 0x83: // EXT2
       case 0x84: // EXT4
         throw unsafeInput(
-          FORMAT,
+          format,
           { offset },
-          `${opcodeName(op)} at offset ${offset} names a global through the extension registry; an lsprof pickle never does this`,
+          `${opcodeName(op)} at offset ${offset} names a global through the extension registry; ${noun} never does this`,
         );
       case 0x97: // NEXT_BUFFER
       case 0x98: // READONLY_BUFFER
         throw malformed(
-          FORMAT,
+          format,
           { offset },
           `${opcodeName(op)} refers to an out-of-band buffer, which a pickle file cannot carry`,
         );
       default:
         throw malformed(
-          FORMAT,
+          format,
           { offset },
           `unknown pickle opcode 0x${op.toString(16).padStart(2, '0')}`,
         );
