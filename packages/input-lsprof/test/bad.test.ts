@@ -12,7 +12,10 @@ import {
   readWith,
   validateProfile,
 } from '@pyprof/core';
-import { MAX_MARK_DEPTH, type PyList, PyObject } from '@pyprof/pickle';
+import { DEFAULT_PICKLE_LIMITS, type PyList, PyObject } from '@pyprof/pickle';
+
+const MAX_MARK_DEPTH = DEFAULT_PICKLE_LIMITS.maxMarks;
+
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lsprof } from '../src/index.js';
 import { loadPickle, type StructSeq, scanPickle } from '../src/pickle.js';

@@ -136,18 +136,20 @@ function decodeQuoted(
   const quote = bytes[start];
   if (end - start < 2 || (quote !== 0x27 && quote !== 0x22) || bytes[end - 1] !== quote)
     throw malformed(format, { offset }, 'the STRING argument must be quoted');
-  const out: number[] = [];
+  // Unescaping only shortens: the bytes fit in a buffer of the argument's length.
+  const out = new Uint8Array(end - start);
+  let n = 0;
   for (let i = start + 1; i < end - 1; i++) {
     const c = bytes[i] as number;
     if (c !== 0x5c) {
-      out.push(c);
+      out[n++] = c;
       continue;
     }
     i++;
     if (i >= end - 1) throw malformed(format, { offset }, 'the STRING argument ends with a \\');
     const e = bytes[i] as number;
     const simple = SIMPLE_ESCAPES[e];
-    if (simple !== undefined) out.push(simple);
+    if (simple !== undefined) out[n++] = simple;
     else if (e === 0x0a) {
       // line continuation: nothing
     } else if (e >= 0x30 && e <= 0x37) {
@@ -158,17 +160,20 @@ function decodeQuoted(
         value = value * 8 + (d - 0x30);
         i++;
       }
-      out.push(value & 0xff);
+      out[n++] = value & 0xff;
     } else if (e === 0x78) {
       const hi = i + 1 < end - 1 ? hexDigit(bytes[i + 1] as number) : -1;
       const lo = i + 2 < end - 1 ? hexDigit(bytes[i + 2] as number) : -1;
       if (hi < 0 || lo < 0)
         throw malformed(format, { offset }, 'the STRING argument has an invalid \\x escape');
-      out.push(hi * 16 + lo);
+      out[n++] = hi * 16 + lo;
       i += 2;
-    } else out.push(0x5c, e);
+    } else {
+      out[n++] = 0x5c;
+      out[n++] = e;
+    }
   }
-  return decodeText(Uint8Array.from(out));
+  return decodeText(out, 0, n);
 }
 
 /** UNICODE: raw-unicode-escape, as CPython 3 decodes it (`\uXXXX`, `\UXXXXXXXX`). */
@@ -179,17 +184,20 @@ function decodeRawUnicodeEscape(
   offset: number,
   format: string,
 ): string {
-  const units: number[] = [];
+  // Each byte gives at most one UTF-16 unit (an escape of 6 or 10 bytes gives one or two).
+  const units = new Uint16Array(end - start);
+  let n = 0;
   for (let i = start; i < end; i++) {
     const c = bytes[i] as number;
     if (c !== 0x5c || i + 1 >= end) {
-      units.push(c);
+      units[n++] = c;
       continue;
     }
     const e = bytes[++i] as number;
     const count = e === 0x75 ? 4 : e === 0x55 ? 8 : 0;
     if (count === 0) {
-      units.push(0x5c, e);
+      units[n++] = 0x5c;
+      units[n++] = e;
       continue;
     }
     let cp = 0;
@@ -202,12 +210,17 @@ function decodeRawUnicodeEscape(
     }
     if (cp > 0x10ffff)
       throw malformed(format, { offset }, 'the UNICODE argument has a \\U escape out of range');
-    if (cp >= 0x10000) units.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + (cp & 0x3ff));
-    else units.push(cp);
+    if (cp >= 0x10000) {
+      units[n++] = 0xd800 + ((cp - 0x10000) >> 10);
+      units[n++] = 0xdc00 + (cp & 0x3ff);
+    } else units[n++] = cp;
   }
   let out = '';
-  for (let k = 0; k < units.length; k += 8192)
-    out += String.fromCharCode.apply(null, units.slice(k, k + 8192));
+  for (let k = 0; k < n; k += 8192)
+    out += String.fromCharCode.apply(
+      null,
+      units.subarray(k, Math.min(n, k + 8192)) as unknown as number[],
+    );
   return out;
 }
 

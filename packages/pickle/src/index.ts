@@ -10,6 +10,11 @@
 
 export { MAX_INTEGER_BYTES, MAX_INTEGER_DIGITS } from './decode.js';
 export {
+  COST,
+  DEFAULT_PICKLE_LIMITS,
+  type PickleLimits,
+} from './limits.js';
+export {
   type BuildHook,
   type BuildOptions,
   buildPickle,
@@ -19,7 +24,7 @@ export {
   type ReduceHook,
   scanPickle,
 } from './load.js';
-export { HIGHEST_PROTOCOL, MAX_MARK_DEPTH, printable } from './machine.js';
+export { HIGHEST_PROTOCOL, printable } from './machine.js';
 export {
   type AllowedGlobal,
   describeValue,

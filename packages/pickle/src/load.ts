@@ -19,8 +19,10 @@
  */
 import { malformed, unsafeInput } from '@pyprof/core';
 import { decodeFloatText, decodeIntBytes, decodeIntText, decodeString } from './decode.js';
+import { Budget, COST, overBudget, type PickleLimits, resolveLimits } from './limits.js';
 import {
   type IndexSet,
+  MAX_NAME_BYTES,
   type PickleSemantics,
   printable,
   runMachine,
@@ -55,15 +57,11 @@ export interface PickleScan {
   byteStrings: number;
   /** REDUCE opcodes: at most this many records (a reader may size its tables so). */
   reduceCount: number;
+  /** Estimated heap bytes the scan charged to the budget (limits.ts). */
+  budgetSpent: number;
 }
 
 const OTHER = -1;
-
-/**
- * How much of a memoised string is decoded to look it up as a global's name: a long one
- * fetched again and again must not cost its length each time (it is refused anyway).
- */
-const MAX_GLOBAL_NAME = 64;
 
 /** Pass 1: placeholders for values; string positions kept for STACK_GLOBAL. */
 class Scan implements PickleSemantics<number> {
@@ -81,6 +79,7 @@ class Scan implements PickleSemantics<number> {
   constructor(
     readonly bytes: Uint8Array,
     readonly dialect: PickleDialect,
+    readonly budget: Budget,
   ) {}
 
   none(): number {
@@ -107,6 +106,7 @@ class Scan implements PickleSemantics<number> {
   string(encoding: StringEncoding, start: number, end: number, offset: number): number {
     if (encoding === 'utf-8' || encoding === 'raw-unicode-escape') this.unicodeStrings++;
     else this.byteStrings++;
+    this.budget.charge(COST.scannedString, offset);
     this.#encoding.push(encoding);
     this.#start.push(start);
     this.#end.push(end);
@@ -128,6 +128,7 @@ class Scan implements PickleSemantics<number> {
   setItems(): void {}
   addItems(): void {}
   global(module: string, name: string, offset: number): number {
+    this.budget.charge(COST.global, offset);
     this.globals.push([module, name]);
     const dialect = this.dialect;
     if (dialect.allowed(module, name) === undefined) {
@@ -149,10 +150,13 @@ class Scan implements PickleSemantics<number> {
     }
     return this.global(this.#text(module), this.#text(name), offset);
   }
-  /** A pushed string, decoded up to what a global's name can be. */
+  /**
+   * A pushed string, decoded up to what a global's name can be: a long memoised string
+   * fetched again and again must not cost its length each time (it is refused anyway).
+   */
   #text(k: number): string {
     const start = this.#start[k] as number;
-    const end = Math.min(this.#end[k] as number, start + 4 * MAX_GLOBAL_NAME);
+    const end = Math.min(this.#end[k] as number, start + MAX_NAME_BYTES);
     return decodeString(
       this.#encoding[k] as StringEncoding,
       this.bytes,
@@ -176,10 +180,22 @@ class Scan implements PickleSemantics<number> {
 }
 
 /** Pass 1 on its own: the globals a pickle names, refusing a forbidden one. */
-export function scanPickle(bytes: Uint8Array, dialect: PickleDialect): PickleScan {
-  const scan = new Scan(bytes, dialect);
-  const result = runMachine(bytes, scan, { format: dialect.format, noun: dialect.noun });
+export function scanPickle(
+  bytes: Uint8Array,
+  dialect: PickleDialect,
+  options: { limits?: Partial<PickleLimits> } = {},
+): PickleScan {
+  const limits = resolveLimits(options.limits);
+  const budget = new Budget(dialect.format, bytes.length, limits);
+  const scan = new Scan(bytes, dialect, budget);
+  const result = runMachine(bytes, scan, {
+    format: dialect.format,
+    noun: dialect.noun,
+    limits,
+    budget,
+  });
   return {
+    budgetSpent: budget.spent,
     protocol: result.protocol,
     globals: scan.globals,
     opcodeCount: result.opcodeCount,
@@ -205,82 +221,140 @@ export interface BuildOptions {
   onBuild?: BuildHook;
   /** Makes the records of the dialect's `record` globals; without it, REDUCE on them is refused. */
   reduce?: ReduceHook;
+  /** Budgets beyond the defaults (limits.ts). */
+  limits?: Partial<PickleLimits>;
+}
+
+/** How deep a value nests: containers, objects and records carry it, the rest is 0. */
+function depthOf(value: PickleValue | undefined): number {
+  return typeof value === 'object' && value !== null && !(value instanceof PyGlobal)
+    ? value.depth
+    : 0;
+}
+
+function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if ((bytes[i] as number) >= 0x80) return false;
+  return true;
+}
+
+/** Estimated heap bytes of a number: integers of 32 bits are stored in place. */
+function numberCost(value: number | bigint | boolean, bytes: number): number {
+  if (typeof value === 'bigint') return COST.bigint + COST.stringByte * bytes;
+  if (typeof value === 'boolean' || (value | 0) === value) return 0;
+  return COST.number;
 }
 
 /** Pass 2: plain data, objects and records for the allowed globals, nothing else. */
 class Build implements PickleSemantics<PickleValue> {
   built = 0;
   readonly #format: string;
+  readonly #maxDepth: number;
 
   constructor(
     readonly bytes: Uint8Array,
     readonly dialect: PickleDialect,
     readonly options: BuildOptions,
+    readonly budget: Budget,
   ) {
     this.#format = dialect.format;
+    this.#maxDepth = budget.limits.maxDepth;
   }
 
   #refuse(offset: number, message: string): never {
     throw malformed(this.#format, { offset }, message);
   }
 
-  #made<T extends PickleValue>(kind: string, offset: number, value: T): T {
+  /** Counts and charges a value made at `offset`. */
+  #made<T extends PickleValue>(kind: string, offset: number, value: T, cost: number): T {
+    this.budget.charge(cost, offset);
     this.built++;
     this.options.onBuild?.(kind, offset);
     return value;
   }
 
+  /** The depth of a container holding `items` (at least `depth`), within the cap. */
+  #nest(depth: number, items: readonly PickleValue[], offset: number): number {
+    let deepest = depth - 1;
+    for (const item of items) {
+      const d = depthOf(item);
+      if (d > deepest) deepest = d;
+    }
+    if (deepest + 1 > this.#maxDepth) {
+      throw overBudget(
+        this.#format,
+        offset,
+        `values nested deeper than ${this.#maxDepth} levels (a profile pickle nests under 10)`,
+      );
+    }
+    return deepest + 1;
+  }
+
+  /** Charges `count` more items put into `into` (the first ones grow an empty array). */
+  #items(into: readonly PickleValue[], count: number, offset: number): void {
+    this.budget.charge(COST.item * count + (into.length === 0 ? COST.firstSlots : 0), offset);
+  }
+
   none(offset: number): PickleValue {
-    return this.#made('None', offset, null);
+    return this.#made('None', offset, null, 0);
   }
   bool(value: boolean, offset: number): PickleValue {
-    return this.#made('bool', offset, value);
+    return this.#made('bool', offset, value, 0);
   }
   int(value: number, offset: number): PickleValue {
-    return this.#made('int', offset, value);
+    return this.#made('int', offset, value, 0);
   }
   intText(start: number, end: number, long: boolean, offset: number): PickleValue {
-    return this.#made(
-      'int',
-      offset,
-      decodeIntText(this.bytes, start, end, long, offset, this.#format),
-    );
+    const value = decodeIntText(this.bytes, start, end, long, offset, this.#format);
+    return this.#made('int', offset, value, numberCost(value, end - start));
   }
   intBytes(start: number, end: number, offset: number): PickleValue {
-    return this.#made('int', offset, decodeIntBytes(this.bytes, start, end, offset, this.#format));
+    const value = decodeIntBytes(this.bytes, start, end, offset, this.#format);
+    return this.#made('int', offset, value, numberCost(value, end - start));
   }
   float(value: number, offset: number): PickleValue {
-    return this.#made('float', offset, value);
+    return this.#made('float', offset, value, COST.number);
   }
   floatText(start: number, end: number, offset: number): PickleValue {
-    return this.#made(
-      'float',
-      offset,
-      decodeFloatText(this.bytes, start, end, offset, this.#format),
-    );
+    const value = decodeFloatText(this.bytes, start, end, offset, this.#format);
+    return this.#made('float', offset, value, COST.number);
   }
   string(encoding: StringEncoding, start: number, end: number, offset: number): PickleValue {
-    return this.#made(
-      'str',
-      offset,
-      decodeString(encoding, this.bytes, start, end, offset, this.#format),
-    );
+    // Charged before decoding at two bytes per byte (a decoded string has at most one
+    // character per byte), then the one-byte part refunded for a string that kept its
+    // length (ASCII: V8 stores it one byte per character).
+    const bytes = end - start;
+    this.budget.charge(COST.string + COST.stringByte * bytes, offset);
+    const value = decodeString(encoding, this.bytes, start, end, offset, this.#format);
+    if (value.length === bytes && isAscii(this.bytes, start, end)) this.budget.spent -= bytes;
+    return this.#made('str', offset, value, 0);
+  }
+  #container<T extends PyList | PyTuple | PyDict | PySet>(
+    kind: string,
+    value: T,
+    items: readonly PickleValue[],
+    offset: number,
+  ): T {
+    value.depth = this.#nest(1, items, offset);
+    return this.#made(kind, offset, value, COST.container + COST.item * items.length);
   }
   list(items: PickleValue[], offset: number): PickleValue {
-    return this.#made('list', offset, new PyList(items, offset));
+    return this.#container('list', new PyList(items, offset), items, offset);
   }
   tuple(items: PickleValue[], offset: number): PickleValue {
-    return this.#made('tuple', offset, new PyTuple(items, offset));
+    return this.#container('tuple', new PyTuple(items, offset), items, offset);
   }
   dict(flat: PickleValue[], offset: number): PickleValue {
-    return this.#made('dict', offset, new PyDict(flat, offset));
+    return this.#container('dict', new PyDict(flat, offset), flat, offset);
   }
   set(items: PickleValue[], frozen: boolean, offset: number): PickleValue {
-    return this.#made(frozen ? 'frozenset' : 'set', offset, new PySet(items, frozen, offset));
+    const kind = frozen ? 'frozenset' : 'set';
+    return this.#container(kind, new PySet(items, frozen, offset), items, offset);
   }
   append(target: PickleValue, items: PickleValue[], offset: number): void {
     if (!(target instanceof PyList))
       this.#refuse(offset, `APPEND to ${describeValue(target)}: only lists are appended to`);
+    target.depth = this.#nest(target.depth, items, offset);
+    this.#items(target.items, items.length, offset);
     for (const item of items) target.items.push(item);
   }
   setItems(target: PickleValue, flat: PickleValue[], offset: number): void {
@@ -292,11 +366,19 @@ class Build implements PickleSemantics<PickleValue> {
           : undefined;
     if (into === undefined)
       this.#refuse(offset, `SETITEM on ${describeValue(target)}: only dicts take items`);
+    (target as PyDict | PyObject).depth = this.#nest(
+      (target as PyDict | PyObject).depth,
+      flat,
+      offset,
+    );
+    this.#items(into, flat.length, offset);
     for (const item of flat) into.push(item);
   }
   addItems(target: PickleValue, items: PickleValue[], offset: number): void {
     if (!(target instanceof PySet) || target.frozen)
       this.#refuse(offset, `ADDITEMS to ${describeValue(target)}: only sets take items`);
+    target.depth = this.#nest(target.depth, items, offset);
+    this.#items(target.items, items.length, offset);
     for (const item of items) target.items.push(item);
   }
   global(module: string, name: string, offset: number): PickleValue {
@@ -309,7 +391,7 @@ class Build implements PickleSemantics<PickleValue> {
         `forbidden global ${printable(`${module}.${name}`)}`,
       );
     }
-    return this.#made('global', offset, new PyGlobal(module, name, entry, offset));
+    return this.#made('global', offset, new PyGlobal(module, name, entry, offset), COST.container);
   }
   stackGlobal(module: PickleValue, name: PickleValue, offset: number): PickleValue {
     if (typeof module !== 'string' || typeof name !== 'string') {
@@ -325,7 +407,8 @@ class Build implements PickleSemantics<PickleValue> {
       const kind = callable.entry.kind;
       if (kind === 'record' && this.options.reduce !== undefined) {
         const record = this.options.reduce(callable, args, offset);
-        return this.#made(record.kind, offset, record);
+        record.depth = this.#nest(1, [args], offset);
+        return this.#made(record.kind, offset, record, COST.record);
       }
       if (kind === 'reconstructor') return this.#reconstruct(args, offset);
     }
@@ -355,7 +438,7 @@ class Build implements PickleSemantics<PickleValue> {
     return this.#object(cls, offset);
   }
   #object(cls: PyGlobal, offset: number): PyObject {
-    return this.#made(cls.name, offset, new PyObject(cls, offset));
+    return this.#made(cls.name, offset, new PyObject(cls, offset), COST.object);
   }
   newObject(
     cls: PickleValue,
@@ -399,6 +482,7 @@ class Build implements PickleSemantics<PickleValue> {
     // so a shared state cannot make the reader go over the same items again and again.
     if (target.built) this.#refuse(offset, `a second BUILD on one ${name} object`);
     target.built = true;
+    target.depth = this.#nest(target.depth, [state], offset);
     // A state is a dict, or (dict or None, slot dict or None).
     const parts =
       state instanceof PyTuple && state.items.length === 2 ? state.items : ([state] as const);
@@ -412,6 +496,7 @@ class Build implements PickleSemantics<PickleValue> {
       }
       if (part.claimed) this.#refuse(offset, `one dict is the state of two ${name} objects`);
       part.claimed = true;
+      this.budget.charge((COST.attribute * part.flat.length) / 2, offset);
       for (let k = 0; k < part.flat.length; k += 2) {
         const key = part.flat[k] as PickleValue;
         if (typeof key === 'string') target.attributes.set(key, part.flat[k + 1] as PickleValue);
@@ -420,20 +505,28 @@ class Build implements PickleSemantics<PickleValue> {
   }
 }
 
-/** Pass 2, after `scanPickle` passed on the same bytes. */
+/**
+ * Pass 2, after `scanPickle` passed on the same bytes (with the same limits): the budget
+ * goes on from what the scan charged.
+ */
 export function buildPickle(
   bytes: Uint8Array,
   dialect: PickleDialect,
   scan: PickleScan,
   options: BuildOptions = {},
-): { value: PickleValue; objectsBuilt: number } {
-  const build = new Build(bytes, dialect, options);
+): { value: PickleValue; objectsBuilt: number; budgetSpent: number } {
+  const limits = resolveLimits(options.limits);
+  const budget = new Budget(dialect.format, bytes.length, limits);
+  budget.spent = scan.budgetSpent;
+  const build = new Build(bytes, dialect, options, budget);
   const result = runMachine(bytes, build, {
     format: dialect.format,
     noun: dialect.noun,
     keep: scan.fetched,
+    limits,
+    budget,
   });
-  return { value: result.value, objectsBuilt: build.built };
+  return { value: result.value, objectsBuilt: build.built, budgetSpent: budget.spent };
 }
 
 export interface LoadedPickle {
@@ -441,6 +534,8 @@ export interface LoadedPickle {
   scan: PickleScan;
   /** How many values the build pass made. */
   objectsBuilt: number;
+  /** Estimated heap bytes both passes charged to the budget (limits.ts). */
+  budgetSpent: number;
 }
 
 /** Both passes: refuses a pickle naming a foreign global before building anything. */
@@ -449,6 +544,6 @@ export function loadPickle(
   dialect: PickleDialect,
   options: BuildOptions = {},
 ): LoadedPickle {
-  const scan = scanPickle(bytes, dialect);
+  const scan = scanPickle(bytes, dialect, options.limits ? { limits: options.limits } : {});
   return { ...buildPickle(bytes, dialect, scan, options), scan };
 }

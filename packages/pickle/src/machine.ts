@@ -12,12 +12,10 @@
  * MARK, POP on an empty frame drops the mark, MEMOIZE stores under the memo's size.
  */
 import { ByteReader, decodeText, malformed, unsafeInput, unsupportedVersion } from '@pyprof/core';
+import { type Budget, COST, overBudget, type PickleLimits } from './limits.js';
 
 /** The highest pickle protocol there is (Python 3.8+). */
 export const HIGHEST_PROTOCOL = 5;
-
-/** More MARKs open at once than this is refused (real profile pickles nest about 6 deep). */
-export const MAX_MARK_DEPTH = 1000;
 
 /**
  * How a string argument is encoded: `utf-8` (BINUNICODE family, Python 3 `str`),
@@ -63,6 +61,10 @@ export interface MachineOptions {
   format: string;
   /** How messages name a pickle of this format (`an lsprof pickle`). */
   noun: string;
+  /** Stack, mark and string limits. */
+  limits: PickleLimits;
+  /** Charged for every memo entry kept. */
+  budget: Budget;
   /**
    * The memo indices the pickle ever fetches (from a previous run's `fetched`): values
    * stored under other indices are not kept, so they can be freed as soon as they are
@@ -180,18 +182,27 @@ function line(r: ByteReader, what: string): [number, number] {
   return [start, end];
 }
 
-/** A text-line argument decoded as UTF-8 (GLOBAL and INST names, memo indices). */
-function lineText(r: ByteReader, what: string): string {
+/**
+ * How much of a GLOBAL or INST name is decoded: no allowed name comes near it, and a
+ * longer one — refused anyway — costs no more than this to report.
+ */
+export const MAX_NAME_BYTES = 256;
+
+/** A GLOBAL or INST name line decoded as UTF-8, up to `MAX_NAME_BYTES`. */
+function nameText(r: ByteReader, what: string): string {
   const [start, end] = line(r, what);
-  return decodeText(r.bytes, start, end);
+  return decodeText(r.bytes, start, Math.min(end, start + MAX_NAME_BYTES));
 }
 
-/** A decimal memo index from a PUT/GET text argument. */
+/** A decimal memo index from a PUT/GET text argument (read only if short enough to be one). */
 function memoIndexText(r: ByteReader, what: string): number {
   const at = r.pos;
-  const text = lineText(r, what).trim();
-  if (!/^\d{1,10}$/.test(text))
-    throw r.error(`${what} argument must be a memo index, found "${printable(text)}"`, at);
+  const [start, end] = line(r, what);
+  const text = end - start <= 16 ? decodeText(r.bytes, start, end).trim() : '';
+  if (!/^\d{1,10}$/.test(text)) {
+    const shown = end - start <= 16 ? printable(text) : `${end - start} characters`;
+    throw r.error(`${what} argument must be a memo index, found "${shown}"`, at);
+  }
   return Number(text);
 }
 
@@ -242,7 +253,15 @@ class Memo<V> {
   readonly #placeholder: V | undefined;
   #size = 0;
 
-  constructor(limit: number, keep: IndexSet | undefined, placeholder: V | undefined) {
+  readonly #budget: Budget;
+
+  constructor(
+    limit: number,
+    keep: IndexSet | undefined,
+    placeholder: V | undefined,
+    budget: Budget,
+  ) {
+    this.#budget = budget;
     this.#seen = new IndexSet(limit);
     this.#keep = keep;
     this.#placeholder = placeholder;
@@ -252,14 +271,18 @@ class Memo<V> {
     return this.#size;
   }
 
-  set(index: number, value: V): void {
+  /** Stores `value` under `index`; a new entry kept is charged at `offset`. */
+  set(index: number, value: V, offset: number): void {
     if (!this.#seen.has(index)) {
       this.#seen.add(index);
       this.#size++;
     }
     if (this.#keep !== undefined && !this.#keep.has(index)) return;
     if (this.#placeholder !== undefined && value === this.#placeholder) this.#values.delete(index);
-    else this.#values.set(index, value);
+    else {
+      if (!this.#values.has(index)) this.#budget.charge(COST.memo, offset);
+      this.#values.set(index, value);
+    }
   }
 
   /** The value stored under `index`; undefined when nothing was. */
@@ -280,13 +303,14 @@ export function runMachine<V>(
   semantics: PickleSemantics<V>,
   options: MachineOptions,
 ): MachineResult<V> {
-  const { format, noun, keep } = options;
+  const { format, noun, keep, limits, budget } = options;
+  const { maxStack, maxMarks, maxStringBytes } = limits;
   const fetched = new IndexSet(bytes.length);
   const s = semantics;
   const r = new ByteReader(bytes, format);
   const stack: V[] = [];
   const marks: number[] = [];
-  const memo = new Memo<V>(bytes.length, keep, semantics.placeholder);
+  const memo = new Memo<V>(bytes.length, keep, semantics.placeholder, budget);
   let protocol: number | null = null;
   let opcodeCount = 0;
   let op = 0;
@@ -318,7 +342,7 @@ export function runMachine<V>(
     return stack.splice(mark);
   };
   const put = (index: number): void => {
-    memo.set(index, top());
+    memo.set(index, top(), offset);
   };
   const get = (index: number): void => {
     fetched.add(index);
@@ -340,12 +364,31 @@ export function runMachine<V>(
     }
     return r.span(length, what);
   };
-  const string = (encoding: StringEncoding, length: number, what: string) => {
+  /** A string argument `[start, end)`, refused beyond the longest string allowed. */
+  const string = (encoding: StringEncoding, start: number, end: number, what: string) => {
+    if (end - start > maxStringBytes) {
+      throw overBudget(
+        format,
+        offset,
+        `${what} of ${end - start} bytes is longer than the longest string a profile pickle may hold (${maxStringBytes} bytes)`,
+      );
+    }
+    stack.push(s.string(encoding, start, end, offset));
+  };
+  /** A string argument with a binary length: checked against the bytes left first. */
+  const binaryString = (encoding: StringEncoding, length: number, what: string) => {
     const start = span(length, what);
-    stack.push(s.string(encoding, start, start + length, offset));
+    string(encoding, start, start + length, what);
   };
 
   for (;;) {
+    if (stack.length > maxStack) {
+      throw overBudget(
+        format,
+        offset,
+        `more than ${maxStack} values on the pickle's stack at once (a profile pickle pushes at most a few thousand)`,
+      );
+    }
     if (r.atEnd) {
       throw malformed(
         format,
@@ -358,8 +401,8 @@ export function runMachine<V>(
     opcodeCount++;
     switch (op) {
       case 0x28: // MARK
-        if (marks.length >= MAX_MARK_DEPTH)
-          throw malformed(format, { offset }, `more than ${MAX_MARK_DEPTH} MARKs open at once`);
+        if (marks.length >= maxMarks)
+          throw overBudget(format, offset, `more than ${maxMarks} MARKs open at once`);
         marks.push(stack.length);
         break;
       case 0x2e: // STOP
@@ -417,41 +460,41 @@ export function runMachine<V>(
       case 0x53: {
         // STRING
         const [start, end] = line(r, 'STRING');
-        stack.push(s.string('str-escape', start, end, offset));
+        string('str-escape', start, end, 'STRING');
         break;
       }
       case 0x54: // BINSTRING
-        string('str', r.i32le('BINSTRING length'), 'BINSTRING');
+        binaryString('str', r.i32le('BINSTRING length'), 'BINSTRING');
         break;
       case 0x55: // SHORT_BINSTRING
-        string('str', r.u8('SHORT_BINSTRING length'), 'SHORT_BINSTRING');
+        binaryString('str', r.u8('SHORT_BINSTRING length'), 'SHORT_BINSTRING');
         break;
       case 0x56: {
         // UNICODE
         const [start, end] = line(r, 'UNICODE');
-        stack.push(s.string('raw-unicode-escape', start, end, offset));
+        string('raw-unicode-escape', start, end, 'UNICODE');
         break;
       }
       case 0x58: // BINUNICODE
-        string('utf-8', r.u32le('BINUNICODE length'), 'BINUNICODE');
+        binaryString('utf-8', r.u32le('BINUNICODE length'), 'BINUNICODE');
         break;
       case 0x8c: // SHORT_BINUNICODE
-        string('utf-8', r.u8('SHORT_BINUNICODE length'), 'SHORT_BINUNICODE');
+        binaryString('utf-8', r.u8('SHORT_BINUNICODE length'), 'SHORT_BINUNICODE');
         break;
       case 0x8d: // BINUNICODE8
-        string('utf-8', u64(r, 'BINUNICODE8 length'), 'BINUNICODE8');
+        binaryString('utf-8', u64(r, 'BINUNICODE8 length'), 'BINUNICODE8');
         break;
       case 0x42: // BINBYTES
-        string('bytes', r.u32le('BINBYTES length'), 'BINBYTES');
+        binaryString('bytes', r.u32le('BINBYTES length'), 'BINBYTES');
         break;
       case 0x43: // SHORT_BINBYTES
-        string('bytes', r.u8('SHORT_BINBYTES length'), 'SHORT_BINBYTES');
+        binaryString('bytes', r.u8('SHORT_BINBYTES length'), 'SHORT_BINBYTES');
         break;
       case 0x8e: // BINBYTES8
-        string('bytes', u64(r, 'BINBYTES8 length'), 'BINBYTES8');
+        binaryString('bytes', u64(r, 'BINBYTES8 length'), 'BINBYTES8');
         break;
       case 0x96: // BYTEARRAY8
-        string('bytes', u64(r, 'BYTEARRAY8 length'), 'BYTEARRAY8');
+        binaryString('bytes', u64(r, 'BYTEARRAY8 length'), 'BYTEARRAY8');
         break;
       case 0x5d: // EMPTY_LIST
         stack.push(s.list([], offset));
@@ -533,8 +576,8 @@ export function runMachine<V>(
       }
       case 0x63: {
         // GLOBAL
-        const module = lineText(r, 'GLOBAL module');
-        const name = lineText(r, 'GLOBAL name');
+        const module = nameText(r, 'GLOBAL module');
+        const name = nameText(r, 'GLOBAL name');
         stack.push(s.global(module, name, offset));
         break;
       }
@@ -547,8 +590,8 @@ export function runMachine<V>(
       }
       case 0x69: {
         // INST
-        const module = lineText(r, 'INST module');
-        const name = lineText(r, 'INST name');
+        const module = nameText(r, 'INST module');
+        const name = nameText(r, 'INST name');
         const cls = s.global(module, name, offset);
         stack.push(s.instantiate(cls, popMark(), offset));
         break;

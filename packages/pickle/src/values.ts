@@ -101,6 +101,8 @@ export function pickleDialect(spec: PickleDialectSpec): PickleDialect {
 }
 
 export class PyList {
+  /** How deep the values inside nest, itself included (the reader's depth budget). */
+  depth = 1;
   /** Set once a reader has taken this list for something that may use it only once. */
   claimed = false;
   constructor(
@@ -110,6 +112,8 @@ export class PyList {
 }
 
 export class PyTuple {
+  /** How deep the values inside nest, itself included (the reader's depth budget). */
+  depth = 1;
   constructor(
     readonly items: readonly PickleValue[],
     readonly offset: number,
@@ -118,6 +122,8 @@ export class PyTuple {
 
 /** A dict as its pickled key/value pairs, alternating, in pickle order. */
 export class PyDict {
+  /** How deep the values inside nest, itself included (the reader's depth budget). */
+  depth = 1;
   /** Set once the dict has become an object's state (each dict may serve once). */
   claimed = false;
   constructor(
@@ -127,6 +133,8 @@ export class PyDict {
 }
 
 export class PySet {
+  /** How deep the values inside nest, itself included (the reader's depth budget). */
+  depth = 1;
   constructor(
     readonly items: PickleValue[],
     readonly frozen: boolean,
@@ -152,6 +160,8 @@ export class PyGlobal {
  * for a dict subclass, the items SETITEM(S) gave it (keys and values alternating).
  */
 export class PyObject {
+  /** How deep the values inside nest, itself included (the reader's depth budget). */
+  depth = 1;
   readonly attributes = new Map<string, PickleValue>();
   readonly items: PickleValue[] = [];
   built = false;
@@ -165,6 +175,8 @@ export class PyObject {
 
 /** What a reader's `reduce` hook makes of a record global: its own record type. */
 export abstract class PyRecord {
+  /** How deep the values inside nest, itself included (the reader's depth budget). */
+  depth = 1;
   /** Set once a reader has taken this record for something that may use it only once. */
   claimed = false;
   constructor(readonly offset: number) {}
