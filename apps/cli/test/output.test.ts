@@ -39,7 +39,7 @@ describe('output files', () => {
     expect(result.code).toBe(0);
     expect(result.stdout.length).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['out.txt', 'run.prof']);
-    expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toMatch(/^# part 0\npyprof-ir 1\n/);
+    expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toMatch(/^# part 0\npyprof-ir 2\n/);
   });
 
   it('leaves no file (and no temporary file) when the input is refused', async () => {

@@ -14,7 +14,7 @@
  */
 import type { Diagnostic } from './errors.js';
 
-export const IR_VERSION = 1;
+export const IR_VERSION = 2;
 
 /** What a function row stands for. */
 export type FunctionKind = 'python' | 'builtin' | 'synthetic';
@@ -43,9 +43,9 @@ export interface FunctionTable {
   readonly kind: Uint8Array;
   /** Derived dotted module name (best effort; '' when unknown), index into `strings`. */
   readonly module: Uint32Array;
-  /** All calls (pstats `nc`). */
+  /** All calls (pstats `nc`); NaN = absent (line_profiler counts lines, not calls). */
   readonly callCount: Float64Array;
-  /** Calls made while the function was not already active (pstats `cc`). */
+  /** Calls made while the function was not already active (pstats `cc`); NaN = absent. */
   readonly primitiveCallCount: Float64Array;
   /** Seconds inside the function, excluding sub-calls (pstats `tt`); NaN = absent. */
   readonly selfTime: Float64Array;
@@ -105,6 +105,13 @@ export interface LineTable {
   readonly selfTime: Float64Array;
   /** How many times the line was reported executing. */
   readonly hits: Float64Array;
+  /**
+   * True when the source measured hits as a number in its own right, shown beside the
+   * time (line_profiler's "Hits" column): writers with several cost columns give them one
+   * (callgrind's second event). Absent when hits are a by-product of line events (hotshot),
+   * which writers may leave out. IR 2.
+   */
+  readonly hitsMeasured?: boolean;
 }
 
 /** Where calls happened: one row per (edge, caller line). */

@@ -1,7 +1,8 @@
 /**
  * `validateProfile` is the invariant checker every reader's tests (and the CLI, after
  * reading) run, like pprof's `CheckValid`. Errors are structural: an index out of range,
- * a negative or non-finite count, a duplicate identity, an unbalanced timeline. Warnings
+ * a negative or infinite count, a duplicate identity, an unbalanced timeline. A count may
+ * be absent (NaN: line_profiler counts no calls), never negative. Warnings
  * are inconsistencies real sources can contain (yappi's swapped counts, clock jitter
  * making self time exceed inclusive time) and are reported, not fatal.
  */
@@ -26,6 +27,11 @@ export interface ValidationResult {
 const SHOWN = 50;
 /** Relative tolerance for "self ≤ inclusive" and sum checks (float rounding of summed times). */
 const TOLERANCE = 1e-9;
+
+/** A count the IR accepts: a finite number ≥ 0, or absent (NaN). */
+function isCount(value: number): boolean {
+  return Number.isNaN(value) || (value >= 0 && value !== Infinity);
+}
 
 function within(a: number, b: number): boolean {
   return a <= b + TOLERANCE * Math.max(1, Math.abs(a), Math.abs(b));
@@ -82,9 +88,8 @@ export function validateProfile(profile: Profile): ValidationResult {
     }
     const calls = fns.callCount[i] as number;
     const primitive = fns.primitiveCallCount[i] as number;
-    if (!(calls >= 0) || !Number.isFinite(calls))
-      error(`function ${i}: call count ${calls} is not a count`);
-    if (!(primitive >= 0) || !Number.isFinite(primitive)) {
+    if (!isCount(calls)) error(`function ${i}: call count ${calls} is not a count`);
+    if (!isCount(primitive)) {
       error(`function ${i}: primitive call count ${primitive} is not a count`);
     }
     if (primitive > calls)
@@ -128,11 +133,9 @@ export function validateProfile(profile: Profile): ValidationResult {
     }
     if (pairs.seen(caller, callee, 0)) error(`call ${e}: duplicate edge ${caller} → ${callee}`);
     const count = calls.callCount[e] as number;
-    if (!(count >= 0) || !Number.isFinite(count))
-      error(`call ${e}: call count ${count} is not a count`);
+    if (!isCount(count)) error(`call ${e}: call count ${count} is not a count`);
     const primitive = calls.primitiveCallCount[e] as number;
-    if (primitive < 0 || primitive === Infinity)
-      error(`call ${e}: primitive call count ${primitive} is not a count`);
+    if (!isCount(primitive)) error(`call ${e}: primitive call count ${primitive} is not a count`);
     if (primitive > count)
       warn(`call ${e} (${caller} → ${callee}): primitive calls ${primitive} > calls ${count}`);
     for (const [what, value] of [

@@ -135,7 +135,7 @@ describe('ProfileBuilder', () => {
       return printProfile(b.build());
     };
     expect(make()).toBe(make());
-    expect(make()).toBe(`pyprof-ir 1
+    expect(make()).toBe(`pyprof-ir 2
 meta format "test"
 meta producer "unit"
 functions 1
