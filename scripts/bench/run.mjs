@@ -7,7 +7,16 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const benches = ['pstats', 'callgrind', 'speedscope', 'text', 'lsprof', 'hotshot', 'pickle'].filter(
+const benches = [
+  'pstats',
+  'callgrind',
+  'speedscope',
+  'text',
+  'lsprof',
+  'hotshot',
+  'pickle',
+  'line-profiler',
+].filter(
   (name) => readdirSync(here).includes(`${name}.mjs`) && (only.length === 0 || only.includes(name)),
 );
 let failed = 0;

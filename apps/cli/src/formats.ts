@@ -6,6 +6,7 @@
 import type { Plugin } from '@pyprof/core';
 import { cprofile } from '@pyprof/input-cprofile';
 import { hotshot } from '@pyprof/input-hotshot';
+import { lineProfiler } from '@pyprof/input-line-profiler';
 import { lsprof } from '@pyprof/input-lsprof';
 import { callgrind } from '@pyprof/output-callgrind';
 import { speedscope } from '@pyprof/output-speedscope';
@@ -16,6 +17,7 @@ export const builtinFormats: readonly Plugin[] = [
   cprofile,
   hotshot,
   lsprof,
+  lineProfiler,
   callgrind,
   speedscope,
   text,

@@ -203,7 +203,10 @@ class SelfCosts {
       if (sum - self > 1e-6 * sum) this.scaledLines++;
       const factor = sum > 0 ? self / sum : 0;
       for (const entry of byLine.values()) entry[0] *= factor;
-    } else if (self > sum) {
+    } else if (self - sum > 1e-9 * self) {
+      // Time the lines do not account for stays on the def line — unless it is only the
+      // float noise of summing the same times in another order (line_profiler's lines add
+      // up to its self time exactly), which would write a 0-cost line there.
       const entry = byLine.get(first);
       if (entry) entry[0] += self - sum;
       else byLine.set(first, [self - sum, 0]);

@@ -9,6 +9,7 @@ export {
   arbitraryProfile,
   arbitraryProfileSet,
   arbitraryRun,
+  arbitrarySplice,
   type ProfileConstraints,
   type RunConstraints,
 } from './arbitrary.js';

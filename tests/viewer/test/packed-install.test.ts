@@ -33,6 +33,7 @@ const packages = [
   'core',
   'input-cprofile',
   'input-hotshot',
+  'input-line-profiler',
   'input-lsprof',
   'output-callgrind',
   'output-speedscope',
