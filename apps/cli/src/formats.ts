@@ -8,6 +8,7 @@ import { cprofile } from '@pyprof/input-cprofile';
 import { hotshot } from '@pyprof/input-hotshot';
 import { lineProfiler } from '@pyprof/input-line-profiler';
 import { lsprof } from '@pyprof/input-lsprof';
+import { yappi } from '@pyprof/input-yappi';
 import { callgrind } from '@pyprof/output-callgrind';
 import { speedscope } from '@pyprof/output-speedscope';
 import { text } from '@pyprof/output-text';
@@ -18,6 +19,7 @@ export const builtinFormats: readonly Plugin[] = [
   hotshot,
   lsprof,
   lineProfiler,
+  yappi,
   callgrind,
   speedscope,
   text,

@@ -12,6 +12,7 @@ export { MAX_INTEGER_BYTES, MAX_INTEGER_DIGITS } from './decode.js';
 export {
   COST,
   DEFAULT_PICKLE_LIMITS,
+  memoryBudget,
   type PickleLimits,
 } from './limits.js';
 export {

@@ -84,6 +84,12 @@ export function resolveLimits(limits: Partial<PickleLimits> | undefined): Pickle
   return { ...DEFAULT_PICKLE_LIMITS, ...limits };
 }
 
+/** The estimated heap bytes a pickle of `inputBytes` may make the reader allocate. */
+export function memoryBudget(inputBytes: number, limits?: Partial<PickleLimits>): number {
+  const { bytesPerInputByte, baseBytes } = resolveLimits(limits);
+  return bytesPerInputByte * inputBytes + baseBytes;
+}
+
 /**
  * The one error for every budget: `MALFORMED_INPUT` at the place the budget ran out (the
  * code the pickle readers have always used for their limits; a pipeline-wide budget code
@@ -103,7 +109,7 @@ export class Budget {
     inputBytes: number,
     readonly limits: PickleLimits,
   ) {
-    this.limit = limits.bytesPerInputByte * inputBytes + limits.baseBytes;
+    this.limit = memoryBudget(inputBytes, limits);
   }
 
   /** Charges `bytes`; refuses the pickle at `offset` once the budget is spent. */

@@ -35,6 +35,7 @@ const packages = [
   'input-hotshot',
   'input-line-profiler',
   'input-lsprof',
+  'input-yappi',
   'output-callgrind',
   'output-speedscope',
   'output-text',
