@@ -15,7 +15,17 @@ import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cli, compare, ensureBuilt, measure, outDir, python, root, table } from './lib.mjs';
+import {
+  cli,
+  compare,
+  ensureBuilt,
+  measure,
+  outDir,
+  printPeakRss,
+  python,
+  root,
+  table,
+} from './lib.mjs';
 
 const self = fileURLToPath(import.meta.url);
 
@@ -121,26 +131,7 @@ const memory = rssMb.map((mb) => {
   const r = compare({ pyprof: () => pyprof(file) }, runs).pyprof;
   return { file, size: megabytes(file), ...r };
 });
-console.log(`\n### hotshot: peak RSS by log size (${pyprofName}), median of ${runs}\n`);
-console.log(
-  table(
-    ['log size', 'wall time', 'peak RSS'],
-    memory.map((m) => [
-      `${m.size.toFixed(0)} MB`,
-      `${m.seconds.toFixed(2)} s`,
-      `${m.peakMb.toFixed(0)} MB`,
-    ]),
-  ),
-);
-if (memory.length >= 2) {
-  const small = memory[0];
-  const big = memory[memory.length - 1];
-  const allowed = Math.max(0.1 * Math.min(small.peakMb, big.peakMb), 20);
-  const difference = Math.abs(big.peakMb - small.peakMb);
-  console.log(
-    `\npeak RSS ${small.size.toFixed(0)} MB log vs ${big.size.toFixed(0)} MB log: differ by ${difference.toFixed(0)} MB (allowed max(10%, 20 MB) = ${allowed.toFixed(0)} MB): ${difference <= allowed ? 'ok' : 'MISSED'}`,
-  );
-}
+printPeakRss(`hotshot: peak RSS by log size (${pyprofName}), median of ${runs}`, memory);
 if (!cliConverts)
   console.log(
     '\nnote: the CLI cannot convert hotshot logs to callgrind yet; pyprof was timed reading only.',

@@ -105,3 +105,30 @@ export function pstats100k() {
   }
   return file;
 }
+
+/**
+ * The streaming check of the readers' benchmarks: peak RSS by input size (`memory`: size
+ * in MB, seconds, peakMb per input, smallest first), and whether the smallest and the
+ * biggest input's peaks are within max(10%, 20 MB) of each other.
+ */
+export function printPeakRss(title, memory) {
+  console.log(`\n### ${title}\n`);
+  console.log(
+    table(
+      ['log size', 'wall time', 'peak RSS'],
+      memory.map((m) => [
+        `${m.size.toFixed(0)} MB`,
+        `${m.seconds.toFixed(2)} s`,
+        `${m.peakMb.toFixed(0)} MB`,
+      ]),
+    ),
+  );
+  if (memory.length < 2) return;
+  const small = memory[0];
+  const big = memory[memory.length - 1];
+  const allowed = Math.max(0.1 * Math.min(small.peakMb, big.peakMb), 20);
+  const difference = Math.abs(big.peakMb - small.peakMb);
+  console.log(
+    `\npeak RSS ${small.size.toFixed(0)} MB log vs ${big.size.toFixed(0)} MB log: differ by ${difference.toFixed(0)} MB (allowed max(10%, 20 MB) = ${allowed.toFixed(0)} MB): ${difference <= allowed ? 'ok' : 'MISSED'}`,
+  );
+}

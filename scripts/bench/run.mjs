@@ -14,6 +14,8 @@ const benches = [
   'text',
   'lsprof',
   'hotshot',
+  'collapsed',
+  'pstats-output',
   'pickle',
   'line-profiler',
 ].filter(

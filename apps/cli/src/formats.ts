@@ -4,12 +4,14 @@
  * from it.
  */
 import type { Plugin } from '@pyprof/core';
+import { collapsed } from '@pyprof/input-collapsed';
 import { cprofile } from '@pyprof/input-cprofile';
 import { hotshot } from '@pyprof/input-hotshot';
 import { lineProfiler } from '@pyprof/input-line-profiler';
 import { lsprof } from '@pyprof/input-lsprof';
 import { yappi } from '@pyprof/input-yappi';
 import { callgrind } from '@pyprof/output-callgrind';
+import { pstats } from '@pyprof/output-pstats';
 import { speedscope } from '@pyprof/output-speedscope';
 import { text } from '@pyprof/output-text';
 import { irOutput } from './ir-output.js';
@@ -18,10 +20,12 @@ export const builtinFormats: readonly Plugin[] = [
   cprofile,
   hotshot,
   lsprof,
+  collapsed,
   lineProfiler,
   yappi,
   callgrind,
   speedscope,
   text,
+  pstats,
   irOutput,
 ];

@@ -11,6 +11,7 @@ import type { Readable, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
+  costUnitOf,
   createRegistry,
   type Diagnostic,
   type InputPlugin,
@@ -39,6 +40,7 @@ import { builtinFormats } from './formats.js';
 import { openInput } from './input.js';
 import { type OutputTarget, writeOutput } from './output.js';
 import { PROGRESS_THRESHOLD, Progress } from './progress.js';
+import { sourceFiles } from './sources.js';
 import {
   callgrindViewer,
   openInCallgrindViewer,
@@ -75,6 +77,7 @@ const GLOBAL_OPTIONS = {
   from: { type: 'string' },
   thread: { type: 'string' },
   plugin: { type: 'string', multiple: true },
+  sources: { type: 'string', multiple: true },
   with: { type: 'string' },
   strict: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
@@ -89,6 +92,8 @@ const GLOBAL_HELP: Record<string, string> = {
   thread:
     'convert only this thread (its id, `main`, its label, or #index) of a multi-thread profile',
   plugin: 'load a third-party input or output plugin module (repeatable)',
+  sources:
+    "a folder with the profiled program's source files (repeatable): sampled stacks (collapsed) tell same-named functions apart by the def around each sampled line; the paths the profile records are tried too",
   strict: 'fail (exit 6) when there is any warning',
   quiet: 'no summary line on stderr',
 };
@@ -111,6 +116,12 @@ function withCommas(value: number): string {
     out += text[k];
   }
   return out;
+}
+
+/** The profile's total: seconds, or samples for sampled stacks counted in samples. */
+function formatTotal(profile: Profile): string {
+  const total = totalSelfTime(profile);
+  return costUnitOf(profile) === 'samples' ? `${withCommas(total)} samples` : formatSeconds(total);
 }
 
 /** `1.234 s`, `12.346 ms`, `0.509 ms`. */
@@ -275,6 +286,10 @@ class Cli {
               )
             : {},
           ...(input.fileName !== undefined ? { fileName: input.fileName } : {}),
+          sources: sourceFiles(
+            Array.isArray(flags.sources) ? flags.sources : [],
+            this.io.cwd ?? '.',
+          ),
           onWarning: (d: Diagnostic) => this.warn(input.label, d),
         };
         const stream =
@@ -361,7 +376,11 @@ class Cli {
   }
 
   summary(profile: Profile): string {
-    return `${withCommas(profile.functions.length)} functions, ${withCommas(totalCalls(profile))} calls, ${formatSeconds(totalSelfTime(profile))} total`;
+    // Sampled stacks count no calls: say so rather than print NaN.
+    const calls = profile.metadata.sampled
+      ? 'sampled stacks'
+      : `${withCommas(totalCalls(profile))} calls`;
+    return `${withCommas(profile.functions.length)} functions, ${calls}, ${formatTotal(profile)} total`;
   }
 
   async convert(positionals: string[], flags: Flags): Promise<number> {
@@ -522,8 +541,8 @@ in the speedscope app bundled with pyprof (opened from disk in your browser, no 
       ...(m.timeUnit ? [`time: ${m.timeUnit}`] : []),
       `threads: ${set.parts.length}${set.parts.length > 1 ? ` (${set.parts.map((p) => p.metadata.threadId ?? p.metadata.label ?? '?').join(', ')})` : ''}`,
       `functions: ${whole.functions.length}`,
-      `calls: ${totalCalls(whole)}`,
-      `total time: ${formatSeconds(totalSelfTime(whole))}`,
+      `calls: ${whole.metadata.sampled ? 'not recorded (sampled stacks)' : totalCalls(whole)}`,
+      `total time: ${formatTotal(whole)}`,
       `warnings: ${this.warnings.length === 0 ? 'none' : this.warnings.length}`,
       ...this.warnings.map((w) => `  ${w.code}: ${w.message}`),
     ];
@@ -587,6 +606,8 @@ Options:
       ${GLOBAL_HELP.thread}
   --plugin <module>
       ${GLOBAL_HELP.plugin}
+  --sources <dir>
+      ${GLOBAL_HELP.sources}
   --strict
       ${GLOBAL_HELP.strict}
   -q, --quiet

@@ -78,6 +78,7 @@ export {
   outputNeeds,
   type Plugin,
   type ReadContext,
+  type SourceFiles,
   type WriteContext,
 } from './plugin.js';
 export { type PrintOptions, printProfile, printProfileSet } from './print.js';
@@ -85,6 +86,11 @@ export {
   type CallSiteTable,
   type CallTable,
   type CallTree,
+  COST_UNITS,
+  type CodeObjectLayout,
+  type CodeObjectMarshal,
+  type CostUnit,
+  costUnitOf,
   FUNCTION_KINDS,
   type FunctionDetails,
   type FunctionKind,
@@ -106,6 +112,13 @@ export {
   totalCalls,
   totalSelfTime,
 } from './profile.js';
+export {
+  decodePythonSource,
+  type PythonScope,
+  type PythonScopeKind,
+  PythonSource,
+  scanPythonScopes,
+} from './python-source.js';
 export { createRegistry, DETECT_HEAD_BYTES, type Registry } from './registry.js';
 export {
   type ReadInit,
@@ -122,6 +135,7 @@ export {
   decodeSurrogatePass,
   decodeText,
   displayText,
+  encodeSurrogatePass,
   encodeText,
 } from './text.js';
 export { assertValidProfile, type ValidationResult, validateProfile } from './validate.js';

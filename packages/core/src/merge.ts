@@ -5,12 +5,15 @@
  * (integer callers) meets a cProfile dump (tuple callers), the counts are kept, the edge
  * times that one side lacks stay absent (NaN), and a `mixed-edge-data` warning says so.
  * Line costs and call sites are summed; exact timelines cannot be merged and are dropped
- * with a warning.
+ * with a warning. Profiles counted in samples and profiles counted in seconds cannot be
+ * added up: merging them is an `UNSUPPORTED_FEATURE` error. The merge of sampled profiles
+ * is sampled.
  */
 import { ProfileBuilder } from './builder.js';
 import { float64Column, int32Column, uint32Column } from './columns.js';
-import type { Diagnostic } from './errors.js';
+import { type Diagnostic, ProfileError } from './errors.js';
 import {
+  type CostUnit,
   FUNCTION_KINDS,
   type FunctionKind,
   type Profile,
@@ -44,6 +47,19 @@ function mergeMetadata(profiles: readonly Profile[], label: string | undefined):
     const values = distinct(key);
     return values.length === 1 ? { [key]: values[0] } : {};
   };
+  const units = [...new Set(profiles.map((p) => p.metadata.costUnit ?? 'seconds'))];
+  if (units.length > 1) {
+    const named = (unit: CostUnit) =>
+      profiles
+        .filter((p) => (p.metadata.costUnit ?? 'seconds') === unit)
+        .map((p) => p.metadata.sourceName ?? p.metadata.label ?? p.metadata.format)
+        .slice(0, 3)
+        .join(', ');
+    throw new ProfileError(
+      'UNSUPPORTED_FEATURE',
+      `cannot merge profiles counted in samples (${named('samples')}) with profiles counted in seconds (${named('seconds')}): their numbers do not add up`,
+    );
+  }
   const formats = distinct('format') as string[];
   const producers = distinct('producer') as string[];
   return {
@@ -52,6 +68,8 @@ function mergeMetadata(profiles: readonly Profile[], label: string | undefined):
     ...one('pythonVersion'),
     ...one('pythonMajor'),
     ...one('timeUnit'),
+    ...one('costUnit'),
+    ...(profiles.some((p) => p.metadata.sampled) ? { sampled: true } : {}),
     ...one('command'),
     ...one('executable'),
     ...one('cwd'),

@@ -29,6 +29,18 @@ export interface OutputNeeds {
   lines?: boolean;
 }
 
+/**
+ * The profiled program's source files, for readers that look at code to tell functions
+ * apart (sampled stacks record a function by file and name only). Readers only scan the
+ * text, never import or run it. The caller decides where files come from — the CLI reads
+ * them from disk (`--sources DIR`, or the paths the profile records), a browser from files
+ * the user dropped — so readers stay free of I/O.
+ */
+export interface SourceFiles {
+  /** The bytes of the file the profile records as `path`, or undefined when unavailable. */
+  read(path: string): Uint8Array | undefined;
+}
+
 export interface ReadContext extends DiagnosticSink {
   /** Option values, validated and defaulted against the plugin's `options`. */
   readonly options: OptionValues;
@@ -36,6 +48,8 @@ export interface ReadContext extends DiagnosticSink {
   readonly needs: OutputNeeds;
   /** The input's file name, when there is one (for messages and labels). */
   readonly fileName?: string;
+  /** The profiled program's sources, when the caller can supply them. */
+  readonly sources?: SourceFiles;
 }
 
 export interface WriteContext extends DiagnosticSink {

@@ -1,8 +1,9 @@
 /**
  * `printProfile` is the canonical text dump of a profile: deterministic, line-oriented,
  * exact (numbers in JavaScript's shortest round-trip form, so a float prints the same
- * digits whenever it holds the same bits; absent values print as `-`). Reader golden
- * files are these dumps (like pprof's `.string` and pandoc's `.native`).
+ * digits whenever it holds the same bits; absent values print as `-`; byte arrays as their
+ * length and hash). Reader golden files are these dumps (like pprof's `.string` and
+ * pandoc's `.native`).
  */
 import { FUNCTION_KINDS, type Profile, type ProfileSet } from './profile.js';
 
@@ -14,6 +15,20 @@ function num(value: number): string {
 
 function str(value: string): string {
   return JSON.stringify(value);
+}
+
+/**
+ * Byte arrays in details (a code object's marshal bytes) print as their length and an
+ * FNV-1a hash: exact enough to show any change, short enough for a golden file.
+ */
+function printBytes(_key: string, value: unknown): unknown {
+  if (!(value instanceof Uint8Array)) return value;
+  let hash = 0x811c9dc5;
+  for (let k = 0; k < value.length; k++) {
+    hash ^= value[k] as number;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return `${value.length} bytes, fnv1a ${(hash >>> 0).toString(16).padStart(8, '0')}`;
 }
 
 export interface PrintOptions {
@@ -44,7 +59,7 @@ export function printProfile(profile: Profile, options: PrintOptions = {}): stri
       )} self=${num(fns.selfTime[i] as number)} inclusive=${num(fns.inclusiveTime[i] as number)}`,
     );
     const details = fns.details.get(i);
-    if (details) out.push(`  details ${JSON.stringify(details)}`);
+    if (details) out.push(`  details ${JSON.stringify(details, printBytes)}`);
   }
   const calls = profile.calls;
   out.push(`calls ${calls.length}`);

@@ -5,16 +5,25 @@
  * (file, line, name) and one row per caller→callee edge, each in columnar typed arrays so
  * that 500k functions and 5M edges fit in about a gigabyte. Strings (file names, function
  * names) are interned once in `strings` and referred to by index. Times are seconds as
- * float64 so pstats values survive bit-exactly; an absent value (a source that did not
- * record it) is NaN — never 0 — and `isAbsent` says so. Optional parts hold what only some
- * sources have: the exact timeline and calling-context tree (hotshot), line costs and
- * call-site lines. A `ProfileSet` groups the per-thread (or per-file) profiles with their
- * merged whole. Build profiles with `ProfileBuilder`; treat them as immutable afterwards.
+ * float64 so pstats values survive bit-exactly — or, for sampled stacks counted in samples
+ * (`metadata.costUnit`), sample counts; an absent value (a source that did not record it,
+ * such as a call count in sampled data) is NaN — never 0 — and `isAbsent` says so.
+ * Optional parts hold what only some sources have: the exact timeline and calling-context
+ * tree (hotshot, sampled stacks), line costs and call-site lines. A `ProfileSet` groups the
+ * per-thread (or per-file) profiles with their merged whole. Build profiles with
+ * `ProfileBuilder`; treat them as immutable afterwards.
  * Any change to this shape bumps `IR_VERSION` and gets an entry in docs/ir-changelog.md.
  */
 import type { Diagnostic } from './errors.js';
 
 export const IR_VERSION = 2;
+
+/**
+ * What the time columns (self, inclusive, line and call-tree costs) count: seconds, or
+ * samples — sampled stacks whose weights are sample counts, not durations.
+ */
+export type CostUnit = 'seconds' | 'samples';
+export const COST_UNITS: readonly CostUnit[] = ['seconds', 'samples'];
 
 /** What a function row stands for. */
 export type FunctionKind = 'python' | 'builtin' | 'synthetic';
@@ -28,7 +37,34 @@ export interface FunctionDetails {
    * For the `profile` module's `('profile', 0, <code object>)` entry: the code object's own
    * identity. It is kept apart from the script's real `<module>` entry on purpose.
    */
-  codeObject?: { file: string; line: number; name: string; qualifiedName?: string };
+  codeObject?: {
+    file: string;
+    line: number;
+    name: string;
+    qualifiedName?: string;
+    /** The code object itself, as marshal bytes a writer can put back (see `CodeObjectMarshal`). */
+    marshal?: CodeObjectMarshal;
+  };
+}
+
+/**
+ * The field layouts of marshalled code objects (specs/marshal.md §11.1); one layout is
+ * loadable only by the interpreters of its group: 2.x, 3.0–3.7, 3.8–3.10, 3.11+.
+ */
+export type CodeObjectLayout = '2.x' | '3.0-3.7' | '3.8-3.10' | '3.11+';
+
+/**
+ * A code object's marshal bytes, self-contained: as if it were the first object of its
+ * own marshal stream. Python 3 data: reference slots numbered from 0 at the code object's
+ * own type byte, and objects it shared with the rest of the file written out in place
+ * (without the reference flag). Python 2 data: interned strings numbered from 0 in the
+ * stream's string table, those it took from the rest of the file written out (`t`) where
+ * it first uses them — the bytes 2.7's marshal writes for the code object alone. A writer
+ * renumbers the references when it embeds the bytes in its own stream.
+ */
+export interface CodeObjectMarshal {
+  readonly layout: CodeObjectLayout;
+  readonly bytes: Uint8Array;
 }
 
 /** One row per function identity (file, line, name); columns aligned by function index. */
@@ -43,13 +79,19 @@ export interface FunctionTable {
   readonly kind: Uint8Array;
   /** Derived dotted module name (best effort; '' when unknown), index into `strings`. */
   readonly module: Uint32Array;
-  /** All calls (pstats `nc`); NaN = absent (line_profiler counts lines, not calls). */
+  /** All calls (pstats `nc`); NaN = absent (sampled stacks and line_profiler count no calls). */
   readonly callCount: Float64Array;
   /** Calls made while the function was not already active (pstats `cc`); NaN = absent. */
   readonly primitiveCallCount: Float64Array;
-  /** Seconds inside the function, excluding sub-calls (pstats `tt`); NaN = absent. */
+  /**
+   * Seconds inside the function, excluding sub-calls (pstats `tt`), or samples with the
+   * function on top of the stack (`metadata.costUnit`); NaN = absent.
+   */
   readonly selfTime: Float64Array;
-  /** Seconds including sub-calls, counted at the outermost activation (pstats `ct`); NaN = absent. */
+  /**
+   * Seconds (or samples) including sub-calls, counted at the outermost activation (pstats
+   * `ct`; in sampled stacks: each stack holding the function counted once); NaN = absent.
+   */
   readonly inclusiveTime: Float64Array;
   /** Sparse extras by function index. */
   readonly details: ReadonlyMap<number, FunctionDetails>;
@@ -60,8 +102,9 @@ export interface CallTable {
   readonly length: number;
   readonly caller: Uint32Array;
   readonly callee: Uint32Array;
+  /** NaN = absent (sampled stacks). */
   readonly callCount: Float64Array;
-  /** NaN = absent (the `profile` module records counts only). */
+  /** NaN = absent (the `profile` module records counts only; sampled stacks none). */
   readonly primitiveCallCount: Float64Array;
   /** Callee's own time under this caller (pstats callers' `tt`); NaN = absent. */
   readonly selfTime: Float64Array;
@@ -90,9 +133,9 @@ export interface CallTree {
   /** Parent node index, -1 for a root. Parents always precede their children. */
   readonly parent: Int32Array;
   readonly function: Uint32Array;
-  /** Seconds with this node on top of the stack. */
+  /** Seconds (or samples, `metadata.costUnit`) with this node on top of the stack. */
   readonly selfTime: Float64Array;
-  /** Times this node was entered. */
+  /** Times this node was entered; NaN = absent (sampled stacks). */
   readonly callCount: Float64Array;
 }
 
@@ -101,9 +144,15 @@ export interface LineTable {
   readonly length: number;
   readonly function: Uint32Array;
   readonly line: Int32Array;
-  /** Seconds; NaN when the source has line events but no line timings. */
+  /**
+   * Seconds (or samples, `metadata.costUnit`); NaN when the source has line events but no
+   * line timings.
+   */
   readonly selfTime: Float64Array;
-  /** How many times the line was reported executing. */
+  /**
+   * How many times the line was reported executing (in sampled stacks: samples with it on
+   * top); NaN = absent.
+   */
   readonly hits: Float64Array;
   /**
    * True when the source measured hits as a number in its own right, shown beside the
@@ -121,8 +170,9 @@ export interface CallSiteTable {
   readonly call: Uint32Array;
   /** Line in the caller the calls were made from. */
   readonly line: Int32Array;
+  /** NaN = absent (sampled stacks). */
   readonly callCount: Float64Array;
-  /** Inclusive seconds of these calls (outermost activations); NaN = absent. */
+  /** Inclusive seconds (or samples) of these calls (outermost activations); NaN = absent. */
   readonly inclusiveTime: Float64Array;
 }
 
@@ -138,6 +188,14 @@ export interface ProfileMetadata {
   pythonMajor?: 2 | 3;
   /** How the source measured time, e.g. `wall clock, microseconds`. */
   timeUnit?: string;
+  /** What the time columns count; absent means `seconds`. */
+  costUnit?: CostUnit;
+  /**
+   * The numbers are weights of recorded stacks (a sampling profiler, a flame-graph file),
+   * not measured calls: call counts are absent, and an inclusive cost counts each stack
+   * holding the function (or the caller→callee pair) once.
+   */
+  sampled?: boolean;
   command?: string;
   executable?: string;
   cwd?: string;
@@ -195,6 +253,11 @@ export function functionModule(profile: Profile, fn: number): string {
   return profile.strings[profile.functions.module[fn] as number] as string;
 }
 
+/** What the profile's time columns count (`seconds` unless its metadata says samples). */
+export function costUnitOf(profile: Profile): CostUnit {
+  return profile.metadata.costUnit ?? 'seconds';
+}
+
 /** A set with one profile. */
 export function singleProfileSet(profile: Profile): ProfileSet {
   return { parts: [profile], whole: profile };
@@ -211,7 +274,7 @@ export function totalSelfTime(profile: Profile): number {
   return total;
 }
 
-/** Sum of call counts (pstats `total_calls`). */
+/** Sum of call counts (pstats `total_calls`); NaN when some count is absent. */
 export function totalCalls(profile: Profile): number {
   let total = 0;
   const calls = profile.functions.callCount;

@@ -11,6 +11,7 @@ import type {
   OutputNeeds,
   OutputPlugin,
   ReadContext,
+  SourceFiles,
   WriteContext,
 } from './plugin.js';
 import type { Profile, ProfileSet } from './profile.js';
@@ -20,6 +21,8 @@ export interface ReadInit {
   options?: OptionValues;
   needs?: OutputNeeds;
   fileName?: string;
+  /** The profiled program's sources, for readers that scan code (see `SourceFiles`). */
+  sources?: SourceFiles;
   /** Receives each warning as it happens (e.g. to print it); they are also kept in metadata. */
   onWarning?: (diagnostic: Diagnostic) => void;
 }
@@ -33,6 +36,7 @@ function makeReadContext(
     options: resolveOptions(plugin.options, init.options ?? {}, plugin.name),
     needs: init.needs ?? {},
     ...(init.fileName !== undefined ? { fileName: init.fileName } : {}),
+    ...(init.sources !== undefined ? { sources: init.sources } : {}),
     warn(d) {
       sink.warn(d);
       init.onWarning?.(sink.diagnostics[sink.diagnostics.length - 1] as Diagnostic);

@@ -146,6 +146,21 @@ const utf8Encoder = new TextEncoder();
  * and writing other lone surrogates as three bytes (the inverse of `decodeText`).
  */
 export function encodeText(text: string): Uint8Array {
+  return encodeUtf8(text, true);
+}
+
+/**
+ * Encodes a string as Python 3 marshal and pickle do (`str.encode('utf-8',
+ * 'surrogatepass')`), the inverse of `decodeSurrogatePass`: a lone surrogate — an escaped
+ * byte U+DC80–U+DCFF included — becomes its own three bytes (ED xx xx), so Python 3 reads
+ * back the same string, surrogate escapes and all.
+ */
+export function encodeSurrogatePass(text: string): Uint8Array {
+  return encodeUtf8(text, false);
+}
+
+/** UTF-8 with lone surrogates as three bytes, or (`rawEscapes`) U+DC80–U+DCFF as raw bytes. */
+function encodeUtf8(text: string, rawEscapes: boolean): Uint8Array {
   if (!/[\ud800-\udfff]/.test(text)) return utf8Encoder.encode(text);
   const out: number[] = [];
   for (let i = 0; i < text.length; i++) {
@@ -158,7 +173,7 @@ export function encodeText(text: string): Uint8Array {
       }
     }
     if (cp < 0x80) out.push(cp);
-    else if (cp >= 0xdc80 && cp <= 0xdcff) out.push(cp - 0xdc00);
+    else if (rawEscapes && cp >= 0xdc80 && cp <= 0xdcff) out.push(cp - 0xdc00);
     else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
     else if (cp < 0x10000)
       out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));

@@ -2,13 +2,14 @@
  * `validateProfile` is the invariant checker every reader's tests (and the CLI, after
  * reading) run, like pprof's `CheckValid`. Errors are structural: an index out of range,
  * a negative or infinite count, a duplicate identity, an unbalanced timeline. A count may
- * be absent (NaN: line_profiler counts no calls), never negative. Warnings
+ * be absent (NaN: sampled stacks and line_profiler count no calls), never negative. Warnings
  * are inconsistencies real sources can contain (yappi's swapped counts, clock jitter
  * making self time exceed inclusive time) and are reported, not fatal.
  */
 import { hashInts } from './columns.js';
 import { ProfileError } from './errors.js';
 import {
+  COST_UNITS,
   FUNCTION_KINDS,
   IR_VERSION,
   type Profile,
@@ -55,6 +56,8 @@ export function validateProfile(profile: Profile): ValidationResult {
     error(`irVersion is ${profile.irVersion}, expected ${IR_VERSION}`);
   const strings = profile.strings;
   if (strings[0] !== '') error(`strings[0] must be ''`);
+  const unit = profile.metadata.costUnit;
+  if (unit !== undefined && !COST_UNITS.includes(unit)) error(`unknown cost unit ${String(unit)}`);
   const fns = profile.functions;
   const n = fns.length;
   for (const [column, array] of Object.entries({
@@ -187,7 +190,7 @@ export function validateProfile(profile: Profile): ValidationResult {
         error(`call tree node ${k}: parent ${parent} does not precede it`);
       if ((tree.function[k] as number) >= n) error(`call tree node ${k}: function out of range`);
       const count = tree.callCount[k] as number;
-      if (!(count >= 0)) error(`call tree node ${k}: call count ${count} is not a count`);
+      if (!isCount(count)) error(`call tree node ${k}: call count ${count} is not a count`);
     }
   }
 
@@ -195,7 +198,7 @@ export function validateProfile(profile: Profile): ValidationResult {
   if (lines) {
     for (let k = 0; k < lines.length; k++) {
       if ((lines.function[k] as number) >= n) error(`line row ${k}: function out of range`);
-      if (!((lines.hits[k] as number) >= 0))
+      if (!isCount(lines.hits[k] as number))
         error(`line row ${k}: hits ${lines.hits[k]} is not a count`);
     }
   }
@@ -203,7 +206,7 @@ export function validateProfile(profile: Profile): ValidationResult {
   if (sites) {
     for (let k = 0; k < sites.length; k++) {
       if ((sites.call[k] as number) >= m) error(`call site ${k}: call out of range`);
-      if (!((sites.callCount[k] as number) >= 0))
+      if (!isCount(sites.callCount[k] as number))
         error(`call site ${k}: call count is not a count`);
     }
   }

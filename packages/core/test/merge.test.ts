@@ -89,6 +89,27 @@ describe('mergeProfiles', () => {
     expect(set.whole.functions.length).toBe(3);
     expect(makeProfileSet([a]).whole).toBe(a);
   });
+
+  it('keeps the cost unit of sampled profiles and refuses to add samples to seconds', () => {
+    const sampled = (file: string): Profile => {
+      const b = new ProfileBuilder({
+        format: 'collapsed',
+        costUnit: 'samples',
+        sampled: true,
+        sourceName: file,
+      });
+      const f = b.addFunction('m.py', 0, 'main');
+      b.addFunctionNumbers(f, Number.NaN, Number.NaN, 3, 3);
+      return b.build();
+    };
+    const m = mergeProfiles([sampled('one.folded'), sampled('two.folded')]);
+    expect(m.metadata).toMatchObject({ costUnit: 'samples', sampled: true });
+    expect(m.functions.selfTime[0]).toBe(6);
+    expect(m.functions.callCount[0]).toBeNaN();
+    expect(() => mergeProfiles([a, sampled('one.folded')])).toThrow(
+      'cannot merge profiles counted in samples (one.folded) with profiles counted in seconds (test): their numbers do not add up',
+    );
+  });
 });
 
 describe('merging line tables (IR 2: hitsMeasured)', () => {

@@ -85,4 +85,55 @@ describe('validateProfile', () => {
       'function 0 x.py:1(f): self time 0.2 > inclusive time 0.1',
     ]);
   });
+
+  it('accepts absent counts (sampled stacks) but not infinite or negative ones', () => {
+    const b = new ProfileBuilder({ format: 'test', costUnit: 'samples', sampled: true });
+    const f = b.addFunction('x.py', 0, 'f');
+    const g = b.addFunction('x.py', 0, 'g');
+    b.addFunctionNumbers(f, Number.NaN, Number.NaN, 1, 3);
+    b.addFunctionNumbers(g, Number.NaN, Number.NaN, 2, 2);
+    const call = b.addCall(f, g, {
+      callCount: Number.NaN,
+      primitiveCallCount: Number.NaN,
+      selfTime: 2,
+      inclusiveTime: 2,
+    });
+    b.setLines({
+      length: 1,
+      function: Uint32Array.from([g]),
+      line: Int32Array.from([5]),
+      selfTime: Float64Array.from([2]),
+      hits: Float64Array.from([Number.NaN]),
+    });
+    b.setCallSites({
+      length: 1,
+      call: Uint32Array.from([call]),
+      line: Int32Array.from([7]),
+      callCount: Float64Array.from([Number.NaN]),
+      inclusiveTime: Float64Array.from([2]),
+    });
+    b.setCallTree({
+      length: 2,
+      parent: Int32Array.from([-1, 0]),
+      function: Uint32Array.from([f, g]),
+      selfTime: Float64Array.from([1, 2]),
+      callCount: Float64Array.from([Number.NaN, Number.NaN]),
+    });
+    const profile = b.build();
+    expect(validateProfile(profile)).toMatchObject({ errors: [], warnings: [] });
+    const broken: Profile = {
+      ...profile,
+      metadata: { ...profile.metadata, costUnit: 'bytes' as never },
+      functions: {
+        ...profile.functions,
+        callCount: Float64Array.from([Number.POSITIVE_INFINITY, Number.NaN]),
+      },
+      calls: { ...profile.calls, primitiveCallCount: Float64Array.from([-1]) },
+    };
+    expect(validateProfile(broken).errors).toEqual([
+      'unknown cost unit bytes',
+      'function 0: call count Infinity is not a count',
+      'call 0: primitive call count -1 is not a count',
+    ]);
+  });
 });

@@ -15,9 +15,12 @@
  */
 import {
   ByteReader,
+  type CodeObjectMarshal,
   decodeLatin1,
   decodeSurrogatePass,
   decodeText,
+  encodeSurrogatePass,
+  encodeText,
   malformed,
   ProfileError,
 } from '@pyprof/core';
@@ -46,12 +49,24 @@ export class MarshalSet {
   ) {}
 }
 export class MarshalCode {
+  /** The code object's self-contained marshal bytes (set once it is read; see `readCodeBody`). */
+  marshal: CodeObjectMarshal | undefined;
   constructor(
     readonly file: string,
     readonly line: number,
     readonly name: string,
     readonly qualifiedName: string | undefined,
   ) {}
+}
+
+/**
+ * While an outermost code object is read: where its reference slots start, and every reference inside it — and every Python 2 string that
+ * enters the table — as (offset of the `r`/`R`/`t` byte, index) pairs, so its bytes can be
+ * made self-contained afterwards.
+ */
+interface CodeCapture {
+  readonly refBase: number;
+  readonly sites: number[];
 }
 /** A value of a kind the pstats layer never looks into (complex, Ellipsis, slices…). */
 export class MarshalOpaque {
@@ -140,6 +155,8 @@ export class MarshalReader {
   readonly interned: string[] = [];
   codeLayout: CodeLayout | undefined;
   depth = 0;
+  /** Set while the outermost code object is read. */
+  capture: CodeCapture | undefined;
 
   constructor(bytes: Uint8Array) {
     this.in = new ByteReader(bytes, FORMAT);
@@ -227,6 +244,7 @@ export class MarshalReader {
         offset,
       );
     }
+    this.capture?.sites.push(offset, index);
     return value;
   }
 
@@ -240,6 +258,7 @@ export class MarshalReader {
         offset,
       );
     }
+    this.capture?.sites.push(offset, index);
     return this.interned[index] as string;
   }
 
@@ -292,6 +311,7 @@ export class MarshalReader {
           if (!this.python2) return decodeSurrogatePass(this.in.bytes, start, start + n);
           const text = decodeText(this.in.bytes, start, start + n);
           this.interned.push(text);
+          this.capture?.sites.push(offset, this.interned.length - 1);
           return text;
         }
       case 0x73 /* s */:
@@ -477,6 +497,89 @@ export class MarshalReader {
    * used for the rest of the file.
    */
   readCodeBody(offset: number): MarshalCode {
+    if (this.capture) return this.readCodeFields(offset);
+    // The outermost code object: its references are recorded to make its bytes self-contained.
+    const capture: CodeCapture = {
+      refBase: this.slot >= 0 ? this.slot : this.refs.length,
+      sites: [],
+    };
+    this.capture = capture;
+    let code: MarshalCode;
+    try {
+      code = this.readCodeFields(offset);
+    } finally {
+      this.capture = undefined;
+    }
+    const bytes = this.selfContained(offset, this.in.pos, capture);
+    if (bytes && this.codeLayout) code.marshal = { layout: this.codeLayout, bytes };
+    return code;
+  }
+
+  /**
+   * The bytes of the code object at `start`…`end` as if it began its own marshal stream
+   * (core's `CodeObjectMarshal`): references inside it renumbered from its first slot (or
+   * string-table entry), references to objects read before it replaced by those objects —
+   * a Python 2 interned string as `t`, entering the table where Python 2's marshal would
+   * have put it, so the bytes are what 2.7 writes for the code object alone. Undefined
+   * when such an object cannot be written out again (never seen in real dumps: CPython
+   * shares only interned strings and small ints across a code object's boundary).
+   */
+  selfContained(start: number, end: number, capture: CodeCapture): Uint8Array | undefined {
+    const source = this.in.bytes;
+    const parts: Uint8Array[] = [];
+    let at = start;
+    const { sites, refBase } = capture;
+    // Python 2: the file's string-table index → the code object's own.
+    const local = new Map<number, number>();
+    const reference = (code: number, index: number) => {
+      const ref = new Uint8Array(5);
+      ref[0] = code;
+      new DataView(ref.buffer).setInt32(1, index, true);
+      return ref;
+    };
+    for (let k = 0; k < sites.length; k += 2) {
+      const offset = sites[k] as number;
+      const index = sites[k + 1] as number;
+      const code = source[offset] as number;
+      if (code === 0x74 /* t */) {
+        local.set(index, local.size);
+        continue;
+      }
+      parts.push(source.subarray(at, offset));
+      at = offset + 5;
+      if (code === 0x52 /* R */) {
+        const own = local.get(index);
+        if (own !== undefined) {
+          parts.push(reference(0x52, own));
+          continue;
+        }
+        local.set(index, local.size);
+        const inline = marshalBytes(encodeText(this.interned[index] as string));
+        inline[0] = 0x74; /* t */
+        parts.push(inline);
+        continue;
+      }
+      if (index >= refBase) {
+        parts.push(reference(code, index - refBase));
+        continue;
+      }
+      const inline = marshalValue(this.refs[index]);
+      if (!inline) return undefined;
+      parts.push(inline);
+    }
+    parts.push(source.subarray(at, end));
+    let length = 0;
+    for (const part of parts) length += part.length;
+    const out = new Uint8Array(length);
+    length = 0;
+    for (const part of parts) {
+      out.set(part, length);
+      length += part.length;
+    }
+    return out;
+  }
+
+  readCodeFields(offset: number): MarshalCode {
     if (this.codeLayout) return this.readCodeWithLayout(this.codeLayout, offset);
     const candidates: CodeLayout[] = this.python2
       ? ['2.x', '3.0-3.7', '3.8-3.10', '3.11+']
@@ -486,6 +589,7 @@ export class MarshalReader {
     const internedCount = this.interned.length;
     const depth = this.depth;
     const dialect = this.dialect;
+    const sites = this.capture?.sites.length ?? 0;
     const failures: ProfileError[] = [];
     for (const layout of candidates) {
       this.codeLayout = layout;
@@ -499,6 +603,7 @@ export class MarshalReader {
         this.interned.length = internedCount;
         this.depth = depth;
         this.dialect = dialect;
+        if (this.capture) this.capture.sites.length = sites;
       }
     }
     this.codeLayout = undefined;
@@ -591,4 +696,65 @@ function parseFloatText(text: string, reader: MarshalReader, offset: number): nu
   if (lower === '-inf' || lower === '-infinity') return -Infinity;
   if (lower.endsWith('nan')) return Number.NaN;
   return Number(text);
+}
+
+/** `s` + length + bytes: a Python 2 `str` / Python 3 `bytes`. */
+function marshalBytes(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(5 + bytes.length);
+  out[0] = 0x73; /* s */
+  new DataView(out.buffer).setInt32(1, bytes.length, true);
+  out.set(bytes, 5);
+  return out;
+}
+
+/**
+ * A value read from a Python 3 stream, written again without the reference flag: text,
+ * bytes, integers, floats, None, booleans and tuples of those (what a code object can
+ * share with the objects before it). Undefined for anything else.
+ */
+function marshalValue(value: unknown): Uint8Array | undefined {
+  if (value === null) return Uint8Array.of(0x4e);
+  if (value === true) return Uint8Array.of(0x54);
+  if (value === false) return Uint8Array.of(0x46);
+  if (value instanceof Uint8Array) return marshalBytes(value);
+  if (typeof value === 'string') {
+    const bytes = encodeSurrogatePass(value);
+    const out = marshalBytes(bytes);
+    out[0] = 0x75; /* u */
+    return out;
+  }
+  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 2 ** 31) {
+    const out = new Uint8Array(5);
+    out[0] = 0x69; /* i */
+    new DataView(out.buffer).setInt32(1, value, true);
+    return out;
+  }
+  if (typeof value === 'number' && !Number.isInteger(value)) {
+    const out = new Uint8Array(9);
+    out[0] = 0x67; /* g */
+    new DataView(out.buffer).setFloat64(1, value, true);
+    return out;
+  }
+  if (value instanceof MarshalTuple) {
+    const items: Uint8Array[] = [];
+    for (const item of value.items) {
+      const bytes = marshalValue(item);
+      if (!bytes) return undefined;
+      items.push(bytes);
+    }
+    const head = new Uint8Array(5);
+    head[0] = 0x28; /* ( */
+    new DataView(head.buffer).setInt32(1, items.length, true);
+    let length = 5;
+    for (const item of items) length += item.length;
+    const out = new Uint8Array(length);
+    out.set(head, 0);
+    length = 5;
+    for (const item of items) {
+      out.set(item, length);
+      length += item.length;
+    }
+    return out;
+  }
+  return undefined;
 }

@@ -14,8 +14,9 @@
  *   root `('profile', 0, 'profiler')` and the command entry `('profile', 0, <code>)` are
  *   synthetic. The code object's own (file, line, name) equals the script's `<module>`
  *   key, so the entry keeps `('profile', 0, <label>)` as identity and the code's fields
- *   go to `details.codeObject`. Python 2.7 writes that code object three times; equal
- *   labels make them one entry.
+ *   go to `details.codeObject`, with the code object itself as self-contained marshal
+ *   bytes (`marshal`) that a pstats writer can put back. Python 2.7 writes that code
+ *   object three times; equal labels make them one entry (the first copy's bytes).
  * - yappi: swaps the entry's first two counts. `--producer yappi` swaps them back; a file
  *   whose counts are impossible for cProfile (primitive > total) gets a `yappi-counts`
  *   warning naming that option, and is otherwise read as stored.
@@ -285,6 +286,7 @@ function functionFor(
           line: name.line,
           name: name.name,
           ...(name.qualifiedName !== undefined ? { qualifiedName: name.qualifiedName } : {}),
+          ...(name.marshal !== undefined ? { marshal: name.marshal } : {}),
         },
       },
     });

@@ -14,6 +14,12 @@
  * call-count shares; the writer says so in the file and with the `estimated-call-costs`
  * warning. Negative or non-finite times (a `profile`-module calibration bias can make
  * them negative) become 0, and costs above 2^53 are clamped (`cost-clamped`).
+ *
+ * Sampled stacks record no call counts (NaN): a `calls=` line then says 1 (callgrind_annotate
+ * takes the line after `calls=0` for self cost), and a function that was also at the
+ * bottom of some stacks — a root as well as a callee — gets a `(profiler)` arc with the
+ * weight of those stacks, so that KCachegrind's inclusive cost again equals the weight of
+ * every stack holding it.
  */
 import { isAbsent, type Profile } from '@pyprof/core';
 
@@ -44,6 +50,11 @@ export function scaled(seconds: number, scale: number, adjust: CostAdjustments):
 export function countOf(value: number): number {
   if (!(value > 0)) return 0;
   return value > MAX_COST ? MAX_COST : Math.round(value);
+}
+
+/** The count a `calls=` line shows: the recorded one, or 1 where none was recorded (sampled stacks). */
+export function shownCount(value: number): number {
+  return isAbsent(value) ? 1 : countOf(value);
 }
 
 /**
@@ -147,7 +158,7 @@ export function arcsByCaller(profile: Profile, cost: Float64Array, withEdges: bo
     const at = next[caller] as number;
     next[caller] = at + 1;
     callee[at] = calls.callee[e] as number;
-    count[at] = countOf(calls.callCount[e] as number);
+    count[at] = shownCount(calls.callCount[e] as number);
     arcCost[at] = cost[e] as number;
     if (edge) edge[at] = e;
   }
@@ -184,6 +195,7 @@ export function arcCosts(profile: Profile, scale: number, adjust: CostAdjustment
   const edge = new Float64Array(m);
   const profilerCalls = new Float64Array(n);
   const profilerCost = new Float64Array(n);
+  const sampled = profile.metadata.sampled === true;
   let estimated = false;
   const incoming = groupEdges(calls.callee, m, n);
   const untimed: number[] = [];
@@ -195,9 +207,12 @@ export function arcCosts(profile: Profile, scale: number, adjust: CostAdjustment
     const ct = fns.inclusiveTime[f] as number;
     const known = !isAbsent(ct);
     const total = known ? Math.round(scaled(ct, scale, adjust)) : 0;
+    const counted = !isAbsent(fns.callCount[f] as number);
     const callCount = countOf(fns.callCount[f] as number);
     let recordedCalls = 0;
     let timedSum = 0;
+    /** Unrounded sum of the non-self edge times, for a function without a call count. */
+    let exactSum = 0;
     untimed.length = 0;
     for (let k = from; k < to; k++) {
       const e = incoming.order[k] as number;
@@ -208,7 +223,10 @@ export function arcCosts(profile: Profile, scale: number, adjust: CostAdjustment
       if (!isAbsent(edgeTime)) {
         const cost = Math.round(scaled(edgeTime, scale, adjust));
         edge[e] = cost;
-        if (!self) timedSum += cost;
+        if (!self) {
+          timedSum += cost;
+          exactSum += edgeTime;
+        }
       } else if (self) {
         estimated = true;
         edge[e] = callCount > 0 ? Math.round(total * Math.min(1, count / callCount)) : 0;
@@ -216,9 +234,17 @@ export function arcCosts(profile: Profile, scale: number, adjust: CostAdjustment
         untimed.push(e);
       }
     }
-    const missing = Math.max(0, callCount - recordedCalls);
-    profilerCalls[f] = missing;
     const left = known ? Math.max(0, total - timedSum) : 0;
+    // Without a call count (sampled stacks), what the callers' arcs leave of the inclusive
+    // cost — by more than rounding — is the weight of the stacks the function is the root of.
+    // A measured profile without call counts (line_profiler) records no calls at all: its
+    // functions stay without callers.
+    const missing = counted
+      ? Math.max(0, callCount - recordedCalls)
+      : sampled && known && untimed.length === 0 && (ct - exactSum) * scale >= 0.5
+        ? 1
+        : 0;
+    profilerCalls[f] = missing;
     if (untimed.length === 0) {
       profilerCost[f] = missing > 0 ? left : 0;
       continue;

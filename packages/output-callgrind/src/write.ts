@@ -14,6 +14,8 @@
  * - Costs are integers in the chosen unit (see costs.ts for the rounding and the
  *   synthetic `(profiler)` caller); call lines carry the edge's own cumulative time, at
  *   the real call-site lines where the profile has them, else at the caller's first line.
+ *   A profile counted in samples (sampled stacks) is written as `events: samples`, and
+ *   where call counts were not recorded each `calls=` line says 1 — the header says so.
  * - Line-level self costs where the profile has line timings, and hit counts as a second
  *   event (`events: ns hits`) where the profile measured them (line_profiler's "Hits").
  * - Output is generated as byte chunks of about 64 KiB (sink.ts); nothing holds the whole
@@ -24,6 +26,7 @@
  * but KCachegrind leaves it out of inclusive cost, as it should.
  */
 import {
+  costUnitOf,
   fileBasenameSuffix,
   isAbsent,
   kcachegrindKey,
@@ -44,6 +47,7 @@ import {
   groupEdges,
   MAX_COST,
   scaled,
+  shownCount,
   splitByWeights,
 } from './costs.js';
 import { CallHeads } from './heads.js';
@@ -56,6 +60,9 @@ export const UNITS: Readonly<Record<CostUnit, { scale: number; long: string }>> 
   us: { scale: 1e6, long: 'Time (us)' },
   ms: { scale: 1e3, long: 'Time (ms)' },
 };
+
+/** The event of profiles counted in samples (the `unit` option is for time). */
+export const SAMPLES_EVENT = { name: 'samples', scale: 1, long: 'Samples' } as const;
 
 export interface CallgrindOptions {
   unit: CostUnit;
@@ -249,7 +256,7 @@ class CallSites {
     for (let k = from; k < to; k++) {
       const row = groups.order[k] as number;
       const line = table.line[row] as number;
-      const count = countOf(table.callCount[row] as number);
+      const count = shownCount(table.callCount[row] as number);
       const time = table.inclusiveTime[row] as number;
       if (isAbsent(time)) timed = false;
       else timeSum += Math.max(0, time);
@@ -276,6 +283,10 @@ class CallSites {
   }
 }
 
+/** The header comment of a sampled profile, saying what its call lines show. */
+const SAMPLED_NOTE =
+  '# Sampled stacks: costs are the weights of the stacks holding each function or call, and call counts were not recorded, so each calls= line says 1.';
+
 /** The header comment naming what was estimated, when something was. */
 const ESTIMATE_NOTE =
   '# Call costs are ESTIMATED from call-count shares: this profile records how often each caller called a function but not how long those calls took (e.g. the `profile` module).';
@@ -292,6 +303,7 @@ function describe(profile: Profile): string | undefined {
     meta.producer,
     meta.pythonVersion !== undefined ? `Python ${meta.pythonVersion}` : undefined,
     meta.timeUnit,
+    meta.sampled ? `sampled, ${costUnitOf(profile)}` : undefined,
   ].filter((x): x is string => x !== undefined && x !== '');
   const label = meta.label !== undefined ? ` [${meta.label}]` : '';
   return `${meta.format}${facts.length ? ` (${facts.join(', ')})` : ''}${label}`;
@@ -306,7 +318,10 @@ export function* writeCallgrind(
   const profile = set.whole;
   const fns = profile.functions;
   const n = fns.length;
-  const unit = UNITS[options.unit];
+  // Samples are counted as samples, whatever the time unit option says.
+  const samples = costUnitOf(profile) === 'samples';
+  const event = samples ? SAMPLES_EVENT.name : options.unit;
+  const unit = samples ? SAMPLES_EVENT : UNITS[options.unit];
   const adjust: CostAdjustments = { negative: 0, clamped: 0 };
 
   // Names: unique under KCachegrind's key with the file exactly as written. No `ob=` is
@@ -354,14 +369,16 @@ export function* writeCallgrind(
   header += headerLine('cmd', profile.metadata.command);
   header += headerLine('desc', `Profile: ${describe(profile)}`);
   header += 'positions: line\n';
-  header += `event: ${options.unit} : ${unit.long}\n`;
+  header += `event: ${event} : ${unit.long}\n`;
   if (hits) header += 'event: hits : Hits (times the line ran)\n';
-  header += `events: ${options.unit}${hits ? ' hits' : ''}\n`;
+  header += `events: ${event}${hits ? ' hits' : ''}\n`;
   header += `summary: ${total}${hitsColumn}\n`;
+  if (profile.metadata.sampled) header += `${SAMPLED_NOTE}\n`;
   if (arcs.estimated) header += `${ESTIMATE_NOTE}\n`;
   if (rootCalls.length > 0)
-    header +=
-      '# (profiler) stands for the profiler itself: it makes the calls no caller was recorded for.\n';
+    header += profile.metadata.sampled
+      ? '# (profiler) stands for the bottom of the stacks: it calls the functions some stacks start with.\n'
+      : '# (profiler) stands for the profiler itself: it makes the calls no caller was recorded for.\n';
   header += '\n';
 
   const sink = new ByteSink(CHUNK);
@@ -516,7 +533,7 @@ export function* writeCallgrind(
   if (adjust.clamped > 0)
     context.warn({
       code: 'cost-clamped',
-      message: `${adjust.clamped} costs above 2^53 ${options.unit} were clamped to 2^53`,
+      message: `${adjust.clamped} costs above 2^53 ${event} were clamped to 2^53`,
     });
   if (selfCosts.scaledLines > 0)
     context.warn({

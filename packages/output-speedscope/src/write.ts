@@ -28,11 +28,15 @@
  * timeline exits that match no open frame are dropped and frames still open at the end
  * are closed at the last time (`unbalanced-timeline`).
  *
+ * Profiles counted in samples (sampled stacks) are written with the unit `none`: the
+ * weights are sample counts, not seconds.
+ *
  * Output is produced in chunks of about 64 KiB, never as one string.
  */
 import {
   type CallTree,
   callTreeFromTimeline,
+  costUnitOf,
   functionFile,
   functionKind,
   functionName,
@@ -299,8 +303,10 @@ function* sampled(
   const path = new Int32Array(maxDepth);
   const weights: number[] = [];
   let total = 0;
+  // Weights counted in samples have no unit speedscope knows: `none` (it shows counts).
+  const unit = costUnitOf(plan.profile) === 'samples' ? 'none' : 'seconds';
   out.add(
-    `{"type":"sampled","name":${json(plan.name)},"unit":"seconds","startValue":0,"samples":[`,
+    `{"type":"sampled","name":${json(plan.name)},"unit":"${unit}","startValue":0,"samples":[`,
   );
   for (let node = 0; node < count; node++) {
     const weight = tree.selfTime[node] as number;

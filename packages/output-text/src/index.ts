@@ -4,6 +4,7 @@
  * percentages and unambiguous names (the default). See README.md.
  */
 import { defineOutputPlugin, type OptionSpecs } from '@pyprof/core';
+import { HOTSHOT_TIMELINE_LIMIT } from './hotshot-stats.js';
 import { SORT_KEY_WORDS } from './sort.js';
 import { writeText } from './write.js';
 
@@ -40,7 +41,7 @@ export const textOptions = {
     choices: ['auto', '2', '3'],
     default: 'auto',
     description:
-      'pstats layout and string rules of Python 2.7 or 3.x; `auto` follows the Python that wrote the profile (3 when unknown)',
+      'pstats rules of Python 2.7 or 3.x: layout, string order, dict order (2: hotshot logs as `hotshot.stats` prints them); `auto` follows the Python that wrote the profile (3 when unknown)',
   },
   width: {
     type: 'integer',
@@ -55,11 +56,45 @@ export const text = defineOutputPlugin({
   title: 'Text report: pstats-identical or a readable table',
   extension: '.txt',
   options: textOptions,
+  // The pstats style with Python 2 rules replays a hotshot log as hotshot.stats does.
+  needsFor: (options) =>
+    options.style === 'pstats' && options.python !== '3'
+      ? { timeline: true, timelineLimit: HOTSHOT_TIMELINE_LIMIT }
+      : {},
   write: (set, options, context) => writeText(set, options, context),
 });
 
 export default text;
+export {
+  HOTSHOT_TIMELINE_LIMIT,
+  hotshotStats,
+  isHotshotProfile,
+  normalisePath,
+} from './hotshot-stats.js';
 export { f8, formatFixed, pythonFloatRepr, pythonStringRepr } from './python-format.js';
+export { Python2Dict } from './python2-dict.js';
+export {
+  bytesHash,
+  floatHash,
+  type Hash64,
+  hashFromBigInt,
+  hashToBigInt,
+  intHash,
+  longHash,
+  tupleHash,
+  unicodeHash,
+} from './python2-hash.js';
 export { parseRestriction, type Restriction } from './restrict.js';
 export { resolveSortOrder, SORT_KEY_WORDS, type SortOrder } from './sort.js';
+export {
+  type CodeObjectKey,
+  type PrintingProcess,
+  python2Order,
+  python2StatsDict,
+  type StatsOrder,
+  statsKeyHash,
+  statsKeyTupleHash,
+  statsOrder,
+} from './stats-order.js';
 export { CODE_ADDRESS_PLACEHOLDER, codeObjectRepr, standardName } from './view.js';
+export { writeText } from './write.js';

@@ -9,12 +9,17 @@
  * the file-name/date header (the file's mtime is not in the data: the input's name is
  * printed alone instead), and the address in a code object's repr (a fixed placeholder of
  * the usual width). Functions listed only as callers (dangling keys) are listed like any
- * other, with zero numbers.
+ * other, with zero numbers. Every place pstats iterates a dict follows the view's dict
+ * order (stats-order.ts): unsorted listings, sort ties, the callers dict that decides the
+ * sub-heading, `top_level`. Sampled stacks have no pstats form: their summary line says
+ * so and names the unit (seconds or samples), and their unknown call counts print as
+ * Python prints NaN.
  */
-import { totalCalls } from '@pyprof/core';
+import { costUnitOf, totalCalls } from '@pyprof/core';
 import { f8, formatCount, formatFixed, leftJustify, pythonLength } from './python-format.js';
 import { applyRestrictions, type Restriction } from './restrict.js';
 import { type SortOrder, sortFunctions } from './sort.js';
+import { python2Order } from './stats-order.js';
 import type { Adjacency, ReportView } from './view.js';
 
 export type ReportKind = 'stats' | 'callers' | 'callees';
@@ -42,9 +47,7 @@ export function printList(
   sort: SortOrder | undefined,
   restrictions: readonly Restriction[],
 ): PrintList {
-  const all = sort
-    ? sortFunctions(view, sort.terms)
-    : Array.from({ length: view.functionCount }, (_, fn) => fn);
+  const all = sort ? sortFunctions(view, sort.terms) : Array.from(view.order);
   const ordered = sort
     ? `   Ordered by: ${sort.description}\n`
     : '   Random listing order was used\n';
@@ -75,9 +78,14 @@ function* statsReport(view: ReportView, options: ReportOptions): Generator<strin
   const calls = totalCalls(profile);
   let primitive = 0;
   for (let fn = 0; fn < fns.length; fn++) primitive += fns.primitiveCallCount[fn] as number;
-  yield `         ${formatCount(calls)} function calls${
-    calls === primitive ? '' : ` (${formatCount(primitive)} primitive calls)`
-  } in ${formatFixed(view.totalSelfTime, 3)} seconds\n\n`;
+  if (profile.metadata.sampled) {
+    // No pstats report has sampled stacks: say what the columns hold instead of a count.
+    yield `         sampled stacks (ncalls not recorded) in ${formatFixed(view.totalSelfTime, 3)} ${costUnitOf(profile)}\n\n`;
+  } else {
+    yield `         ${formatCount(calls)} function calls${
+      calls === primitive ? '' : ` (${formatCount(primitive)} primitive calls)`
+    } in ${formatFixed(view.totalSelfTime, 3)} seconds\n\n`;
+  }
   const { list, message } = printList(view, options.sort, options.restrictions);
   if (list.length === 0) return;
   yield `${message}\n`;
@@ -93,37 +101,64 @@ function* statsReport(view: ReportView, options: ReportOptions): Generator<strin
   yield '\n\n';
 }
 
-/** `top_level`: functions called by `('jprofile', 0, 'profiler')` (historical; normally none). */
+/**
+ * `top_level`: the functions whose callers include `('jprofile', 0, 'profiler')`
+ * (historical; normally none), in the order of the dict pstats collects them in.
+ */
 function* topLevelLines(view: ReportView): Generator<string> {
   const { profile } = view;
   const strings = profile.strings;
   const fns = profile.functions;
-  for (let fn = 0; fn < fns.length; fn++) {
-    if (
-      fns.line[fn] !== 0 ||
-      strings[fns.file[fn] as number] !== 'jprofile' ||
-      strings[fns.name[fn] as number] !== 'profiler'
-    )
-      continue;
-    const callees = view.callees;
-    for (let k = callees.start[fn] as number; k < (callees.start[fn + 1] as number); k++) {
-      const callee = profile.calls.callee[callees.edges[k] as number] as number;
-      yield `         ${strings[fns.name[callee] as number]}\n`;
+  const isRoot = (fn: number) =>
+    fns.line[fn] === 0 &&
+    strings[fns.file[fn] as number] === 'jprofile' &&
+    strings[fns.name[fn] as number] === 'profiler';
+  const { start, edges } = view.callers;
+  let found: number[] = [];
+  for (const fn of view.order) {
+    for (let k = start[fn] as number; k < (start[fn + 1] as number); k++) {
+      if (isRoot(profile.calls.caller[edges[k] as number] as number)) {
+        found.push(fn);
+        break;
+      }
     }
   }
+  if (view.python === 2) found = python2Order(profile, found, view.process);
+  for (const fn of found) yield `         ${strings[fns.name[fn] as number]}\n`;
 }
 
-/** True for an edge with a count only (the `profile` module's int callers). */
+/**
+ * True for an edge with a count only (the `profile` module's int callers: a count, no
+ * primitive count); sampled stacks' edges have times and no count at all.
+ */
 export function isCountOnly(view: ReportView, edge: number): boolean {
-  return Number.isNaN(view.profile.calls.primitiveCallCount[edge] as number);
+  const calls = view.profile.calls;
+  return (
+    Number.isNaN(calls.primitiveCallCount[edge] as number) &&
+    !Number.isNaN(calls.callCount[edge] as number)
+  );
 }
 
-/** pstats prints the ncalls/tottime/cumtime sub-heading when the first callers dict holds tuples. */
+/**
+ * pstats prints the ncalls/tottime/cumtime sub-heading when the first non-empty callers
+ * dict (in the stats dict's order) starts with a tuple.
+ */
 function hasTupleCallers(view: ReportView): boolean {
   const { start, edges } = view.callers;
-  for (let fn = 0; fn < view.functionCount; fn++) {
-    if ((start[fn + 1] as number) > (start[fn] as number))
-      return !isCountOnly(view, edges[start[fn] as number] as number);
+  for (const fn of view.order) {
+    const from = start[fn] as number;
+    const to = start[fn + 1] as number;
+    if (to === from) continue;
+    let first = edges[from] as number;
+    if (view.python === 2 && to - from > 1) {
+      const callers = view.profile.calls.caller;
+      const edgeOf = new Map<number, number>();
+      for (let k = from; k < to; k++)
+        edgeOf.set(callers[edges[k] as number] as number, edges[k] as number);
+      const [caller] = python2Order(view.profile, [...edgeOf.keys()], view.process);
+      first = edgeOf.get(caller as number) as number;
+    }
+    return !isCountOnly(view, first);
   }
   return false;
 }

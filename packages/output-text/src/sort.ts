@@ -2,8 +2,9 @@
  * pstats' `sort_stats`: the sort keys, their unique prefixes (built by the same algorithm
  * as `Stats.get_sort_arg_defs`, so ambiguous ones such as `c`, `n`, `t` and `cum` are
  * refused exactly where pstats refuses them), the legacy integer keys, and the stable sort
- * over the tuple `(cc, nc, tt, ct, file, line, name, std_string)`. Ties keep the profile's
- * function order, which for pstats dumps is the dict's order — what Python 3 keeps too.
+ * over the tuple `(cc, nc, tt, ct, file, line, name, std_string)`. Ties keep the order
+ * pstats iterates its stats dict in (the view's `order`: the file's order in Python 3, hash
+ * order in Python 2.7, see stats-order.ts).
  * One deliberate difference: Python compares NaN as equal to everything (an inconsistent
  * order); here an absent value (NaN) sorts after every present one, in either direction.
  */
@@ -151,7 +152,7 @@ function compareNumbers(a: number, b: number, direction: 1 | -1): number {
   return absentA === Number.isNaN(b) ? 0 : absentA ? 1 : -1;
 }
 
-/** The functions in pstats' sorted order (stable: ties keep the function order). */
+/** The functions in pstats' sorted order (stable: ties keep the view's dict order). */
 export function sortFunctions(view: ReportView, terms: readonly SortTerm[]): number[] {
   const fns = view.profile.functions;
   const column = (field: SortField): ArrayLike<number> => {
@@ -175,12 +176,12 @@ export function sortFunctions(view: ReportView, terms: readonly SortTerm[]): num
     }
   };
   const columns = terms.map(([field, direction]) => [column(field), direction] as const);
-  const order = Array.from({ length: fns.length }, (_, fn) => fn);
-  return order.sort((a, b) => {
+  // Array.prototype.sort is stable: equal rows keep their place in the dict order.
+  return Array.from(view.order).sort((a, b) => {
     for (const [values, direction] of columns) {
       const result = compareNumbers(values[a] as number, values[b] as number, direction);
       if (result !== 0) return result;
     }
-    return a - b;
+    return 0;
   });
 }

@@ -9,10 +9,13 @@
  * `--width`) the location and then the name are shortened with `…` to fit, and on a very
  * narrow terminal the location is left out. Colour only
  * when the context says the terminal wants it. Absent values (count-only edges of the
- * `profile` module, times a merge could not sum) print as `-`. Sorting and limits work
+ * `profile` module, times a merge could not sum, call counts of sampled stacks) print as
+ * `-`; a profile counted in samples shows samples where others show milliseconds, and
+ * its first line says the stacks were sampled. Sorting and limits work
  * exactly as in the pstats style; an invalid pattern is an error here rather than a note.
  */
 import {
+  costUnitOf,
   type DiagnosticSink,
   functionFile,
   functionKind,
@@ -87,6 +90,12 @@ interface Row {
 }
 
 const HEADINGS = ['calls', 'self ms', 'self %', 'total ms', 'total %'] as const;
+const SAMPLE_HEADINGS = ['calls', 'self', 'self %', 'total', 'total %'] as const;
+
+/** A cost counted in samples (whole, or as the file had it). */
+function sampleCount(value: number): string {
+  return Number.isNaN(value) ? '-' : formatCount(value);
+}
 
 function milliseconds(seconds: number): string {
   return Number.isNaN(seconds) ? '-' : formatFixed(seconds * 1000, 3);
@@ -129,14 +138,21 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
   const nameWidths = Int32Array.from(names, displayWidth);
   const locationWidths = Int32Array.from(locations, displayWidth);
   const total = view.totalSelfTime;
+  const samples = costUnitOf(profile) === 'samples';
+  const cost = samples ? sampleCount : milliseconds;
+  const headings = samples ? SAMPLE_HEADINGS : HEADINGS;
 
   for (const name of options.headerNames) yield `${paint(sanitizeName(name), '1')}\n`;
   const allCalls = totalCalls(profile);
   let primitive = 0;
   for (let fn = 0; fn < fns.length; fn++) primitive += fns.primitiveCallCount[fn] as number;
-  yield `${formatCount(allCalls)} function calls${
-    allCalls === primitive ? '' : ` (${formatCount(primitive)} primitive calls)`
-  } in ${milliseconds(total)} ms\n`;
+  if (profile.metadata.sampled) {
+    yield `${samples ? `${sampleCount(total)} samples` : `${milliseconds(total)} ms`} of sampled stacks (call counts not recorded)\n`;
+  } else {
+    yield `${formatCount(allCalls)} function calls${
+      allCalls === primitive ? '' : ` (${formatCount(primitive)} primitive calls)`
+    } in ${milliseconds(total)} ms\n`;
+  }
   const { list } = printList(view, options.sort, options.restrictions);
   const shown = list.length < fns.length ? `; ${list.length} of ${fns.length} functions shown` : '';
   const title =
@@ -159,9 +175,9 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
       yield {
         numbers: [
           callsCell(fns.callCount[fn] as number, fns.primitiveCallCount[fn] as number),
-          milliseconds(self),
+          cost(self),
           percent(self, total),
-          milliseconds(fns.inclusiveTime[fn] as number),
+          cost(fns.inclusiveTime[fn] as number),
           percent(fns.inclusiveTime[fn] as number, total),
         ],
         fn,
@@ -175,9 +191,9 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
         yield {
           numbers: [
             callsCell(calls.callCount[edge] as number, calls.primitiveCallCount[edge] as number),
-            countOnly ? '-' : milliseconds(calls.selfTime[edge] as number),
+            countOnly ? '-' : cost(calls.selfTime[edge] as number),
             '',
-            countOnly ? '-' : milliseconds(calls.inclusiveTime[edge] as number),
+            countOnly ? '-' : cost(calls.inclusiveTime[edge] as number),
             '',
           ],
           fn: other,
@@ -188,7 +204,7 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
     }
   }
 
-  const numberWidths = HEADINGS.map((heading) => heading.length);
+  const numberWidths = headings.map((heading) => heading.length);
   let nameWidth = 'function'.length;
   let locationWidth = 0;
   for (const row of rows()) {
@@ -218,7 +234,7 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
 
   const numbers = (cells: readonly string[]) =>
     cells.map((cell, column) => cell.padStart(numberWidths[column] as number)).join('  ');
-  const heading = `${numbers(HEADINGS)}  ${locationWidth > 0 ? `${padEndDisplay('function', nameWidth)}  location` : 'function'}`;
+  const heading = `${numbers(headings)}  ${locationWidth > 0 ? `${padEndDisplay('function', nameWidth)}  location` : 'function'}`;
   yield paint(heading, '1');
   yield '\n';
   let first = true;

@@ -5,7 +5,9 @@
  * as Python compares them — code points in Python 3, bytes in Python 2 — and a
  * `profile`-module code-object key is compared by its label (Python 3 would raise
  * TypeError comparing a code object with a string; Python 2 orders it by type name, before
- * every string, which the Python 2 ranks reproduce).
+ * every string, which the Python 2 ranks reproduce). The pstats style also gives the view
+ * the order pstats iterates its stats dict in and the `total_tt` it sums (stats-order.ts);
+ * the table keeps the profile's function order.
  */
 import {
   decodeText,
@@ -16,6 +18,7 @@ import {
   totalSelfTime,
 } from '@pyprof/core';
 import { type PythonMajor, pythonCompare } from './python-format.js';
+import type { PrintingProcess } from './stats-order.js';
 
 /**
  * The address pstats prints in a code object's repr is where the printing process put the
@@ -35,19 +38,29 @@ function truncateBytes(text: string, limit: number): string {
   return bytes.length <= limit ? text : decodeText(bytes.subarray(0, limit));
 }
 
-/** `str(code)`: `<code object NAME at ADDR, file "FILE", line N>` (Python 2 cuts NAME and FILE). */
+/**
+ * `str(code)`: `<code object NAME at ADDR, file "FILE", line N>` (Python 2 cuts NAME and
+ * FILE); ADDR is the placeholder unless the object's address is known.
+ */
 export function codeObjectRepr(
   code: { file: string; line: number; name: string },
   python: PythonMajor,
+  address?: bigint,
 ): string {
   const name = python === 2 ? truncateBytes(code.name, 100) : code.name;
   const file = python === 2 ? truncateBytes(code.file, 300) : code.file;
   const line = code.line === 0 ? -1 : code.line;
-  return `<code object ${name} at ${CODE_ADDRESS_PLACEHOLDER}, file "${file}", line ${line}>`;
+  const at = address === undefined ? CODE_ADDRESS_PLACEHOLDER : `0x${address.toString(16)}`;
+  return `<code object ${name} at ${at}, file "${file}", line ${line}>`;
 }
 
 /** pstats' `func_std_string`: `{built-in …}` for `('~', 0, '<…>')`, else `file:line(name)`. */
-export function standardName(profile: Profile, fn: number, python: PythonMajor): string {
+export function standardName(
+  profile: Profile,
+  fn: number,
+  python: PythonMajor,
+  process: PrintingProcess = {},
+): string {
   const file = functionFile(profile, fn);
   const line = profile.functions.line[fn] as number;
   const name = functionName(profile, fn);
@@ -55,7 +68,8 @@ export function standardName(profile: Profile, fn: number, python: PythonMajor):
     return name.startsWith('<') && name.endsWith('>') ? `{${name.slice(1, -1)}}` : name;
   }
   const code = profile.functions.details.get(fn)?.codeObject;
-  return `${file}:${line}(${code ? codeObjectRepr(code, python) : name})`;
+  if (!code) return `${file}:${line}(${name})`;
+  return `${file}:${line}(${codeObjectRepr(code, python, process.codeKeyAddress?.(code))})`;
 }
 
 function adjacency(count: number, owner: Uint32Array): Adjacency {
@@ -83,14 +97,26 @@ function ranks(values: readonly string[], compare: (a: string, b: string) => num
   return Int32Array.from(values, (value) => rankOf.get(value) as number);
 }
 
+export interface ViewOptions {
+  /** Function indices in the stats dict's iteration order (default: function order). */
+  readonly order?: Uint32Array;
+  /** pstats' `total_tt` (default: self times summed in function order). */
+  readonly totalSelfTime?: number;
+  /** Facts of the printing process (code-object hashes and addresses), when known. */
+  readonly process?: PrintingProcess;
+}
+
 export class ReportView {
   readonly profile: Profile;
   readonly python: PythonMajor;
   readonly compare: (a: string, b: string) => number;
   /** `func_std_string` of every function. */
   readonly standardNames: string[];
-  /** pstats' `total_tt`: self times summed in function order (absent values skipped). */
+  /** pstats' `total_tt` (absent values skipped). */
   readonly totalSelfTime: number;
+  /** Function indices in the order pstats iterates the stats dict; ties of a sort keep it. */
+  readonly order: Uint32Array;
+  readonly process: PrintingProcess;
   #callers: Adjacency | undefined;
   #callees: Adjacency | undefined;
   #fileRanks: Int32Array | undefined;
@@ -98,14 +124,17 @@ export class ReportView {
   #standardNameRanks: Int32Array | undefined;
   #keyRanks: Int32Array | undefined;
 
-  constructor(profile: Profile, python: PythonMajor) {
+  constructor(profile: Profile, python: PythonMajor, options: ViewOptions = {}) {
     this.profile = profile;
     this.python = python;
     this.compare = pythonCompare(python);
     const n = profile.functions.length;
+    this.process = options.process ?? {};
     this.standardNames = new Array(n);
-    for (let fn = 0; fn < n; fn++) this.standardNames[fn] = standardName(profile, fn, python);
-    this.totalSelfTime = totalSelfTime(profile);
+    for (let fn = 0; fn < n; fn++)
+      this.standardNames[fn] = standardName(profile, fn, python, this.process);
+    this.totalSelfTime = options.totalSelfTime ?? totalSelfTime(profile);
+    this.order = options.order ?? Uint32Array.from({ length: n }, (_, fn) => fn);
   }
 
   get functionCount(): number {
@@ -132,7 +161,13 @@ export class ReportView {
     return this.#fileRanks;
   }
 
-  /** Function-name ranks; a code-object name is compared by its label (Python 2: before all). */
+  /**
+   * Function-name ranks. A code-object name is compared by its label in Python 3 (which
+   * would raise TypeError); Python 2 puts code objects before every string (by type name)
+   * and compares two of them by `code_compare`: co_name, then (argcount, nlocals, flags:
+   * equal for the module code these keys hold) co_firstlineno, then bytecode, which the
+   * file does not keep (such ties stay in dict order).
+   */
   get nameRanks(): Int32Array {
     if (!this.#nameRanks) {
       const details = this.profile.functions.details;
@@ -140,7 +175,9 @@ export class ReportView {
       const keyed = Array.from({ length: this.functionCount }, (_, fn) => {
         const name = functionName(this.profile, fn);
         if (this.python === 3) return name;
-        return details.get(fn)?.codeObject ? `\u0000${name}` : `\u0001${name}`;
+        const code = details.get(fn)?.codeObject;
+        if (!code) return `\u0001${name}`;
+        return `\u0000${code.name}\u0000${String(code.line + 2 ** 31).padStart(10, '0')}`;
       });
       this.#nameRanks = ranks(keyed, this.compare);
     }

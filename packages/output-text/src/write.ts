@@ -3,12 +3,26 @@
  * profile (`set.whole`; the CLI narrows the set to one thread when asked), runs the chosen
  * style and hands its text out in chunks of about 64 KiB, so a report of a huge profile
  * never exists as one string.
+ *
+ * The pstats style prints what pstats would be given: with Python 2 rules, a hotshot log
+ * becomes what `hotshot.stats.load` makes of it (hotshot-stats.ts; such an input has no
+ * file-name header line, as there), and rows follow the order pstats iterates its stats
+ * dict in (stats-order.ts), over the inputs as `pstats.Stats(a, b, …)` merges them.
  */
-import { invalidOption, type OptionValues, type ProfileSet, type WriteContext } from '@pyprof/core';
+import {
+  invalidOption,
+  mergeProfiles,
+  type OptionValues,
+  type Profile,
+  type ProfileSet,
+  type WriteContext,
+} from '@pyprof/core';
+import { hotshotStats, isHotshotProfile } from './hotshot-stats.js';
 import { pstatsReport, type ReportKind } from './pstats.js';
 import type { PythonMajor } from './python-format.js';
 import { parseRestriction } from './restrict.js';
 import { resolveSortOrder } from './sort.js';
+import { type PrintingProcess, statsOrder } from './stats-order.js';
 import { tableReport } from './table.js';
 import { ReportView } from './view.js';
 
@@ -43,10 +57,48 @@ function headerNames(set: ProfileSet, context: WriteContext): string[] {
   return [...names];
 }
 
+/** What pstats would print from, in its dict order (see the file comment). */
+function pstatsView(
+  set: ProfileSet,
+  python: PythonMajor,
+  context: WriteContext,
+  process: PrintingProcess,
+): { view: ReportView; headerNames: string[] } {
+  let parts: readonly Profile[] = set.parts.length > 0 ? set.parts : [set.whole];
+  let whole = set.whole;
+  // pstats.Stats(a, b, c) lists its files as a, c, b (`add` takes its arguments in reverse).
+  const named = (profiles: readonly Profile[]) => [
+    ...new Set(
+      [profiles[0], ...profiles.slice(1).reverse()].flatMap((p) => p?.metadata.sourceName ?? []),
+    ),
+  ];
+  let names = parts.length > 1 ? named(parts) : [];
+  if (names.length === 0) names = headerNames(set, context);
+  if (python === 2 && parts.some(isHotshotProfile)) {
+    // hotshot.stats' Stats has no files: only the other inputs name theirs.
+    names = named(parts.filter((p) => !isHotshotProfile(p)));
+    parts = parts.map((part) => (isHotshotProfile(part) ? hotshotStats(part, context) : part));
+    whole =
+      parts.length === 1
+        ? (parts[0] as Profile)
+        : mergeProfiles(parts, { order: 'pstats', label: 'merged' });
+  }
+  const { order, totalSelfTime } = statsOrder(whole, parts, python, process);
+  return {
+    view: new ReportView(whole, python, { order, totalSelfTime, process }),
+    headerNames: names,
+  };
+}
+
+/**
+ * The text writer (the plugin's `write`). `process` carries what the printing Python
+ * process decided that no input holds (stats-order.ts); the plugin passes nothing.
+ */
 export function* writeText(
   set: ProfileSet,
   options: OptionValues,
   context: WriteContext,
+  process: PrintingProcess = {},
 ): Generator<string> {
   const profile = set.whole;
   const choice = options.python ?? 'auto';
@@ -59,14 +111,13 @@ export function* writeText(
   const width = options.width;
   if (width !== undefined && (typeof width !== 'number' || width < 0))
     throw invalidOption('width', `expected a number of columns ≥ 0, got ${String(width)}`, 'text');
-  const view = new ReportView(profile, python);
   if (style === 'pstats') {
     const sort = sortWords.length > 0 ? resolveSortOrder(sortWords, python) : undefined;
-    yield* batched(
-      pstatsReport(view, { report, sort, restrictions, headerNames: headerNames(set, context) }),
-    );
+    const { view, headerNames: names } = pstatsView(set, python, context, process);
+    yield* batched(pstatsReport(view, { report, sort, restrictions, headerNames: names }));
     return;
   }
+  const view = new ReportView(profile, python);
   const sort = resolveSortOrder(sortWords.length > 0 ? sortWords : ['cumulative'], python);
   const terminal = context.terminal;
   yield* batched(

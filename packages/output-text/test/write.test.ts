@@ -2,6 +2,7 @@
 // the Python 2/3 layouts, `profile`-module code-object keys, option errors, and streaming.
 import {
   isProfileError,
+  mergeProfileSets,
   ProfileBuilder,
   type ProfileSet,
   singleProfileSet,
@@ -216,6 +217,18 @@ describe('header and errors', () => {
       true,
     );
     expect(render(set, { style: 'pstats' }).startsWith('         1 function calls')).toBe(true);
+  });
+
+  it('names merged inputs in the order pstats.Stats(a, b, c) lists its files: a, c, b', () => {
+    const named = (name: string) => {
+      const b = new ProfileBuilder({ format: 'cprofile', sourceName: name });
+      b.addFunctionStats(b.addFunction('/src/x.py', 1, name), { callCount: 1 });
+      return singleProfileSet(b.build());
+    };
+    const set = mergeProfileSets([named('a.prof'), named('b.prof'), named('c.prof')], {
+      order: 'pstats',
+    });
+    expect(render(set, { style: 'pstats' }).startsWith('a.prof\nc.prof\nb.prof\n\n')).toBe(true);
   });
 
   it('refuses unknown and ambiguous sort keys with INVALID_OPTION', () => {

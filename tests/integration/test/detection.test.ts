@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRegistry, DETECT_HEAD_BYTES, type InputPlugin } from '@pyprof/core';
+import { collapsed } from '@pyprof/input-collapsed';
 import { cprofile } from '@pyprof/input-cprofile';
 import { hotshot } from '@pyprof/input-hotshot';
 import { lsprof } from '@pyprof/input-lsprof';
@@ -28,6 +29,13 @@ const readers: Array<[InputPlugin, string[]]> = [
   [
     lsprof,
     filesUnder(join(packages, 'input-lsprof/test/fixtures/lsprof'), (n) => n.endsWith('.pickle')),
+  ],
+  [
+    collapsed,
+    filesUnder(
+      join(packages, 'input-collapsed/test/fixtures'),
+      (n) => /\.(?:austin|txt|log|folded)$/.test(n) && !n.endsWith('-version.txt'),
+    ),
   ],
 ];
 const head = (path: string) => new Uint8Array(readFileSync(path)).subarray(0, DETECT_HEAD_BYTES);
@@ -53,5 +61,25 @@ describe('content detection across formats', () => {
     expect(files.length).toBeGreaterThanOrEqual(84);
     for (const path of files)
       expect(cprofile.detect(head(path)), relative(packages, path)).toBe('certain');
+  });
+
+  it('collapsed stacks claim no other text file of the repository: outputs, reports, sources', () => {
+    const texts = [
+      ...filesUnder(join(packages, 'input-lsprof/test/fixtures/lsprof'), (n) =>
+        /\.txt$|^callgrind\.out/.test(n),
+      ),
+      ...filesUnder(join(packages, 'output-callgrind/test/golden'), () => true),
+      ...filesUnder(join(packages, 'output-text/test'), (n) => n.endsWith('.txt')),
+      ...filesUnder(join(packages, 'input-cprofile/test/fixtures/pstats'), (n) =>
+        n.endsWith('.txt'),
+      ),
+      ...filesUnder(
+        join(packages, 'input-collapsed/test/fixtures'),
+        (n) => n.endsWith('.py') || n.endsWith('.md'),
+      ),
+    ];
+    expect(texts.length).toBeGreaterThan(20);
+    for (const path of texts)
+      expect(collapsed.detect(head(path)), relative(packages, path)).toBeUndefined();
   });
 });

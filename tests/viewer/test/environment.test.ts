@@ -1,6 +1,6 @@
 // The viewer suite's own precondition: the tools it drives are installed (CI installs
-// chromium; valgrind ships callgrind_annotate). A missing tool fails here, loudly, instead
-// of silently skipping the tests that need it.
+// chromium and pyprof2calltree; valgrind ships callgrind_annotate). A missing tool fails
+// here, loudly, instead of silently skipping the tests that need it.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
@@ -10,6 +10,9 @@ describe('viewer tools', () => {
     const result = spawnSync('callgrind_annotate', ['--version'], { encoding: 'utf8' });
     expect(result.error).toBeUndefined();
     expect(`${result.stdout}${result.stderr}`).toMatch(/callgrind_annotate-\d/);
+  });
+  it('has pyprof2calltree', () => {
+    expect(spawnSync('pyprof2calltree', ['--help'], { encoding: 'utf8' }).stdout).toMatch(/-i/);
   });
   it('has chromium', () => {
     expect(execFileSync('chromium', ['--version'], { encoding: 'utf8' })).toMatch(/Chromium \d+/);

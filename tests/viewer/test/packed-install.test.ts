@@ -31,12 +31,14 @@ const corpusFile = join(
 );
 const packages = [
   'core',
+  'input-collapsed',
   'input-cprofile',
   'input-hotshot',
   'input-line-profiler',
   'input-lsprof',
   'input-yappi',
   'output-callgrind',
+  'output-pstats',
   'output-speedscope',
   'output-text',
   'pickle',
@@ -178,6 +180,32 @@ console.log(\`\${set.whole.functions.length} functions, \${set.whole.lines ? \`\
       expect(run('node', ['read.mjs'], dir).trim()).toBe(expected);
     });
   }
+  it('a library user reads collapsed stacks with core and the collapsed reader alone', () => {
+    const dir = project('collapsed-user');
+    run(
+      'npm',
+      [
+        'install',
+        '--no-package-lock',
+        tarballs.core as string,
+        tarballs['input-collapsed'] as string,
+      ],
+      dir,
+    );
+    expect(readdirSync(join(dir, 'node_modules', '@pyprof')).sort()).toEqual([
+      'core',
+      'input-collapsed',
+    ]);
+    writeFileSync(
+      join(dir, 'read.mjs'),
+      `import { readWith } from '@pyprof/core';
+import { collapsed } from '@pyprof/input-collapsed';
+const set = readWith(collapsed, new TextEncoder().encode('main;work 3\\nmain 1\\n'));
+console.log(set.whole.metadata.costUnit, set.whole.functions.inclusiveTime[0]);
+`,
+    );
+    expect(run('node', ['read.mjs'], dir).trim()).toBe('samples 4');
+  });
 
   it('a CLI user runs pyprof convert from the installed tarballs', () => {
     const dir = project('cli-user');
