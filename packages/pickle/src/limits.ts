@@ -14,7 +14,7 @@
  * The per-byte figure is what real files need, with room: Breezy's lsprof pickles charge
  * 5–11 bytes per input byte (the corpus's 23 files), yappi's `.ystat` files 12–14,
  * line_profiler's `.lprof` files 15–18 (a three-number tuple per line, but such files are
- * small: up to 3 MB they fit with `baseBytes`). The peak memory of a process refused at
+ * small: up to 2 MB they fit with `baseBytes`). The peak memory of a process refused at
  * its budget is about 1.4× the budget (V8's own headroom); `pnpm bench pickle` measures
  * it for the hostile cases: a 20 MB flood of empty lists now stops at about 460 MB in
  * 4 s, a list nested 2 million deep at once in 60 MB.
@@ -50,7 +50,8 @@ export const DEFAULT_PICKLE_LIMITS: Readonly<PickleLimits> = Object.freeze({
  * measured with `process.memoryUsage()` over a million of each): an empty `PyList` is 88
  * bytes (object and empty array), a tuple of three 80, the first item pushed into an empty
  * array grows it by 152 (17 slots), a double 16; a string is 24 plus one byte per
- * character, charged at two (a two-byte string) to stay above it.
+ * character for ASCII, two for any other (a two-byte string: charged so until the decoded
+ * string shows it is ASCII).
  */
 export const COST = Object.freeze({
   /** PyList, PyTuple, PyDict, PySet, PyGlobal: object and empty array. */
