@@ -205,11 +205,22 @@ function reconstructStacks(profile: Profile, need: StacksNeed): Stacks {
     fitSteps: 1.5e8 * Math.min(1, 1e5 / Math.max(1, graph.m)),
   });
   const delivered = balanceFlows(graph, entries, templates, rule, members);
-  const expansion = expandStacks(graph, entries, templates, rule, delivered, {
-    maxFrames,
+  // Functions whose every context was cut get a leaf each after the expansion, which can
+  // pass the budget: then expand again with the overshoot taken off (twice at most).
+  let room = maxFrames;
+  let expansion = expandStacks(graph, entries, templates, rule, delivered, {
+    maxFrames: room,
     maxDepth,
   });
-  const tree = finishTree(graph, expansion);
+  let tree = finishTree(graph, expansion);
+  for (let retry = 0; retry < 2 && tree.framesWritten > maxFrames && room > 1; retry++) {
+    room = Math.max(1, room - Math.ceil(1.1 * (tree.framesWritten - maxFrames)));
+    expansion = expandStacks(graph, entries, templates, rule, delivered, {
+      maxFrames: room,
+      maxDepth,
+    });
+    tree = finishTree(graph, expansion);
+  }
   let estimatedEdges = 0;
   const estimatedCallee = new Uint8Array(graph.n);
   for (let e = 0; e < graph.m; e++)
