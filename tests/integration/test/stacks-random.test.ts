@@ -107,11 +107,12 @@ function randomRun(seed: number): Run {
   const active = new Int32Array(functions.length);
   const own = () => (r() < 0.15 ? 0 : Math.round(r() * 2000) * 1e-6);
   const canCall = (g: number) => (active[g] as number) < maxRecursion && budget > 0;
-  const enter = (fn: number): Activation => {
+  type Node = Activation & { children: Activation[] };
+  const enter = (fn: number): Node => {
     budget--;
     return { fn, self: own(), children: [] };
   };
-  const exec = (fn: number, depth: number): Activation => {
+  const exec = (fn: number, depth: number): Node => {
     const a = enter(fn);
     active[fn] = (active[fn] as number) + 1;
     if (depth < 40)
