@@ -16,6 +16,7 @@ const benches = [
   'hotshot',
   'collapsed',
   'pstats-output',
+  'hostile',
 ].filter(
   (name) => readdirSync(here).includes(`${name}.mjs`) && (only.length === 0 || only.includes(name)),
 );
