@@ -72,7 +72,7 @@ export function decodeSurrogatePass(bytes: Uint8Array, start = 0, end = bytes.le
 /**
  * The escaping decoder, for bytes that are not strict UTF-8. Code units go into a typed
  * array (two bytes each; an array of numbers took 8 to 16 per byte and could not hold a
- * 200 MB string at all), and are turned into text 8192 at a time, joined once.
+ * 200 MB string at all), and are turned into text 8192 at a time.
  */
 function decodeTextSlow(
   bytes: Uint8Array,
@@ -80,7 +80,8 @@ function decodeTextSlow(
   end: number,
   surrogatePass: boolean,
 ): string {
-  // Each byte gives at most one code unit (a 4-byte sequence gives two).
+  // A byte gives at most one UTF-16 unit (a 4-byte sequence two), so the units fit in a
+  // typed buffer of the input's length: no array of boxed numbers per byte.
   const units = new Uint16Array(end - start);
   let n = 0;
   let i = start;
@@ -133,16 +134,14 @@ function decodeTextSlow(
       i++;
     }
   }
-  const pieces: string[] = [];
+  let out = '';
   for (let k = 0; k < n; k += 8192) {
-    pieces.push(
-      String.fromCharCode.apply(
-        null,
-        units.subarray(k, Math.min(n, k + 8192)) as unknown as number[],
-      ),
+    out += String.fromCharCode.apply(
+      null,
+      units.subarray(k, Math.min(n, k + 8192)) as unknown as number[],
     );
   }
-  return pieces.join('');
+  return out;
 }
 
 const utf8Encoder = new TextEncoder();
