@@ -62,7 +62,8 @@ export function formatError(error: unknown, file?: string): string {
   const name = file === undefined ? undefined : printable(file);
   if (isProfileError(error)) {
     const message =
-      error.code === 'LIMIT_EXCEEDED' && error.limit === 'inputBytes'
+      error.code === 'LIMIT_EXCEEDED' &&
+      (error.limit === 'inputBytes' || error.limit === 'memoryBytes')
         ? `${error.message}; ${RAISE_INPUT}`
         : error.message;
     const parts = [

@@ -94,7 +94,7 @@ const GLOBAL_HELP: Record<string, string> = {
     "a folder with the profiled program's source files (repeatable): sampled stacks (collapsed) tell same-named functions apart by the def around each sampled line; the paths the profile records are tried too",
   strict: 'fail (exit 6) when there is any warning',
   'max-input':
-    'the most bytes one input may hold after unpacking, e.g. 2GiB or unlimited (default 128MiB; over it: exit 9)',
+    'the most bytes one input may hold after unpacking, and the most memory a reader may build from it, e.g. 2GiB or unlimited (default 128MiB; over it: exit 9)',
   quiet: 'no summary line on stderr',
 };
 
@@ -299,7 +299,7 @@ class Cli {
       // Third-party readers are checked on every read; the bundled ones only on request.
       validate: this.io.env.PYPROF_VALIDATE !== undefined ? 'all' : { except: trusted },
       diagnostics: this.diagnostics,
-      ...(inputBytes !== undefined ? { limits: { inputBytes } } : {}),
+      ...(inputBytes !== undefined ? { limits: { inputBytes, memoryBytes: inputBytes } } : {}),
     };
   }
 

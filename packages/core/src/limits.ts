@@ -14,6 +14,7 @@
  * | `entriesPerByte` | 0.5 | rows per input byte: functions, call edges, line and call-site rows, call-tree nodes |
  * | `eventsPerByte` | 1 | timeline events (enters and exits) per input byte |
  * | `outputPerByte` | 64 | output bytes per input byte (writers are proportional; this is the backstop) |
+ * | `memoryBytes` | 128 MiB | estimated heap a reader may build from one input, whatever its size (pickle readers charge it value by value) |
  *
  * The per-byte budgets count the bytes as given — a gzip file's compressed bytes, since
  * unpacking is an amplifier — and an input as at least `SMALL_INPUT` (1 MiB) bytes, so a
@@ -27,7 +28,8 @@
  * `inputBytes` (128 MiB: 210 MB peak for the process), and the tables at most
  * `entriesPerByte` rows per byte given (about 50 bytes each).
  *
- * The CLI raises `inputBytes` with `--max-input`; library users pass `limits` to
+ * The CLI raises `inputBytes` and `memoryBytes` together with `--max-input` (one knob: how
+ * large a profile you accept); library users pass `limits` to
  * `convert` / `loadProfiles`. Bundled readers take their budget from
  * `ReadContext.budget` (made by the pipeline, or by `budgetFor` when a reader is called
  * on its own). Third-party readers are held to `inputBytes` by the pipeline and to the
@@ -48,6 +50,12 @@ export interface Limits {
   readonly eventsPerByte: number;
   /** Output bytes per input byte (of all inputs together). */
   readonly outputPerByte: number;
+  /**
+   * Estimated heap bytes a reader may build from one input, whatever its size: the
+   * ceiling over per-byte budgets that grow with the input (the pickle readers charge
+   * each value they make; @pyprof/pickle's limits.ts).
+   */
+  readonly memoryBytes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -59,6 +67,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   entriesPerByte: 0.5,
   eventsPerByte: 1,
   outputPerByte: 64,
+  memoryBytes: 128 * MiB,
 });
 
 /** The per-byte budgets count every input as at least this many bytes. */

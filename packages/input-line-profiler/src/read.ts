@@ -34,6 +34,7 @@
  * is proportional to the file.
  */
 import {
+  budgetFor,
   float64Column,
   int32Column,
   makeProfileSet,
@@ -53,6 +54,7 @@ import {
   PyObject,
   PyTuple,
   pickleDialect,
+  pickleLimits,
   RECONSTRUCTOR_GLOBALS,
 } from '@pyprof/pickle';
 
@@ -157,7 +159,9 @@ function pythonMajorOf(loaded: LoadedPickle): 2 | 3 | undefined {
 
 /** Reads a `.lprof` file (see the file comment). */
 export function readLineProfiler(input: Uint8Array, context: ReadContext): ProfileSet {
-  const loaded = loadPickle(input, LINE_PROFILER_DIALECT);
+  const loaded = loadPickle(input, LINE_PROFILER_DIALECT, {
+    limits: pickleLimits(budgetFor(context, input.length)),
+  });
   const stats = loaded.value;
   if (!(stats instanceof PyObject)) {
     refuse(

@@ -11,6 +11,7 @@ import {
   type BuildHook,
   buildPickle,
   describeValue,
+  type PickleLimits,
   type PickleScan,
   type PickleValue,
   PyDict,
@@ -193,13 +194,15 @@ function recordOf(
 }
 
 /** The scan pass alone with lsprof's allow-list. */
-export function scanPickle(bytes: Uint8Array): PickleScan {
-  return scanWith(bytes, LSPROF_DIALECT);
+export function scanPickle(bytes: Uint8Array, limits?: Partial<PickleLimits>): PickleScan {
+  return scanWith(bytes, LSPROF_DIALECT, limits ? { limits } : {});
 }
 
 export interface LoadOptions {
   /** Called for each value the build pass makes (never called for a refused pickle). */
   onBuild?: BuildHook;
+  /** Budgets beyond the defaults (the pipeline's, through `pickleLimits`). */
+  limits?: Partial<PickleLimits>;
 }
 
 export interface LoadedPickle {
@@ -213,10 +216,11 @@ export interface LoadedPickle {
 
 /** Both passes: refuses a pickle naming a foreign global before building anything. */
 export function loadPickle(bytes: Uint8Array, options: LoadOptions = {}): LoadedPickle {
-  const scan = scanPickle(bytes);
+  const scan = scanPickle(bytes, options.limits);
   const records = new RecordTable(scan.reduceCount);
   const built = buildPickle(bytes, LSPROF_DIALECT, scan, {
     ...(options.onBuild ? { onBuild: options.onBuild } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
     reduce: (callable, args, offset) => recordOf(records, callable, args, offset),
   });
   return { ...built, scan, records };

@@ -22,6 +22,7 @@
  * one entry appear twice is refused), so the work is proportional to the file's size.
  */
 import {
+  budgetFor,
   type MetadataInput,
   makeProfileSet,
   malformed,
@@ -38,6 +39,7 @@ import {
   PyList,
   PyObject,
   PyTuple,
+  pickleLimits,
 } from '@pyprof/pickle';
 import { moduleOfLabel, type PythonLabel, parsePythonLabel } from './label.js';
 import { FORMAT, type LoadOptions, loadPickle, type RecordTable, StructSeq } from './pickle.js';
@@ -280,7 +282,10 @@ export function readLsprof(
   context: ReadContext,
   hooks: LoadOptions = {},
 ): ProfileSet {
-  const { value, scan, records } = loadPickle(input, hooks);
+  const { value, scan, records } = loadPickle(input, {
+    limits: pickleLimits(budgetFor(context, input.length)),
+    ...hooks,
+  });
   if (!(value instanceof PyObject)) {
     refuse(
       0,

@@ -308,14 +308,6 @@ describe('refusals of the build pass and of the Stats shape', () => {
       /not an lsprof pickle: it holds a list of 0 items, not a Stats object/,
     ],
     [
-      'more MARKs than the nesting limit',
-      new Pickle()
-        .raw(...new Array(MAX_MARK_DEPTH + 1).fill(0x28))
-        .stop()
-        .bytes(),
-      new RegExp(`more than ${MAX_MARK_DEPTH} MARKs open at once`),
-    ],
-    [
       'a FRAME longer than the file',
       new Pickle().proto(4).raw(0x95, 0xff, 0xff, 0, 0, 0, 0, 0, 0).none().stop().bytes(),
       /FRAME declares 65535 bytes but only 2 are left/,
@@ -474,6 +466,17 @@ describe('refusals of the build pass and of the Stats shape', () => {
     expect(error.code).toBe('MALFORMED_INPUT');
     expect(error.place).toHaveProperty('offset');
     expect(error.message).toMatch(message);
+  });
+
+  it('more MARKs than the nesting limit: over a budget (LIMIT_EXCEEDED), at its offset', () => {
+    const bytes = new Pickle()
+      .raw(...new Array(MAX_MARK_DEPTH + 1).fill(0x28))
+      .stop()
+      .bytes();
+    const error = refusal(() => read(bytes));
+    expect(error.code).toBe('LIMIT_EXCEEDED');
+    expect(error.place).toEqual({ offset: MAX_MARK_DEPTH });
+    expect(error.message).toBe(`more than ${MAX_MARK_DEPTH} MARKs open at once`);
   });
 
   it('reports a protocol above 5 as an unsupported version', () => {

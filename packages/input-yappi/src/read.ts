@@ -39,6 +39,7 @@
  * is refused), so the work is proportional to the file.
  */
 import {
+  budgetFor,
   type MetadataInput,
   makeProfileSet,
   malformed,
@@ -56,6 +57,7 @@ import {
   PyObject,
   PyTuple,
   pickleDialect,
+  pickleLimits,
 } from '@pyprof/pickle';
 
 export const FORMAT = 'yappi';
@@ -510,7 +512,9 @@ function compareIds(a: string, b: string): number {
 
 /** Reads a `.ystat` file (see the file comment). */
 export function readYappi(input: Uint8Array, context: ReadContext): ProfileSet {
-  const loaded = loadPickle(input, YAPPI_DIALECT);
+  const loaded = loadPickle(input, YAPPI_DIALECT, {
+    limits: pickleLimits(budgetFor(context, input.length)),
+  });
   if (loaded.scan.end < input.length) {
     context.warn({
       code: 'trailing-data',
