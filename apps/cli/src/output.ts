@@ -270,6 +270,7 @@ function resolveTarget(path: string, stdout: Writable): Resolved {
     existing = statSync(path);
   } catch (error) {
     const code = (error as { code?: string }).code;
+    if (code === 'ENOTDIR') throw ioError(path, `${fileAbove(path)} is not a folder`, error);
     if (code !== 'ENOENT') throw ioError(path, reasonOf(error), error);
   }
   if (existing === undefined) {
@@ -305,6 +306,18 @@ function resolveTarget(path: string, stdout: Writable): Resolved {
     throw ioError(path, 'it is a block device (a disk); pyprof does not write to disks');
   }
   throw ioError(path, 'it is neither a file, a FIFO, a socket nor a character device');
+}
+
+/** The nearest folder above `path` that exists and is not a folder (for ENOTDIR). */
+function fileAbove(path: string): string {
+  for (let folder = dirname(path); folder !== dirname(folder); folder = dirname(folder)) {
+    try {
+      if (!statSync(folder).isDirectory()) return folder;
+    } catch {
+      // Not there: look higher.
+    }
+  }
+  return dirname(path);
 }
 
 /**

@@ -1,6 +1,6 @@
 // Runs the built CLI (dist/cli.js) as a child process, for the tests that need a real
 // process: its own standard streams, signals, FIFOs that block, file descriptors.
-import { type ChildProcess, spawn, type StdioOptions } from 'node:child_process';
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,7 +17,10 @@ export interface Finished {
 /** Starts `pyprof <args>`; `stdio[0]` may be a file descriptor or 'pipe'. */
 export function start(
   args: readonly string[],
-  options: { stdin?: StdioOptions extends unknown ? 'pipe' | 'ignore' | number : never; cwd?: string } = {},
+  options: {
+    stdin?: StdioOptions extends unknown ? 'pipe' | 'ignore' | number : never;
+    cwd?: string;
+  } = {},
 ): { child: ChildProcess; done: Promise<Finished> } {
   const child = spawn(process.execPath, [cliPath, ...args], {
     stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],

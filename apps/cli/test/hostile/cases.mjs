@@ -15,9 +15,17 @@
 // out.txt, that must be left as it was. Inputs up to 64 KiB are committed under
 // ../fixtures/hostile/ (`node make.mjs` writes them, a test checks they are current); larger ones
 // are made in `dir` when the case runs.
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  emptyListFlood,
+  longString,
+  nestedListOnStack,
+  nestedListThroughMemo,
+  stackFlood,
+} from '../../../../packages/pickle/test/fixtures/hostile.mjs';
 import {
   defineFile,
   defineFunction,
@@ -390,6 +398,20 @@ function made(dir, name, bytes) {
   writeFileSync(path, typeof bytes === 'function' ? bytes() : bytes);
   return path;
 }
+
+/**
+ * A character device `name` in `dir` with the numbers of Linux's `/dev/zero` (1, 5) or
+ * `/dev/urandom` (1, 9), made with mknod(1) (root only): the cases read a device of
+ * their own, never the system's.
+ */
+function device(dir, name, minor) {
+  const path = join(dir, name);
+  const made = spawnSync('mknod', [path, 'c', '1', String(minor)], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`mknod ${path}: ${made.stderr || made.error}`);
+  return path;
+}
+const ZERO = 5;
+const URANDOM = 9;
 
 /** A committed fixture (small inputs), made by make.mjs with `bytes`. */
 function fixture(name, bytes) {
@@ -846,46 +868,48 @@ export const CASES = [
   },
   // Item 7: devices and endless standard input.
   {
-    name: '/dev/zero --from cprofile',
+    name: 'zero device --from cprofile',
     issue: 7,
-    what: 'reading /dev/zero as a pstats dump',
+    what: 'reading a zero device (made in the folder) as a pstats dump',
     exit: STATUS.limit,
-    make: () => ({ args: ['/dev/zero', '--from', 'cprofile', '--to', 'text'] }),
+    make: (dir) => ({ args: [device(dir, 'zero', ZERO), '--from', 'cprofile', '--to', 'text'] }),
   },
   {
-    name: '/dev/urandom --from cprofile',
+    name: 'urandom device --from cprofile',
     issue: 7,
-    what: 'reading /dev/urandom as a pstats dump',
+    what: 'reading a urandom device (made in the folder) as a pstats dump',
     exit: STATUS.limit,
-    make: () => ({ args: ['/dev/urandom', '--from', 'cprofile', '--to', 'text'] }),
+    make: (dir) => ({
+      args: [device(dir, 'urandom', URANDOM), '--from', 'cprofile', '--to', 'text'],
+    }),
   },
   {
-    name: '/dev/urandom',
+    name: 'urandom device',
     issue: 7,
-    what: 'reading /dev/urandom: detection looks at the first 4 KiB and stops',
+    what: 'reading a urandom device: detection looks at the first 4 KiB and stops',
     exit: STATUS.format,
-    make: () => ({ args: ['/dev/urandom', '--to', 'text'] }),
+    make: (dir) => ({ args: [device(dir, 'urandom', URANDOM), '--to', 'text'] }),
   },
   {
-    name: '/dev/zero --from hotshot',
+    name: 'zero device --from hotshot',
     issue: 7,
-    what: 'reading /dev/zero as a hotshot log (streamed; the first byte is wrong)',
+    what: 'reading a zero device as a hotshot log (streamed; the first byte is wrong)',
     exit: STATUS.malformed,
-    make: () => ({ args: ['/dev/zero', '--from', 'hotshot', '--to', 'text'] }),
+    make: (dir) => ({ args: [device(dir, 'zero', ZERO), '--from', 'hotshot', '--to', 'text'] }),
   },
   {
-    name: '/dev/zero --from collapsed',
+    name: 'zero device --from collapsed',
     issue: 7,
-    what: 'reading /dev/zero as collapsed stacks (one endless line)',
+    what: 'reading a zero device as collapsed stacks (one endless line)',
     exit: STATUS.malformed,
-    make: () => ({ args: ['/dev/zero', '--from', 'collapsed', '--to', 'text'] }),
+    make: (dir) => ({ args: [device(dir, 'zero', ZERO), '--from', 'collapsed', '--to', 'text'] }),
   },
   {
-    name: '/dev/zero --from lsprof',
+    name: 'zero device --from lsprof',
     issue: 7,
-    what: 'reading /dev/zero as an lsprof pickle',
+    what: 'reading a zero device as an lsprof pickle',
     exit: STATUS.limit,
-    make: () => ({ args: ['/dev/zero', '--from', 'lsprof', '--to', 'text'] }),
+    make: (dir) => ({ args: [device(dir, 'zero', ZERO), '--from', 'lsprof', '--to', 'text'] }),
   },
   {
     name: 'stdin: pstats header, endless zeros',
@@ -911,6 +935,61 @@ export const CASES = [
         stdin: endless(joinBytes([hotshotHeader(), hotshotDefinitions(64)]), block),
       };
     },
+  },
+  // Item 8 (budgets in @pyprof/pickle) under the pipeline's memory ceiling.
+  ...[
+    ['.pickle', 'lsprof'],
+    ['.lprof', 'line-profiler'],
+    ['.ystat', 'yappi'],
+  ].map(([extension, format]) => ({
+    name: `empty-list-flood-20MB${extension}`,
+    issue: 8,
+    what: `a 20 MB pickle of empty lists named ${extension}: refused at the memory ceiling (once 2.1 GB)`,
+    exit: STATUS.limit,
+    message: new RegExp(`memory budget allows .*--max-input .*\\[${format}/LIMIT_EXCEEDED\\]`),
+    make: (dir) => ({
+      args: [made(dir, `flood${extension}`, () => emptyListFlood(20_000_000)), '--to', 'text'],
+    }),
+  })),
+  {
+    name: 'nested-list-2M.pickle',
+    issue: 8,
+    what: 'a list nested 2 million deep (4 MB; once 557 MB): refused by the stack cap',
+    exit: STATUS.limit,
+    message: /values on the pickle's stack/,
+    make: (dir) => ({
+      args: [made(dir, 'nested.pickle', () => nestedListOnStack(2_000_000)), '--to', 'text'],
+    }),
+  },
+  {
+    name: 'nested-list-memo-600k.pickle',
+    issue: 8,
+    what: 'a list nested 600,000 deep through the memo (4 MB): refused by the per-byte budget',
+    exit: STATUS.limit,
+    message: /memory budget allows/,
+    make: (dir) => ({
+      args: [made(dir, 'memo.pickle', () => nestedListThroughMemo(600_000)), '--to', 'text'],
+    }),
+  },
+  {
+    name: 'stack-flood-20M.pickle',
+    issue: 8,
+    what: '20 million values left on the stack (20 MB)',
+    exit: STATUS.limit,
+    message: /values on the pickle's stack/,
+    make: (dir) => ({
+      args: [made(dir, 'stack.pickle', () => stackFlood(20_000_000)), '--to', 'text'],
+    }),
+  },
+  {
+    name: 'string-100MB.pickle',
+    issue: 8,
+    what: 'one 100 MB string in a pickle: refused from its declared length',
+    exit: STATUS.limit,
+    message: /longer than the longest string/,
+    make: (dir) => ({
+      args: [made(dir, 'string.pickle', () => longString(100_000_000)), '--to', 'text'],
+    }),
   },
   // Item 2: speedscope output quadratic in stack depth (the stacks helper's #16; the
   // output budget is the backstop until it lands).
@@ -1010,15 +1089,25 @@ export const CASES = [
     },
   },
   {
-    name: '-o /proc/version',
+    name: '-o under a file',
     issue: 13,
-    what: '-o naming a file in a folder that takes no new files (procfs)',
+    what: "-o naming a path whose folder is a regular file: said so, not 'no such folder' (as -o /proc/version once was; no test writes at /proc)",
     exit: STATUS.io,
     output: false,
-    message: /cannot write \/proc\/version: \/proc does not accept new files/,
-    make: () => ({
-      args: [join(repo, 'examples', 'medium.py312.prof'), '--to', 'text', '-o', '/proc/version'],
-    }),
+    message: /cannot write .*plain\.txt\/out\.txt: .*plain\.txt is not a folder/,
+    make: (dir) => {
+      const plain = made(dir, 'plain.txt', Buffer.from('a file\n'));
+      return {
+        args: [
+          join(repo, 'examples', 'medium.py312.prof'),
+          '--to',
+          'text',
+          '-o',
+          join(plain, 'out.txt'),
+        ],
+        prior: plain,
+      };
+    },
   },
   {
     name: '--plugin data:',
