@@ -81,6 +81,7 @@ export {
   parseByteSize,
   ReadBudget,
   resolveLimits,
+  rowsOf,
   SMALL_INPUT,
   withCommas,
 } from './limits.js';

@@ -36,6 +36,7 @@
  * rest by their own care.
  */
 import { type Place, ProfileError } from './errors.js';
+import type { Profile, ProfileSet } from './profile.js';
 
 export interface Limits {
   /** Bytes of one input, counted after gzip is unpacked. */
@@ -231,6 +232,24 @@ export class ReadBudget {
     }
   }
 
+  /**
+   * After a read: charges the rows and timeline events `set` holds beyond what the reader
+   * charged as it went. Bundled readers charge before they allocate (this adds nothing
+   * for them); a reader that does not — a third party's — is held to the same budgets
+   * here, after the fact, so no profile leaves a read over them.
+   */
+  settle(set: ProfileSet, format: string): void {
+    const parts = set.parts.length > 0 ? set.parts : [set.whole];
+    let rows = 0;
+    let events = 0;
+    for (const profile of parts) {
+      rows += rowsOf(profile);
+      events += profile.timeline?.length ?? 0;
+    }
+    if (rows > this.#entries) this.entries(rows - this.#entries, format);
+    if (events > this.#events) this.events(events - this.#events, format);
+  }
+
   /** Checks a string's length in bytes before it is decoded. */
   string(length: number, format: string, place?: Place, what = 'a string'): void {
     if (length > this.limits.stringBytes) {
@@ -251,6 +270,17 @@ export class ReadBudget {
       });
     }
   }
+}
+
+/** The table rows of `profile` that `entriesPerByte` counts. */
+export function rowsOf(profile: Profile): number {
+  return (
+    profile.functions.length +
+    profile.calls.length +
+    (profile.lines?.length ?? 0) +
+    (profile.callSites?.length ?? 0) +
+    (profile.callTree?.length ?? 0)
+  );
 }
 
 /** The error for an input over `inputBytes` (the CLI adds how to raise it). */

@@ -67,7 +67,9 @@ function withSourceName(set: ProfileSet, sourceName: string | undefined): Profil
 export function readWith(plugin: InputPlugin, input: Uint8Array, init: ReadInit = {}): ProfileSet {
   const budget = init.budget ?? new ReadBudget(init.limits, 0);
   if (init.budget === undefined) budget.addInput(input.length);
-  return withSourceName(plugin.read(input, makeReadContext(plugin, init, budget)), init.fileName);
+  const set = plugin.read(input, makeReadContext(plugin, init, budget));
+  budget.settle(set, plugin.name);
+  return withSourceName(set, init.fileName);
 }
 
 /** The chunks, each counted into `budget` before it is handed on. */
@@ -100,6 +102,7 @@ export async function readStreamWith(
     for await (const chunk of input) parts.push(chunk);
     set = plugin.read(concatBytes(parts), context);
   }
+  budget.settle(set, plugin.name);
   return withSourceName(set, init.fileName);
 }
 

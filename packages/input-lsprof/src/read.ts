@@ -187,6 +187,7 @@ function profileOf(
     label: partName,
     ...(part.threadId !== undefined ? { threadId: part.threadId } : { mainThread: true }),
   });
+  b.chargeRowsTo(budgetFor(context, 0), FORMAT); // the read's budget (readLsprof sets it)
   // Capped by what the file holds: a list shared through the memo is counted once per use
   // here (and refused further down), but must not make this reservation grow.
   b.reserve({
@@ -279,9 +280,11 @@ function pythonMajorOf(scan: PickleScan): 2 | 3 | undefined {
 /** Reads an lsprof pickle (see the file comment); `hooks` reach the pickle reader. */
 export function readLsprof(
   input: Uint8Array,
-  context: ReadContext,
+  given: ReadContext,
   hooks: LoadOptions = {},
 ): ProfileSet {
+  // One budget for the pickle and the rows (a reader called on its own makes its own).
+  const context = given.budget ? given : { ...given, budget: budgetFor(given, input.length) };
   const { value, scan, records } = loadPickle(input, {
     limits: pickleLimits(budgetFor(context, input.length)),
     ...hooks,

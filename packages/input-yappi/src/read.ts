@@ -46,6 +46,7 @@ import {
   type Profile,
   ProfileBuilder,
   type ProfileSet,
+  type ReadBudget,
   type ReadContext,
 } from '@pyprof/core';
 import {
@@ -448,8 +449,10 @@ function profileOf(
   entries: readonly Entry[],
   metadata: MetadataInput,
   dangling: { count: number },
+  budget: ReadBudget,
 ): Profile {
   const b = new ProfileBuilder(metadata);
+  b.chargeRowsTo(budget, FORMAT);
   const functionOf = new Map<string, number>();
   const identity = new Map<string, Identity>();
   for (const entry of entries) identity.set(entry.fullName, entry);
@@ -512,9 +515,8 @@ function compareIds(a: string, b: string): number {
 
 /** Reads a `.ystat` file (see the file comment). */
 export function readYappi(input: Uint8Array, context: ReadContext): ProfileSet {
-  const loaded = loadPickle(input, YAPPI_DIALECT, {
-    limits: pickleLimits(budgetFor(context, input.length)),
-  });
+  const budget = budgetFor(context, input.length);
+  const loaded = loadPickle(input, YAPPI_DIALECT, { limits: pickleLimits(budget) });
   if (loaded.scan.end < input.length) {
     context.warn({
       code: 'trailing-data',
@@ -549,18 +551,19 @@ export function readYappi(input: Uint8Array, context: ReadContext): ProfileSet {
       entries,
       { ...metadata, label: `thread ${id}${name}`, threadId: id },
       dangling,
+      budget,
     );
   };
   let set: ProfileSet;
   if (ids.length <= 1) {
     const id = ids[0];
     set = makeProfileSet([
-      id === undefined ? profileOf(read.merged, metadata, dangling) : partOf(id),
+      id === undefined ? profileOf(read.merged, metadata, dangling, budget) : partOf(id),
     ]);
   } else {
     set = {
       parts: ids.map(partOf),
-      whole: profileOf(read.merged, { ...metadata, label: 'all threads' }, dangling),
+      whole: profileOf(read.merged, { ...metadata, label: 'all threads' }, dangling, budget),
     };
   }
   if (dangling.count > 0) {

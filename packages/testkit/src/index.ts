@@ -8,6 +8,7 @@ export {
   arbitraryMutation,
   arbitraryProfile,
   arbitraryProfileSet,
+  arbitraryRepeat,
   arbitraryRun,
   arbitrarySplice,
   type ProfileConstraints,
@@ -29,5 +30,7 @@ export {
   type InputSuiteConfig,
   type OutputSuiteConfig,
   readOutcome,
+  readWithinBudget,
   render,
+  TIGHT_LIMITS,
 } from './suites.js';
