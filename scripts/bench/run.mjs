@@ -19,6 +19,7 @@ const benches = [
   'pickle',
   'line-profiler',
   'hostile',
+  'budgets',
 ].filter(
   (name) => readdirSync(here).includes(`${name}.mjs`) && (only.length === 0 || only.includes(name)),
 );

@@ -139,14 +139,14 @@ function countOf(
   throw malformed(FORMAT, { offset }, `${what} must be a count, found ${describeValue(value)}`);
 }
 
-/** Seconds; NaN is kept (the reader warns), an infinite time is refused. */
+/** Seconds: a NaN, infinite or negative time is refused (issue 15 item 14, as in pstats). */
 function timeOf(
   value: PickleValue | undefined,
   role: string,
   field: string,
   offset: number,
 ): number {
-  if (typeof value === 'number' && value !== Infinity && value !== -Infinity) return value;
+  if (typeof value === 'number' && value >= 0 && value !== Infinity) return value;
   const what = `${field} of a profiler_${role}`;
   if (typeof value !== 'number') {
     throw malformed(
@@ -155,7 +155,10 @@ function timeOf(
       `${what} must be a number of seconds, found ${describeValue(value)}`,
     );
   }
-  throw malformed(FORMAT, { offset }, `${what} is infinite`);
+  if (Number.isNaN(value)) throw malformed(FORMAT, { offset }, `${what} is NaN`);
+  if (value === Infinity || value === -Infinity)
+    throw malformed(FORMAT, { offset }, `${what} is infinite`);
+  throw malformed(FORMAT, { offset }, `${what} is negative (${value})`);
 }
 
 /** `profiler_entry(seq, {})` / `profiler_subentry(seq, {})`: the record of `seq`. */

@@ -15,7 +15,7 @@
  * Lossy or lenient points, each with a warning code: distinct code objects with equal
  * labels (four `<string>` eval frames, say) are one function whose numbers are summed
  * (`duplicate-label`, info); a callee that has no entry of its own is kept as a function
- * with no numbers (`dangling-callee`, info); a NaN time is kept as absent (`nan-time`);
+ * with no numbers (`dangling-callee`, info); a NaN, infinite or negative time is refused;
  * bytes after the pickle's STOP are ignored (`trailing-data`).
  *
  * Every list and record may serve once (a memo reference that makes one `calls` list or
@@ -64,18 +64,6 @@ function claim(value: PyList | StructSeq | PyObject, what: string): void {
     );
   }
   value.claimed = true;
-}
-
-/** A NaN time is kept as absent, with a warning. */
-function time(value: number, record: StructSeq, field: string, context: ReadContext): number {
-  if (Number.isNaN(value)) {
-    context.warn({
-      code: 'nan-time',
-      message: `${field} of a profiler_${record.role} is NaN; it is kept as absent`,
-      place: { offset: record.offset },
-    });
-  }
-  return value;
 }
 
 /** The records of a `data` or `calls` list. */
@@ -238,8 +226,8 @@ function profileOf(
     b.addFunctionStats(fn, {
       callCount: nc,
       primitiveCallCount: nc - (recursive[row] as number),
-      selfTime: time(inline[row] as number, entry, 'inlinetime', context),
-      inclusiveTime: time(total[row] as number, entry, 'totaltime', context),
+      selfTime: inline[row] as number,
+      inclusiveTime: total[row] as number,
     });
     const callees = records.calls[row] as PickleValue;
     if (callees === null) continue;
@@ -249,8 +237,8 @@ function profileOf(
       b.addCall(fn, functionFor(sub), {
         callCount: subCalls,
         primitiveCallCount: subCalls - (recursive[k] as number),
-        selfTime: time(inline[k] as number, sub, 'inlinetime', context),
-        inclusiveTime: time(total[k] as number, sub, 'totaltime', context),
+        selfTime: inline[k] as number,
+        inclusiveTime: total[k] as number,
       });
     }
   }
