@@ -18,6 +18,8 @@ const benches = [
   'pstats-output',
   'pickle',
   'line-profiler',
+  'hostile',
+  'budgets',
 ].filter(
   (name) => readdirSync(here).includes(`${name}.mjs`) && (only.length === 0 || only.includes(name)),
 );

@@ -14,11 +14,19 @@
  * When `main` is done and nothing is left to flush, it exits at once: letting Node wind
  * down on its own frees the whole heap first (40–50 ms after a 100k-function conversion,
  * for memory the system takes back anyway).
+ *
+ * Temporary output files are removed on every way out the process can catch — an error,
+ * exit, SIGINT, SIGTERM, SIGHUP (cleanup.ts). A standard error that went away (its reader
+ * closed: EPIPE) is ignored rather than crashing the conversion that was reporting on it.
  */
 import { setFlagsFromString } from 'node:v8';
 
 if (process.env.PYPROF_DEFAULT_HEAP === undefined)
   setFlagsFromString('--semi-space-growth-factor=1');
+
+const { removeOnExit } = await import('./cleanup.js');
+removeOnExit();
+process.stderr.on('error', () => {});
 
 const { main } = await import('./main.js');
 const terminal = (stream: NodeJS.WriteStream) =>

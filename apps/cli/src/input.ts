@@ -1,10 +1,16 @@
 /**
- * The command line's inputs as `convert` takes them: a file becomes a `ByteSource` (its
- * first bytes read synchronously for detection, then either read whole in one call or
- * streamed, as core decides), `-` becomes standard input's chunk stream. Gzip, detection
- * and the choice between whole and streamed reading are core's; what stays here is the
- * file system, turning its failures into one-line I/O errors, and feeding the progress
- * bar as bytes are read.
+ * The command line's inputs as `convert` takes them: a regular file becomes a `ByteSource`
+ * (its first bytes read synchronously for detection, then either read whole in one call or
+ * streamed, as core decides); `-`, and any path that is not a regular file — a FIFO,
+ * `<(…)`, `/dev/stdin` on a pipe, a character device such as `/dev/zero` — becomes a
+ * chunk stream, read as it comes with the same budget as everything else (core counts
+ * the bytes and stops at `--max-input`). Detection reads the first bytes whatever `stat`
+ * says: a FIFO's or a procfs file's size is 0 but its content is not. A FIFO is opened
+ * off the event loop, so waiting for its writer never stops Ctrl-C from working.
+ *
+ * Gzip, detection and the choice between whole and streamed reading are core's; what
+ * stays here is the file system, turning its failures into one-line I/O errors, and
+ * feeding the progress bar as bytes are read.
  */
 import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -25,9 +31,11 @@ function reasonOf(error: unknown): string {
       ? 'permission denied'
       : code === 'EISDIR'
         ? 'is a directory'
-        : error instanceof Error
-          ? error.message
-          : String(error);
+        : code === 'ENXIO'
+          ? 'it is a socket, which cannot be read as a file'
+          : error instanceof Error
+            ? error.message
+            : String(error);
 }
 
 /** A failure opening an input, before any reading: names the file. */
@@ -70,26 +78,42 @@ async function* chunksOf(
 /** One file, for `convert`: checked to exist now, read when core asks. */
 function fileInput(
   path: string,
-  progress: (size: number) => ReadProgress | undefined,
+  progress: (size: number | undefined) => ReadProgress | undefined,
 ): ConvertInput {
-  let size: number;
+  let info: ReturnType<typeof statSync>;
   try {
-    const info = statSync(path);
+    info = statSync(path);
     if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    size = info.size;
   } catch (error) {
     throw openError(path, error);
   }
+  const name = path.replace(/\\/g, '/').split('/').pop() as string;
+  if (!info.isFile()) {
+    // A FIFO, a device, a socket: a stream of unknown length.
+    return {
+      data: chunksOf(createReadStream(path, { highWaterMark: 1 << 20 }), progress(undefined)),
+      name,
+      label: path,
+    };
+  }
+  // A size of 0 may mean "not known" (procfs, sysfs): read until the end either way.
+  const size = info.size > 0 ? info.size : undefined;
   const source: ByteSource = {
-    size,
+    ...(size !== undefined ? { size } : {}),
     // Synchronous calls: each awaited one was a round trip through the thread pool, with
     // the process idle meanwhile, for a few microseconds of work.
     head(length) {
       try {
         const fd = openSync(path, 'r');
         try {
-          const buffer = new Uint8Array(Math.min(length, size));
-          return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0));
+          const buffer = new Uint8Array(length);
+          let filled = 0;
+          for (;;) {
+            const read = readSync(fd, buffer, filled, length - filled, null);
+            filled += read;
+            if (read === 0 || filled === length) break;
+          }
+          return buffer.subarray(0, filled);
         } finally {
           closeSync(fd);
         }
@@ -112,7 +136,7 @@ function fileInput(
     },
     chunks: () => chunksOf(createReadStream(path, { highWaterMark: 1 << 20 }), progress(size)),
   };
-  return { data: source, name: path.replace(/\\/g, '/').split('/').pop() as string, label: path };
+  return { data: source, name, label: path };
 }
 
 /** The inputs given on the command line (`-` is standard input). */

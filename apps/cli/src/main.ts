@@ -28,6 +28,7 @@ import {
   type Profile,
   ProfileError,
   type ProfileSet,
+  parseByteSize,
   type Registry,
   totalCalls,
   totalSelfTime,
@@ -35,7 +36,9 @@ import {
 import { EXIT, exitCodeFor, formatError } from './exit-codes.js';
 import { builtinFormats } from './formats.js';
 import { commandLineInputs, type ReadProgress } from './input.js';
+import { parseErrorLine, printable } from './messages.js';
 import { type OutputTarget, streamsTo, writeOutput } from './output.js';
+import { checkPluginSpec, scanOptions } from './plugins.js';
 import { PROGRESS_THRESHOLD, Progress } from './progress.js';
 import { sourceFiles } from './sources.js';
 import {
@@ -74,6 +77,7 @@ const GLOBAL_OPTIONS = {
   sources: { type: 'string', multiple: true },
   with: { type: 'string' },
   strict: { type: 'boolean' },
+  'max-input': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -89,6 +93,8 @@ const GLOBAL_HELP: Record<string, string> = {
   sources:
     "a folder with the profiled program's source files (repeatable): sampled stacks (collapsed) tell same-named functions apart by the def around each sampled line; the paths the profile records are tried too",
   strict: 'fail (exit 6) when there is any warning',
+  'max-input':
+    'the most bytes one input may hold after unpacking, and the most memory a reader may build from it, e.g. 2GiB or unlimited (default 128MiB; over it: exit 9)',
   quiet: 'no summary line on stderr',
 };
 
@@ -155,6 +161,7 @@ class Cli {
   async loadPlugins(specs: readonly string[]): Promise<void> {
     const plugins: Plugin[] = [];
     for (const spec of specs) {
+      checkPluginSpec(spec);
       const url =
         spec.startsWith('.') || spec.startsWith('/') ? pathToFileURL(resolve(spec)).href : spec;
       let module: { default?: unknown };
@@ -188,6 +195,14 @@ class Cli {
     }
   }
 
+  /** Whether each option (global and of the plugins loaded) takes a value. */
+  optionKinds(): Map<string, 'string' | 'boolean'> {
+    const kinds = new Map<string, 'string' | 'boolean'>();
+    const all = { ...this.pluginOptionConfig(), ...GLOBAL_OPTIONS };
+    for (const [name, spec] of Object.entries(all)) kinds.set(name, spec.type);
+    return kinds;
+  }
+
   /** Every plugin option, as `parseArgs` options (the union; ownership is checked later). */
   pluginOptionConfig(): Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> {
     const config: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
@@ -215,11 +230,8 @@ class Cli {
       });
       return { flags: values as Flags, positionals };
     } catch (error) {
-      const message =
-        error instanceof Error
-          ? error.message.replace(/\. To specify a positional argument.*$/s, '')
-          : String(error);
-      throw usage(`${message.replace(/^Unknown option/, 'unknown option')} (see pyprof --help)`);
+      const message = error instanceof Error ? parseErrorLine(error.message) : String(error);
+      throw usage(`${message} (see pyprof --help)`);
     }
   }
 
@@ -249,12 +261,12 @@ class Cli {
     for (const d of this.diagnostics.list) {
       const shown = this.printed.get(d) ?? 0;
       if (shown === d.count) continue;
-      const label = d.input ?? 'pyprof';
+      const label = printable(d.input ?? 'pyprof');
       const more = d.count - Math.max(shown, 1);
       this.err(
         shown === 0
-          ? `${label}: ${d.severity}: ${d.message} [${d.source}/${d.code}]${more > 0 ? ` (and ${more} more like it)` : ''}\n`
-          : `${label}: ${d.severity}: and ${d.count - shown} more like [${d.source}/${d.code}]\n`,
+          ? `${label}: ${d.severity}: ${printable(d.message)} [${d.source}/${d.code}]${more > 0 ? ` (and ${withCommas(more)} more like it)` : ''}\n`
+          : `${label}: ${d.severity}: and ${withCommas(d.count - shown)} more like [${d.source}/${d.code}]\n`,
       );
       this.printed.set(d, d.count);
     }
@@ -267,6 +279,14 @@ class Cli {
       if (!(name in GLOBAL_OPTIONS) && value !== undefined) options[name] = value;
     }
     const trusted = builtinFormats.filter(isInputPlugin);
+    let inputBytes: number | undefined;
+    if (typeof flags['max-input'] === 'string') {
+      inputBytes = parseByteSize(flags['max-input']);
+      if (inputBytes === undefined)
+        throw usage(
+          `--max-input must be a size such as 512MiB, 2GiB, 1000000 or unlimited, got ${JSON.stringify(flags['max-input'])}`,
+        );
+    }
     return {
       registry: this.registry,
       inputs: commandLineInputs(positionals, this.io.stdin, (label, size) =>
@@ -279,6 +299,7 @@ class Cli {
       // Third-party readers are checked on every read; the bundled ones only on request.
       validate: this.io.env.PYPROF_VALIDATE !== undefined ? 'all' : { except: trusted },
       diagnostics: this.diagnostics,
+      ...(inputBytes !== undefined ? { limits: { inputBytes, memoryBytes: inputBytes } } : {}),
     };
   }
 
@@ -358,7 +379,10 @@ class Cli {
     const before = this.diagnostics.warningCount;
     const streamed = streamsTo(target);
     try {
-      await writeOutput(conversion.chunks, target, this.io.stdout, positionals);
+      await writeOutput(conversion.chunks, target, this.io.stdout, positionals, {
+        stdin: this.io.stdin,
+        ...(this.io.stdoutTerminal ? { terminal: { color: false } } : {}),
+      });
     } catch (error) {
       if (!isProfileError(error) || error.code !== 'STRICT_WARNINGS') throw error;
       this.printDiagnostics();
@@ -535,6 +559,8 @@ Options:
       ${GLOBAL_HELP.sources}
   --strict
       ${GLOBAL_HELP.strict}
+  --max-input <size>
+      ${GLOBAL_HELP['max-input']}
   -q, --quiet
       ${GLOBAL_HELP.quiet}
 `;
@@ -567,12 +593,20 @@ Examples:
 Run \`pyprof convert --help\` for every option, \`pyprof formats\` for the formats.
 Exit status: 0 ok, 1 internal error, 2 usage, 3 unknown or ambiguous format,
 4 malformed input, 5 unsupported version or feature, 6 warnings under --strict,
-7 unsafe input (e.g. a pickle naming a forbidden global), 8 I/O error.
+7 unsafe input (e.g. a pickle naming a forbidden global), 8 I/O error,
+9 over a budget (e.g. an input larger than --max-input).
 `;
   }
 }
 
 const COMMANDS = new Set(['convert', 'info', 'view', 'formats', 'help']);
+
+/** Short options and their long names, for the `--plugin` scan. */
+const SHORT_OPTIONS: ReadonlyMap<string, string> = new Map(
+  Object.entries(GLOBAL_OPTIONS).flatMap(([name, spec]) =>
+    'short' in spec ? [[spec.short, name] as const] : [],
+  ),
+);
 
 /** Runs the command line; returns the exit status. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -586,13 +620,15 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         : args.length > 0 && !args[0]?.startsWith('-')
           ? 'convert'
           : undefined;
-    const pluginSpecs: string[] = [];
-    for (let i = 0; i < args.length; i++) {
-      const arg = args[i] as string;
-      if (arg === '--plugin' && args[i + 1] !== undefined) pluginSpecs.push(args[i + 1] as string);
-      else if (arg.startsWith('--plugin=')) pluginSpecs.push(arg.slice('--plugin='.length));
+    // `--plugin` as the parser will read it (plugins.ts): one at a time, since each plugin
+    // loaded may declare options that take the next word as their value.
+    for (let loaded = 0; ; loaded++) {
+      const line = scanOptions(args, cli.optionKinds(), SHORT_OPTIONS);
+      if (line.version) break;
+      const spec = line.plugins[loaded];
+      if (spec === undefined) break;
+      await cli.loadPlugins([spec]);
     }
-    await cli.loadPlugins(pluginSpecs);
     const { flags, positionals } = cli.parse(args);
     if (flags.version) {
       cli.out(`${VERSION}\n`);

@@ -53,6 +53,7 @@ const CORE_ALLOWED = new Set([
   'totalCalls',
   'totalSelfTime',
   'costUnitOf',
+  'parseByteSize',
 ]);
 
 /**

@@ -15,6 +15,7 @@ import {
   uint32Column,
   withIndex,
 } from './columns.js';
+import type { ReadBudget } from './limits.js';
 import { moduleNameFromPath } from './module-name.js';
 import {
   type CallSiteTable,
@@ -80,11 +81,23 @@ export class ProfileBuilder {
   #lines: LineTable | undefined;
   #callSites: CallSiteTable | undefined;
 
+  /** Charges new rows to a read's budget (`chargeRowsTo`); unset, nothing is charged. */
+  #charge: ((rows: number) => void) | undefined;
+
   constructor(metadata: MetadataInput) {
     this.metadata = { ...metadata };
   }
 
   /** The function index, rebuilt after a reorder. */
+  /**
+   * Charges every function, call and line row this builder makes to `budget` as it is
+   * made (`entriesPerByte`, core's limits.ts): for readers whose rows come from values
+   * they built first (the pickle readers), so no row is made past the budget.
+   */
+  chargeRowsTo(budget: ReadBudget, format: string): void {
+    this.#charge = (rows) => budget.entries(rows, format);
+  }
+
   #functionIndex(): TripleIndex {
     if (!this.#fnIndex) {
       const n = this.#fnFile.length;
@@ -191,6 +204,7 @@ export class ProfileBuilder {
     const n = this.intern(name);
     const found = this.#findFunctionIds(f, line, n);
     if (found >= 0) return found;
+    this.#charge?.(1);
     const row = this.#fnFile.push(f);
     this.#fnLine.push(line);
     this.#fnName.push(n);
@@ -271,6 +285,7 @@ export class ProfileBuilder {
   addCall(caller: number, callee: number, stats: CallStatsInput = {}): number {
     let row = this.findCall(caller, callee);
     if (row < 0) {
+      this.#charge?.(1);
       row = this.#callCaller.push(caller);
       this.#callCallee.push(callee);
       this.#callCount.push(0);
@@ -300,6 +315,7 @@ export class ProfileBuilder {
     selfTime: number,
     inclusiveTime: number,
   ): number {
+    this.#charge?.(1);
     const row = this.#callCaller.push(caller);
     this.#callCallee.push(callee);
     this.#callCount.push(callCount);
@@ -354,6 +370,7 @@ export class ProfileBuilder {
   }
 
   setLines(lines: LineTable): void {
+    this.#charge?.(lines.length);
     this.#lines = lines;
   }
 

@@ -20,6 +20,14 @@
  */
 import { type DiagnosticSink, Diagnostics } from './diagnostics.js';
 import { ProfileError } from './errors.js';
+import {
+  formatBytes,
+  type Limits,
+  limitExceeded,
+  ReadBudget,
+  resolveLimits,
+  SMALL_INPUT,
+} from './limits.js';
 import { makeProfileSet, mergeProfileSets } from './merge.js';
 import { type OptionValues, resolveOptions } from './options.js';
 import {
@@ -103,6 +111,11 @@ export interface LoadOptions {
   readonly streamAbove?: number;
   /** The list to report into (default: a new one); see it fill as it happens with `onReport`. */
   readonly diagnostics?: Diagnostics;
+  /**
+   * Budgets (limits.ts): what one input may make the conversion read, allocate and write.
+   * Default `DEFAULT_LIMITS`; going over one is a `LIMIT_EXCEEDED` error.
+   */
+  readonly limits?: Partial<Limits>;
 }
 
 export interface LoadResult {
@@ -113,6 +126,8 @@ export interface LoadResult {
   /** Each input's name as used (a gzip input's `.gz` dropped); undefined when it had none. */
   readonly names: readonly (string | undefined)[];
   readonly diagnostics: Diagnostics;
+  /** Bytes read from each input (unpacked). */
+  readonly inputBytes: readonly number[];
 }
 
 export interface ConvertOptions extends LoadOptions {
@@ -220,6 +235,8 @@ interface ReadInput {
   set: ProfileSet;
   reader: InputPlugin;
   name: string | undefined;
+  /** Bytes read (unpacked). */
+  bytes: number;
   /** Its parts that are the main thread (see `mainThread` in the IR). */
   mains: ReadonlySet<Profile>;
 }
@@ -232,13 +249,15 @@ interface Reading {
   readonly writer: OutputPlugin | undefined;
   readonly needs: OutputNeeds;
   readonly diagnostics: Diagnostics;
+  readonly limits: Limits;
 }
 
 /** Opens, identifies and reads one input. A function of its own, so its bytes die with it. */
 async function readInput(input: ConvertInput, label: string, reading: Reading): Promise<ReadInput> {
-  const opened = await openInput(input.data);
+  const budget = new ReadBudget(reading.limits);
+  const opened = await openInput(input.data, budget);
   try {
-    return await readOpened(opened, input, label, reading);
+    return await readOpened(opened, input, label, reading, budget);
   } catch (error) {
     await opened.discard().catch(() => {});
     throw error;
@@ -250,6 +269,7 @@ async function readOpened(
   input: ConvertInput,
   label: string,
   { options, readers, writer, needs, diagnostics }: Reading,
+  budget: ReadBudget,
 ): Promise<ReadInput> {
   const name =
     input.name !== undefined && opened.compressed ? input.name.replace(/\.gz$/i, '') : input.name;
@@ -266,6 +286,7 @@ async function readOpened(
     ...(options.sources !== undefined ? { sources: options.sources } : {}),
     diagnostics,
     input: label,
+    budget,
   };
   const stream =
     reader.readStream !== undefined &&
@@ -287,7 +308,7 @@ async function readOpened(
   const mains = new Set(
     marked.length > 0 ? marked : only && only.metadata.mainThread !== false ? [only] : [],
   );
-  return { set, reader, name, mains };
+  return { set, reader, name, mains, bytes: budget.inputBytes };
 }
 
 /** The parts `selector` names (see `LoadOptions.thread`), per input; an error if none. */
@@ -329,7 +350,14 @@ async function load(
   for (const transform of transforms) {
     if (transform.needs) readerNeeds = combineNeeds(readerNeeds, transform.needs);
   }
-  const reading: Reading = { options, readers: [], writer, needs: readerNeeds, diagnostics };
+  const reading: Reading = {
+    options,
+    readers: [],
+    writer,
+    needs: readerNeeds,
+    diagnostics,
+    limits: resolveLimits(options.limits),
+  };
   const read: ReadInput[] = [];
   for (let k = 0; k < options.inputs.length; k++) {
     const input = options.inputs[k] as ConvertInput;
@@ -363,6 +391,7 @@ async function load(
     readers: read.map((r) => r.reader),
     names: read.map((r) => r.name),
     diagnostics,
+    inputBytes: read.map((r) => r.bytes),
   };
 }
 
@@ -398,6 +427,32 @@ function* stopOnWarning(
   if (raised > 0) throw strictError(raised, 'while');
 }
 
+/**
+ * The writer's chunks, stopped with `LIMIT_EXCEEDED` once they pass `limit` bytes: the
+ * backstop behind writers whose output is proportional to the profile, so a writer's
+ * regression (or a shape nobody foresaw) fills no disk. String chunks count their UTF-16
+ * length, a lower bound of their UTF-8 bytes.
+ */
+function* boundedOutput(
+  chunks: Iterable<OutputChunk>,
+  limit: number,
+  perByte: number,
+  writer: string,
+): Generator<OutputChunk> {
+  let written = 0;
+  for (const chunk of chunks) {
+    written += chunk.length;
+    if (written > limit) {
+      throw limitExceeded(
+        'outputPerByte',
+        `the ${writer} output grew past ${formatBytes(limit)}, ${perByte} times the input: a writer's output is proportional to its profile, so this input is built to blow it up`,
+        { format: writer },
+      );
+    }
+    yield chunk;
+  }
+}
+
 /** The whole conversion (see the file comment). */
 export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const writer = options.registry.resolveOutput(options.to);
@@ -421,10 +476,19 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       ...(options.terminal !== undefined ? { terminal: options.terminal } : {}),
     },
   });
+  const limits = resolveLimits(options.limits);
+  let inputBytes = 0;
+  for (const bytes of loaded.inputBytes) inputBytes += Math.max(bytes, SMALL_INPUT);
+  const bounded = boundedOutput(
+    chunks,
+    limits.outputPerByte * inputBytes,
+    limits.outputPerByte,
+    writer.name,
+  );
   return {
     ...loaded,
     writer,
-    chunks: options.strict ? stopOnWarning(chunks, diagnostics) : chunks,
+    chunks: options.strict ? stopOnWarning(bounded, diagnostics) : bounded,
   };
 }
 

@@ -4,6 +4,7 @@
  * can print `<file>:<place>: error: <message> [<format>/<code>]` and map codes to exit
  * statuses. Warnings are a separate, non-throwing channel (`Diagnostics`, diagnostics.ts).
  */
+import type { LimitName } from './limits.js';
 
 /** Stable error codes. The CLI maps each to a documented exit status. */
 export type ErrorCode =
@@ -18,7 +19,9 @@ export type ErrorCode =
   | 'CAPABILITY_MISSING'
   | 'IO_ERROR'
   /** A conversion run with `strict` stopped because of warnings. */
-  | 'STRICT_WARNINGS';
+  | 'STRICT_WARNINGS'
+  /** An input asked for more than a budget allows (limits.ts); `ProfileError.limit` says which. */
+  | 'LIMIT_EXCEEDED';
 
 /** Where in the input something happened: a byte offset (binary) or a line (text). */
 export type Place = { offset: number } | { line: number; column?: number };
@@ -42,6 +45,8 @@ export class ProfileError extends Error {
    * `convert` sets it on any error escaping a reader — so a reader need not know its name.
    */
   input: string | undefined;
+  /** For `LIMIT_EXCEEDED`: the budget gone over (a key of `Limits`, limits.ts). */
+  limit: LimitName | undefined;
 
   constructor(code: ErrorCode, message: string, options: ProfileErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -49,6 +54,7 @@ export class ProfileError extends Error {
     this.format = options.format;
     this.place = options.place;
     this.input = options.input;
+    this.limit = undefined;
   }
 }
 

@@ -61,6 +61,21 @@ export {
   unsupportedVersion,
 } from './errors.js';
 export { gunzip, isGzip } from './gzip.js';
+export {
+  budgetFor,
+  DEFAULT_LIMITS,
+  formatBytes,
+  inputTooLarge,
+  type LimitName,
+  type Limits,
+  limitExceeded,
+  parseByteSize,
+  ReadBudget,
+  resolveLimits,
+  rowsOf,
+  SMALL_INPUT,
+  withCommas,
+} from './limits.js';
 export { type MergeOptions, makeProfileSet, mergeProfileSets, mergeProfiles } from './merge.js';
 export { moduleNameFromPath } from './module-name.js';
 export {

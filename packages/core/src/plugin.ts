@@ -7,6 +7,7 @@
  * at compile time.
  */
 import type { DiagnosticSink } from './diagnostics.js';
+import type { ReadBudget } from './limits.js';
 import type { OptionSpecs, OptionValues } from './options.js';
 import type { ProfileSet } from './profile.js';
 import type { StacksNeed } from './stacks.js';
@@ -58,6 +59,12 @@ export interface ReadContext extends DiagnosticSink {
   readonly fileName?: string;
   /** The profiled program's sources, when the caller can supply them. */
   readonly sources?: SourceFiles;
+  /**
+   * What the read may allocate (limits.ts): readers check strings, nesting, rows and
+   * events against it before allocating them. Set by the pipeline; a reader called
+   * without one uses `budgetFor(context, bytes)` (the default limits).
+   */
+  readonly budget?: ReadBudget;
 }
 
 export interface WriteContext extends DiagnosticSink {

@@ -5,6 +5,7 @@
  * calls, so a single plugin used as a library and the whole pipeline behave alike.
  */
 import type { DiagnosticSink, Diagnostics } from './diagnostics.js';
+import { type Limits, ReadBudget } from './limits.js';
 import { type OptionValues, resolveOptions } from './options.js';
 import type {
   InputPlugin,
@@ -29,17 +30,25 @@ export interface ReadInit {
   diagnostics?: Diagnostics;
   /** The input's label in diagnostics (default: `fileName`). */
   input?: string;
+  /**
+   * The read's budget (limits.ts). Default: a new one with `limits` (default limits), for
+   * the input's bytes (`readWith`) or the bytes as they arrive (`readStreamWith`).
+   */
+  budget?: ReadBudget;
+  /** Limits for the default budget. */
+  limits?: Partial<Limits>;
 }
 
 const DROP: DiagnosticSink = { warn() {} };
 
-function makeReadContext(plugin: InputPlugin, init: ReadInit): ReadContext {
+function makeReadContext(plugin: InputPlugin, init: ReadInit, budget: ReadBudget): ReadContext {
   const sink = init.diagnostics?.sink(plugin.name, 'read', init.input ?? init.fileName) ?? DROP;
   return {
     options: resolveOptions(plugin.options, init.options ?? {}, plugin.name),
     needs: init.needs ?? {},
     ...(init.fileName !== undefined ? { fileName: init.fileName } : {}),
     ...(init.sources !== undefined ? { sources: init.sources } : {}),
+    budget,
     warn: sink.warn,
   };
 }
@@ -56,7 +65,22 @@ function withSourceName(set: ProfileSet, sourceName: string | undefined): Profil
 
 /** Reads bytes with `plugin`; its warnings go to `init.diagnostics`. */
 export function readWith(plugin: InputPlugin, input: Uint8Array, init: ReadInit = {}): ProfileSet {
-  return withSourceName(plugin.read(input, makeReadContext(plugin, init)), init.fileName);
+  const budget = init.budget ?? new ReadBudget(init.limits, 0);
+  if (init.budget === undefined) budget.addInput(input.length);
+  const set = plugin.read(input, makeReadContext(plugin, init, budget));
+  budget.settle(set, plugin.name);
+  return withSourceName(set, init.fileName);
+}
+
+/** The chunks, each counted into `budget` before it is handed on. */
+async function* counted(
+  chunks: AsyncIterable<Uint8Array>,
+  budget: ReadBudget,
+): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    budget.addInput(chunk.length);
+    yield chunk;
+  }
 }
 
 /** Reads a stream of chunks with `plugin` (its `readStream`, or `read` on the joined bytes). */
@@ -65,15 +89,20 @@ export async function readStreamWith(
   chunks: AsyncIterable<Uint8Array>,
   init: ReadInit = {},
 ): Promise<ProfileSet> {
-  const context = makeReadContext(plugin, init);
+  // A budget given is counted by its owner (the pipeline counts while it reads); a new one
+  // counts the chunks here.
+  const budget = init.budget ?? new ReadBudget(init.limits, 0);
+  const input = init.budget === undefined ? counted(chunks, budget) : chunks;
+  const context = makeReadContext(plugin, init, budget);
   let set: ProfileSet;
   if (plugin.readStream) {
-    set = await plugin.readStream(chunks, context);
+    set = await plugin.readStream(input, context);
   } else {
     const parts: Uint8Array[] = [];
-    for await (const chunk of chunks) parts.push(chunk);
+    for await (const chunk of input) parts.push(chunk);
     set = plugin.read(concatBytes(parts), context);
   }
+  budget.settle(set, plugin.name);
   return withSourceName(set, init.fileName);
 }
 

@@ -10,6 +10,7 @@
  * until the reader asks for it.
  */
 import { gunzip, isGzip } from './gzip.js';
+import { inputTooLarge, ReadBudget } from './limits.js';
 import { DETECT_HEAD_BYTES } from './registry.js';
 import { concatBytes } from './text.js';
 
@@ -135,28 +136,91 @@ async function peek(
   return { head, rest: rest(), close };
 }
 
-/** A stream opened for reading once. */
+/**
+ * The chunks of `source`, each counted into `budget` before it is handed on: reading
+ * stops at the first chunk that takes the input over `inputBytes` (a gzip bomb is
+ * unpacked only that far; an endless stream is read only that far).
+ */
+async function* counted(
+  source: AsyncIterable<Uint8Array>,
+  count: (bytes: number) => void,
+): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    count(chunk.length);
+    yield chunk;
+  }
+}
+
+/** Below this many bytes a stream read whole is gathered as a list of its chunks. */
+const GATHER_AS_LIST = 16 * 1024 * 1024;
+
+/**
+ * All the bytes of a stream, in one array, with memory for the bytes only. A list of
+ * chunks joined at the end held every byte twice (the chunks and the joined copy: 512
+ * MB for a 256 MiB stream); instead, past 16 MiB the bytes are copied into one buffer
+ * the size of the input budget, whose pages the system provides only as they are
+ * written (a large zero-filled allocation is mapped lazily), so the peak is the bytes
+ * read plus one chunk. A budget too large to allocate at once grows by doubling.
+ */
+export async function gatherChunks(
+  chunks: AsyncIterable<Uint8Array>,
+  limit: number,
+): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  let buffer: Uint8Array | undefined;
+  for await (const chunk of chunks) {
+    if (buffer === undefined) {
+      parts.push(chunk);
+      length += chunk.length;
+      if (length <= GATHER_AS_LIST) continue;
+      const capacity = Math.min(limit, MAX_BUFFER);
+      buffer = new Uint8Array(Math.max(capacity, Math.min(length * 2, MAX_BUFFER)));
+      let at = 0;
+      for (const part of parts.splice(0)) {
+        buffer.set(part, at);
+        at += part.length;
+      }
+      continue;
+    }
+    if (length + chunk.length > buffer.length) {
+      if (length + chunk.length > MAX_BUFFER) {
+        throw new RangeError(`an input of more than ${MAX_BUFFER} bytes cannot be held at once`);
+      }
+      const grown = new Uint8Array(
+        Math.min(MAX_BUFFER, Math.max(buffer.length * 2, length + chunk.length)),
+      );
+      grown.set(buffer.subarray(0, length));
+      buffer = grown;
+    }
+    buffer.set(chunk, length);
+    length += chunk.length;
+  }
+  return buffer === undefined ? concatBytes(parts) : buffer.subarray(0, length);
+}
+
+/** The longest array a JavaScript engine is sure to allocate (2^32 - 1 elements in V8). */
+const MAX_BUFFER = 2 ** 32 - 1;
+
+/** A stream opened for reading once; its bytes counted into `budget` as they are read. */
 function streamed(
   { head, rest, close }: Awaited<ReturnType<typeof peek>>,
   compressed: boolean,
   size: number | undefined,
+  budget: ReadBudget,
 ): OpenedInput {
   let used = false;
   const take = (): AsyncIterable<Uint8Array> => {
     if (used) throw new Error('an opened input can be read only once');
     used = true;
-    return rest;
+    return counted(rest, (n) => (compressed ? budget.addUnpacked(n) : budget.addInput(n)));
   };
   return {
     head,
     compressed,
     inMemory: false,
     size,
-    async whole() {
-      const parts: Uint8Array[] = [];
-      for await (const chunk of take()) parts.push(chunk);
-      return concatBytes(parts);
-    },
+    whole: () => gatherChunks(take(), budget.limits.inputBytes),
     chunks: take,
     async discard() {
       if (!used) {
@@ -171,14 +235,22 @@ function streamed(
 async function unpacked(
   chunks: AsyncIterable<Uint8Array>,
   size: number | undefined,
+  budget: ReadBudget,
 ): Promise<OpenedInput> {
-  return streamed(await peek(gunzip(chunks)), true, size);
+  const given = counted(chunks, (n) => budget.addCompressed(n));
+  return streamed(await peek(gunzip(given)), true, size, budget);
 }
 
-/** Opens an input: looks at its first bytes, unpacking gzip (see the file comment). */
-export async function openInput(data: InputData): Promise<OpenedInput> {
+/**
+ * Opens an input: looks at its first bytes, unpacking gzip (see the file comment). Its
+ * bytes (unpacked) are counted into `budget` as they are read, and an input known to be
+ * larger than the budget's `inputBytes` is refused before any of it is read.
+ */
+export async function openInput(data: InputData, budget = new ReadBudget()): Promise<OpenedInput> {
+  const limit = budget.limits.inputBytes;
   if (data instanceof Uint8Array) {
-    if (isGzip(data)) return unpacked(pieces(data), data.length);
+    if (isGzip(data)) return unpacked(pieces(data), data.length, budget);
+    budget.addInput(data.length);
     return {
       head: data.subarray(0, DETECT_HEAD_BYTES),
       compressed: false,
@@ -191,18 +263,23 @@ export async function openInput(data: InputData): Promise<OpenedInput> {
   }
   if (isByteSource(data)) {
     const head = await data.head(DETECT_HEAD_BYTES);
-    if (isGzip(head)) return unpacked(data.chunks(), data.size);
+    if (isGzip(head)) return unpacked(data.chunks(), data.size, budget);
+    if (data.size !== undefined && data.size > limit) throw inputTooLarge(limit);
     return {
       head: head.subarray(0, DETECT_HEAD_BYTES),
       compressed: false,
       inMemory: false,
       size: data.size,
-      whole: async () => data.bytes(),
-      chunks: () => data.chunks(),
+      async whole() {
+        const bytes = await data.bytes();
+        budget.addInput(bytes.length);
+        return bytes;
+      },
+      chunks: () => counted(data.chunks(), (n) => budget.addInput(n)),
       discard: async () => {},
     };
   }
   const raw = await peek(chunksOf(data));
-  if (isGzip(raw.head)) return unpacked(raw.rest, undefined);
-  return streamed(raw, false, undefined);
+  if (isGzip(raw.head)) return unpacked(raw.rest, undefined, budget);
+  return streamed(raw, false, undefined, budget);
 }

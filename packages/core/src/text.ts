@@ -69,6 +69,11 @@ export function decodeSurrogatePass(bytes: Uint8Array, start = 0, end = bytes.le
   }
 }
 
+/**
+ * The escaping decoder, for bytes that are not strict UTF-8. Code units go into a typed
+ * array (two bytes each; an array of numbers took 8 to 16 per byte and could not hold a
+ * 200 MB string at all), and are turned into text 8192 at a time.
+ */
 function decodeTextSlow(
   bytes: Uint8Array,
   start: number,
@@ -159,10 +164,15 @@ export function encodeSurrogatePass(text: string): Uint8Array {
   return encodeUtf8(text, false);
 }
 
-/** UTF-8 with lone surrogates as three bytes, or (`rawEscapes`) U+DC80–U+DCFF as raw bytes. */
+/**
+ * UTF-8 with lone surrogates as three bytes, or (`rawEscapes`) U+DC80–U+DCFF as raw bytes.
+ * Written into a typed array sized for the worst case (three bytes per code unit), not an
+ * array of numbers, so a long string costs bytes, not objects.
+ */
 function encodeUtf8(text: string, rawEscapes: boolean): Uint8Array {
   if (!/[\ud800-\udfff]/.test(text)) return utf8Encoder.encode(text);
-  const out: number[] = [];
+  const out = new Uint8Array(text.length * 3);
+  let n = 0;
   for (let i = 0; i < text.length; i++) {
     let cp = text.charCodeAt(i);
     if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < text.length) {
@@ -172,20 +182,23 @@ function encodeUtf8(text: string, rawEscapes: boolean): Uint8Array {
         i++;
       }
     }
-    if (cp < 0x80) out.push(cp);
-    else if (rawEscapes && cp >= 0xdc80 && cp <= 0xdcff) out.push(cp - 0xdc00);
-    else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
-    else if (cp < 0x10000)
-      out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
-    else
-      out.push(
-        0xf0 | (cp >> 18),
-        0x80 | ((cp >> 12) & 0x3f),
-        0x80 | ((cp >> 6) & 0x3f),
-        0x80 | (cp & 0x3f),
-      );
+    if (cp < 0x80) out[n++] = cp;
+    else if (rawEscapes && cp >= 0xdc80 && cp <= 0xdcff) out[n++] = cp - 0xdc00;
+    else if (cp < 0x800) {
+      out[n++] = 0xc0 | (cp >> 6);
+      out[n++] = 0x80 | (cp & 0x3f);
+    } else if (cp < 0x10000) {
+      out[n++] = 0xe0 | (cp >> 12);
+      out[n++] = 0x80 | ((cp >> 6) & 0x3f);
+      out[n++] = 0x80 | (cp & 0x3f);
+    } else {
+      out[n++] = 0xf0 | (cp >> 18);
+      out[n++] = 0x80 | ((cp >> 12) & 0x3f);
+      out[n++] = 0x80 | ((cp >> 6) & 0x3f);
+      out[n++] = 0x80 | (cp & 0x3f);
+    }
   }
-  return Uint8Array.from(out);
+  return out.slice(0, n);
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   malformed,
   ProfileError,
   type ProfileSet,
+  ReadBudget,
   type ReadContext,
 } from '@pyprof/core';
 import { buildProfileSet } from './aggregate.js';
@@ -91,9 +92,19 @@ class Collector {
    */
   #stacks = new Map<string, number>();
   #stackChars = 0;
+  /**
+   * The read's budget (core's limits.ts): a frame's text is checked against its string
+   * budget, and the tree's nodes and frames are charged to its rows, as each new stack
+   * is added (a repeated stack adds nothing).
+   */
+  readonly #budget: ReadBudget;
+  readonly #stringBytes: number;
+  #rowsCharged = 0;
 
-  constructor(context: ReadContext) {
+  constructor(context: ReadContext, budget: ReadBudget) {
     this.#context = context;
+    this.#budget = budget;
+    this.#stringBytes = budget.limits.stringBytes;
   }
 
   line = (text: string, number: number): void => {
@@ -197,6 +208,8 @@ class Collector {
     }
     for (let k = prefix.used; k < n; k++) {
       const frame = frames[k] as string;
+      if (frame.length > this.#stringBytes)
+        this.#budget.string(frame.length, FORMAT, place, 'a frame');
       const line =
         this.#austinLines && k + 1 < n && lineFrame(frame) < 0
           ? lineFrame(frames[k + 1] as string)
@@ -211,6 +224,9 @@ class Collector {
       }
       node = trie.child(node, id, place);
     }
+    const rows = trie.nodes + trie.frameName.length;
+    this.#budget.entries(rows - this.#rowsCharged, FORMAT, place);
+    this.#rowsCharged = rows;
     return node;
   }
 
@@ -310,7 +326,7 @@ class Collector {
 
 /** Reads a whole file held in memory. */
 export function readCollapsed(bytes: Uint8Array, context: ReadContext): ProfileSet {
-  const collector = new Collector(context);
+  const collector = new Collector(context, context.budget ?? new ReadBudget({}, bytes.length));
   splitLines(bytes, collector.line);
   return collector.finish();
 }
@@ -320,9 +336,15 @@ export async function readCollapsedStream(
   chunks: AsyncIterable<Uint8Array>,
   context: ReadContext,
 ): Promise<ProfileSet> {
-  const collector = new Collector(context);
+  // The pipeline's budget counts the bytes as it hands them on; one of our own counts here.
+  const own = context.budget === undefined;
+  const budget = context.budget ?? new ReadBudget();
+  const collector = new Collector(context, budget);
   const splitter = new LineSplitter(collector.line);
-  for await (const chunk of chunks) splitter.push(chunk);
+  for await (const chunk of chunks) {
+    if (own) budget.addInput(chunk.length);
+    splitter.push(chunk);
+  }
   splitter.end();
   return collector.finish();
 }

@@ -8,13 +8,19 @@
  * `r` reference may point at is kept in the reference table — shared, never copied.
  *
  * Safety by construction: every declared length is checked against the bytes left before
- * anything is allocated; nesting is capped at CPython's own limit (2000); a reference to
- * an object still being read is refused, so self-containing objects cannot make anyone
- * loop; unknown type codes and codes that never belong in a stats dict are errors with
- * their offset.
+ * anything is allocated, and a string's against the read's string budget (core's
+ * limits.ts) before it is decoded; nesting is capped at CPython's own limit (2000); a
+ * reference to an object still being read is refused, so self-containing objects cannot
+ * make anyone loop; unknown type codes and codes that never belong in a stats dict are
+ * errors with their offset. Time is linear in the bytes: a long is assembled in one pass
+ * over its digits (and refused above `MAX_LONG_DIGITS`), a reference yields the object
+ * read before (shared, never copied), and the self-contained bytes of code objects —
+ * the one place a referenced object is written out again — are charged against a byte
+ * budget as large as the input, so a reference cannot make them grow without bound.
  */
 import {
   ByteReader,
+  budgetFor,
   type CodeObjectMarshal,
   decodeLatin1,
   decodeSurrogatePass,
@@ -23,11 +29,20 @@ import {
   encodeText,
   malformed,
   ProfileError,
+  type ReadBudget,
+  withCommas,
 } from '@pyprof/core';
 
 export const FORMAT = 'cprofile';
 /** CPython's MAX_MARSHAL_STACK_DEPTH. */
 export const MAX_DEPTH = 2000;
+/**
+ * Most 15-bit digits in a long (`l`): 2,000 digits are 30,000 bits, about 9,000 decimal
+ * digits — twice what Python 3.11+ lets a literal have (`sys.int_info.default_max_str_digits`,
+ * 4,300). No count, time or line number needs more than 4 digits; a bigger long can only be
+ * a constant in a code object.
+ */
+export const MAX_LONG_DIGITS = 2000;
 const FLAG_REF = 0x80;
 
 /** A placeholder in the reference table for an object whose reading has not finished. */
@@ -158,9 +173,25 @@ export class MarshalReader {
   /** Set while the outermost code object is read. */
   capture: CodeCapture | undefined;
 
-  constructor(bytes: Uint8Array) {
+  /** What the read may allocate (strings are checked against it before decoding). */
+  readonly budget: ReadBudget;
+  /**
+   * Bytes the self-contained copies of code objects may still take: as many as the input
+   * has (a reference inlined there is a copy, the one place the reader copies).
+   */
+  inlineBytesLeft: number;
+
+  constructor(bytes: Uint8Array, budget: ReadBudget = budgetFor({}, bytes.length)) {
     this.in = new ByteReader(bytes, FORMAT);
     this.dialect = bytes[0] === 0xfb ? 3 : undefined;
+    this.budget = budget;
+    this.inlineBytesLeft = bytes.length;
+  }
+
+  /** Checks a string's declared length against the string budget. */
+  checkString(length: number, offset: number): void {
+    if (length > this.budget.limits.stringBytes)
+      this.budget.string(length, FORMAT, { offset }, 'a string');
   }
 
   /** True unless the data has shown Python 3 codes. */
@@ -295,18 +326,21 @@ export class MarshalReader {
         {
           const n = this.length('string');
           const start = this.in.span(n, 'string');
+          this.checkString(n, offset);
           return decodeLatin1(this.in.bytes, start, start + n);
         }
       case 0x75 /* u */:
         {
           const n = this.length('string');
           const start = this.in.span(n, 'string');
+          this.checkString(n, offset);
           return decodeSurrogatePass(this.in.bytes, start, start + n);
         }
       case 0x74 /* t */:
         {
           const n = this.length('string');
           const start = this.in.span(n, 'string');
+          this.checkString(n, offset);
           // Python 2: an interned byte string, entered in the table; 3: UTF-8, surrogatepass.
           if (!this.python2) return decodeSurrogatePass(this.in.bytes, start, start + n);
           const text = decodeText(this.in.bytes, start, start + n);
@@ -318,6 +352,8 @@ export class MarshalReader {
         {
           const n = this.length('string');
           const start = this.in.span(n, 'string');
+          // Python 3 bytes stay a view of the input (code, line tables); text is checked.
+          if (this.python2) this.checkString(n, offset);
           return this.python2
             ? decodeText(this.in.bytes, start, start + n)
             : this.in.bytes.subarray(start, start + n);
@@ -342,29 +378,69 @@ export class MarshalReader {
           return Number.isSafeInteger(Number(value)) ? Number(value) : value;
         }
       case 0x6c /* l */:
-        {
-          const n = this.in.i32le('long digit count');
-          const digits = Math.abs(n);
-          this.in.need(digits * 2, 'long digits');
-          let value = 0n;
-          let small = 0;
-          const useSmall = digits <= 3; // 45 bits: exact in a double
-          for (let k = 0; k < digits; k++) {
-            const d = this.in.u16le('long digit');
-            if (d >= 0x8000)
-              throw this.error(`long digit out of range (0x${d.toString(16)})`, offset);
-            if (k === digits - 1 && d === 0)
-              throw this.error('unnormalized long (zero top digit)', offset);
-            if (useSmall) small += d * 2 ** (15 * k);
-            else value += BigInt(d) << BigInt(15 * k);
-          }
-          if (useSmall) return n < 0 ? -small : small;
-          if (n < 0) value = -value;
-          return Number.isSafeInteger(Number(value)) ? Number(value) : value;
-        }
+        return this.longPayload(offset);
       default:
         return undefined;
     }
+  }
+
+  /**
+   * A long's payload (`i32 n`, then |n| 15-bit digits, least significant first), in one
+   * pass: up to 3 digits (45 bits) as a plain number; more as a BigInt made from the
+   * digits' hexadecimal text, which takes time linear in the digits (adding shifted
+   * digits one by one to a BigInt was quadratic: 20 s for 100,000 digits). A 4-digit long
+   * that fits a double's integers is returned as a number.
+   */
+  longPayload(offset: number): number | bigint {
+    const n = this.in.i32le('long digit count');
+    const digits = Math.abs(n);
+    if (digits > MAX_LONG_DIGITS) {
+      throw this.error(
+        `a long of ${withCommas(digits)} digits (about ${withCommas(Math.ceil(digits * 15 * Math.LOG10E * Math.LN2))} decimal digits): no profile holds an integer that large (at most ${withCommas(MAX_LONG_DIGITS)} digits are read)`,
+        offset,
+      );
+    }
+    this.in.need(digits * 2, 'long digits');
+    const bytes = this.in.bytes;
+    const start = this.in.pos;
+    for (let k = 0; k < digits; k++) {
+      const d = (bytes[start + 2 * k] as number) | ((bytes[start + 2 * k + 1] as number) << 8);
+      if (d >= 0x8000) {
+        this.in.pos = start + 2 * k;
+        throw this.error(`long digit out of range (0x${d.toString(16)})`, offset);
+      }
+      if (k === digits - 1 && d === 0)
+        throw this.error('unnormalized long (zero top digit)', offset);
+    }
+    this.in.pos = start + digits * 2;
+    const digit = (k: number) =>
+      (bytes[start + 2 * k] as number) | ((bytes[start + 2 * k + 1] as number) << 8);
+    if (digits <= 3) {
+      let small = 0;
+      for (let k = 0; k < digits; k++) small += digit(k) * 2 ** (15 * k);
+      return n < 0 ? -small : small;
+    }
+    // Bits, most significant first, 4 to a hexadecimal digit.
+    const bits = digits * 15;
+    const hex: string[] = [];
+    let accumulator = 0;
+    let held = 0;
+    // Feed bits from the top: digit k holds bits 15k..15k+14.
+    const top = Math.ceil(bits / 4) * 4;
+    held = top - bits; // leading zero bits that pad the top to a whole hex digit
+    for (let k = digits - 1; k >= 0; k--) {
+      accumulator = (accumulator << 15) | digit(k);
+      held += 15;
+      while (held >= 4) {
+        held -= 4;
+        hex.push(((accumulator >>> held) & 0xf).toString(16));
+      }
+      accumulator &= (1 << held) - 1;
+    }
+    let value = BigInt(`0x${hex.join('')}`);
+    if (n < 0) value = -value;
+    const asNumber = Number(value);
+    return Number.isSafeInteger(asNumber) ? asNumber : value;
   }
 
   /** A float payload (type byte already read), or undefined if `code` is no float code. */
@@ -556,6 +632,8 @@ export class MarshalReader {
         local.set(index, local.size);
         const inline = marshalBytes(encodeText(this.interned[index] as string));
         inline[0] = 0x74; /* t */
+        this.inlineBytesLeft -= inline.length;
+        if (this.inlineBytesLeft < 0) return undefined;
         parts.push(inline);
         continue;
       }
@@ -563,7 +641,9 @@ export class MarshalReader {
         parts.push(reference(code, index - refBase));
         continue;
       }
-      const inline = marshalValue(this.refs[index]);
+      const budget = { left: this.inlineBytesLeft };
+      const inline = marshalValue(this.refs[index], budget);
+      this.inlineBytesLeft = budget.left;
       if (!inline) return undefined;
       parts.push(inline);
     }
@@ -710,14 +790,22 @@ function marshalBytes(bytes: Uint8Array): Uint8Array {
 /**
  * A value read from a Python 3 stream, written again without the reference flag: text,
  * bytes, integers, floats, None, booleans and tuples of those (what a code object can
- * share with the objects before it). Undefined for anything else.
+ * share with the objects before it). Undefined for anything else, and once the bytes
+ * written would pass `budget.left` (which is lowered by what is written): a tuple that
+ * holds one object many times, through references, is written out in full each time.
  */
-function marshalValue(value: unknown): Uint8Array | undefined {
+function marshalValue(value: unknown, budget: { left: number }): Uint8Array | undefined {
+  if (--budget.left < 0) return undefined;
   if (value === null) return Uint8Array.of(0x4e);
   if (value === true) return Uint8Array.of(0x54);
   if (value === false) return Uint8Array.of(0x46);
-  if (value instanceof Uint8Array) return marshalBytes(value);
+  if (value instanceof Uint8Array) {
+    budget.left -= value.length + 4;
+    return budget.left < 0 ? undefined : marshalBytes(value);
+  }
   if (typeof value === 'string') {
+    budget.left -= value.length * 3 + 4;
+    if (budget.left < 0) return undefined;
     const bytes = encodeSurrogatePass(value);
     const out = marshalBytes(bytes);
     out[0] = 0x75; /* u */
@@ -738,7 +826,7 @@ function marshalValue(value: unknown): Uint8Array | undefined {
   if (value instanceof MarshalTuple) {
     const items: Uint8Array[] = [];
     for (const item of value.items) {
-      const bytes = marshalValue(item);
+      const bytes = marshalValue(item, budget);
       if (!bytes) return undefined;
       items.push(bytes);
     }

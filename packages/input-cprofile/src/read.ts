@@ -23,10 +23,17 @@
  *
  * Lossy or lenient points, each with a warning code: duplicate keys are summed
  * (`duplicate-key`); callers missing from the dict become functions with no numbers
- * (`dangling-caller`); bytes after the object are ignored (`trailing-data`); NaN times are
- * kept as absent (`nan-time`).
+ * (`dangling-caller`); bytes after the object are ignored (`trailing-data`).
+ *
+ * Refused as malformed, with the offset: negative counts, and times that are negative,
+ * NaN or infinite (no clock gives them; they only make nonsense totals and columns).
+ *
+ * Budgets (core's limits.ts): every function and edge row is counted against the read's
+ * `entriesPerByte`, so references that replay an entry or a callers dict again and again
+ * (each reference five bytes) stop once they have made more rows than the bytes allow.
  */
 import {
+  budgetFor,
   decodeText,
   type FunctionKind,
   malformed,
@@ -92,6 +99,11 @@ interface ReaderState {
   seenStamp: number;
   /** Reused buffer for a caller value (nc, cc, tt, ct), and `readNumber`'s slot (`SCRATCH`). */
   value: Float64Array;
+  /** Call row of each caller in the callers dict being read (valid where `seenCallers` marks it). */
+  callerRow: Int32Array;
+  /** Function and call rows made, and how many the budget allows. */
+  rows: number;
+  rowsAllowed: number;
 }
 
 const TUPLE = 0x28;
@@ -190,7 +202,8 @@ function readNumber(s: ReaderState, what: string, integer: boolean): number {
   let value: unknown;
   if (code === REF) value = m.resolveRef(offset);
   else value = m.intPayload(code, offset) ?? (integer ? undefined : m.floatPayload(code, offset));
-  if (typeof value === 'bigint') throw m.error(`${what} ${value} is too large`, offset);
+  if (typeof value === 'bigint')
+    throw m.error(`${what} is too large (${bigDescription(value)})`, offset);
   if (typeof value !== 'number') {
     throw m.error(
       `${what} must be ${integer ? 'an integer' : 'a number'}, found ${describeType(code)}`,
@@ -201,6 +214,27 @@ function readNumber(s: ReaderState, what: string, integer: boolean): number {
     throw m.error(`${what} must be an integer, found ${value}`, offset);
   m.setRef(slot, value);
   return value;
+}
+
+/** `a 45-digit integer`: a huge number described, not printed. */
+function bigDescription(value: bigint): string {
+  const digits = (value < 0n ? -value : value).toString(16).length * Math.log10(16);
+  return `an integer of about ${Math.ceil(digits)} decimal digits`;
+}
+
+/** Counts one more function or call row against the read's budget. */
+function countRow(s: ReaderState, offset: number): void {
+  if (++s.rows > s.rowsAllowed) s.m.budget.entries(s.rows, FORMAT, { offset });
+}
+
+/** A time from the file: a finite number, not below zero. */
+function checkTime(s: ReaderState, what: string, value: number, offset: number): void {
+  if (!(value >= 0 && value !== Number.POSITIVE_INFINITY)) {
+    throw s.m.error(
+      `${what} is ${Number.isNaN(value) ? 'NaN' : value}: a time is a finite number, not below zero`,
+      offset,
+    );
+  }
 }
 
 /**
@@ -278,6 +312,19 @@ function functionFor(
     throw s.m.error(`line number ${line} out of range`, offset);
   const kind = kindOf(file, line, name);
   if (kind === 'builtin' && (file === 'builtins' || file === '__builtin__')) s.yappiLikeKeys++;
+  const before = s.b.functionCount;
+  const fn = addFunctionRow(s, file, line, name, kind);
+  if (s.b.functionCount > before) countRow(s, offset);
+  return fn;
+}
+
+function addFunctionRow(
+  s: ReaderState,
+  file: string,
+  line: number,
+  name: string | MarshalCode,
+  kind: FunctionKind,
+): number {
   if (name instanceof MarshalCode) {
     return s.b.addFunction(file, line, codeLabel(name), 'synthetic', {
       details: {
@@ -393,6 +440,10 @@ function addEdge(
       offset,
     );
   }
+  if (style === 'tuple') {
+    checkTime(s, 'a caller own time', v[2] as number, offset);
+    checkTime(s, 'a caller cumulative time', v[3] as number, offset);
+  }
   // Each callers dict belongs to one callee, so a pair repeats only inside one dict.
   s.seenCallers = withIndex(s.seenCallers, caller);
   if (s.seenCallers[caller] === s.seenStamp) {
@@ -401,7 +452,7 @@ function addEdge(
       message: 'a callers dict lists the same caller twice; the values were summed',
       place: { offset },
     });
-    const row = s.b.findCall(caller, callee);
+    const row = s.callerRow[caller] as number;
     const old = s.b.callStats(row);
     s.b.setCallStats(row, {
       callCount: old.callCount + (v[0] as number),
@@ -413,11 +464,22 @@ function addEdge(
     return;
   }
   s.seenCallers[caller] = s.seenStamp;
-  if (style === 'int') {
-    s.b.appendCall(caller, callee, v[0] as number, Number.NaN, Number.NaN, Number.NaN);
-  } else {
-    s.b.appendCall(caller, callee, v[0] as number, v[1] as number, v[2] as number, v[3] as number);
-  }
+  countRow(s, offset);
+  // Where the pair's row is, for a repeat in this dict: looking it up in the builder
+  // rebuilt its pair index after every appended row (quadratic for a dict that repeats
+  // every caller).
+  s.callerRow = withIndex(s.callerRow, caller);
+  s.callerRow[caller] =
+    style === 'int'
+      ? s.b.appendCall(caller, callee, v[0] as number, Number.NaN, Number.NaN, Number.NaN)
+      : s.b.appendCall(
+          caller,
+          callee,
+          v[0] as number,
+          v[1] as number,
+          v[2] as number,
+          v[3] as number,
+        );
 }
 
 /** Starts a new callers dict: a new `seenStamp`. */
@@ -527,15 +589,10 @@ function readEntry(s: ReaderState, fn: number): void {
     }
   }
   if (cc < 0 || nc < 0) throw m.error(`negative call count (${cc}, ${nc})`, offset);
+  checkTime(s, 'own time', tt, offset);
+  checkTime(s, 'cumulative time', ct, offset);
   if (cc > nc) s.swappedCounts++;
   if (s.producer === 'yappi') [cc, nc] = [nc, cc];
-  if (Number.isNaN(tt) || Number.isNaN(ct)) {
-    s.context.warn({
-      code: 'nan-time',
-      message: 'an entry has a NaN time; it is kept as absent',
-      place: { offset },
-    });
-  }
   s.b.addFunctionNumbers(fn, nc, cc, tt, ct);
 }
 
@@ -543,7 +600,8 @@ function readEntry(s: ReaderState, fn: number): void {
 export function readPstats(input: Uint8Array, context: ReadContext): ProfileSet {
   if (input.length === 0)
     throw malformed(FORMAT, { offset: 0 }, 'the file is empty (a pstats dump is one marshal dict)');
-  const m = new MarshalReader(input);
+  const budget = budgetFor(context, input.length);
+  const m = new MarshalReader(input, budget);
   const producerOption = (context.options.producer as Producer | undefined) ?? 'auto';
   const b = new ProfileBuilder({ format: FORMAT });
   // A caller edge takes at least ~32 bytes in Python 3 dumps (a key reference and a tuple
@@ -564,6 +622,9 @@ export function readPstats(input: Uint8Array, context: ReadContext): ProfileSet 
     value: new Float64Array(5),
     seenCallers: new Uint16Array(1024),
     seenStamp: 0,
+    callerRow: new Int32Array(1024),
+    rows: 0,
+    rowsAllowed: budget.entriesAllowed - budget.entriesUsed,
   };
   const code = m.typeCode('stats dict');
   const offset = m.codeOffset;
@@ -600,6 +661,7 @@ export function readPstats(input: Uint8Array, context: ReadContext): ProfileSet 
     entries++;
   }
   m.leave();
+  budget.entries(s.rows, FORMAT);
   if (entries === 0)
     throw malformed(FORMAT, { offset: 0 }, 'the stats dict is empty: no functions were recorded');
   if (!m.in.atEnd) {

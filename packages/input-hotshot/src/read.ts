@@ -6,21 +6,31 @@
  * the clock (microseconds from gettimeofday; on Windows QueryPerformanceCounter ticks at
  * the `reported-performance-frequency` — hotshot.stats wrongly reads those as µs too).
  */
-import { type Profile, type ProfileSet, type ReadContext, singleProfileSet } from '@pyprof/core';
+import {
+  type Profile,
+  type ProfileSet,
+  ReadBudget,
+  type ReadContext,
+  singleProfileSet,
+} from '@pyprof/core';
 import { FORMAT, HotshotDecoder } from './records.js';
 import { Replay } from './replay.js';
 
 const MICROSECONDS = 1e6;
 
-function replayFor(context: ReadContext): { replay: Replay; decoder: HotshotDecoder } {
+function replayFor(
+  context: ReadContext,
+  budget: ReadBudget,
+): { replay: Replay; decoder: HotshotDecoder } {
   const coverage = context.options.coverage === true;
   const replay = new Replay({
     needs: context.needs,
     strict: context.options.strict === true,
     coverage,
     warn: (d) => context.warn(d),
+    budget,
   });
-  return { replay, decoder: new HotshotDecoder(replay, { coverage }) };
+  return { replay, decoder: new HotshotDecoder(replay, { coverage, budget }) };
 }
 
 /** The clock's ticks per second and its description, from the header. */
@@ -75,7 +85,10 @@ function finish(replay: Replay, end: number, context: ReadContext): ProfileSet {
 
 /** Reads a whole log held in memory. */
 export function readHotshot(bytes: Uint8Array, context: ReadContext): ProfileSet {
-  const { replay, decoder } = replayFor(context);
+  const { replay, decoder } = replayFor(
+    context,
+    context.budget ?? new ReadBudget({}, bytes.length),
+  );
   decoder.decodeAll(bytes);
   return finish(replay, decoder.offset, context);
 }
@@ -85,8 +98,14 @@ export async function readHotshotStream(
   chunks: AsyncIterable<Uint8Array>,
   context: ReadContext,
 ): Promise<ProfileSet> {
-  const { replay, decoder } = replayFor(context);
-  for await (const chunk of chunks) decoder.push(chunk);
+  // The pipeline's budget counts the bytes as it hands them on; one of our own counts here.
+  const own = context.budget === undefined;
+  const budget = context.budget ?? new ReadBudget();
+  const { replay, decoder } = replayFor(context, budget);
+  for await (const chunk of chunks) {
+    if (own) budget.addInput(chunk.length);
+    decoder.push(chunk);
+  }
   decoder.end();
   return finish(replay, decoder.offset, context);
 }

@@ -12,11 +12,15 @@
  * longer than 5 bytes, or above 2^31-1, cannot come from it and is refused as corrupt
  * rather than wrapped the way CPython's reader wraps it.
  *
+ * A string field (a file or function name, a header value) longer than the read's string
+ * budget (core's limits.ts) is refused from its declared length, before its bytes are
+ * gathered: a stream never collects a 100 MB name to find out.
+ *
  * The decoder does not interpret events; it reports them with their byte offsets to a
  * `RecordSink`. `decodeHotshot` wraps it as an iterator of plain record objects for tests
  * and library users who want the raw stream.
  */
-import { decodeText, malformed, type ProfileError } from '@pyprof/core';
+import { decodeText, malformed, type ProfileError, type ReadBudget } from '@pyprof/core';
 
 export const FORMAT = 'hotshot';
 
@@ -60,6 +64,8 @@ export interface DecoderOptions {
    * the start, whatever the header's FRAME_TIMES / LINE_TIMES records say (spec §5).
    */
   coverage?: boolean;
+  /** The read's budget: string fields longer than its `stringBytes` are refused. */
+  budget?: ReadBudget;
 }
 
 const RECORD_NAMES: Record<number, string> = {
@@ -93,6 +99,8 @@ const SLACK = 32;
 export class HotshotDecoder {
   readonly #sink: RecordSink;
   readonly #coverage: boolean;
+  readonly #budget: ReadBudget | undefined;
+  readonly #stringBytes: number;
   #frameTimings: boolean;
   #lineTimings = false;
   /** Absolute offset of the next byte to decode. */
@@ -116,6 +124,8 @@ export class HotshotDecoder {
     this.#sink = sink;
     this.#coverage = options.coverage === true;
     this.#frameTimings = !this.#coverage;
+    this.#budget = options.budget;
+    this.#stringBytes = options.budget?.limits.stringBytes ?? Number.POSITIVE_INFINITY;
   }
 
   /** Bytes decoded so far (the offset of the next record). */
@@ -248,6 +258,9 @@ export class HotshotDecoder {
     const length = this.#packed(buffer, p, 0, base);
     if (length === INCOMPLETE) return INCOMPLETE;
     const start = this.#next;
+    if (length > this.#stringBytes) {
+      this.#budget?.string(length, FORMAT, { offset: base + p }, `a record's ${what}`);
+    }
     const left = buffer.length - start;
     if (length > left) {
       // The record needs to reach this buffer index before it can be decoded.

@@ -39,7 +39,8 @@
  * edge). With line events but no line timings, line times are absent; hits and call
  * sites remain.
  *
- * Memory: function, edge, line and call-site tables (bounded by the code), the stack
+ * Memory: function, edge, line and call-site tables (bounded by the code, and charged to
+ * the read's budget of rows per input byte, core's limits.ts), the stack
  * (bounded by its depth, refused beyond `MAX_DEPTH`), and — only when the output needs
  * them — the timeline (grows with the records; dropped as soon as it passes the output's
  * `timelineLimit`) and the calling-context tree (grows with the distinct stacks).
@@ -51,6 +52,7 @@ import {
   type OutputNeeds,
   type Profile,
   ProfileBuilder,
+  type ReadBudget,
   type ReadContext,
   TIMELINE_ENTER,
   TIMELINE_EXIT,
@@ -108,7 +110,12 @@ export interface ReplayOptions {
   strict: boolean;
   coverage: boolean;
   warn: ReadContext['warn'];
+  /** The read's budget (core's limits.ts): rows and timeline events are charged to it. */
+  budget?: ReadBudget;
 }
+
+/** Records replayed between two looks at the budget. */
+const BUDGET_INTERVAL = 4096;
 
 interface SyntheticFrame {
   fn: number;
@@ -202,6 +209,10 @@ export class Replay implements RecordSink {
   #timedExits = 0;
   #openFrames = 0;
   #end = 0;
+  /** Enters until the next look at the budget, and the rows and events charged so far. */
+  #untilBudget = BUDGET_INTERVAL;
+  #rowsCharged = 0;
+  #eventsCharged = 0;
 
   constructor(options: ReplayOptions) {
     this.#options = options;
@@ -249,6 +260,7 @@ export class Replay implements RecordSink {
     } else {
       this.#untimedFrames = true;
     }
+    if (--this.#untilBudget === 0) this.#chargeBudget(offset);
     const key = this.#keys.find(fileno, lineno);
     const fn = key >= 0 ? (this.#keys.values[key] as number) : this.#newKey(fileno, lineno, offset);
     const d = this.#depth;
@@ -304,6 +316,7 @@ export class Replay implements RecordSink {
       this.#untimedLines = true;
     }
     if (this.#depth === 0) this.#enteredBeforeProfiling(offset);
+    if (--this.#untilBudget === 0) this.#chargeBudget(offset);
     const d = this.#depth - 1;
     const row = this.#lines.row(this.#stackFunction[d] as number, lineno);
     this.#stackLine[d] = lineno;
@@ -479,6 +492,32 @@ export class Replay implements RecordSink {
     this.#capacity = capacity;
   }
 
+  /**
+   * Charges the rows and events made since the last look to the budget. Each ENTER makes
+   * at most a few rows (a function, an edge, a call site, a tree node) and two events, so
+   * looking every `BUDGET_INTERVAL` enters keeps the overshoot small, and the hot path
+   * pays one decrement (so does a LINENO record, which can make a line row; an EXIT
+   * makes no row, but a timeline event, at most one per ENTER).
+   */
+  #chargeBudget(offset: number): void {
+    this.#untilBudget = BUDGET_INTERVAL;
+    const budget = this.#options.budget;
+    if (budget === undefined) return;
+    const rows =
+      this.#fnFile.length +
+      this.#edges.length +
+      this.#lines.length +
+      this.#sites.length +
+      this.#nodes.length;
+    budget.entries(rows - this.#rowsCharged, FORMAT, { offset });
+    this.#rowsCharged = rows;
+    const events = this.#timelineKind.length;
+    if (events > this.#eventsCharged) {
+      budget.events(events - this.#eventsCharged, FORMAT, { offset });
+      this.#eventsCharged = events;
+    }
+  }
+
   #event(kind: number, fn: number): void {
     if (this.#timelineKind.length >= this.#timelineLimit) {
       this.#dropTimeline();
@@ -553,6 +592,7 @@ export class Replay implements RecordSink {
       );
     }
     while (this.#depth > 0) this.#pop();
+    this.#chargeBudget(end);
   }
 
   /** The profile, with `metadata` from the header; call after `close`. */

@@ -34,6 +34,7 @@
  * is proportional to the file.
  */
 import {
+  budgetFor,
   float64Column,
   int32Column,
   makeProfileSet,
@@ -53,6 +54,7 @@ import {
   PyObject,
   PyTuple,
   pickleDialect,
+  pickleLimits,
   RECONSTRUCTOR_GLOBALS,
 } from '@pyprof/pickle';
 
@@ -157,7 +159,8 @@ function pythonMajorOf(loaded: LoadedPickle): 2 | 3 | undefined {
 
 /** Reads a `.lprof` file (see the file comment). */
 export function readLineProfiler(input: Uint8Array, context: ReadContext): ProfileSet {
-  const loaded = loadPickle(input, LINE_PROFILER_DIALECT);
+  const budget = budgetFor(context, input.length);
+  const loaded = loadPickle(input, LINE_PROFILER_DIALECT, { limits: pickleLimits(budget) });
   const stats = loaded.value;
   if (!(stats instanceof PyObject)) {
     refuse(
@@ -211,6 +214,7 @@ export function readLineProfiler(input: Uint8Array, context: ReadContext): Profi
       ['unit', String(unit)],
     ],
   });
+  b.chargeRowsTo(budget, FORMAT);
   b.reserve({ functions: order.length, calls: 0 });
   const lineFunction = uint32Column();
   const lineNumber = int32Column();

@@ -11,6 +11,7 @@ import {
   type BuildHook,
   buildPickle,
   describeValue,
+  type PickleLimits,
   type PickleScan,
   type PickleValue,
   PyDict,
@@ -138,14 +139,14 @@ function countOf(
   throw malformed(FORMAT, { offset }, `${what} must be a count, found ${describeValue(value)}`);
 }
 
-/** Seconds; NaN is kept (the reader warns), an infinite time is refused. */
+/** Seconds: a NaN, infinite or negative time is refused (issue 15 item 14, as in pstats). */
 function timeOf(
   value: PickleValue | undefined,
   role: string,
   field: string,
   offset: number,
 ): number {
-  if (typeof value === 'number' && value !== Infinity && value !== -Infinity) return value;
+  if (typeof value === 'number' && value >= 0 && value !== Infinity) return value;
   const what = `${field} of a profiler_${role}`;
   if (typeof value !== 'number') {
     throw malformed(
@@ -154,7 +155,10 @@ function timeOf(
       `${what} must be a number of seconds, found ${describeValue(value)}`,
     );
   }
-  throw malformed(FORMAT, { offset }, `${what} is infinite`);
+  if (Number.isNaN(value)) throw malformed(FORMAT, { offset }, `${what} is NaN`);
+  if (value === Infinity || value === -Infinity)
+    throw malformed(FORMAT, { offset }, `${what} is infinite`);
+  throw malformed(FORMAT, { offset }, `${what} is negative (${value})`);
 }
 
 /** `profiler_entry(seq, {})` / `profiler_subentry(seq, {})`: the record of `seq`. */
@@ -193,13 +197,15 @@ function recordOf(
 }
 
 /** The scan pass alone with lsprof's allow-list. */
-export function scanPickle(bytes: Uint8Array): PickleScan {
-  return scanWith(bytes, LSPROF_DIALECT);
+export function scanPickle(bytes: Uint8Array, limits?: Partial<PickleLimits>): PickleScan {
+  return scanWith(bytes, LSPROF_DIALECT, limits ? { limits } : {});
 }
 
 export interface LoadOptions {
   /** Called for each value the build pass makes (never called for a refused pickle). */
   onBuild?: BuildHook;
+  /** Budgets beyond the defaults (the pipeline's, through `pickleLimits`). */
+  limits?: Partial<PickleLimits>;
 }
 
 export interface LoadedPickle {
@@ -213,10 +219,11 @@ export interface LoadedPickle {
 
 /** Both passes: refuses a pickle naming a foreign global before building anything. */
 export function loadPickle(bytes: Uint8Array, options: LoadOptions = {}): LoadedPickle {
-  const scan = scanPickle(bytes);
+  const scan = scanPickle(bytes, options.limits);
   const records = new RecordTable(scan.reduceCount);
   const built = buildPickle(bytes, LSPROF_DIALECT, scan, {
     ...(options.onBuild ? { onBuild: options.onBuild } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
     reduce: (callable, args, offset) => recordOf(records, callable, args, offset),
   });
   return { ...built, scan, records };

@@ -15,13 +15,14 @@
  * Lossy or lenient points, each with a warning code: distinct code objects with equal
  * labels (four `<string>` eval frames, say) are one function whose numbers are summed
  * (`duplicate-label`, info); a callee that has no entry of its own is kept as a function
- * with no numbers (`dangling-callee`, info); a NaN time is kept as absent (`nan-time`);
+ * with no numbers (`dangling-callee`, info); a NaN, infinite or negative time is refused;
  * bytes after the pickle's STOP are ignored (`trailing-data`).
  *
  * Every list and record may serve once (a memo reference that makes one `calls` list or
  * one entry appear twice is refused), so the work is proportional to the file's size.
  */
 import {
+  budgetFor,
   type MetadataInput,
   makeProfileSet,
   malformed,
@@ -38,6 +39,7 @@ import {
   PyList,
   PyObject,
   PyTuple,
+  pickleLimits,
 } from '@pyprof/pickle';
 import { moduleOfLabel, type PythonLabel, parsePythonLabel } from './label.js';
 import { FORMAT, type LoadOptions, loadPickle, type RecordTable, StructSeq } from './pickle.js';
@@ -62,18 +64,6 @@ function claim(value: PyList | StructSeq | PyObject, what: string): void {
     );
   }
   value.claimed = true;
-}
-
-/** A NaN time is kept as absent, with a warning. */
-function time(value: number, record: StructSeq, field: string, context: ReadContext): number {
-  if (Number.isNaN(value)) {
-    context.warn({
-      code: 'nan-time',
-      message: `${field} of a profiler_${record.role} is NaN; it is kept as absent`,
-      place: { offset: record.offset },
-    });
-  }
-  return value;
 }
 
 /** The records of a `data` or `calls` list. */
@@ -185,6 +175,7 @@ function profileOf(
     label: partName,
     ...(part.threadId !== undefined ? { threadId: part.threadId } : { mainThread: true }),
   });
+  b.chargeRowsTo(budgetFor(context, 0), FORMAT); // the read's budget (readLsprof sets it)
   // Capped by what the file holds: a list shared through the memo is counted once per use
   // here (and refused further down), but must not make this reservation grow.
   b.reserve({
@@ -235,8 +226,8 @@ function profileOf(
     b.addFunctionStats(fn, {
       callCount: nc,
       primitiveCallCount: nc - (recursive[row] as number),
-      selfTime: time(inline[row] as number, entry, 'inlinetime', context),
-      inclusiveTime: time(total[row] as number, entry, 'totaltime', context),
+      selfTime: inline[row] as number,
+      inclusiveTime: total[row] as number,
     });
     const callees = records.calls[row] as PickleValue;
     if (callees === null) continue;
@@ -246,8 +237,8 @@ function profileOf(
       b.addCall(fn, functionFor(sub), {
         callCount: subCalls,
         primitiveCallCount: subCalls - (recursive[k] as number),
-        selfTime: time(inline[k] as number, sub, 'inlinetime', context),
-        inclusiveTime: time(total[k] as number, sub, 'totaltime', context),
+        selfTime: inline[k] as number,
+        inclusiveTime: total[k] as number,
       });
     }
   }
@@ -277,10 +268,15 @@ function pythonMajorOf(scan: PickleScan): 2 | 3 | undefined {
 /** Reads an lsprof pickle (see the file comment); `hooks` reach the pickle reader. */
 export function readLsprof(
   input: Uint8Array,
-  context: ReadContext,
+  given: ReadContext,
   hooks: LoadOptions = {},
 ): ProfileSet {
-  const { value, scan, records } = loadPickle(input, hooks);
+  // One budget for the pickle and the rows (a reader called on its own makes its own).
+  const context = given.budget ? given : { ...given, budget: budgetFor(given, input.length) };
+  const { value, scan, records } = loadPickle(input, {
+    limits: pickleLimits(budgetFor(context, input.length)),
+    ...hooks,
+  });
   if (!(value instanceof PyObject)) {
     refuse(
       0,

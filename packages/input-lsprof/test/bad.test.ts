@@ -11,7 +11,6 @@ import {
   type ProfileError,
   type ProfileSet,
   readWith,
-  validateProfile,
 } from '@pyprof/core';
 import { DEFAULT_PICKLE_LIMITS, type PyList, PyObject } from '@pyprof/pickle';
 
@@ -308,14 +307,6 @@ describe('refusals of the build pass and of the Stats shape', () => {
       /not an lsprof pickle: it holds a list of 0 items, not a Stats object/,
     ],
     [
-      'more MARKs than the nesting limit',
-      new Pickle()
-        .raw(...new Array(MAX_MARK_DEPTH + 1).fill(0x28))
-        .stop()
-        .bytes(),
-      new RegExp(`more than ${MAX_MARK_DEPTH} MARKs open at once`),
-    ],
-    [
       'a FRAME longer than the file',
       new Pickle().proto(4).raw(0x95, 0xff, 0xff, 0, 0, 0, 0, 0, 0).none().stop().bytes(),
       /FRAME declares 65535 bytes but only 2 are left/,
@@ -436,6 +427,16 @@ describe('refusals of the build pass and of the Stats shape', () => {
       /reccallcount 2 exceeds callcount 1/,
     ],
     [
+      'a NaN time (issue 15 item 14: no longer kept as absent)',
+      statsPickle({ data: [{ ...entry, totaltime: Number.NaN }] }),
+      /^totaltime of a profiler_entry is NaN$/,
+    ],
+    [
+      'a negative time',
+      statsPickle({ data: [{ ...entry, inlinetime: -5 }] }),
+      /^inlinetime of a profiler_entry is negative \(-5\)$/,
+    ],
+    [
       'an infinite time',
       statsPickle({ data: [{ ...entry, totaltime: Infinity }] }),
       /totaltime of a profiler_entry is infinite/,
@@ -476,6 +477,17 @@ describe('refusals of the build pass and of the Stats shape', () => {
     expect(error.message).toMatch(message);
   });
 
+  it('more MARKs than the nesting limit: over a budget (LIMIT_EXCEEDED), at its offset', () => {
+    const bytes = new Pickle()
+      .raw(...new Array(MAX_MARK_DEPTH + 1).fill(0x28))
+      .stop()
+      .bytes();
+    const error = refusal(() => read(bytes));
+    expect(error.code).toBe('LIMIT_EXCEEDED');
+    expect(error.place).toEqual({ offset: MAX_MARK_DEPTH });
+    expect(error.message).toBe(`more than ${MAX_MARK_DEPTH} MARKs open at once`);
+  });
+
   it('reports a protocol above 5 as an unsupported version', () => {
     const error = refusal(() => read(new Pickle().proto(6).none().stop().bytes()));
     expect(error.code).toBe('UNSUPPORTED_VERSION');
@@ -484,20 +496,6 @@ describe('refusals of the build pass and of the Stats shape', () => {
 });
 
 describe('lenient points, each with a warning', () => {
-  it('keeps a NaN time as absent (nan-time)', () => {
-    const diagnostics = new Diagnostics();
-    const set = readWith(
-      lsprof,
-      statsPickle({
-        data: [{ code: 'm:1(f)', callcount: 1, totaltime: Number.NaN, inlinetime: 0 }],
-      }),
-      { diagnostics },
-    );
-    expect(set.whole.functions.inclusiveTime[0]).toBeNaN();
-    expect(diagnostics.list.map((w) => w.code)).toEqual(['nan-time']);
-    expect(validateProfile(set.whole).errors).toEqual([]);
-  });
-
   it('ignores bytes after STOP (trailing-data)', () => {
     const bytes = statsPickle({ data: [] });
     const padded = new Uint8Array(bytes.length + 3);

@@ -39,12 +39,14 @@
  * is refused), so the work is proportional to the file.
  */
 import {
+  budgetFor,
   type MetadataInput,
   makeProfileSet,
   malformed,
   type Profile,
   ProfileBuilder,
   type ProfileSet,
+  type ReadBudget,
   type ReadContext,
 } from '@pyprof/core';
 import {
@@ -56,6 +58,7 @@ import {
   PyObject,
   PyTuple,
   pickleDialect,
+  pickleLimits,
 } from '@pyprof/pickle';
 
 export const FORMAT = 'yappi';
@@ -446,8 +449,10 @@ function profileOf(
   entries: readonly Entry[],
   metadata: MetadataInput,
   dangling: { count: number },
+  budget: ReadBudget,
 ): Profile {
   const b = new ProfileBuilder(metadata);
+  b.chargeRowsTo(budget, FORMAT);
   const functionOf = new Map<string, number>();
   const identity = new Map<string, Identity>();
   for (const entry of entries) identity.set(entry.fullName, entry);
@@ -510,7 +515,8 @@ function compareIds(a: string, b: string): number {
 
 /** Reads a `.ystat` file (see the file comment). */
 export function readYappi(input: Uint8Array, context: ReadContext): ProfileSet {
-  const loaded = loadPickle(input, YAPPI_DIALECT);
+  const budget = budgetFor(context, input.length);
+  const loaded = loadPickle(input, YAPPI_DIALECT, { limits: pickleLimits(budget) });
   if (loaded.scan.end < input.length) {
     context.warn({
       code: 'trailing-data',
@@ -545,18 +551,19 @@ export function readYappi(input: Uint8Array, context: ReadContext): ProfileSet {
       entries,
       { ...metadata, label: `thread ${id}${name}`, threadId: id },
       dangling,
+      budget,
     );
   };
   let set: ProfileSet;
   if (ids.length <= 1) {
     const id = ids[0];
     set = makeProfileSet([
-      id === undefined ? profileOf(read.merged, metadata, dangling) : partOf(id),
+      id === undefined ? profileOf(read.merged, metadata, dangling, budget) : partOf(id),
     ]);
   } else {
     set = {
       parts: ids.map(partOf),
-      whole: profileOf(read.merged, { ...metadata, label: 'all threads' }, dangling),
+      whole: profileOf(read.merged, { ...metadata, label: 'all threads' }, dangling, budget),
     };
   }
   if (dangling.count > 0) {

@@ -14,6 +14,7 @@ export {
   DEFAULT_PICKLE_LIMITS,
   memoryBudget,
   type PickleLimits,
+  pickleLimits,
 } from './limits.js';
 export {
   type BuildHook,

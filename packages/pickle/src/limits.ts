@@ -16,16 +16,25 @@
  * line_profiler's `.lprof` files 15–18 (a three-number tuple per line, but such files are
  * small: up to 2 MB they fit with `baseBytes`). The peak memory of a process refused at
  * its budget is about 1.4× the budget (V8's own headroom); `pnpm bench pickle` measures
- * it for the hostile cases: a 20 MB flood of empty lists now stops at about 460 MB in
- * 4 s, a list nested 2 million deep at once in 60 MB.
+ * it for the hostile cases: a list nested 2 million deep stops at once in 60 MB.
+ *
+ * Per byte alone, a 20 MB flood of empty lists still stopped at about 460 MB, over the
+ * 300 MB an input may cost (issue 15). So the budget has a ceiling too, `maxBytes`
+ * (128 MiB of estimated heap), which the readers take from the pipeline's budget
+ * (`pickleLimits`: core's `memoryBytes`, raised with the CLI's `--max-input`); that flood
+ * now stops at about 210 MB (decision 0011). Real pickles reach it from about 12 MB of
+ * lsprof, 9 MB of yappi or 7 MB of line_profiler data. Going over any budget is core's
+ * `LIMIT_EXCEEDED` (exit status 9 in the CLI), naming the budget.
  */
-import { ProfileError } from '@pyprof/core';
+import { type LimitName, limitExceeded, type ProfileError, type ReadBudget } from '@pyprof/core';
 
 export interface PickleLimits {
   /** Estimated heap bytes the reader may allocate per byte of pickle (default 16). */
   bytesPerInputByte: number;
   /** Estimated heap bytes allowed on top of that, so small files are never short (default 4 MiB). */
   baseBytes: number;
+  /** The most estimated heap bytes, whatever the size (default 128 MiB: core's `memoryBytes`). */
+  maxBytes: number;
   /** Deepest nesting of containers and objects (default 100; real pickles nest under 10). */
   maxDepth: number;
   /** Most values on the stack at once (default 100,000; pickles push in batches of 1,000). */
@@ -39,6 +48,7 @@ export interface PickleLimits {
 export const DEFAULT_PICKLE_LIMITS: Readonly<PickleLimits> = Object.freeze({
   bytesPerInputByte: 16,
   baseBytes: 4 << 20,
+  maxBytes: 128 << 20,
   maxDepth: 100,
   maxStack: 100_000,
   maxMarks: 1000,
@@ -87,17 +97,33 @@ export function resolveLimits(limits: Partial<PickleLimits> | undefined): Pickle
 
 /** The estimated heap bytes a pickle of `inputBytes` may make the reader allocate. */
 export function memoryBudget(inputBytes: number, limits?: Partial<PickleLimits>): number {
-  const { bytesPerInputByte, baseBytes } = resolveLimits(limits);
-  return bytesPerInputByte * inputBytes + baseBytes;
+  const { bytesPerInputByte, baseBytes, maxBytes } = resolveLimits(limits);
+  return Math.min(bytesPerInputByte * inputBytes + baseBytes, maxBytes);
 }
 
 /**
- * The one error for every budget: `MALFORMED_INPUT` at the place the budget ran out (the
- * code the pickle readers have always used for their limits; a pipeline-wide budget code
- * can replace it here).
+ * The pickle budgets a reader in the pipeline works with: the ceiling and the longest
+ * string from the read's budget (core's `memoryBytes` and `stringBytes`), the rest at
+ * their defaults.
  */
-export function overBudget(format: string, offset: number, message: string): ProfileError {
-  return new ProfileError('MALFORMED_INPUT', message, { format, place: { offset } });
+export function pickleLimits(budget: ReadBudget): Partial<PickleLimits> {
+  return {
+    maxBytes: budget.limits.memoryBytes,
+    maxStringBytes: Math.min(DEFAULT_PICKLE_LIMITS.maxStringBytes, budget.limits.stringBytes),
+  };
+}
+
+/**
+ * The one error for every budget: core's `LIMIT_EXCEEDED` at the place the budget ran
+ * out, naming the core budget it stands for (`depth` for nesting, stack and MARKs).
+ */
+export function overBudget(
+  format: string,
+  offset: number,
+  message: string,
+  limit: LimitName = 'depth',
+): ProfileError {
+  return limitExceeded(limit, message, { format, place: { offset } });
 }
 
 /** Estimated bytes charged so far against what one pickle may cost. */
@@ -117,10 +143,15 @@ export class Budget {
   charge(bytes: number, offset: number): void {
     this.spent += bytes;
     if (this.spent > this.limit) {
+      const { bytesPerInputByte, baseBytes, maxBytes } = this.limits;
       throw overBudget(
         this.format,
         offset,
-        `the pickle builds more than its memory budget allows (${this.limit} bytes: ${this.limits.bytesPerInputByte} per input byte + ${this.limits.baseBytes}); a profile pickle never needs that much`,
+        this.limit === maxBytes
+          ? `the pickle builds more than its memory budget allows (${this.limit} bytes: the most one input may build)`
+          : `the pickle builds more than its memory budget allows (${this.limit} bytes: ${bytesPerInputByte} per input byte + ${baseBytes}); a profile pickle never needs that much`,
+        // Only the ceiling is raised with the input budget; the per-byte part is a rate.
+        this.limit === maxBytes ? 'memoryBytes' : 'entriesPerByte',
       );
     }
   }

@@ -371,6 +371,7 @@ export function runMachine<V>(
         format,
         offset,
         `${what} of ${end - start} bytes is longer than the longest string a profile pickle may hold (${maxStringBytes} bytes)`,
+        'stringBytes',
       );
     }
     stack.push(s.string(encoding, start, end, offset));

@@ -65,8 +65,9 @@ function counted(bytes: Uint8Array, limits: Partial<PickleLimits> = {}) {
     else if (kind === 'float') least += n * COST.number;
     else if (kind === 'str') least += n * COST.string;
   }
-  const { bytesPerInputByte, baseBytes } = { ...DEFAULT_PICKLE_LIMITS, ...limits };
-  return { kinds, least, error, spent, value, limit: bytesPerInputByte * bytes.length + baseBytes };
+  const { bytesPerInputByte, baseBytes, maxBytes } = { ...DEFAULT_PICKLE_LIMITS, ...limits };
+  const limit = Math.min(bytesPerInputByte * bytes.length + baseBytes, maxBytes);
+  return { kinds, least, error, spent, value, limit };
 }
 
 /** Estimated size of an accepted value, walked once (shared values counted once). */
@@ -104,13 +105,13 @@ function expectOneLine(error: ProfileError | undefined, code: string, message: R
 describe('committed hostile pickles', () => {
   it('15-nested-list-101: refused by the depth cap', () => {
     const result = counted(readFileSync(join(fixtures, '15-nested-list-101.pickle')));
-    expectOneLine(result.error, 'MALFORMED_INPUT', /^values nested deeper than 100 levels /);
+    expectOneLine(result.error, 'LIMIT_EXCEEDED', /^values nested deeper than 100 levels /);
     expect(result.kinds.get('list')).toBe(101);
   });
 
   it('15-marks-1001: refused by the MARK cap, before anything is built', () => {
     const result = counted(readFileSync(join(fixtures, '15-marks-1001.pickle')));
-    expectOneLine(result.error, 'MALFORMED_INPUT', /^more than 1000 MARKs open at once$/);
+    expectOneLine(result.error, 'LIMIT_EXCEEDED', /^more than 1000 MARKs open at once$/);
     expect(result.kinds.size).toBe(0);
   });
 });
@@ -119,9 +120,11 @@ describe('big hostile pickles, made at test time', () => {
   it('a 20 MB flood of empty lists stops at its budget', () => {
     const bytes = emptyListFlood(20_000_000);
     const result = counted(bytes);
+    // 16 per byte would allow 324 MB; the ceiling (core's memoryBytes) stops it first.
     expect(result.error?.message).toBe(
-      `the pickle builds more than its memory budget allows (${16 * bytes.length + 4194304} bytes: 16 per input byte + 4194304); a profile pickle never needs that much`,
+      'the pickle builds more than its memory budget allows (134217728 bytes: the most one input may build)',
     );
+    expect(result.error?.limit).toBe('memoryBytes');
     // Refused partway: every list the hook saw fits the budget, and they are most of it.
     const lists = result.kinds.get('list') ?? 0;
     expect(result.least).toBeLessThanOrEqual(result.limit);
@@ -131,11 +134,7 @@ describe('big hostile pickles, made at test time', () => {
 
   it('a list nested two million deep (4 MB) stops at the stack cap, nothing built', () => {
     const result = counted(nestedListOnStack(2_000_000));
-    expectOneLine(
-      result.error,
-      'MALFORMED_INPUT',
-      /^more than 100000 values on the pickle's stack/,
-    );
+    expectOneLine(result.error, 'LIMIT_EXCEEDED', /^more than 100000 values on the pickle's stack/);
     // The scan pass refuses it: the build pass never starts.
     expect(result.kinds.size).toBe(0);
   }, 60_000);
@@ -143,7 +142,8 @@ describe('big hostile pickles, made at test time', () => {
   it('a list nested 600,000 deep through the memo (4 MB) stops at its budget', () => {
     const bytes = nestedListThroughMemo(600_000);
     const result = counted(bytes);
-    expectOneLine(result.error, 'MALFORMED_INPUT', /memory budget/);
+    expectOneLine(result.error, 'LIMIT_EXCEEDED', /memory budget/);
+    expect(result.error?.limit).toBe('entriesPerByte');
     expect(result.least).toBeLessThanOrEqual(result.limit);
   }, 60_000);
 
@@ -151,27 +151,27 @@ describe('big hostile pickles, made at test time', () => {
     const result = counted(longString(2 << 20));
     expectOneLine(
       result.error,
-      'MALFORMED_INPUT',
+      'LIMIT_EXCEEDED',
       /^BINUNICODE of 2097152 bytes is longer than the longest string a profile pickle may hold \(1048576 bytes\)$/,
     );
     expect(result.kinds.size).toBe(0);
   });
 
   it('a stack of 100,001 values is refused', () => {
-    expectOneLine(counted(stackFlood(100_001)).error, 'MALFORMED_INPUT', /stack/);
+    expectOneLine(counted(stackFlood(100_001)).error, 'LIMIT_EXCEEDED', /stack/);
     expect(counted(stackFlood(100_000), { bytesPerInputByte: 100 }).error).toBeUndefined();
   });
 
   it('limits can be set per read', () => {
     const bytes = nestedListOnStack(20);
     expect(counted(bytes).error).toBeUndefined();
-    expectOneLine(counted(bytes, { maxDepth: 10 }).error, 'MALFORMED_INPUT', /deeper than 10 /);
-    expectOneLine(counted(bytes, { maxStack: 5 }).error, 'MALFORMED_INPUT', /more than 5 values/);
+    expectOneLine(counted(bytes, { maxDepth: 10 }).error, 'LIMIT_EXCEEDED', /deeper than 10 /);
+    expectOneLine(counted(bytes, { maxStack: 5 }).error, 'LIMIT_EXCEEDED', /more than 5 values/);
     const flood = emptyListFlood(5_000);
     expect(counted(flood).error).toBeUndefined();
     expectOneLine(
       counted(flood, { baseBytes: 0, bytesPerInputByte: 10 }).error,
-      'MALFORMED_INPUT',
+      'LIMIT_EXCEEDED',
       new RegExp(`memory budget allows \\(${10 * flood.length} bytes: 10 per input byte \\+ 0\\)`),
     );
   });

@@ -209,6 +209,34 @@ export function arbitraryMutation(
 }
 
 /**
+ * Real bytes grown by repetition, up to `maxBytes`: one of `seeds` with the bytes
+ * `[from, to)` repeated in place as many times as fit — a record, an opcode run or a line
+ * written over and over, the shape of the inputs that once made readers allocate far more
+ * than their size (issue 15).
+ */
+export function arbitraryRepeat(
+  seeds: readonly Uint8Array[],
+  maxBytes = 1 << 20,
+): fc.Arbitrary<Uint8Array> {
+  return fc
+    .tuple(fc.constantFrom(...seeds), fc.nat(), fc.nat(), fc.integer({ min: 1, max: maxBytes }))
+    .map(([seed, a, b, size]) => {
+      const [from, to] = [a % seed.length, b % seed.length].sort((x, y) => x - y) as [
+        number,
+        number,
+      ];
+      const piece = Math.max(1, to - from);
+      const room = Math.max(0, size - seed.length);
+      const times = Math.floor(room / piece);
+      const bytes = new Uint8Array(seed.length + times * (to - from));
+      bytes.set(seed.subarray(0, to));
+      for (let k = 0; k < times; k++) bytes.set(seed.subarray(from, to), to + k * (to - from));
+      bytes.set(seed.subarray(to), to + times * (to - from));
+      return bytes;
+    });
+}
+
+/**
  * Real bytes with a piece of themselves copied in elsewhere: one of `seeds` with the bytes
  * `[from, to)` inserted at `at` — opcodes and records moved around, every byte still one
  * the format uses.

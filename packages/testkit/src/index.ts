@@ -8,6 +8,7 @@ export {
   arbitraryMutation,
   arbitraryProfile,
   arbitraryProfileSet,
+  arbitraryRepeat,
   arbitraryRun,
   arbitrarySplice,
   type ProfileConstraints,
@@ -38,5 +39,7 @@ export {
   type InputSuiteConfig,
   type OutputSuiteConfig,
   readOutcome,
+  readWithinBudget,
   render,
+  TIGHT_LIMITS,
 } from './suites.js';

@@ -10,17 +10,26 @@
 import {
   type InputPlugin,
   isProfileError,
+  type Limits,
   type OptionValues,
   type OutputPlugin,
   type ProfileSet,
   printProfileSet,
+  ReadBudget,
   readWith,
+  resolveOptions,
+  rowsOf,
   validateProfile,
   writeChunks,
 } from '@pyprof/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arbitraryMutation, arbitraryProfileSet, type ProfileConstraints } from './arbitrary.js';
+import {
+  arbitraryMutation,
+  arbitraryProfileSet,
+  arbitraryRepeat,
+  type ProfileConstraints,
+} from './arbitrary.js';
 import { canonicalProfiles } from './canonical.js';
 
 export interface InputFixture {
@@ -57,6 +66,55 @@ export function readOutcome(
   }
   for (const profile of [...set.parts, set.whole])
     expect(validateProfile(profile).errors).toEqual([]);
+  return 'valid';
+}
+
+/**
+ * Budgets far below the defaults (core's limits.ts), for the budget property: a reader
+ * given these must refuse what would go over them, whatever the bytes.
+ */
+export const TIGHT_LIMITS: Partial<Limits> = Object.freeze({
+  stringBytes: 4096,
+  depth: 10_000,
+  entriesPerByte: 0.01,
+  eventsPerByte: 0.05,
+  memoryBytes: 4 << 20,
+});
+
+/**
+ * Reads `bytes` with `TIGHT_LIMITS` and checks what the reader built against the budget:
+ * refused (a `ProfileError`), or a valid profile whose rows and timeline events fit what
+ * the budget allows for its bytes, and whose strings are no longer than a few budgeted
+ * strings joined (a qualified name, a label).
+ */
+export function readWithinBudget(plugin: InputPlugin, bytes: Uint8Array): 'valid' | 'refused' {
+  const budget = new ReadBudget(TIGHT_LIMITS, 0);
+  budget.addInput(bytes.length);
+  let set: ProfileSet;
+  try {
+    // The reader itself, not `readWith`: the pipeline's after-read check (`settle`) would
+    // hide a reader that allocates first and counts later, or never.
+    set = plugin.read(bytes, {
+      options: resolveOptions(plugin.options, {}, plugin.name),
+      needs: {},
+      budget,
+      warn() {},
+    });
+  } catch (error) {
+    if (isProfileError(error)) return 'refused';
+    throw error;
+  }
+  let rows = 0;
+  let events = 0;
+  for (const profile of set.parts) {
+    expect(validateProfile(profile).errors).toEqual([]);
+    rows += rowsOf(profile);
+    events += profile.timeline?.length ?? 0;
+    for (const text of profile.strings)
+      expect(text.length).toBeLessThanOrEqual(4 * budget.limits.stringBytes + 256);
+  }
+  expect(rows).toBeLessThanOrEqual(budget.entriesAllowed);
+  expect(events).toBeLessThanOrEqual(budget.eventsAllowed);
   return 'valid';
 }
 
@@ -145,7 +203,26 @@ export function describeInputPlugin(plugin: InputPlugin, config: InputSuiteConfi
         ),
         { numRuns: config.fuzzRuns ?? 200 },
       );
-    });
+    }, 120_000);
+
+    it('stays within its budgets on inputs up to 1 MB (rows, events, strings counted)', () => {
+      const seeds = config.fixtures.map((f) => f.bytes).filter((b) => b.length > 0);
+      fc.assert(
+        fc.property(
+          seeds.length > 0
+            ? fc.oneof(
+                arbitraryRepeat(seeds),
+                arbitraryMutation(seeds, 6),
+                fc.constantFrom(...seeds),
+              )
+            : fc.uint8Array({ maxLength: 1 << 20 }),
+          (bytes) => {
+            readWithinBudget(plugin, bytes);
+          },
+        ),
+        { numRuns: Math.min(config.fuzzRuns ?? 200, 40) },
+      );
+    }, 120_000);
   });
 }
 
