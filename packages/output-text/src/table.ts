@@ -117,7 +117,7 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
   for (const restriction of options.restrictions) {
     if (restriction.kind !== 'pattern') continue;
     try {
-      compilePythonPattern(restriction.pattern);
+      compilePythonPattern(restriction.pattern, view.python);
     } catch (error) {
       throw invalidOption(
         'limit',
