@@ -112,6 +112,8 @@ export interface LoadResult {
   readonly readers: readonly InputPlugin[];
   /** Each input's name as used (a gzip input's `.gz` dropped); undefined when it had none. */
   readonly names: readonly (string | undefined)[];
+  /** Each input's profiles as its reader returned them (before thread selection and merge). */
+  readonly inputSets: readonly ProfileSet[];
   readonly diagnostics: Diagnostics;
 }
 
@@ -362,6 +364,7 @@ async function load(
     set,
     readers: read.map((r) => r.reader),
     names: read.map((r) => r.name),
+    inputSets: read.map((r) => r.set),
     diagnostics,
   };
 }

@@ -273,7 +273,9 @@ describe('uniqueFunctionNames', () => {
     expect(names).toEqual(['len:0', 'len:0:0', 'len:1']);
   });
 
-  it('names a group of 100k same-named functions (no quadratic path: this would not end)', () => {
+  it('names a group of 100k same-named functions (no quadratic path: this would not end)', {
+    timeout: 60_000,
+  }, () => {
     const fns: Fn[] = [];
     for (let k = 0; k < 100_000; k++) fns.push([`/site/pkg${k % 5000}/__init__.py`, k, '<module>']);
     const { profile, names } = namesOf(fns);

@@ -56,7 +56,7 @@ describe('robustness', () => {
     }
   }, 30_000);
 
-  it('mutated real dumps', () => {
+  it('mutated real dumps', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(arbitraryMutation(seeds), (bytes) => {
         outcome(bytes);

@@ -62,7 +62,9 @@ describe('speedscope output: schema, importer rules and conservation', () => {
     ]);
   });
 
-  it('holds for any generated profile set, in any mode, with any budget', () => {
+  it('holds for any generated profile set, in any mode, with any budget', {
+    timeout: 60_000,
+  }, () => {
     fc.assert(
       fc.property(
         arbitraryProfileSet(),

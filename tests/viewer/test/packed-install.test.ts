@@ -11,12 +11,13 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const corpusFile = join(
@@ -72,6 +73,8 @@ beforeAll(() => {
     if (match) tarballs[match[1] ?? 'cli'] = join(packs, file);
   }
 }, 300_000);
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function project(name: string): string {
   const dir = join(scratch, name);
