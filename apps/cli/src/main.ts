@@ -502,8 +502,8 @@ class Cli {
     const cwd = this.io.cwd;
     if (typeof flags.output === 'string') {
       const path = cwd === undefined ? flags.output : resolve(cwd, flags.output);
-      if (!isFolder(path)) return { kind: 'file', path: flags.output };
-      return { kind: 'file', path: join(flags.output, freshName(writer, base, path)) };
+      if (!isFolder(path)) return { kind: 'file', path };
+      return { kind: 'file', path: join(path, freshName(writer, base, path)) };
     }
     if (!writer.defaultOutputName) return { kind: 'stdout' };
     const name = freshName(writer, base, cwd ?? '.');

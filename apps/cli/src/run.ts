@@ -105,6 +105,8 @@ export interface RunStreams {
   readonly stdin: Readable;
   readonly stdout: Writable;
   readonly stderr: Writable;
+  /** The program's environment (PATH finds the interpreter). */
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RunResult {
@@ -138,7 +140,7 @@ export async function runPython(command: PythonCommand, streams: RunStreams): Pr
   const child = spawn(
     command.interpreter,
     [...command.options, '-c', RUN_BOOTSTRAP, dump, command.mode, command.target, ...command.args],
-    { stdio: [...stdio], windowsHide: true },
+    { stdio: [...stdio], env: streams.env, windowsHide: true },
   );
   // While the program runs, signals are its to handle; pyprof waits for it either way.
   const forward = (signal: NodeJS.Signals) => {
