@@ -36,6 +36,10 @@ def _pyprof_run():
     if mode == 'module':
         import runpy
         sys.argv[:] = [target] + args
+        # As \`python -m\` (and cProfile run by it) has it from 3.7 on: the working folder
+        # spelled out (2.7 and 3.6 keep ''), so module files get the same names.
+        if sys.version_info >= (3, 7) and sys.path and sys.path[0] == '':
+            sys.path[0] = os.getcwd()
         code = "run_module(modname, run_name='__main__')"
         namespace = {'run_module': runpy.run_module, 'modname': target}
     else:
