@@ -364,10 +364,13 @@ class Cli {
   }
 
   summary(profile: Profile): string {
-    // Sampled stacks count no calls: say so rather than print NaN.
+    // Sampled stacks and line-level profiles count no calls: say so rather than print NaN.
+    const count = totalCalls(profile);
     const calls = profile.metadata.sampled
       ? 'sampled stacks'
-      : `${withCommas(totalCalls(profile))} calls`;
+      : Number.isNaN(count)
+        ? 'calls not recorded'
+        : `${withCommas(count)} calls`;
     return `${withCommas(profile.functions.length)} functions, ${calls}, ${formatTotal(profile)} total`;
   }
 
@@ -620,7 +623,7 @@ functions, calls, total time, warnings — and, for several inputs, in their mer
         ? `parts: ${set.parts.length} (threads of the inputs, added up below)`
         : `threads: ${set.parts.length}${set.parts.length > 1 ? ` (${threads.join(', ')})` : ''}`,
       `functions: ${whole.functions.length}`,
-      `calls: ${whole.metadata.sampled ? 'not recorded (sampled stacks)' : totalCalls(whole)}`,
+      `calls: ${whole.metadata.sampled ? 'not recorded (sampled stacks)' : Number.isNaN(totalCalls(whole)) ? 'not recorded' : totalCalls(whole)}`,
       `total time: ${formatTotal(whole)}`,
       `warnings: ${warnings.length === 0 ? 'none' : warnings.reduce((sum, w) => sum + w.count, 0)}`,
       ...warnings.map(
