@@ -176,3 +176,21 @@ describe('pyprof run: the Python command after --', () => {
     );
   });
 });
+
+describe('standard input', () => {
+  it('is `<stdin>` in messages, titles and info, and `stdin` only in output file names', async () => {
+    const cwd = scratch();
+    const dump = readFileSync(decorators);
+    const text = await runCli(['convert', '-', '--to', 'text', '-o', '-', '-q'], dump);
+    expect(text.stdout.toString('utf8').split('\n')[0]).toBe('<stdin>');
+    const info = await runCli(['info', '-'], dump);
+    expect(info.stdout.toString('utf8').split('\n')[0]).toBe('file: <stdin>');
+    const unknown = await runCli(['convert', '-', '--to', 'text'], Buffer.from('x\n'));
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toMatch(/^<stdin>: unknown input format: /);
+    const written = await runCli(['convert', '-', '--to', 'callgrind'], dump, { cwd });
+    expect(written.code).toBe(0);
+    expect(readdirSync(cwd)).toEqual(['callgrind.out.stdin']);
+    expect(written.stderr).toMatch(/^pyprof: wrote callgrind to \S+\/callgrind\.out\.stdin \(/);
+  });
+});

@@ -122,7 +122,7 @@ export interface ConvertOptions extends LoadOptions {
   readonly to: string;
   /** The program writing, for the outputs' `creator`/`exporter` fields, e.g. `myapp@1.0`. */
   readonly producer?: string;
-  /** The inputs' name for titles (default: their names joined by ` + `; no name: `stdin`). */
+  /** The inputs' name for titles (default: their names joined by ` + `; no name: `<stdin>`, as in messages). */
   readonly inputName?: string;
   /** Set when the output goes to an interactive terminal. */
   readonly terminal?: { width: number; color: boolean };
@@ -419,7 +419,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
     options: writerOptions,
     diagnostics,
     context: {
-      inputName: options.inputName ?? loaded.names.map((n) => n ?? 'stdin').join(' + '),
+      inputName: options.inputName ?? loaded.names.map((n) => n ?? '<stdin>').join(' + '),
       ...(options.producer !== undefined ? { producer: options.producer } : {}),
       ...(options.terminal !== undefined ? { terminal: options.terminal } : {}),
     },
