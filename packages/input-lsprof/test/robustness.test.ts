@@ -53,7 +53,7 @@ describe('robustness', () => {
       ),
       { numRuns: 1000 },
     );
-  });
+  }, 60_000);
 
   it('every truncation of real pickles', () => {
     // Every cut of the small protocol-1 and threads pickles; every 7th of a protocol-0 one.
