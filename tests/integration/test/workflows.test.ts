@@ -150,6 +150,14 @@ describe('GitHub Actions workflows', () => {
     });
   }
 
+  it('the root scripts start turbo only through scripts/turbo.mjs, which turns its telemetry off', () => {
+    for (const [name, command] of Object.entries(scripts))
+      expect(command, name).not.toMatch(/(^|&&\s*|\s)turbo\s/);
+    expect(readFileSync(join(root, 'scripts', 'turbo.mjs'), 'utf8')).toMatch(
+      /TURBO_TELEMETRY_DISABLED: '1'/,
+    );
+  });
+
   it('the command check fails on a script or tool that does not exist', () => {
     expect(() => checkCommand('npm run no-such-script')).toThrow(/no such script/);
     expect(() => checkCommand('bash .ci/no-such-file')).toThrow(/no such file/);
