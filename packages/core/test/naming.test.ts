@@ -119,7 +119,7 @@ describe('uniqueFunctionNames', () => {
       ),
       { numRuns: 500 },
     );
-  });
+  }, 30_000);
 
   it('is unique under any identity given, with reserved keys kept free', () => {
     fc.assert(
@@ -330,7 +330,7 @@ describe('sanitizeName', () => {
     );
     for (const name of ['', '???', ' ???', 'x\u0085', '\u3000run', 'run\u00a0', 'ok'])
       expect(sanitizeName(name)).toBe(reference(name));
-  });
+  }, 30_000);
 
   it('returns a clean name itself', () => {
     const name = ['get', 'item'].join('_');
