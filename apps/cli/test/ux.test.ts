@@ -191,6 +191,6 @@ describe('standard input', () => {
     const written = await runCli(['convert', '-', '--to', 'callgrind'], dump, { cwd });
     expect(written.code).toBe(0);
     expect(readdirSync(cwd)).toEqual(['callgrind.out.stdin']);
-    expect(written.stderr).toMatch(/^pyprof: wrote callgrind to \S+\/callgrind\.out\.stdin \(/);
+    expect(written.stderr).toMatch(/^pyprof: wrote callgrind to \S+[\\/]callgrind\.out\.stdin \(/);
   });
 });
