@@ -5,12 +5,14 @@
  * inputs, and writes the output where it was asked. Everything else lives in the
  * packages. `main` takes its streams as arguments so tests run it in-process.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { constants } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
+  type ConvertInput,
   convert,
   costUnitOf,
   createRegistry,
@@ -40,11 +42,13 @@ import { parseErrorLine, printable } from './messages.js';
 import { type OutputTarget, streamsTo, writeOutput } from './output.js';
 import { checkPluginSpec, scanOptions } from './plugins.js';
 import { PROGRESS_THRESHOLD, Progress } from './progress.js';
+import { parsePythonCommand, runName, runPython } from './run.js';
 import { sourceFiles } from './sources.js';
 import {
   callgrindViewer,
   openInCallgrindViewer,
   openInSpeedscope,
+  speedscopeOpener,
   VIEWERS,
   type Viewer,
   viewFolder,
@@ -76,6 +80,7 @@ const GLOBAL_OPTIONS = {
   plugin: { type: 'string', multiple: true },
   sources: { type: 'string', multiple: true },
   with: { type: 'string' },
+  view: { type: 'boolean' },
   strict: { type: 'boolean' },
   'max-input': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
@@ -132,6 +137,77 @@ export function formatSeconds(seconds: number): string {
 
 function usage(message: string): ProfileError {
   return new ProfileError('INVALID_OPTION', message);
+}
+
+/** What `produce` made: the profiles, the writer and where the output went. */
+interface Produced<Target extends OutputTarget> {
+  set: ProfileSet;
+  writer: OutputPlugin;
+  target: Target;
+}
+
+/** Names longer than this are not joined for a merged output's name. */
+const JOINED_NAME_LIMIT = 100;
+
+/**
+ * The name outputs are named after: the input's, or for a merge all of them joined with
+ * `+` (`a.prof+b.prof`), or the first and a count when that gets long (`a.prof+3-more`).
+ * Folders are dropped (names are file names already; stdin is `stdin`).
+ */
+export function outputBaseName(names: readonly string[]): string {
+  const bases = names.map((name) => name.replace(/\\/g, '/').split('/').pop() || 'stdin');
+  if (bases.length <= 1) return bases[0] ?? 'stdin';
+  const joined = bases.join('+');
+  return joined.length <= JOINED_NAME_LIMIT ? joined : `${bases[0]}+${bases.length - 1}-more`;
+}
+
+/** The format's usual file name for `base` (`<base><extension>` when it has none). */
+function usualName(writer: OutputPlugin, base: string, existing: readonly string[]): string {
+  return writer.defaultOutputName
+    ? writer.defaultOutputName(base, existing)
+    : `${base}${writer.extension}`;
+}
+
+/** `run.prof` → `run-2.prof`: the counter goes before the extension. */
+function numbered(base: string, k: number): string {
+  const dot = base.indexOf('.', 1);
+  return dot > 0 ? `${base.slice(0, dot)}-${k}${base.slice(dot)}` : `${base}-${k}`;
+}
+
+/**
+ * A default output name in `folder` that replaces nothing: the format's usual name for
+ * the input, else that of `<input>-2`, `<input>-3`, … (a file is only ever replaced when
+ * `-o` names it).
+ */
+function freshName(writer: OutputPlugin, base: string, folder: string): string {
+  let existing: string[] = [];
+  try {
+    existing = readdirSync(folder);
+  } catch {
+    // A folder that cannot be listed: the write will say why.
+  }
+  const taken = new Set(existing);
+  let name = usualName(writer, base, existing);
+  for (let k = 2; taken.has(name); k++) name = usualName(writer, numbered(base, k), existing);
+  return name;
+}
+
+/** A view's file name (no folders: the name of stdin or a merge is made safe). */
+function viewFileName(writer: OutputPlugin, base: string): string {
+  return usualName(writer, base.replace(/[\\/]/g, '_'), []);
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A signal's number (for the shell's `128 + n` status), where the system knows it. */
+function signalNumber(signal: NodeJS.Signals): number | undefined {
+  return (constants.signals as Record<string, number | undefined>)[signal];
 }
 
 class Cli {
@@ -272,8 +348,15 @@ class Cli {
     }
   }
 
-  /** What `convert` needs from the command line, for `convert`, `view` and `info`. */
-  loadOptions(positionals: readonly string[], flags: Flags): LoadOptions {
+  /** The command line's inputs (`-` is standard input). */
+  inputsOf(positionals: readonly string[], flags: Flags): ConvertInput[] {
+    return commandLineInputs(positionals, this.io.stdin, (label, size) =>
+      this.readProgress(label, size, flags.quiet === true),
+    );
+  }
+
+  /** What `convert` needs from the command line, for `convert`, `view`, `info` and `run`. */
+  loadOptions(inputs: readonly ConvertInput[], flags: Flags): LoadOptions {
     const options: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(flags)) {
       if (!(name in GLOBAL_OPTIONS) && value !== undefined) options[name] = value;
@@ -289,9 +372,7 @@ class Cli {
     }
     return {
       registry: this.registry,
-      inputs: commandLineInputs(positionals, this.io.stdin, (label, size) =>
-        this.readProgress(label, size, flags.quiet === true),
-      ),
+      inputs,
       options,
       ...(typeof flags.from === 'string' ? { from: flags.from } : {}),
       ...(typeof flags.thread === 'string' ? { thread: flags.thread } : {}),
@@ -314,11 +395,20 @@ class Cli {
     return `${withCommas(profile.functions.length)} functions, ${calls}, ${formatTotal(profile)} total`;
   }
 
+  /** Refuses the options that belong to another command. */
+  only(command: string, flags: Flags, allowed: readonly string[]): void {
+    for (const name of ['view', 'with', 'to', 'output'] as const) {
+      if (flags[name] !== undefined && !allowed.includes(name))
+        throw usage(`${command} takes no --${name} (see pyprof ${command} --help)`);
+    }
+  }
+
   async convert(positionals: string[], flags: Flags): Promise<number> {
     if (flags.help) {
       this.out(this.convertHelp());
       return EXIT.ok;
     }
+    this.only('convert', flags, ['to', 'output']);
     if (positionals.length === 0)
       throw usage(
         'convert needs at least one input file (or - for stdin); see pyprof convert --help',
@@ -327,61 +417,85 @@ class Cli {
       throw usage(
         `convert needs --to <format> (one of: ${this.registry.writers.map((w) => w.name).join(', ')})`,
       );
-    const writer = flags.to;
-    const done = await this.produce(
-      positionals,
-      flags,
-      writer,
-      (names, plugin) => this.outputTarget(flags, plugin, names),
-      'written',
-    );
+    const done = await this.produce(this.inputsOf(positionals, flags), positionals, flags, {
+      to: flags.to,
+      targetFor: (names, plugin) => this.outputTarget(flags, plugin, names),
+      outcome: 'written',
+    });
     if (!done) return EXIT.strictWarnings;
-    if (!flags.quiet) {
-      const where = done.target.kind === 'stdout' ? 'stdout' : done.target.path;
-      this.err(`pyprof: wrote ${done.writer.name} to ${where} (${this.summary(done.set.whole)})\n`);
-    }
+    this.wrote(done, flags);
     return EXIT.ok;
   }
 
+  /** The summary line of a written output. */
+  wrote(done: Produced<OutputTarget>, flags: Flags): void {
+    if (flags.quiet) return;
+    const where = done.target.kind === 'stdout' ? 'stdout' : done.target.path;
+    this.err(`pyprof: wrote ${done.writer.name} to ${where} (${this.summary(done.set.whole)})\n`);
+  }
+
   /**
-   * The steps `convert` and `view` share: run the conversion (core's `convert`: read,
-   * merge, select the thread, stop under --strict when there were warnings), then write its
-   * chunks to the target. Returns undefined when --strict stopped it.
+   * Whether the output will go to a terminal (stdout when it is one), so the text table
+   * fits its width; known before converting, from `-o` and the writer's default name.
+   */
+  terminalFor(to: string, flags: Flags): { width: number; color: boolean } | undefined {
+    const stdout = this.io.stdoutTerminal;
+    if (!stdout) return undefined;
+    const writer = this.registry.writer(to);
+    const toStdout =
+      flags.output === '-' || (flags.output === undefined && !writer?.defaultOutputName);
+    return toStdout ? { width: stdout.columns, color: !this.io.env.NO_COLOR } : undefined;
+  }
+
+  /**
+   * The steps `convert`, `view` and `run` share: run the conversion (core's `convert`:
+   * read, merge, select the thread, stop under --strict when there were warnings), then
+   * write its chunks to the target. Returns undefined when --strict stopped it.
+   * `inputPaths` are the files the output must never replace.
    */
   async produce<Target extends OutputTarget>(
-    positionals: string[],
+    inputs: readonly ConvertInput[],
+    inputPaths: readonly string[],
     flags: Flags,
-    to: string,
-    targetFor: (names: readonly string[], writer: OutputPlugin) => Target,
-    outcome: 'written' | 'opened',
-  ): Promise<{ set: ProfileSet; writer: OutputPlugin; target: Target } | undefined> {
+    how: {
+      to: string;
+      targetFor: (names: readonly string[], writer: OutputPlugin) => Target;
+      outcome: 'written' | 'opened';
+      terminal?: { width: number; color: boolean } | undefined;
+    },
+  ): Promise<Produced<Target> | undefined> {
     const strict = flags.strict === true;
+    const terminal = 'terminal' in how ? how.terminal : this.terminalFor(how.to, flags);
     let conversion: Awaited<ReturnType<typeof convert>>;
     try {
       conversion = await convert({
-        ...this.loadOptions(positionals, flags),
-        to,
+        ...this.loadOptions(inputs, flags),
+        to: how.to,
         producer: PRODUCER,
         strict,
+        ...(terminal ? { terminal } : {}),
       });
     } catch (error) {
       if (!isProfileError(error) || error.code !== 'STRICT_WARNINGS') throw error;
       this.printDiagnostics();
       const count = this.diagnostics.warningCount;
       this.err(
-        `pyprof: ${count} warning${count === 1 ? '' : 's'}; nothing ${outcome} because of --strict\n`,
+        `pyprof: ${count} warning${count === 1 ? '' : 's'}; nothing ${how.outcome} because of --strict\n`,
       );
       return undefined;
     }
     this.printDiagnostics();
     const names = conversion.names.map((name) => name ?? 'stdin');
-    const target = targetFor(names, conversion.writer);
+    const target = how.targetFor(names, conversion.writer);
     const before = this.diagnostics.warningCount;
     const streamed = streamsTo(target);
     try {
-      await writeOutput(conversion.chunks, target, this.io.stdout, positionals, {
+      const stream = this.outputStream(target);
+      const onTerminal =
+        stream === this.io.stderr ? this.io.stderrTerminal : this.io.stdoutTerminal;
+      await writeOutput(conversion.chunks, target, stream, inputPaths, {
         stdin: this.io.stdin,
-        ...(this.io.stdoutTerminal ? { terminal: { color: false } } : {}),
+        ...(onTerminal ? { terminal: { color: terminal?.color ?? false } } : {}),
       });
     } catch (error) {
       if (!isProfileError(error) || error.code !== 'STRICT_WARNINGS') throw error;
@@ -391,7 +505,7 @@ class Cli {
       this.err(
         streamed
           ? `pyprof: ${warnings}; output to ${target.kind === 'file' ? target.path : 'stdout'} stopped because of --strict (what was written before stays)\n`
-          : `pyprof: ${warnings}; ${(target as { path: string }).path} not ${outcome} because of --strict\n`,
+          : `pyprof: ${warnings}; ${(target as { path: string }).path} not ${how.outcome} because of --strict\n`,
       );
       return undefined;
     }
@@ -399,104 +513,307 @@ class Cli {
     return { set: conversion.set, writer: conversion.writer, target };
   }
 
+  /** Where `{ kind: 'stdout' }` output goes: stdout (`run` sends its report to stderr). */
+  outputStream(_target: OutputTarget): Writable {
+    return this.reportToStderr ? this.io.stderr : this.io.stdout;
+  }
+
+  /** Set by `run` when its report goes to stderr, next to the program's own output. */
+  reportToStderr = false;
+
+  /**
+   * Where a conversion's output goes: `-o -` is stdout; `-o FILE`, or `-o FOLDER` with the
+   * format's usual name inside; else the format's usual name in the working folder —
+   * never an existing file's (see `freshName`) — or stdout for formats without one.
+   */
   outputTarget(flags: Flags, writer: OutputPlugin, names: readonly string[]): OutputTarget {
     if (flags.output === '-') return { kind: 'stdout' };
-    if (typeof flags.output === 'string') return { kind: 'file', path: flags.output };
-    if (writer.defaultOutputName) {
-      const folder = this.io.cwd ?? '.';
-      const name = writer.defaultOutputName(names[0] ?? 'stdin', readdirSync(folder));
-      return { kind: 'file', path: this.io.cwd === undefined ? name : join(folder, name) };
+    const base = outputBaseName(names);
+    const cwd = this.io.cwd;
+    if (typeof flags.output === 'string') {
+      const path = cwd === undefined ? flags.output : resolve(cwd, flags.output);
+      if (!isFolder(path)) return { kind: 'file', path };
+      return { kind: 'file', path: join(path, freshName(writer, base, path)) };
     }
-    return { kind: 'stdout' };
+    if (!writer.defaultOutputName) return { kind: 'stdout' };
+    const name = freshName(writer, base, cwd ?? '.');
+    return { kind: 'file', path: cwd === undefined ? name : join(cwd, name) };
+  }
+
+  viewHelp(): string {
+    return `Usage: pyprof view <inputs…> [--with ${VIEWERS.join('|')}] [convert options]
+
+Converts to a temporary file and opens it: in KCachegrind (or QCachegrind) by default, or
+in the speedscope app bundled with pyprof (opened from disk in your browser, no network).
+pyprof waits a second to see that the viewer started: a missing viewer, no display, or a
+viewer that stops at once with an error is an error (exit 5). The temporary files are
+removed when the viewer exits; a viewer that hands the file on at once (a browser opener)
+keeps them, and the next pyprof view removes such files after a day.
+
+Examples:
+  pyprof view run.prof
+  pyprof view run.prof --with speedscope
+`;
   }
 
   async view(positionals: string[], flags: Flags): Promise<number> {
     if (flags.help) {
-      this.out(`Usage: pyprof view <inputs…> [--with ${VIEWERS.join('|')}] [convert options]
-
-Converts to a temporary file and opens it: in KCachegrind (or QCachegrind) by default, or
-in the speedscope app bundled with pyprof (opened from disk in your browser, no network).
-`);
+      this.out(this.viewHelp());
       return EXIT.ok;
     }
+    this.only('view', flags, ['with']);
     if (positionals.length === 0)
       throw usage('view needs at least one input file (or - for stdin)');
+    const viewer = this.viewerOf(flags);
+    const done = await this.openView(
+      this.inputsOf(positionals, flags),
+      positionals,
+      flags,
+      viewer,
+      (folder, names, writer) => join(folder, viewFileName(writer, outputBaseName(names))),
+    );
+    return done;
+  }
+
+  /** The `--with` viewer, checked (and, for the callgrind viewers, found) before reading. */
+  viewerOf(flags: Flags): { viewer: Viewer | undefined; opener: string[] } {
     const asked = flags.with;
     if (asked !== undefined && !VIEWERS.includes(asked as Viewer)) {
       throw usage(`--with must be one of ${VIEWERS.join(', ')}, got ${JSON.stringify(asked)}`);
     }
     const viewer = asked as Viewer | undefined;
     // Fail before reading when the viewer cannot be started.
-    const executable =
-      viewer === 'speedscope' ? undefined : callgrindViewer(viewer, this.io.env.PATH);
-    const done = await this.produce(
-      positionals,
-      flags,
-      viewer === 'speedscope' ? 'speedscope' : 'callgrind',
-      (names, writer) => {
-        const base = (names[0] ?? 'stdin').replace(/[\\/]/g, '_');
-        const name = writer.defaultOutputName
-          ? writer.defaultOutputName(base, [])
-          : `${base}${writer.extension}`;
-        return { kind: 'file' as const, path: join(viewFolder(), name) };
-      },
-      'opened',
-    );
-    if (!done) return EXIT.strictWarnings;
-    const { set } = done;
-    const file = done.target.path;
-    if (executable) {
-      openInCallgrindViewer(executable, file);
-      if (!flags.quiet)
-        this.err(
-          `pyprof: opened ${file} in ${executable.slice(executable.lastIndexOf('/') + 1)} (${this.summary(set.whole)})\n`,
-        );
-      return EXIT.ok;
-    }
-    const { url, opened } = openInSpeedscope(file, readFileSync(file), this.io.env);
-    if (!opened) {
-      this.err(
-        `pyprof: no browser found to open speedscope; open this address yourself:\n${url}\n`,
-      );
-    } else if (!flags.quiet) {
-      this.err(`pyprof: opened ${file} in speedscope (${this.summary(set.whole)})\n`);
-    }
-    return EXIT.ok;
+    return {
+      viewer,
+      opener:
+        viewer === 'speedscope'
+          ? speedscopeOpener(this.io.env)
+          : [callgrindViewer(viewer, this.io.env)],
+    };
   }
 
-  async info(positionals: string[], flags: Flags): Promise<number> {
-    if (flags.help) {
-      this.out(
-        'Usage: pyprof info <input> [--from FORMAT]\n\nPrints what pyprof finds in a profile: format, producer, Python version, threads, functions, calls, total time, warnings.\n',
-      );
+  /** Converts into a fresh view folder and opens the result; the folder goes on failure. */
+  async openView(
+    inputs: readonly ConvertInput[],
+    inputPaths: readonly string[],
+    flags: Flags,
+    { viewer, opener }: { viewer: Viewer | undefined; opener: string[] },
+    fileFor: (folder: string, names: readonly string[], writer: OutputPlugin) => string,
+  ): Promise<number> {
+    const folder = viewFolder();
+    try {
+      const done = await this.produce(inputs, inputPaths, flags, {
+        to: viewer === 'speedscope' ? 'speedscope' : 'callgrind',
+        targetFor: (names, writer) => ({
+          kind: 'file' as const,
+          path: fileFor(folder, names, writer),
+        }),
+        outcome: 'opened',
+        terminal: undefined,
+      });
+      if (!done) {
+        rmSync(folder, { recursive: true, force: true });
+        return EXIT.strictWarnings;
+      }
+      const file = done.target.path;
+      const summary = `(${this.summary(done.set.whole)})`;
+      if (viewer === 'speedscope') {
+        await openInSpeedscope(file, readFileSync(file), opener, this.io.env);
+        if (!flags.quiet) this.err(`pyprof: opened ${file} in speedscope ${summary}\n`);
+      } else {
+        const executable = opener[0] as string;
+        await openInCallgrindViewer(executable, file, this.io.env);
+        if (!flags.quiet)
+          this.err(`pyprof: opened ${file} in ${basename(executable)} ${summary}\n`);
+      }
       return EXIT.ok;
+    } catch (error) {
+      rmSync(folder, { recursive: true, force: true });
+      throw error;
     }
-    if (positionals.length !== 1) throw usage('info takes exactly one input');
-    const { set, readers } = await loadProfiles(this.loadOptions(positionals, flags));
-    this.printDiagnostics();
+  }
+
+  infoHelp(): string {
+    return `Usage: pyprof info <inputs…> [--from FORMAT] [--thread ID]
+
+Prints what pyprof finds in each profile — format, producer, Python version, threads,
+functions, calls, total time, warnings — and, for several inputs, in their merge.
+`;
+  }
+
+  /** The lines of one block of `info`. */
+  infoLines(set: ProfileSet, warnings: readonly Diagnostic[], merged = false): string[] {
     const whole = set.whole;
-    const m = whole.metadata;
-    const reader = readers[0] as InputPlugin;
-    const warnings = this.diagnostics.count();
-    const lines = [
-      `file: ${positionals[0]}`,
-      `format: ${reader.name} (${reader.title})`,
-      `producer: ${m.producer ?? 'unknown'}`,
-      `python: ${m.pythonVersion ?? 'unknown'}`,
-      ...(m.command ? [`command: ${m.command}`] : []),
-      ...(m.timeUnit ? [`time: ${m.timeUnit}`] : []),
-      `threads: ${set.parts.length}${set.parts.length > 1 ? ` (${set.parts.map((p) => p.metadata.threadId ?? p.metadata.label ?? '?').join(', ')})` : ''}`,
+    const threads = set.parts.map((p) => p.metadata.threadId ?? p.metadata.label ?? '?');
+    return [
+      merged
+        ? `parts: ${set.parts.length} (threads of the inputs, added up below)`
+        : `threads: ${set.parts.length}${set.parts.length > 1 ? ` (${threads.join(', ')})` : ''}`,
       `functions: ${whole.functions.length}`,
       `calls: ${whole.metadata.sampled ? 'not recorded (sampled stacks)' : Number.isNaN(totalCalls(whole)) ? 'not recorded' : totalCalls(whole)}`,
       `total time: ${formatTotal(whole)}`,
-      `warnings: ${warnings === 0 ? 'none' : warnings}`,
-      ...this.diagnostics.list.map(
+      `warnings: ${warnings.length === 0 ? 'none' : warnings.reduce((sum, w) => sum + w.count, 0)}`,
+      ...warnings.map(
         (w) =>
           `  ${w.code}: ${w.message}${w.count > 1 ? ` (and ${w.count - 1} more like it)` : ''}`,
       ),
     ];
-    this.out(`${lines.join('\n')}\n`);
+  }
+
+  async info(positionals: string[], flags: Flags): Promise<number> {
+    if (flags.help) {
+      this.out(this.infoHelp());
+      return EXIT.ok;
+    }
+    this.only('info', flags, []);
+    if (positionals.length === 0)
+      throw usage('info needs at least one input file (or - for stdin)');
+    const inputs = this.inputsOf(positionals, flags);
+    const loaded = await loadProfiles(this.loadOptions(inputs, flags));
+    this.printDiagnostics();
+    const blocks: string[] = [];
+    loaded.inputSets.forEach((set, k) => {
+      const label = inputs[k]?.label ?? positionals[k] ?? '';
+      const reader = loaded.readers[k] as InputPlugin;
+      const m = set.whole.metadata;
+      const mine = this.diagnostics.list.filter((d) => d.input === label && d.stage !== 'merge');
+      const only = positionals.length === 1;
+      blocks.push(
+        [
+          `file: ${label}`,
+          `format: ${reader.name} (${reader.title})`,
+          `producer: ${m.producer ?? 'unknown'}`,
+          `python: ${m.pythonVersion ?? 'unknown'}`,
+          ...(m.command ? [`command: ${m.command}`] : []),
+          ...(m.timeUnit ? [`time: ${m.timeUnit}`] : []),
+          // One input: its block is the result (thread selection included).
+          ...this.infoLines(only ? loaded.set : set, only ? this.diagnostics.list : mine),
+        ].join('\n'),
+      );
+    });
+    if (positionals.length > 1) {
+      const labels = inputs.map((input, k) => input.label ?? positionals[k]);
+      const merge = this.diagnostics.list.filter(
+        (d) => d.stage === 'merge' || d.input === undefined,
+      );
+      blocks.push(
+        [
+          `merged: ${labels.join(' + ')}${flags.thread !== undefined ? ` (thread ${flags.thread})` : ''}`,
+          ...this.infoLines(loaded.set, merge, true),
+        ].join('\n'),
+      );
+    }
+    this.out(`${blocks.join('\n\n')}\n`);
     return EXIT.ok;
+  }
+
+  runHelp(): string {
+    return `Usage: pyprof run [--to FORMAT] [-o FILE|-] [--view [--with VIEWER]] [options] -- <python command>
+
+Runs a Python program under cProfile, then converts the profile and shows it: by default
+a table on stderr (the program's own output stays on stdout), with --to the format's file
+(or -o), with --view in KCachegrind or (--with speedscope) speedscope. The command after
+-- is what you would type to run the program: any Python 2.7–3.x, its options, then a
+script, -m module or -c code, then the program's arguments. The program's stdin, stdout,
+stderr and exit status pass through unchanged (pyprof exits with the program's status when
+that is not 0); the profile is written to a temporary file and removed afterwards.
+
+Examples:
+  pyprof run -- python3 app.py --verbose
+  pyprof run --to callgrind -- python3 -m mypackage
+  pyprof run --view -- python3 app.py < input.txt
+  pyprof run --to text --sort tottime --limit 20 -- python3 app.py
+
+Options: those of pyprof convert (see pyprof convert --help), and
+  --view
+      open the profile in a viewer (as pyprof view does) instead of writing it
+  --with <${VIEWERS.join('|')}>
+      the viewer for --view
+`;
+  }
+
+  async run(positionals: string[], flags: Flags, args: readonly string[]): Promise<number> {
+    if (flags.help) {
+      this.out(this.runHelp());
+      return EXIT.ok;
+    }
+    const separator = args.indexOf('--');
+    if (separator < 0)
+      throw usage(
+        'run needs -- before the Python command, e.g. pyprof run --to callgrind -- python3 app.py',
+      );
+    const after = args.length - separator - 1;
+    if (positionals.length > after)
+      throw usage(
+        `run takes its options before -- and the Python command after it; got ${JSON.stringify(positionals[0])} before --`,
+      );
+    if (flags.with !== undefined && !flags.view) throw usage('--with goes with --view');
+    if (flags.view && (flags.to !== undefined || flags.output !== undefined))
+      throw usage('--view opens the profile; it takes no --to or -o');
+    const command = parsePythonCommand(positionals);
+    const name = runName(command);
+    // Fail before running the program when the result cannot be written or shown.
+    const viewer = flags.view ? this.viewerOf(flags) : undefined;
+    const to = typeof flags.to === 'string' ? flags.to : 'text';
+    if (!viewer) this.registry.resolveOutput(to);
+    const ran = await runPython(command, this.io);
+    try {
+      const status =
+        ran.signal !== undefined ? 128 + (signalNumber(ran.signal) ?? 0) : (ran.status ?? 1);
+      if (!existsSync(ran.dump)) {
+        const how =
+          ran.signal !== undefined ? `was killed by ${ran.signal}` : `exited with status ${status}`;
+        this.err(
+          `pyprof: ${basename(command.interpreter)} ${how} before the profile was written; nothing to show\n`,
+        );
+        return status === 0 ? EXIT.io : status;
+      }
+      try {
+        const result = await this.showRun(ran.dump, name, flags, to, viewer);
+        return status !== 0 ? status : result;
+      } catch (error) {
+        // The program's failure is the news; the conversion's is reported alongside.
+        if (status === 0) throw error;
+        this.printDiagnostics();
+        this.err(`pyprof: ${formatError(error)}\n`);
+        return status;
+      }
+    } finally {
+      rmSync(ran.folder, { recursive: true, force: true });
+    }
+  }
+
+  /** Converts a run's dump and writes or opens the result, as `run`'s flags ask. */
+  async showRun(
+    dump: string,
+    name: string,
+    flags: Flags,
+    to: string,
+    viewer: { viewer: Viewer | undefined; opener: string[] } | undefined,
+  ): Promise<number> {
+    const [input] = commandLineInputs([dump], this.io.stdin, () => undefined);
+    const inputs = [{ ...(input as ConvertInput), name, label: name }];
+    const runFlags = { ...flags, from: 'cprofile' };
+    if (viewer) {
+      return await this.openView(inputs, [dump], runFlags, viewer, (folder, _, writer) =>
+        join(folder, viewFileName(writer, name)),
+      );
+    }
+    const writer = this.registry.resolveOutput(to);
+    // A report that would go to stdout goes to stderr, after the program's own output,
+    // unless -o - asks for stdout.
+    this.reportToStderr = flags.output === undefined && !writer.defaultOutputName;
+    const stderr = this.io.stderrTerminal;
+    const done = await this.produce(inputs, [dump], runFlags, {
+      to,
+      targetFor: (_, plugin) => this.outputTarget(flags, plugin, [name]),
+      outcome: 'written',
+      terminal: this.reportToStderr
+        ? stderr && { width: stderr.columns, color: !this.io.env.NO_COLOR }
+        : this.terminalFor(to, flags),
+    });
+    if (done && !(this.reportToStderr && done.target.kind === 'stdout')) this.wrote(done, flags);
+    return done ? EXIT.ok : EXIT.strictWarnings;
   }
 
   formats(): number {
@@ -576,30 +893,37 @@ Options:
 
   help(): string {
     return `pyprof ${VERSION} — convert Python profiler output (cProfile/profile pstats, hotshot,
-lsprof) to callgrind, speedscope and text, from any Python version, without Python.
+lsprof, collapsed stacks) to callgrind, speedscope, text and pstats, from any Python
+version, without Python.
 
 Usage:
   pyprof convert <inputs…> --to <format> [-o FILE|-] [options]
-  pyprof info <input>
+  pyprof run [--to FORMAT] [-o FILE] [--view] -- <python command…>
   pyprof view <inputs…> [--with kcachegrind|qcachegrind|speedscope]
+  pyprof info <inputs…>
   pyprof formats
   pyprof --version
 
 Examples:
-  pyprof convert run.prof --to callgrind          writes callgrind.out.run.prof
+  pyprof convert run.prof --to callgrind         writes callgrind.out.run.prof
   pyprof convert run.prof --to text --sort cumulative --limit 20
-  python -m cProfile -o - app.py | pyprof convert - --to speedscope -o app.speedscope.json
+  pyprof convert a.prof b.prof --to speedscope   merged: a.prof+b.prof.speedscope.json
+  pyprof convert - --to text < run.prof          reads standard input
+  pyprof run -- python3 app.py                   profiles app.py; a table on stderr
+  pyprof run --to callgrind -- python3 -m mypackage
+  python3 -m cProfile -o app.prof app.py && pyprof view app.prof
 
-Run \`pyprof convert --help\` for every option, \`pyprof formats\` for the formats.
+Run \`pyprof <command> --help\` for a command's options, \`pyprof formats\` for the formats.
 Exit status: 0 ok, 1 internal error, 2 usage, 3 unknown or ambiguous format,
-4 malformed input, 5 unsupported version or feature, 6 warnings under --strict,
-7 unsafe input (e.g. a pickle naming a forbidden global), 8 I/O error,
-9 over a budget (e.g. an input larger than --max-input).
+4 malformed input, 5 unsupported version or feature (or no viewer), 6 warnings under
+--strict, 7 unsafe input (e.g. a pickle naming a forbidden global), 8 I/O error,
+9 over a budget (e.g. an input larger than --max-input);
+pyprof run exits with the program's status when that is not 0.
 `;
   }
 }
 
-const COMMANDS = new Set(['convert', 'info', 'view', 'formats', 'help']);
+const COMMANDS = new Set(['convert', 'info', 'view', 'run', 'formats', 'help']);
 
 /** Short options and their long names, for the `--plugin` scan. */
 const SHORT_OPTIONS: ReadonlyMap<string, string> = new Map(
@@ -641,6 +965,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await cli.info(positionals, flags);
       case 'view':
         return await cli.view(positionals, flags);
+      case 'run':
+        return await cli.run(positionals, flags, args);
       case 'formats':
         return cli.formats();
       default:

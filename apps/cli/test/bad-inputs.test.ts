@@ -2,12 +2,12 @@
 // with one line naming the file and the problem, no output file, and nothing executed.
 // The one file that decodes completely but ends with frames open (a hotshot log cut at a
 // record boundary) converts with a warning, and fails under --strict.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
+import { scratchFolders } from './scratch.js';
 
 const packages = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'packages');
 const MARKER = '/tmp/PYPROF_CORPUS_FORBIDDEN_PICKLE_WAS_EXECUTED';
@@ -18,6 +18,7 @@ const bad = ['input-cprofile', 'input-hotshot', 'input-lsprof'].flatMap((pkg) =>
     .map((name) => [name, join(dir, name)] as const);
 });
 const LENIENT = 'hotshot-cut-at-record-boundary.hotshot';
+const scratch = scratchFolders('pyprof-bad-');
 
 describe('bad inputs through the CLI', () => {
   it('covers the whole bad/ set', () => {
@@ -27,7 +28,7 @@ describe('bad inputs through the CLI', () => {
   for (const [name, path] of bad) {
     it(`${name}: ${name === LENIENT ? 'a warning, and an error with --strict' : 'refused with one line, no output file'}`, async () => {
       rmSync(MARKER, { force: true });
-      const dir = mkdtempSync(join(tmpdir(), 'pyprof-bad-'));
+      const dir = scratch();
       const out = join(dir, 'out.txt');
       if (name === LENIENT) {
         const lenient = await runCli(['convert', path, '--to', 'text', '-o', out]);

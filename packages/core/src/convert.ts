@@ -125,6 +125,8 @@ export interface LoadResult {
   readonly readers: readonly InputPlugin[];
   /** Each input's name as used (a gzip input's `.gz` dropped); undefined when it had none. */
   readonly names: readonly (string | undefined)[];
+  /** Each input's profiles as its reader returned them (before thread selection and merge). */
+  readonly inputSets: readonly ProfileSet[];
   readonly diagnostics: Diagnostics;
   /** Bytes read from each input (unpacked). */
   readonly inputBytes: readonly number[];
@@ -135,7 +137,7 @@ export interface ConvertOptions extends LoadOptions {
   readonly to: string;
   /** The program writing, for the outputs' `creator`/`exporter` fields, e.g. `myapp@1.0`. */
   readonly producer?: string;
-  /** The inputs' name for titles (default: their names joined by ` + `; no name: `stdin`). */
+  /** The inputs' name for titles (default: their names joined by ` + `; no name: `<stdin>`, as in messages). */
   readonly inputName?: string;
   /** Set when the output goes to an interactive terminal. */
   readonly terminal?: { width: number; color: boolean };
@@ -390,6 +392,7 @@ async function load(
     set,
     readers: read.map((r) => r.reader),
     names: read.map((r) => r.name),
+    inputSets: read.map((r) => r.set),
     diagnostics,
     inputBytes: read.map((r) => r.bytes),
   };
@@ -471,7 +474,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
     options: writerOptions,
     diagnostics,
     context: {
-      inputName: options.inputName ?? loaded.names.map((n) => n ?? 'stdin').join(' + '),
+      inputName: options.inputName ?? loaded.names.map((n) => n ?? '<stdin>').join(' + '),
       ...(options.producer !== undefined ? { producer: options.producer } : {}),
       ...(options.terminal !== undefined ? { terminal: options.terminal } : {}),
     },

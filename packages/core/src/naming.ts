@@ -11,12 +11,16 @@
  * deterministic.
  */
 import { KeyIndex, withIndex } from './columns.js';
-import { functionFile, functionKind, functionModule, type Profile } from './profile.js';
+import { functionFile, functionKind, type Profile } from './profile.js';
 
 export type NameStyle = 'short' | 'qualified';
 
 export interface NamingOptions {
-  /** `short` (default): bare names unless ambiguous; `qualified`: always `module.name:line`. */
+  /**
+   * `short` (default): bare names unless ambiguous; `qualified`: always `module.name:line`
+   * for Python functions, where `module` tells the file apart from every other file of the
+   * profile (`pkg_a.util`, as the short style writes it where it must).
+   */
   style?: NameStyle;
   /**
    * The consumer's identity rule in its usual form: two functions are one for it when
@@ -305,15 +309,17 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
   }
   const isPython = (fn: number) => functionKind(profile, fn) === 'python';
   const line = (fn: number) => profile.functions.line[fn] as number;
-  const fullyQualified = (fn: number) => {
-    const module = functionModule(profile, fn);
-    return module
-      ? flat(sanitizeName(module), '.', base[fn] as string, ':', line(fn))
-      : flat(base[fn] as string, ':', line(fn));
-  };
 
   const labels = new PathLabels(profile.strings);
   const chooser = new PathChooser(labels);
+  let modules: Array<string | undefined> | undefined;
+  const fullyQualified = (fn: number) => {
+    modules ??= fileModules(profile, isPython, labels, chooser);
+    const module = modules[profile.functions.file[fn] as number];
+    return module
+      ? flat(module, '.', base[fn] as string, ':', line(fn))
+      : flat(base[fn] as string, ':', line(fn));
+  };
   /** Per file string: its distinguishing label id while its group is named (-1 between). */
   const pathOf = new Int32Array(profile.strings.length).fill(-1);
 
@@ -453,6 +459,53 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
     }
   }
   return names;
+}
+
+/**
+ * Each Python function's file's module name for the fully qualified form (`module.name:line`),
+ * by file string index: the module name the reader gave (`json.decoder`, `util`) where no
+ * other file of the profile has the same one, else, among the files sharing it, the
+ * shortest dotted path suffix that tells each apart — the labels the short style uses
+ * (`pkg_a.util`, `pkg_b.util`) — or the whole path where none does. It depends only on
+ * the profile's files, so a file's functions all get the same prefix whatever they clash
+ * with, and two files never get the same one.
+ */
+function fileModules(
+  profile: Profile,
+  isPython: (fn: number) => boolean,
+  labels: PathLabels,
+  chooser: PathChooser,
+): Array<string | undefined> {
+  const modules: Array<string | undefined> = new Array(profile.strings.length);
+  /** Per module string index: the distinct files of Python functions that have it. */
+  const filesOf = new Map<number, number[]>();
+  const seen = new Uint8Array(profile.strings.length);
+  for (let fn = 0; fn < profile.functions.length; fn++) {
+    const file = profile.functions.file[fn] as number;
+    if (seen[file] || !isPython(fn)) continue;
+    seen[file] = 1;
+    const module = profile.functions.module[fn] as number;
+    const files = filesOf.get(module);
+    if (files) files.push(file);
+    else filesOf.set(module, [file]);
+  }
+  const pathOf = new Int32Array(profile.strings.length).fill(-1);
+  for (const [module, files] of filesOf) {
+    if (files.length === 1) {
+      const name = profile.strings[module] as string;
+      modules[files[0] as number] = name === '' ? undefined : sanitizeName(name);
+      continue;
+    }
+    chooser.choose(files, pathOf);
+    for (const file of files) {
+      const path = pathOf[file] as number;
+      const label = path >= 0 ? (labels.texts[path] as string) : '';
+      const whole = profile.strings[file] as string;
+      modules[file] =
+        label !== '' ? sanitizeName(label) : whole !== '' ? sanitizeName(whole) : undefined;
+    }
+  }
+  return modules;
 }
 
 /** Identity keys as numbers (equal exactly when the identity strings are). */

@@ -98,7 +98,7 @@ describe('ProfileBuilder', () => {
         expect(bits(now), `${column} of row ${k}`).toEqual(bits(was));
       }
     }
-  });
+  }, 30_000);
 
   it('finds calls again after appendCall and reorder', () => {
     const b = new ProfileBuilder({ format: 'test' });

@@ -489,7 +489,7 @@ describe('convert: one diagnostics list, --strict', () => {
     } catch (e) {
       error = e;
     }
-    expect(got).toEqual(['# stdin by ?\n', 'a 1\n']);
+    expect(got).toEqual(['# <stdin> by ?\n', 'a 1\n']);
     expect(isProfileError(error) && error.code).toBe('STRICT_WARNINGS');
     expect((error as Error).message).toBe('1 warning while writing; output stopped (strict)');
   });

@@ -67,5 +67,5 @@ describe('gzip', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(closed).toBe(true);
     expect(fed).toBeLessThan(big.length / 8);
-  });
+  }, 30_000);
 });

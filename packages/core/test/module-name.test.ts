@@ -105,5 +105,5 @@ describe('moduleNameFromPath against the regular-expression rule', () => {
       ),
       { numRuns: 3000 },
     );
-  });
+  }, 30_000);
 });

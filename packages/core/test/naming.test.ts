@@ -31,6 +31,18 @@ function namesOf(fns: readonly Fn[], options = {}) {
   return { profile, names: uniqueFunctionNames(profile, options) };
 }
 
+/** The functions this project exists for: same names in one file, in equal basenames. */
+const REASON: readonly Fn[] = [
+  ['/p/decorators.py', 31, 'decorated'],
+  ['/p/decorators.py', 46, 'decorated'],
+  ['/p/pkg_a/util.py', 9, 'run'],
+  ['/p/pkg_b/util.py', 6, 'run'],
+  ['/p/pkg_b/inner/util.py', 5, 'run'],
+  ['/p/pkg_a/__init__.py', 7, 'setup'],
+  ['/p/pkg_b/__init__.py', 7, 'setup'],
+  ['/p/main.py', 30, 'main'],
+];
+
 const FILES = [
   '/src/pkg_a/util.py',
   '/src/pkg_b/util.py',
@@ -107,7 +119,7 @@ describe('uniqueFunctionNames', () => {
       ),
       { numRuns: 500 },
     );
-  });
+  }, 30_000);
 
   it('is unique under any identity given, with reserved keys kept free', () => {
     fc.assert(
@@ -153,16 +165,7 @@ describe('uniqueFunctionNames', () => {
   });
 
   it('keeps the names of the reason this project exists apart, readably', () => {
-    const { names } = namesOf([
-      ['/p/decorators.py', 31, 'decorated'],
-      ['/p/decorators.py', 46, 'decorated'],
-      ['/p/pkg_a/util.py', 9, 'run'],
-      ['/p/pkg_b/util.py', 6, 'run'],
-      ['/p/pkg_b/inner/util.py', 5, 'run'],
-      ['/p/pkg_a/__init__.py', 7, 'setup'],
-      ['/p/pkg_b/__init__.py', 7, 'setup'],
-      ['/p/main.py', 30, 'main'],
-    ]);
+    const { names } = namesOf(REASON);
     expect(names).toEqual([
       'decorated:31',
       'decorated:46',
@@ -172,6 +175,35 @@ describe('uniqueFunctionNames', () => {
       'pkg_a.setup',
       'pkg_b.setup',
       'main',
+    ]);
+  });
+
+  it('qualifies with module names that tell files apart, the same for every function of a file', () => {
+    const fns: Fn[] = [
+      ...REASON,
+      ['/usr/lib/python3.12/json/decoder.py', 332, 'decode'],
+      ['~', 0, '<built-in method len>', 'builtin'],
+    ];
+    const { names } = namesOf(fns, { style: 'qualified' });
+    expect(names).toEqual([
+      'decorators.decorated:31',
+      'decorators.decorated:46',
+      'pkg_a.util.run:9',
+      'pkg_b.util.run:6',
+      'inner.util.run:5',
+      'pkg_a.setup:7',
+      'pkg_b.setup:7',
+      'main.main:30',
+      'json.decoder.decode:332',
+      '<built-in method len>',
+    ]);
+    // A function that clashes with nothing gets its file's prefix too (no `#N` counters).
+    const more = namesOf([...fns, ['/p/pkg_a/util.py', 12, 'stop']], { style: 'qualified' });
+    expect(more.names.slice(0, fns.length)).toEqual(names);
+    expect(more.names[fns.length]).toBe('pkg_a.util.stop:12');
+    // Without the other util.py files, pkg_a/util.py is `util` again.
+    expect(namesOf([['/p/pkg_a/util.py', 9, 'run']], { style: 'qualified' }).names).toEqual([
+      'util.run:9',
     ]);
   });
 
@@ -241,7 +273,9 @@ describe('uniqueFunctionNames', () => {
     expect(names).toEqual(['len:0', 'len:0:0', 'len:1']);
   });
 
-  it('names a group of 100k same-named functions (no quadratic path: this would not end)', () => {
+  it('names a group of 100k same-named functions (no quadratic path: this would not end)', {
+    timeout: 60_000,
+  }, () => {
     const fns: Fn[] = [];
     for (let k = 0; k < 100_000; k++) fns.push([`/site/pkg${k % 5000}/__init__.py`, k, '<module>']);
     const { profile, names } = namesOf(fns);
@@ -296,7 +330,7 @@ describe('sanitizeName', () => {
     );
     for (const name of ['', '???', ' ???', 'x\u0085', '\u3000run', 'run\u00a0', 'ok'])
       expect(sanitizeName(name)).toBe(reference(name));
-  });
+  }, 30_000);
 
   it('returns a clean name itself', () => {
     const name = ['get', 'item'].join('_');

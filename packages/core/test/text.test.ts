@@ -31,7 +31,7 @@ describe('text', () => {
     expect(encodeText(decodeText(bytes))).toEqual(bytes);
   });
 
-  it('round-trips any bytes', () => {
+  it('round-trips any bytes', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 80 }), (bytes) => {
         expect(encodeText(decodeText(bytes))).toEqual(bytes);

@@ -41,7 +41,7 @@ describe('limits', () => {
     await expect(readStreamWith(collapsed, chunks())).rejects.toThrow(
       `line longer than ${MAX_LINE_BYTES} bytes`,
     );
-  }, 60_000);
+  }, 180_000);
 
   it(`more than ${MAX_PARTS} threads`, () => {
     const lines = Array.from({ length: MAX_PARTS + 1 }, (_, k) => `tid:${k};f 1`).join('\n');

@@ -82,7 +82,7 @@ describe('hotshot corpus against oracles', () => {
       const oracle = readOracle(entry);
       const records = [...decodeHotshot(bytes)];
 
-      it('decodes to exactly the record stream LogReader saw', () => {
+      it('decodes to exactly the record stream LogReader saw', { timeout: 60_000 }, () => {
         const events = logReaderEvents(records);
         const want = oracle.events.map(
           ([what, location, tdelta]) => [what, oracle.locations[location], tdelta] as const,

@@ -78,7 +78,7 @@ describe('robustness', () => {
         }
       }
     }
-  }, 60_000);
+  }, 180_000);
 
   it('mutated real logs, read whole and streamed in odd chunks alike', async () => {
     await fc.assert(

@@ -102,7 +102,7 @@ describe('lsprof corpus against oracles', () => {
   });
 
   for (const entry of fixtures) {
-    it(entry.file, () => {
+    it(entry.file, { timeout: 60_000 }, () => {
       const oracle = readOracle(entry);
       const bytes = readFixture(entry.file);
 

@@ -53,7 +53,7 @@ describe('robustness', () => {
       ),
       { numRuns: 1000 },
     );
-  });
+  }, 60_000);
 
   it('every truncation of real pickles', () => {
     // Every cut of the small protocol-1 and threads pickles; every 7th of a protocol-0 one.
@@ -66,7 +66,7 @@ describe('robustness', () => {
       for (let cut = 0; cut < bytes.length; cut += step)
         expect(outcome(bytes.subarray(0, cut))).toBe('refused');
     }
-  }, 60_000);
+  }, 180_000);
 
   it('mutated real pickles', () => {
     fc.assert(
@@ -75,7 +75,7 @@ describe('robustness', () => {
       }),
       { numRuns: 1500 },
     );
-  }, 60_000);
+  }, 180_000);
 
   it('spliced real pickles (opcodes moved around)', () => {
     fc.assert(

@@ -323,7 +323,7 @@ describe('callgrind writer', () => {
     expect(warnings.map((w) => w.code)).toEqual(['negative-time']);
   });
 
-  it('streams: a big profile comes in byte chunks of about 64 KiB', () => {
+  it('streams: a big profile comes in byte chunks of about 64 KiB', { timeout: 60_000 }, () => {
     const b = new ProfileBuilder({ format: 'test' });
     let previous = -1;
     for (let k = 0; k < 20_000; k++) {

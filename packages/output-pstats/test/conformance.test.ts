@@ -37,13 +37,17 @@ describe('canonical profiles: golden bytes', () => {
 });
 
 describe('any generated profile set', () => {
-  it.each(['2', '3'] as const)('decodes to its whole, written for Python %s', (python) => {
-    fc.assert(
-      fc.property(arbitraryProfileSet(), (set) => {
-        const bytes = writeToBytes(pstats, set, { options: { python } });
-        checkAgainstProfile(bytes, python === '2' ? 2 : 3, set.whole);
-      }),
-      { numRuns: 150 },
-    );
-  });
+  it.each(['2', '3'] as const)(
+    'decodes to its whole, written for Python %s',
+    { timeout: 60_000 },
+    (python) => {
+      fc.assert(
+        fc.property(arbitraryProfileSet(), (set) => {
+          const bytes = writeToBytes(pstats, set, { options: { python } });
+          checkAgainstProfile(bytes, python === '2' ? 2 : 3, set.whole);
+        }),
+        { numRuns: 150 },
+      );
+    },
+  );
 });

@@ -54,7 +54,7 @@ function write(profile: Profile, python: '2' | '3', warnings: Diagnostic[] = [])
 }
 
 describe('replay', () => {
-  it('lays out any run as hotshot.stats does', () => {
+  it('lays out any run as hotshot.stats does', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(arbitraryRun(), (run) => {
         const profile = hotshotProfile(run);

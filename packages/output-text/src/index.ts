@@ -34,7 +34,7 @@ export const textOptions = {
     repeatable: true,
     placeholder: 'N|FRACTION|REGEX',
     description:
-      'restriction, several applied in order as pstats does: an integer keeps that many rows, a decimal below 1 that fraction, anything else is a regular expression matched against `file:line(function)` (`re:PATTERN` forces a pattern)',
+      'restriction, several applied in order as pstats does: an integer keeps that many rows, a decimal below 1 that fraction (1 or more: no restriction), anything else is a Python regular expression matched against `file:line(function)` (`re:PATTERN` forces a pattern); an invalid pattern is noted and ignored in the pstats style, refused in the table',
   },
   python: {
     type: 'choice',

@@ -1,16 +1,16 @@
 /**
  * pstats' restrictions (`print_stats(*amount)`, `eval_print_amount`), applied in order to
- * the sorted list: an integer n (0 ≤ n < count) keeps the first n, a fraction f
- * (0 ≤ f < 1) the first `int(count·f + .5)`, a regular expression the functions whose
- * pstats name it matches anywhere (`re.search`). Each restriction that shrinks the list
- * adds pstats' `List reduced from …` line; a pattern that does not compile adds its
- * `<Invalid regular expression …>` line and leaves the list alone.
+ * the sorted list: an integer n (0 ≤ n < count) keeps the first n, a float f (0 ≤ f < 1)
+ * the first `int(count·f + .5)` (a float of 1 or more restricts nothing, as in pstats), a
+ * regular expression the functions whose pstats name it matches anywhere (`re.search`).
+ * Each restriction that shrinks the list adds pstats' `List reduced from …` line; a
+ * pattern that does not compile adds its `<Invalid regular expression …>` line and leaves
+ * the list alone.
  *
- * On the command line every value is text: an integer is a count, a decimal below 1 a
- * fraction, anything else a pattern, and `re:PATTERN` forces a pattern. Patterns are
- * Python `re` syntax translated to JavaScript where the two differ in spelling
- * (`(?P<n>…)`, `(?P=n)`, `\A`, `\Z`, leading inline flags); constructs JavaScript lacks
- * (e.g. verbose mode) are refused as invalid, as Python refuses what it cannot compile.
+ * On the command line every value is text: an integer is a count, a decimal (`0.25`,
+ * `1.5`, `5e-2`) a float, anything else a pattern, and `re:PATTERN` forces a pattern.
+ * Patterns are Python `re` syntax, read by the rules of the Python version being imitated
+ * (python-pattern.ts).
  */
 import {
   formatCount,
@@ -18,9 +18,13 @@ import {
   pythonFloatRepr,
   pythonStringRepr,
 } from './python-format.js';
+import { compilePythonPattern } from './python-pattern.js';
+
+export { compilePythonPattern };
 
 export type Restriction =
   | { readonly kind: 'count'; readonly value: number }
+  /** A Python float: a fraction of the list below 1, no restriction from 1 up. */
   | { readonly kind: 'fraction'; readonly value: number }
   | { readonly kind: 'pattern'; readonly pattern: string };
 
@@ -31,10 +35,7 @@ const DECIMAL = /^[+-]?(?:\d+\.\d*|\.\d+|\d+(?=[eE]))(?:[eE][+-]?\d+)?$/;
 export function parseRestriction(text: string): Restriction {
   if (text.startsWith('re:')) return { kind: 'pattern', pattern: text.slice(3) };
   if (INTEGER.test(text)) return { kind: 'count', value: Number(text) };
-  if (DECIMAL.test(text)) {
-    const value = Number(text);
-    if (value < 1) return { kind: 'fraction', value };
-  }
+  if (DECIMAL.test(text)) return { kind: 'fraction', value: Number(text) };
   return { kind: 'pattern', pattern: text };
 }
 
@@ -48,26 +49,6 @@ function restrictionRepr(restriction: Restriction, python: PythonMajor): string 
     default:
       return pythonStringRepr(restriction.pattern, python);
   }
-}
-
-/** Compiles a Python `re` pattern as a JavaScript RegExp; throws SyntaxError when it cannot. */
-export function compilePythonPattern(pattern: string): RegExp {
-  let source = pattern;
-  let flags = '';
-  const inline = /^\(\?([aiLmsux]+)\)/.exec(source);
-  if (inline) {
-    const letters = inline[1] as string;
-    if (/[xL]/.test(letters)) throw new SyntaxError('unsupported inline flag');
-    for (const letter of letters)
-      if ('ims'.includes(letter) && !flags.includes(letter)) flags += letter;
-    source = source.slice(inline[0].length);
-  }
-  source = source
-    .replace(/(?<!\\)((?:\\\\)*)\(\?P</g, '$1(?<')
-    .replace(/(?<!\\)((?:\\\\)*)\(\?P=(\w+)\)/g, '$1\\k<$2>')
-    .replace(/(?<!\\)((?:\\\\)*)\\A/g, '$1^')
-    .replace(/(?<!\\)((?:\\\\)*)\\Z/g, '$1$(?![\\s\\S])');
-  return new RegExp(source, flags);
 }
 
 export interface RestrictedList {
@@ -90,7 +71,7 @@ export function applyRestrictions(
     if (restriction.kind === 'pattern') {
       let expression: RegExp;
       try {
-        expression = compilePythonPattern(restriction.pattern);
+        expression = compilePythonPattern(restriction.pattern, python);
       } catch {
         messages += `   <Invalid regular expression ${restrictionRepr(restriction, python)}>\n`;
         continue;

@@ -5,9 +5,11 @@
  * alone, so same-named functions never look alike (`decorated:31` / `decorated:46`,
  * `pkg_a.util.run` / `pkg_b.util.run`) even where the location is cut short; each is
  * followed by its file:line. File names whose bytes are not UTF-8 are written byte for byte,
- * as `ls` and pstats show them (a UTF-8 terminal shows the odd byte as �). Columns are aligned; with a width (the terminal's, or
- * `--width`) the location and then the name are shortened with `…` to fit, and on a very
- * narrow terminal the location is left out. Colour only
+ * as `ls` and pstats show them (a UTF-8 terminal shows the odd byte as �). Columns are
+ * aligned; with a width (the terminal's, or `--width`) the location gives way first:
+ * built-ins' long names run on into it (their location, `(built-in)`, says nothing), it is
+ * shortened with `…` (keeping its end), and it is left out where the whole names would
+ * not fit beside its shortest form; only names wider than the whole line are cut. Colour only
  * when the context says the terminal wants it. Absent values (count-only edges of the
  * `profile` module, times a merge could not sum, call counts of sampled stacks) print as
  * `-`; a profile counted in samples shows samples where others show milliseconds, and
@@ -117,7 +119,7 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
   for (const restriction of options.restrictions) {
     if (restriction.kind !== 'pattern') continue;
     try {
-      compilePythonPattern(restriction.pattern);
+      compilePythonPattern(restriction.pattern, view.python);
     } catch (error) {
       throw invalidOption(
         'limit',
@@ -209,25 +211,41 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
 
   const numberWidths = headings.map((heading) => heading.length);
   let nameWidth = 'function'.length;
+  /** The widest name of a function that has a file (a built-in's location says nothing). */
+  let fileNameWidth = nameWidth;
   let locationWidth = 0;
+  let fileLocationWidth = 0;
+  const isBuiltin = (fn: number) => functionKind(profile, fn) === 'builtin';
   for (const row of rows()) {
     row.numbers.forEach((cell, column) => {
       numberWidths[column] = Math.max(numberWidths[column] as number, cell.length);
     });
-    nameWidth = Math.max(nameWidth, (nameWidths[row.fn] as number) + (row.edge ? 3 : 0));
+    const width = (nameWidths[row.fn] as number) + (row.edge ? 3 : 0);
+    nameWidth = Math.max(nameWidth, width);
     locationWidth = Math.max(locationWidth, locationWidths[row.fn] as number);
+    if (!isBuiltin(row.fn)) {
+      fileNameWidth = Math.max(fileNameWidth, width);
+      fileLocationWidth = Math.max(fileLocationWidth, locationWidths[row.fn] as number);
+    }
   }
   const numbersWidth = numberWidths.reduce((sum, w) => sum + w + 2, 0);
+  /** Built-ins' names run on into the location column (theirs would be `(built-in)`). */
+  let builtinsSpan = false;
   if (options.width > 0) {
-    // Numbers first, then the name (unique on its own), then the location: shorten the
-    // location (its end, the file name and line, stays), then the name, then drop the location.
+    // Numbers first, then the whole name (unique on its own), then the location. The
+    // location gives way first: built-ins' long names take its place in their rows, then
+    // it is shortened (its end, the file name and line, stays); where even its shortest
+    // form leaves too little room for the names, it is left out. Names are cut only when
+    // they alone are wider than what is left.
     const available = options.width - numbersWidth;
     if (nameWidth + 2 + locationWidth > available) {
-      if (available - nameWidth - 2 >= MIN_LOCATION) {
-        locationWidth = available - nameWidth - 2;
-      } else if (available >= MIN_NAME + 2 + MIN_LOCATION) {
-        locationWidth = MIN_LOCATION;
-        nameWidth = available - 2 - MIN_LOCATION;
+      if (available - fileNameWidth - 2 >= MIN_LOCATION) {
+        builtinsSpan = fileNameWidth < nameWidth;
+        nameWidth = fileNameWidth;
+        locationWidth = Math.min(
+          builtinsSpan ? fileLocationWidth : locationWidth,
+          available - nameWidth - 2,
+        );
       } else {
         locationWidth = 0;
         nameWidth = Math.min(nameWidth, Math.max(MIN_NAME, available));
@@ -255,13 +273,15 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
     });
     const full = row.edge ? `${arrow} ${names[row.fn]}` : (names[row.fn] as string);
     const fullWidth = (nameWidths[row.fn] as number) + (row.edge ? 3 : 0);
+    const spans = builtinsSpan && isBuiltin(row.fn);
+    const width = spans ? nameWidth + 2 + locationWidth : nameWidth;
     const name =
-      fullWidth <= nameWidth
-        ? full + ' '.repeat(nameWidth - fullWidth)
-        : padEndDisplay(keepStart(full, nameWidth), nameWidth);
+      fullWidth <= width
+        ? full + ' '.repeat(width - fullWidth)
+        : padEndDisplay(keepStart(full, width), width);
     const strong = !row.edge && options.report !== 'stats';
     const where =
-      locationWidth > 0
+      locationWidth > 0 && !spans
         ? `  ${paint(keepEnd(locations[row.fn] as string, locationWidth), '2')}`
         : '';
     yield `${cells.join('  ')}  ${strong ? paint(name, '1') : name}${where}`.trimEnd();

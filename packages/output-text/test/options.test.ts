@@ -16,6 +16,7 @@ const tables = readdirSync(folder).map(
     JSON.parse(readFileSync(join(folder, name), 'utf8')) as {
       python: string;
       sort_keys: Record<string, { fields: Array<[number, number]>; description: string }>;
+      patterns: Array<{ pattern: string; valid: boolean; matches?: string[] }>;
     },
 );
 
@@ -29,6 +30,22 @@ const FIELDS: readonly SortField[] = [
   'line',
   'name',
   'standardName',
+];
+
+/** generate.py's PATTERN_SUBJECTS, in its order. */
+const SUBJECTS = [
+  '/src/app.py:12(run)',
+  'x\\y',
+  'xy',
+  'a\u0007b',
+  '[B]',
+  'AZ',
+  'main.py:1(<module>)',
+  'abab',
+  '\u0001',
+  'S',
+  '\u00e9t\u00e9',
+  '{built-in method len}',
 ];
 
 function refused(words: string[], python: 2 | 3): boolean {
@@ -100,7 +117,9 @@ describe('--limit values', () => {
     expect(parseRestriction('0.25')).toEqual({ kind: 'fraction', value: 0.25 });
     expect(parseRestriction('.5')).toEqual({ kind: 'fraction', value: 0.5 });
     expect(parseRestriction('5e-2')).toEqual({ kind: 'fraction', value: 0.05 });
-    expect(parseRestriction('1.5')).toEqual({ kind: 'pattern', pattern: '1.5' });
+    // A float as pstats takes it: 1.5 is not a pattern (and restricts nothing).
+    expect(parseRestriction('1.5')).toEqual({ kind: 'fraction', value: 1.5 });
+    expect(parseRestriction('2e3')).toEqual({ kind: 'fraction', value: 2000 });
     expect(parseRestriction('fib')).toEqual({ kind: 'pattern', pattern: 'fib' });
     expect(parseRestriction('re:10')).toEqual({ kind: 'pattern', pattern: '10' });
     expect(parseRestriction('re:0.5')).toEqual({ kind: 'pattern', pattern: '0.5' });
@@ -114,8 +133,40 @@ describe('--limit values', () => {
     expect(compilePythonPattern('(?i)FIB').test('fib')).toBe(true);
     expect(compilePythonPattern('\\\\A').test('\\A')).toBe(true);
     expect(() => compilePythonPattern('(')).toThrow(SyntaxError);
-    expect(() => compilePythonPattern('(?x) a b')).toThrow(SyntaxError);
+    expect(compilePythonPattern('(?x) a b # letters').test('ab')).toBe(true);
+    expect(() => compilePythonPattern('(?L)a')).toThrow(SyntaxError);
   });
+});
+
+describe('--limit patterns against Python re', () => {
+  // test/fixtures/format/<tag>.json: whether each Python compiles a pattern, and which
+  // subjects it then finds. One known difference: Python 3.8+ reads `\N{name}`; the
+  // translation has no Unicode name table and refuses it.
+  for (const table of tables) {
+    const major = table.python.startsWith('2.') ? 2 : 3;
+    it(`agrees with Python ${table.python} on ${table.patterns.length} patterns`, () => {
+      const subjects = [...new Set(table.patterns.flatMap((p) => p.matches ?? []))];
+      const all = table.patterns.flatMap((p) => p.matches ?? []).length;
+      expect(all).toBeGreaterThan(50);
+      for (const { pattern, valid, matches } of table.patterns) {
+        let expression: RegExp | undefined;
+        try {
+          expression = compilePythonPattern(pattern, major);
+        } catch (error) {
+          expect(error).toBeInstanceOf(SyntaxError);
+        }
+        if (pattern.startsWith('\\N{') && valid && major === 3) {
+          expect(expression, pattern).toBeUndefined();
+          continue;
+        }
+        expect(expression !== undefined, `${pattern} compiles`).toBe(valid);
+        if (expression === undefined) continue;
+        const found = SUBJECTS.filter((subject) => (expression as RegExp).test(subject));
+        expect(found, pattern).toEqual(matches);
+        for (const subject of subjects) expect(SUBJECTS).toContain(subject);
+      }
+    });
+  }
 });
 
 describe('declared options', () => {

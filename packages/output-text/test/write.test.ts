@@ -260,5 +260,5 @@ describe('streaming', () => {
     const whole = [first.value, ...rest].join('');
     expect(whole).toBe(render(set, { style: 'pstats', sort: ['time'] }));
     expect(whole.split('\n').filter((line) => line.includes('function_'))).toHaveLength(5000);
-  });
+  }, 30_000);
 });

@@ -156,7 +156,7 @@ export function describeInputPlugin(plugin: InputPlugin, config: InputSuiteConfi
             fixture.detect ?? 'certain',
           );
         });
-        it('meets truncation with an error or a valid profile', () => {
+        it('meets truncation with an error or a valid profile', { timeout: 60_000 }, () => {
           const n = fixture.bytes.length;
           const cuts = new Set(
             [0, 1, 2, 3, 7, 16, Math.floor(n / 3), Math.floor(n / 2), n - 1].filter(
@@ -189,7 +189,9 @@ export function describeInputPlugin(plugin: InputPlugin, config: InputSuiteConfi
       );
     });
 
-    it('meets random and mutated bytes with an error or a valid profile', () => {
+    it('meets random and mutated bytes with an error or a valid profile', {
+      timeout: 120_000,
+    }, () => {
       const seeds = config.fixtures.map((f) => f.bytes).filter((b) => b.length > 0);
       fc.assert(
         fc.property(
@@ -203,7 +205,7 @@ export function describeInputPlugin(plugin: InputPlugin, config: InputSuiteConfi
         ),
         { numRuns: config.fuzzRuns ?? 200 },
       );
-    }, 120_000);
+    });
 
     it('stays within its budgets on inputs up to 1 MB (rows, events, strings counted)', () => {
       const seeds = config.fixtures.map((f) => f.bytes).filter((b) => b.length > 0);
@@ -282,7 +284,7 @@ export function describeOutputPlugin(plugin: OutputPlugin, config: OutputSuiteCo
       });
     }
 
-    it('renders any generated profile set without throwing', () => {
+    it('renders any generated profile set without throwing', { timeout: 60_000 }, () => {
       fc.assert(
         fc.property(arbitraryProfileSet(config.constraints), (set) => {
           const output = render(plugin, set, config.options);

@@ -65,7 +65,9 @@ describe.each(BREEZY_RENDERINGS)('%s: our renderings against Breezy’s', (pickl
   const breezyText = parseBreezyText(read(txt).toString('utf8'));
   const breezyCallgrind = parseBreezyCallgrind(read(cg).toString('utf8')).entries;
 
-  it('pstats-style text: same functions, counts and times as Breezy’s table', () => {
+  it('pstats-style text: same functions, counts and times as Breezy’s table', {
+    timeout: 60_000,
+  }, () => {
     const report = writeToString(text, mainOnly, { options: { style: 'pstats' } });
     const rows = new Map<string, { nc: number; cc: number; tt: number; ct: number }>();
     for (const line of report.split('\n')) {
@@ -99,7 +101,9 @@ describe.each(BREEZY_RENDERINGS)('%s: our renderings against Breezy’s', (pickl
     }
   });
 
-  it('pstats-style callees: same caller→callee pairs, counts and times as Breezy’s table', () => {
+  it('pstats-style callees: same caller→callee pairs, counts and times as Breezy’s table', {
+    timeout: 60_000,
+  }, () => {
     const report = writeToString(text, mainOnly, {
       options: { style: 'pstats', report: 'callees' },
     }).split('\n');
@@ -146,7 +150,9 @@ describe.each(BREEZY_RENDERINGS)('%s: our renderings against Breezy’s', (pickl
     }
   });
 
-  it('callgrind: same functions, calls and costs (our ns floor to Breezy’s truncated ms)', () => {
+  it('callgrind: same functions, calls and costs (our ns floor to Breezy’s truncated ms)', {
+    timeout: 60_000,
+  }, () => {
     const ours = parseCallgrind(decodeText(writeToBytes(callgrind, mainOnly)));
     expect(ours.errors).toEqual([]);
     expect(ours.events).toEqual(['ns']);

@@ -40,7 +40,7 @@ describe('text output from hotshot and lsprof inputs', () => {
   });
 
   for (const input of inputs) {
-    it(input.file, () => {
+    it(input.file, { timeout: 60_000 }, () => {
       const set = readWith(input.plugin, input.bytes());
       const profile = set.whole;
       const n = profile.functions.length;

@@ -3,11 +3,11 @@
 // which changesets would otherwise bump as breaking) — and writes each summary into the
 // package's CHANGELOG.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const order = ['patch', 'minor', 'major'] as const;
@@ -47,7 +47,9 @@ describe('changeset version', () => {
       }
     }
     expect(wanted.size).toBeGreaterThan(0);
-    const clone = join(mkdtempSync(join(tmpdir(), 'pyprof-release-')), 'repo');
+    const scratch = mkdtempSync(join(tmpdir(), 'pyprof-release-'));
+    onTestFinished(() => rmSync(scratch, { recursive: true, force: true }));
+    const clone = join(scratch, 'repo');
     execFileSync('git', ['clone', '-q', root, clone]);
     const dirs = packageDirs();
     const before = new Map(

@@ -2,8 +2,10 @@
 // `workspace:^` into real version ranges), and the tarballs are installed with plain npm
 // into scratch projects outside the workspace — a library user with only core, the pstats
 // reader and the callgrind writer, and a CLI user with `pyprof` and the @pyprof/* tarballs
-// it depends on (none of them is on the registry). Needs the packages built (`npm test`
-// does that first) and the npm registry for third-party dependencies.
+// it depends on (none of them is on the registry), then the published ways the README
+// shows: `npm install -g` under a temporary prefix, and npx, each run from another folder
+// with a relative input path. Needs the packages built (`npm test` does that first) and
+// the npm registry for third-party dependencies.
 import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -11,12 +13,13 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const corpusFile = join(
@@ -75,6 +78,8 @@ beforeAll(() => {
     if (match) tarballs[match[1] ?? 'cli'] = join(packs, file);
   }
 }, 300_000);
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function project(name: string): string {
   const dir = join(scratch, name);
@@ -230,6 +235,85 @@ console.log(set.whole.metadata.costUnit, set.whole.functions.inclusiveTime[0]);
     expect(run(join(dir, 'node_modules', '.bin', 'pyprof'), ['formats'], dir)).toMatch(
       /^callgrind\s/m,
     );
+  });
+
+  /** The CLI's tarballs: pyprof and the @pyprof/* packages it depends on. */
+  const cliTarballs = () =>
+    Object.entries(tarballs)
+      .filter(([name]) => name !== 'testkit')
+      .map(([, file]) => file);
+
+  /** A folder with a profile one level down, to be named by a relative path. */
+  function elsewhere(name: string): string {
+    const dir = join(scratch, name);
+    mkdirSync(join(dir, 'profiles'), { recursive: true });
+    copyFileSync(corpusFile, join(dir, 'profiles', 'run.prof'));
+    return dir;
+  }
+
+  it('npm install -g under a temporary prefix gives a pyprof command that works from any folder', {
+    timeout: 300_000,
+  }, () => {
+    const prefix = join(scratch, 'global-prefix');
+    const cache = join(scratch, 'npm-cache-global');
+    execFileSync('npm', ['install', '-g', '--prefix', prefix, ...cliTarballs()], {
+      cwd: scratch,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        npm_config_cache: cache,
+        npm_config_fund: 'false',
+        npm_config_audit: 'false',
+        npm_config_update_notifier: 'false',
+      },
+    });
+    const dir = elsewhere('global-user');
+    const env = {
+      ...process.env,
+      PATH: `${join(prefix, 'bin')}${delimiter}${process.env.PATH ?? ''}`,
+    };
+    const text = execFileSync('pyprof', ['convert', 'profiles/run.prof', '--to', 'text', '-q'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env,
+    });
+    expect(text).toMatch(/^run\.prof\n128 function calls in 0\.100 ms\n/);
+    execFileSync('pyprof', ['convert', 'profiles/run.prof', '--to', 'callgrind', '-q'], {
+      cwd: dir,
+      env,
+    });
+    expect(readdirSync(dir).sort()).toEqual(['callgrind.out.run.prof', 'profiles']);
+  });
+
+  it('npx runs pyprof from the tarballs without installing it', { timeout: 300_000 }, () => {
+    const dir = elsewhere('npx-user');
+    const text = execFileSync(
+      'npx',
+      [
+        '--yes',
+        ...cliTarballs().flatMap((file) => ['--package', file]),
+        '--',
+        'pyprof',
+        'convert',
+        'profiles/run.prof',
+        '--to',
+        'text',
+        '-q',
+      ],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          npm_config_cache: join(scratch, 'npm-cache-npx'),
+          npm_config_fund: 'false',
+          npm_config_audit: 'false',
+          npm_config_update_notifier: 'false',
+        },
+      },
+    );
+    expect(text).toMatch(/^run\.prof\n128 function calls in 0\.100 ms\n/);
   });
 
   for (const name of packages) {
