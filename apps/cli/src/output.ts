@@ -42,33 +42,55 @@ function realpathOrResolved(path: string): string {
   }
 }
 
-/**
- * Turns a writer's chunks into byte buffers: strings are batched and encoded together
- * (`encodeText`), byte chunks pass through.
- */
-function* encoded(chunks: Iterable<OutputChunk>): Generator<Uint8Array> {
-  let pending: string[] = [];
-  let pendingLength = 0;
-  for (const chunk of chunks) {
+/** A writer's chunks: a conversion whose reader feeds its writer gives them asynchronously. */
+type Chunks = Iterable<OutputChunk> | AsyncIterable<OutputChunk>;
+
+/** Strings batched and encoded together (`encodeText`); byte chunks pass through. */
+class Encoder {
+  #pending: string[] = [];
+  #length = 0;
+
+  /** The buffers ready after `chunk` (none while strings are gathering). */
+  add(chunk: OutputChunk): Uint8Array[] {
     if (typeof chunk === 'string') {
-      pending.push(chunk);
-      pendingLength += chunk.length;
-      if (pendingLength < BATCH) continue;
-      yield encodeText(pending.join(''));
-    } else {
-      if (pending.length > 0) yield encodeText(pending.join(''));
-      yield chunk;
+      this.#pending.push(chunk);
+      this.#length += chunk.length;
+      return this.#length < BATCH ? [] : this.end();
     }
-    pending = [];
-    pendingLength = 0;
+    return [...this.end(), chunk];
   }
-  if (pending.length > 0) yield encodeText(pending.join(''));
+
+  /** The strings gathered so far, encoded. */
+  end(): Uint8Array[] {
+    if (this.#pending.length === 0) return [];
+    const bytes = encodeText(this.#pending.join(''));
+    this.#pending = [];
+    this.#length = 0;
+    return [bytes];
+  }
+}
+
+function* encodedNow(chunks: Iterable<OutputChunk>): Generator<Uint8Array> {
+  const encoder = new Encoder();
+  for (const chunk of chunks) yield* encoder.add(chunk);
+  yield* encoder.end();
+}
+
+async function* encodedLater(chunks: AsyncIterable<OutputChunk>): AsyncGenerator<Uint8Array> {
+  const encoder = new Encoder();
+  for await (const chunk of chunks) yield* encoder.add(chunk);
+  yield* encoder.end();
+}
+
+/** Turns a writer's chunks into byte buffers (see `Encoder`). */
+function encoded(chunks: Chunks): Iterable<Uint8Array> | AsyncIterable<Uint8Array> {
+  return Symbol.iterator in chunks ? encodedNow(chunks) : encodedLater(chunks);
 }
 
 /** Writes chunks to a stream with back-pressure. Returns bytes written. */
-async function pump(chunks: Iterable<OutputChunk>, sink: Writable): Promise<number> {
+async function pump(chunks: Chunks, sink: Writable): Promise<number> {
   let written = 0;
-  for (const bytes of encoded(chunks)) {
+  for await (const bytes of encoded(chunks)) {
     if (bytes.length === 0) continue;
     written += bytes.length;
     if (!sink.write(bytes)) await once(sink, 'drain');
@@ -85,7 +107,7 @@ const FILE_BATCH = 1 << 20;
  * is in flight, so memory stays bounded; waiting once per megabyte costs no more than the
  * synchronous writes did, which left the second core idle.
  */
-async function pumpToFile(chunks: Iterable<OutputChunk>, fd: number): Promise<number> {
+async function pumpToFile(chunks: Chunks, fd: number): Promise<number> {
   let written = 0;
   let inFlight: Promise<void> | undefined;
   let batch: Uint8Array[] = [];
@@ -99,7 +121,7 @@ async function pumpToFile(chunks: Iterable<OutputChunk>, fd: number): Promise<nu
     inFlight = writeAll(fd, buffers, expected);
   };
   try {
-    for (const bytes of encoded(chunks)) {
+    for await (const bytes of encoded(chunks)) {
       if (bytes.length === 0) continue;
       batch.push(bytes);
       batchBytes += bytes.length;
@@ -171,7 +193,7 @@ function ioFailure(path: string, error: unknown): unknown {
 }
 
 /** Writes to a FIFO or device in place (opening a FIFO waits for its reader, off the loop). */
-async function writeInPlace(chunks: Iterable<OutputChunk>, path: string): Promise<number> {
+async function writeInPlace(chunks: Chunks, path: string): Promise<number> {
   let fd: number | undefined;
   try {
     fd = await new Promise<number>((resolvePromise, reject) =>
@@ -194,7 +216,7 @@ async function writeInPlace(chunks: Iterable<OutputChunk>, path: string): Promis
  * removed and the error rethrown. A FIFO or device is written in place.
  */
 export async function writeOutput(
-  chunks: Iterable<OutputChunk>,
+  chunks: Chunks,
   target: OutputTarget,
   stdout: Writable,
   inputs: readonly string[],

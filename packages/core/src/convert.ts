@@ -20,6 +20,7 @@
  */
 import { type DiagnosticSink, Diagnostics } from './diagnostics.js';
 import { ProfileError } from './errors.js';
+import { handoff } from './handoff.js';
 import { makeProfileSet, mergeProfileSets } from './merge.js';
 import { type OptionValues, resolveOptions } from './options.js';
 import {
@@ -30,10 +31,12 @@ import {
   outputNeeds,
   type Plugin,
   type SourceFiles,
+  type TimelineWriter,
+  type WriteContext,
 } from './plugin.js';
 import type { Profile, ProfileSet } from './profile.js';
 import type { Registry } from './registry.js';
-import { readStreamWith, readWith, writeChunks } from './run.js';
+import { type ReadInit, readStreamWith, readWith, streamTimelineWith, writeChunks } from './run.js';
 import { type InputData, type OpenedInput, openInput } from './source.js';
 import { concatBytes, encodeText } from './text.js';
 import { validateProfile } from './validate.js';
@@ -131,10 +134,15 @@ export interface ConvertOptions extends LoadOptions {
 export interface ConvertResult extends LoadResult {
   readonly writer: OutputPlugin;
   /**
-   * The output, produced as it is iterated (once). Strings are UTF-8 with escaped bytes
-   * restored by `encodeText`; `chunksToBytes` joins them.
+   * The output, produced as it is iterated (once; `for await` takes either kind). Strings
+   * are UTF-8 with escaped bytes restored by `encodeText`; `chunksToBytes` joins them.
+   * A writer that streams timelines (`OutputPlugin.streamTimeline`) given one input
+   * without `thread` or `transforms` gets it read while its chunks are iterated: they are
+   * then an async iterable, and `set` is known once they have been consumed (reading it
+   * sooner throws). Iterate them to the end, or end the iteration early (`return()`), so
+   * the input is closed.
    */
-  readonly chunks: Iterable<OutputChunk>;
+  readonly chunks: Iterable<OutputChunk> | AsyncIterable<OutputChunk>;
 }
 
 /** Inputs above this size are streamed to readers that can stream. */
@@ -249,8 +257,24 @@ async function readOpened(
   opened: OpenedInput,
   input: ConvertInput,
   label: string,
-  { options, readers, writer, needs, diagnostics }: Reading,
+  reading: Reading,
 ): Promise<ReadInput> {
+  return readIdentified(opened, identifyInput(opened, input, label, reading), reading.options);
+}
+
+/** An input's reader (chosen through the registry), its name and what the reader gets. */
+interface Identified {
+  reader: InputPlugin;
+  name: string | undefined;
+  init: ReadInit;
+}
+
+function identifyInput(
+  opened: OpenedInput,
+  input: ConvertInput,
+  label: string,
+  { options, readers, writer, needs, diagnostics }: Reading,
+): Identified {
   const name =
     input.name !== undefined && opened.compressed ? input.name.replace(/\.gz$/i, '') : input.name;
   const reader = options.registry.resolveInput(opened.head, {
@@ -267,15 +291,31 @@ async function readOpened(
     diagnostics,
     input: label,
   };
+  return { reader, name, init };
+}
+
+/**
+ * Reads an identified input: whole, or streamed when it is big (or `fed`, its chunks as
+ * the caller paces them), then validated.
+ */
+async function readIdentified(
+  opened: OpenedInput,
+  { reader, name, init }: Identified,
+  options: LoadOptions,
+  fed?: AsyncIterable<Uint8Array>,
+): Promise<ReadInput> {
   const stream =
     reader.readStream !== undefined &&
     !opened.inMemory &&
     (opened.compressed ||
       opened.size === undefined ||
       opened.size > (options.streamAbove ?? STREAM_ABOVE));
-  const set = stream
-    ? await readStreamWith(reader, opened.chunks(), init)
-    : readWith(reader, await opened.whole(), init);
+  const set =
+    fed !== undefined
+      ? await readStreamWith(reader, fed, init)
+      : stream
+        ? await readStreamWith(reader, opened.chunks(), init)
+        : readWith(reader, await opened.whole(), init);
   // Third-party readers are checked on every read; the bundled ones a program trusts are
   // held to the same invariants by their test suites (oracles and fuzz properties), which
   // keeps large conversions from paying for a second pass over every edge.
@@ -398,12 +438,37 @@ function* stopOnWarning(
   if (raised > 0) throw strictError(raised, 'while');
 }
 
+/** What the writer is told about the conversion. */
+function writeContext(
+  options: ConvertOptions,
+  names: readonly (string | undefined)[],
+): Partial<WriteContext> {
+  return {
+    inputName: options.inputName ?? names.map((n) => n ?? 'stdin').join(' + '),
+    ...(options.producer !== undefined ? { producer: options.producer } : {}),
+    ...(options.terminal !== undefined ? { terminal: options.terminal } : {}),
+  };
+}
+
 /** The whole conversion (see the file comment). */
 export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const writer = options.registry.resolveOutput(options.to);
   const given = options.options ?? {};
   const writerOptions = optionsFor(writer, given);
   const needs = outputNeeds(writer, resolveOptions(writer.options, writerOptions, writer.name));
+  if (
+    writer.streamTimeline !== undefined &&
+    options.inputs.length === 1 &&
+    options.thread === undefined &&
+    (options.transforms ?? []).length === 0
+  ) {
+    return convertStreamed(
+      options,
+      writer,
+      writerOptions,
+      combineNeeds(options.needs ?? {}, needs),
+    );
+  }
   const loaded = await load(options, writer, combineNeeds(options.needs ?? {}, needs));
   const { diagnostics } = loaded;
   // Data derived for the writer from what it `needs` (e.g. stacks reconstructed from the
@@ -415,11 +480,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const chunks = writeChunks(writer, loaded.set, {
     options: writerOptions,
     diagnostics,
-    context: {
-      inputName: options.inputName ?? loaded.names.map((n) => n ?? 'stdin').join(' + '),
-      ...(options.producer !== undefined ? { producer: options.producer } : {}),
-      ...(options.terminal !== undefined ? { terminal: options.terminal } : {}),
-    },
+    context: writeContext(options, loaded.names),
   });
   return {
     ...loaded,
@@ -428,11 +489,108 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   };
 }
 
+/** Pieces of input a streamed conversion's reader gets between hand-offs of output. */
+const PIECE = 64 * 1024;
+
+/**
+ * One input converted by a writer that streams timelines (`streamTimeline`): the reader
+ * feeds the writer as it reads, and the output made so far is handed on after every
+ * piece of input, so neither the timeline nor the output is held (handoff.ts). Reading
+ * starts when the chunks are iterated. With `strict`, any warning — the reader's too —
+ * stops the chunks, as a writer's warning does.
+ */
+async function convertStreamed(
+  options: ConvertOptions,
+  writer: OutputPlugin,
+  writerOptions: OptionValues,
+  needs: OutputNeeds,
+): Promise<ConvertResult> {
+  const diagnostics = options.diagnostics ?? new Diagnostics();
+  const input = options.inputs[0] as ConvertInput;
+  const label = input.label ?? input.name ?? 'input 1';
+  const reading: Reading = { options, readers: [], writer, needs, diagnostics };
+  let opened: OpenedInput | undefined;
+  let identified: Identified;
+  try {
+    opened = await openInput(input.data);
+    identified = identifyInput(opened, input, label, reading);
+  } catch (error) {
+    await opened?.discard().catch(() => {});
+    throw tagInput(error, label);
+  }
+  const source = opened;
+  const names = [identified.name];
+  const streaming = streamTimelineWith(writer, {
+    options: writerOptions,
+    diagnostics,
+    context: writeContext(options, names),
+  }) as TimelineWriter;
+  let set: ProfileSet | undefined;
+  const chunks = handoff<OutputChunk>(async (emit) => {
+    const before = diagnostics.warningCount;
+    const pass = (items: readonly OutputChunk[]) => {
+      const raised = diagnostics.warningCount - before;
+      if (options.strict && raised > 0) throw strictError(raised, 'while');
+      return emit(items);
+    };
+    async function* paced(): AsyncGenerator<Uint8Array> {
+      for await (const chunk of source.chunks()) {
+        for (let at = 0; at < chunk.length; at += PIECE) {
+          yield chunk.subarray(at, Math.min(chunk.length, at + PIECE));
+          await pass(streaming.take());
+        }
+      }
+    }
+    let read: ReadInput;
+    try {
+      const init = { ...identified.init, timeline: streaming };
+      read = await readIdentified(source, { ...identified, init }, options, paced());
+    } catch (error) {
+      throw tagInput(error, label);
+    }
+    const whole = mergeProfileSets([read.set], {
+      order: 'pstats',
+      diagnostics: diagnostics.sink('merge', 'merge'),
+    });
+    set = whole;
+    await pass(streaming.take());
+    for (const chunk of streaming.finish(whole)) await pass([chunk]);
+    await pass([]);
+  });
+  return {
+    get set(): ProfileSet {
+      if (set === undefined)
+        throw new Error('convert: a streamed conversion has its profile once its chunks are read');
+      return set;
+    },
+    readers: reading.readers,
+    names,
+    diagnostics,
+    writer,
+    chunks,
+  };
+}
+
 /** A conversion's chunks as one byte array (strings encoded with `encodeText`). */
-export function chunksToBytes(chunks: Iterable<OutputChunk>): Uint8Array {
+export function chunksToBytes(chunks: Iterable<OutputChunk>): Uint8Array;
+export function chunksToBytes(chunks: AsyncIterable<OutputChunk>): Promise<Uint8Array>;
+export function chunksToBytes(
+  chunks: Iterable<OutputChunk> | AsyncIterable<OutputChunk>,
+): Uint8Array | Promise<Uint8Array>;
+export function chunksToBytes(
+  chunks: Iterable<OutputChunk> | AsyncIterable<OutputChunk>,
+): Uint8Array | Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
-  for (const chunk of chunks) parts.push(typeof chunk === 'string' ? encodeText(chunk) : chunk);
-  return concatBytes(parts);
+  const add = (chunk: OutputChunk) =>
+    parts.push(typeof chunk === 'string' ? encodeText(chunk) : chunk);
+  if (Symbol.iterator in chunks) {
+    for (const chunk of chunks) add(chunk);
+    return concatBytes(parts);
+  }
+  return (async () => {
+    for await (const chunk of chunks) add(chunk);
+    return concatBytes(parts);
+  })();
 }
 
 /** Shape-checks a transform at compile time (an identity, like `defineOutputPlugin`). */

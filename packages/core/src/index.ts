@@ -72,6 +72,7 @@ export {
 export { gunzip, isGzip } from './gzip.js';
 export { type MergeOptions, makeProfileSet, mergeProfileSets, mergeProfiles } from './merge.js';
 export { moduleNameFromPath } from './module-name.js';
+export { NamesInOrder } from './names-in-order.js';
 export {
   fileBasenameSuffix,
   kcachegrindBasename,
@@ -102,6 +103,8 @@ export {
   type Plugin,
   type ReadContext,
   type SourceFiles,
+  type TimelineSink,
+  type TimelineWriter,
   type WriteContext,
 } from './plugin.js';
 export { type PrintOptions, printProfile, printProfileSet } from './print.js';
@@ -147,6 +150,7 @@ export {
   type ReadInit,
   readStreamWith,
   readWith,
+  streamTimelineWith,
   type WriteInit,
   writeChunks,
   writeToBytes,
@@ -165,5 +169,6 @@ export {
   displayText,
   encodeSurrogatePass,
   encodeText,
+  escapeUndecodable,
 } from './text.js';
 export { assertValidProfile, type ValidationResult, validateProfile } from './validate.js';
