@@ -16,6 +16,7 @@ const benches = [
   'hotshot',
   'collapsed',
   'pstats-output',
+  'chrome-trace',
 ].filter(
   (name) => readdirSync(here).includes(`${name}.mjs`) && (only.length === 0 || only.includes(name)),
 );

@@ -9,6 +9,7 @@ import { cprofile } from '@pyprof/input-cprofile';
 import { hotshot } from '@pyprof/input-hotshot';
 import { lsprof } from '@pyprof/input-lsprof';
 import { callgrind } from '@pyprof/output-callgrind';
+import { chromeTrace } from '@pyprof/output-chrome-trace';
 import { pstats } from '@pyprof/output-pstats';
 import { speedscope } from '@pyprof/output-speedscope';
 import { text } from '@pyprof/output-text';
@@ -23,5 +24,6 @@ export const builtinFormats: readonly Plugin[] = [
   speedscope,
   text,
   pstats,
+  chromeTrace,
   irOutput,
 ];
