@@ -70,6 +70,19 @@ export function table(header, rows) {
   ].join('\n');
 }
 
+/** The table of a reader benchmark: in-process read time, whole process, peak RSS. */
+export function readerTable(results) {
+  return table(
+    ['tool', 'read (in-process)', 'whole process', 'peak RSS'],
+    Object.entries(results).map(([name, r]) => [
+      name,
+      `${(r.parseMs / 1000).toFixed(2)} s`,
+      `${r.seconds.toFixed(2)} s`,
+      `${r.peakMb.toFixed(0)} MB`,
+    ]),
+  );
+}
+
 export function ensureBuilt() {
   if (!existsSync(cli)) execFileSync('pnpm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 }

@@ -5,7 +5,7 @@
 // [ENTRIES]`: main-thread entries (default 50000), ~8 callees each, 4 threads of a tenth.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { compare, ensureBuilt, measure, outDir, python, root, table } from './lib.mjs';
+import { compare, ensureBuilt, measure, outDir, python, readerTable, root } from './lib.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const entries = process.argv[2] ?? '50000';
@@ -45,17 +45,7 @@ const results = compare(
 );
 
 console.log(`\n### lsprof: ${file} (${size.toFixed(1)} MB), median of ${runs}\n`);
-console.log(
-  table(
-    ['tool', 'read (in-process)', 'whole process', 'peak RSS'],
-    Object.entries(results).map(([name, r]) => [
-      name,
-      `${(r.parseMs / 1000).toFixed(2)} s`,
-      `${r.seconds.toFixed(2)} s`,
-      `${r.peakMb.toFixed(0)} MB`,
-    ]),
-  ),
-);
+console.log(readerTable(results));
 const ours = results['pyprof (read, in-process harness)'];
 console.log(`\n${shape}`);
 console.log(

@@ -16,6 +16,8 @@ const benches = [
   'hotshot',
   'collapsed',
   'pstats-output',
+  'pickle',
+  'line-profiler',
   'chrome-trace',
 ].filter(
   (name) => readdirSync(here).includes(`${name}.mjs`) && (only.length === 0 || only.includes(name)),

@@ -7,7 +7,9 @@ import type { Plugin } from '@pyprof/core';
 import { collapsed } from '@pyprof/input-collapsed';
 import { cprofile } from '@pyprof/input-cprofile';
 import { hotshot } from '@pyprof/input-hotshot';
+import { lineProfiler } from '@pyprof/input-line-profiler';
 import { lsprof } from '@pyprof/input-lsprof';
+import { yappi } from '@pyprof/input-yappi';
 import { callgrind } from '@pyprof/output-callgrind';
 import { chromeTrace } from '@pyprof/output-chrome-trace';
 import { pstats } from '@pyprof/output-pstats';
@@ -20,6 +22,8 @@ export const builtinFormats: readonly Plugin[] = [
   hotshot,
   lsprof,
   collapsed,
+  lineProfiler,
+  yappi,
   callgrind,
   speedscope,
   text,

@@ -283,10 +283,13 @@ class Cli {
   }
 
   summary(profile: Profile): string {
-    // Sampled stacks count no calls: say so rather than print NaN.
+    // Sampled stacks and line-level profiles count no calls: say so rather than print NaN.
+    const count = totalCalls(profile);
     const calls = profile.metadata.sampled
       ? 'sampled stacks'
-      : `${withCommas(totalCalls(profile))} calls`;
+      : Number.isNaN(count)
+        ? 'calls not recorded'
+        : `${withCommas(count)} calls`;
     return `${withCommas(profile.functions.length)} functions, ${calls}, ${formatTotal(profile)} total`;
   }
 
@@ -460,7 +463,7 @@ in the speedscope app bundled with pyprof (opened from disk in your browser, no 
       ...(m.timeUnit ? [`time: ${m.timeUnit}`] : []),
       `threads: ${set.parts.length}${set.parts.length > 1 ? ` (${set.parts.map((p) => p.metadata.threadId ?? p.metadata.label ?? '?').join(', ')})` : ''}`,
       `functions: ${whole.functions.length}`,
-      `calls: ${whole.metadata.sampled ? 'not recorded (sampled stacks)' : totalCalls(whole)}`,
+      `calls: ${whole.metadata.sampled ? 'not recorded (sampled stacks)' : Number.isNaN(totalCalls(whole)) ? 'not recorded' : totalCalls(whole)}`,
       `total time: ${formatTotal(whole)}`,
       `warnings: ${warnings === 0 ? 'none' : warnings}`,
       ...this.diagnostics.list.map(

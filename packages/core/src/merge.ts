@@ -154,6 +154,8 @@ export function mergeProfiles(profiles: readonly Profile[], options: MergeOption
   const siteCount = float64Column();
   const siteInclusive = float64Column();
   let droppedTimeline = false;
+  // The merged lines keep `hitsMeasured` only when every part with lines has it.
+  let hitsMeasured = true;
 
   for (const profile of ordered) {
     const fns = profile.functions;
@@ -194,6 +196,7 @@ export function mergeProfiles(profiles: readonly Profile[], options: MergeOption
     }
     const lines = profile.lines;
     if (lines) {
+      hitsMeasured &&= lines.hitsMeasured === true;
       for (let k = 0; k < lines.length; k++) {
         const fn = map[lines.function[k] as number] as number;
         const key = `${fn}:${lines.line[k]}`;
@@ -235,6 +238,7 @@ export function mergeProfiles(profiles: readonly Profile[], options: MergeOption
       line: lineLine.finish(),
       selfTime: lineSelf.finish(),
       hits: lineHits.finish(),
+      ...(hitsMeasured ? { hitsMeasured } : {}),
     });
   }
   if (siteCall.length > 0) {

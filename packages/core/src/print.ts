@@ -71,7 +71,7 @@ export function printProfile(profile: Profile, options: PrintOptions = {}): stri
   }
   const lines = profile.lines;
   if (lines) {
-    out.push(`lines ${lines.length}`);
+    out.push(`lines ${lines.length}${lines.hitsMeasured ? ' (hits measured)' : ''}`);
     for (let k = 0; k < lines.length; k++) {
       out.push(
         `l${k} f${lines.function[k]}:${lines.line[k]} hits=${num(lines.hits[k] as number)} self=${num(lines.selfTime[k] as number)}`,

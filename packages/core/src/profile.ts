@@ -77,7 +77,7 @@ export interface FunctionTable {
   readonly kind: Uint8Array;
   /** Derived dotted module name (best effort; '' when unknown), index into `strings`. */
   readonly module: Uint32Array;
-  /** All calls (pstats `nc`); NaN = absent (sampled stacks do not count calls). */
+  /** All calls (pstats `nc`); NaN = absent (sampled stacks and line_profiler count no calls). */
   readonly callCount: Float64Array;
   /** Calls made while the function was not already active (pstats `cc`); NaN = absent. */
   readonly primitiveCallCount: Float64Array;
@@ -152,6 +152,13 @@ export interface LineTable {
    * top); NaN = absent.
    */
   readonly hits: Float64Array;
+  /**
+   * True when the source measured hits as a number in its own right, shown beside the
+   * time (line_profiler's "Hits" column): writers with several cost columns give them one
+   * (callgrind's second event). Absent when hits are a by-product of line events (hotshot),
+   * which writers may leave out. IR 2.
+   */
+  readonly hitsMeasured?: boolean;
 }
 
 /** Where calls happened: one row per (edge, caller line). */

@@ -75,12 +75,15 @@ function decodeTextSlow(
   end: number,
   surrogatePass: boolean,
 ): string {
-  const units: number[] = [];
+  // A byte gives at most one UTF-16 unit (a 4-byte sequence two), so the units fit in a
+  // typed buffer of the input's length: no array of boxed numbers per byte.
+  const units = new Uint16Array(end - start);
+  let n = 0;
   let i = start;
   while (i < end) {
     const b0 = bytes[i] as number;
     if (b0 < 0x80) {
-      units.push(b0);
+      units[n++] = b0;
       i++;
       continue;
     }
@@ -115,19 +118,23 @@ function decodeTextSlow(
     if (ok && cp >= min && cp <= 0x10ffff) {
       if (cp >= 0x10000) {
         const v = cp - 0x10000;
-        units.push(0xd800 + (v >> 10), 0xdc00 + (v & 0x3ff));
+        units[n++] = 0xd800 + (v >> 10);
+        units[n++] = 0xdc00 + (v & 0x3ff);
       } else {
-        units.push(cp); // includes lone surrogates (surrogatepass)
+        units[n++] = cp; // includes lone surrogates (surrogatepass)
       }
       i += need + 1;
     } else {
-      units.push(0xdc00 + b0); // surrogateescape
+      units[n++] = 0xdc00 + b0; // surrogateescape
       i++;
     }
   }
   let out = '';
-  for (let k = 0; k < units.length; k += 8192) {
-    out += String.fromCharCode.apply(null, units.slice(k, k + 8192));
+  for (let k = 0; k < n; k += 8192) {
+    out += String.fromCharCode.apply(
+      null,
+      units.subarray(k, Math.min(n, k + 8192)) as unknown as number[],
+    );
   }
   return out;
 }

@@ -2,7 +2,7 @@
  * `validateProfile` is the invariant checker every reader's tests (and the CLI, after
  * reading) run, like pprof's `CheckValid`. Errors are structural: an index out of range,
  * a negative or infinite count, a duplicate identity, an unbalanced timeline. A count may
- * be absent (NaN: sampled stacks count no calls), never negative. Warnings
+ * be absent (NaN: sampled stacks and line_profiler count no calls), never negative. Warnings
  * are inconsistencies real sources can contain (yappi's swapped counts, clock jitter
  * making self time exceed inclusive time) and are reported, not fatal.
  */

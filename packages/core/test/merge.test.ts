@@ -155,3 +155,32 @@ describe('mergeProfiles', () => {
     );
   });
 });
+
+describe('merging line tables (IR 2: hitsMeasured)', () => {
+  function withLines(hitsMeasured: boolean): Profile {
+    const b = new ProfileBuilder({ format: 'test' });
+    const f = b.addFunction('a.py', 1, 'f');
+    b.addFunctionStats(f, { callCount: Number.NaN, selfTime: 1, inclusiveTime: 1 });
+    b.setLines({
+      length: 1,
+      function: Uint32Array.of(f),
+      line: Int32Array.of(2),
+      selfTime: Float64Array.of(1),
+      hits: Float64Array.of(5),
+      ...(hitsMeasured ? { hitsMeasured } : {}),
+    });
+    return b.build();
+  }
+
+  it('keeps hitsMeasured when every part with lines has it, and absent call counts absent', () => {
+    const merged = mergeProfiles([withLines(true), withLines(true)]);
+    expect(merged.lines?.hitsMeasured).toBe(true);
+    expect([merged.lines?.hits[0], merged.lines?.selfTime[0]]).toEqual([10, 2]);
+    expect(merged.functions.callCount[0]).toBeNaN();
+    expect(validateProfile(merged).errors).toEqual([]);
+  });
+
+  it('drops it when one part has lines whose hits were not measured', () => {
+    expect(mergeProfiles([withLines(true), withLines(false)]).lines?.hitsMeasured).toBeUndefined();
+  });
+});

@@ -49,6 +49,26 @@ describe('validateProfile', () => {
     ]);
   });
 
+  it('accepts absent call counts (IR 2) and still refuses infinite ones', () => {
+    const p = sample();
+    const absent: Profile = {
+      ...p,
+      functions: {
+        ...p.functions,
+        callCount: Float64Array.from([Number.NaN, Number.NaN]),
+        primitiveCallCount: Float64Array.from([Number.NaN, Number.NaN]),
+      },
+    };
+    expect(validateProfile(absent).errors).toEqual([]);
+    const infinite: Profile = {
+      ...p,
+      functions: { ...p.functions, callCount: Float64Array.from([Infinity, 1]) },
+    };
+    expect(validateProfile(infinite).errors).toEqual([
+      'function 0: call count Infinity is not a count',
+    ]);
+  });
+
   it('warns about what sources can contain', () => {
     const b = new ProfileBuilder({ format: 'test' });
     const f = b.addFunction('x.py', 1, 'f');

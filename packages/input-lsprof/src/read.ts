@@ -30,19 +30,17 @@ import {
   type ProfileSet,
   type ReadContext,
 } from '@pyprof/core';
-import { moduleOfLabel, type PythonLabel, parsePythonLabel } from './label.js';
-import { FORMAT } from './machine.js';
-import { type LoadOptions, loadPickle, type PickleScan } from './pickle.js';
 import {
   describeValue,
+  type PickleScan,
   type PickleValue,
   PyDict,
   PyList,
+  PyObject,
   PyTuple,
-  type RecordTable,
-  StatsObject,
-  StructSeq,
-} from './values.js';
+} from '@pyprof/pickle';
+import { moduleOfLabel, type PythonLabel, parsePythonLabel } from './label.js';
+import { FORMAT, type LoadOptions, loadPickle, type RecordTable, StructSeq } from './pickle.js';
 
 /** What wrote the pickle, from the Stats class's module. */
 const PRODUCERS: Record<string, string> = {
@@ -56,7 +54,7 @@ function refuse(offset: number, message: string): never {
 }
 
 /** Marks a list or record as used; a second use (a shared memo object) is refused. */
-function claim(value: PyList | StructSeq | StatsObject, what: string): void {
+function claim(value: PyList | StructSeq | PyObject, what: string): void {
   if (value.claimed) {
     refuse(
       value.offset,
@@ -103,7 +101,7 @@ function recordsOf(list: PickleValue, role: 'entry' | 'subentry', what: string):
 }
 
 interface Part {
-  stats: StatsObject;
+  stats: PyObject;
   threadId?: string;
 }
 
@@ -115,7 +113,7 @@ function threadIdOf(key: PickleValue, offset: number): string {
 }
 
 /** The main thread's Stats, then each thread's, in pickle order (dict semantics for ids). */
-function partsOf(root: StatsObject): Part[] {
+function partsOf(root: PyObject): Part[] {
   claim(root, 'the Stats object');
   const parts: Part[] = [{ stats: root }];
   const threads = root.attributes.get('threads');
@@ -126,7 +124,7 @@ function partsOf(root: StatsObject): Part[] {
   for (let k = 0; k < threads.flat.length; k += 2) {
     const id = threadIdOf(threads.flat[k] as PickleValue, threads.offset);
     const stats = threads.flat[k + 1];
-    if (!(stats instanceof StatsObject)) {
+    if (!(stats instanceof PyObject)) {
       refuse(
         threads.offset,
         `Stats.threads[${id}] must be a Stats object, found ${describeValue(stats)}`,
@@ -283,7 +281,7 @@ export function readLsprof(
   hooks: LoadOptions = {},
 ): ProfileSet {
   const { value, scan, records } = loadPickle(input, hooks);
-  if (!(value instanceof StatsObject)) {
+  if (!(value instanceof PyObject)) {
     refuse(
       0,
       `not an lsprof pickle: it holds ${describeValue(value)}, not a Stats object (bzr/brz --lsprof-file writes a breezy/bzrlib lsprof Stats)`,

@@ -13,17 +13,14 @@ import {
   readWith,
   validateProfile,
 } from '@pyprof/core';
+import { DEFAULT_PICKLE_LIMITS, type PyList, PyObject } from '@pyprof/pickle';
+
+const MAX_MARK_DEPTH = DEFAULT_PICKLE_LIMITS.maxMarks;
+
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  loadPickle,
-  lsprof,
-  MAX_MARK_DEPTH,
-  type PyList,
-  readLsprof,
-  StatsObject,
-  type StructSeq,
-  scanPickle,
-} from '../src/index.js';
+import { lsprof } from '../src/index.js';
+import { loadPickle, type StructSeq, scanPickle } from '../src/pickle.js';
+import { readLsprof } from '../src/read.js';
 import { Pickle, statsPickle } from './assemble.js';
 import { fixturesDir, readFixture } from './corpus.js';
 
@@ -177,8 +174,8 @@ describe('other bad pickles of the corpus', () => {
     const loaded = loadPickle(bytes);
     // Fewer values than bytes: nothing was expanded.
     expect(loaded.objectsBuilt).toBeLessThan(bytes.length);
-    const stats = loaded.value as StatsObject;
-    expect(stats).toBeInstanceOf(StatsObject);
+    const stats = loaded.value as PyObject;
+    expect(stats).toBeInstanceOf(PyObject);
     const first = (stats.attributes.get('data') as PyList).items[0] as StructSeq;
     let level = loaded.records.calls[first.row] as PyList;
     let depth = 0;

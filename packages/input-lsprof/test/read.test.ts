@@ -12,7 +12,9 @@ import {
   validateProfile,
 } from '@pyprof/core';
 import { describe, expect, it } from 'vitest';
-import { loadPickle, lsprof, moduleOfLabel, parsePythonLabel } from '../src/index.js';
+import { lsprof } from '../src/index.js';
+import { moduleOfLabel, parsePythonLabel } from '../src/label.js';
+import { loadPickle } from '../src/pickle.js';
 import { Pickle, statsPickle } from './assemble.js';
 
 function rows(profile: Profile): string[] {

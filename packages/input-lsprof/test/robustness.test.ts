@@ -3,10 +3,11 @@
 // stack overflow or hang — and the build pass never makes more values than the file has
 // bytes (memory stays proportional to the input).
 import { isProfileError, readWith, validateProfile } from '@pyprof/core';
-import { arbitraryMutation } from '@pyprof/testkit';
+import { arbitraryMutation, arbitrarySplice } from '@pyprof/testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadPickle, lsprof } from '../src/index.js';
+import { lsprof } from '../src/index.js';
+import { loadPickle } from '../src/pickle.js';
 import { readFixture } from './corpus.js';
 
 function outcome(bytes: Uint8Array): 'valid' | 'refused' {
@@ -78,17 +79,7 @@ describe('robustness', () => {
 
   it('spliced real pickles (opcodes moved around)', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...seeds), fc.nat(), fc.nat(), fc.nat(), (seed, a, b, c) => {
-        const [from, to] = [a % seed.length, b % seed.length].sort((x, y) => x - y) as [
-          number,
-          number,
-        ];
-        const at = c % seed.length;
-        const piece = seed.subarray(from, to);
-        const bytes = new Uint8Array(seed.length + piece.length);
-        bytes.set(seed.subarray(0, at));
-        bytes.set(piece, at);
-        bytes.set(seed.subarray(at), at + piece.length);
+      fc.property(arbitrarySplice(seeds), (bytes) => {
         outcome(bytes);
       }),
       { numRuns: 500 },

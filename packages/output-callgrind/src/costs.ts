@@ -195,6 +195,7 @@ export function arcCosts(profile: Profile, scale: number, adjust: CostAdjustment
   const edge = new Float64Array(m);
   const profilerCalls = new Float64Array(n);
   const profilerCost = new Float64Array(n);
+  const sampled = profile.metadata.sampled === true;
   let estimated = false;
   const incoming = groupEdges(calls.callee, m, n);
   const untimed: number[] = [];
@@ -236,9 +237,11 @@ export function arcCosts(profile: Profile, scale: number, adjust: CostAdjustment
     const left = known ? Math.max(0, total - timedSum) : 0;
     // Without a call count (sampled stacks), what the callers' arcs leave of the inclusive
     // cost — by more than rounding — is the weight of the stacks the function is the root of.
+    // A measured profile without call counts (line_profiler) records no calls at all: its
+    // functions stay without callers.
     const missing = counted
       ? Math.max(0, callCount - recordedCalls)
-      : known && untimed.length === 0 && (ct - exactSum) * scale >= 0.5
+      : sampled && known && untimed.length === 0 && (ct - exactSum) * scale >= 0.5
         ? 1
         : 0;
     profilerCalls[f] = missing;

@@ -16,7 +16,8 @@
  *   the real call-site lines where the profile has them, else at the caller's first line.
  *   A profile counted in samples (sampled stacks) is written as `events: samples`, and
  *   where call counts were not recorded each `calls=` line says 1 — the header says so.
- * - Line-level self costs where the profile has line timings.
+ * - Line-level self costs where the profile has line timings, and hit counts as a second
+ *   event (`events: ns hits`) where the profile measured them (line_profiler's "Hits").
  * - Output is generated as byte chunks of about 64 KiB (sink.ts); nothing holds the whole
  *   file.
  *
@@ -41,8 +42,10 @@ import {
   arcsByCaller,
   type CostAdjustments,
   CumulativeRounder,
+  countOf,
   type EdgeGroups,
   groupEdges,
+  MAX_COST,
   scaled,
   shownCount,
   splitByWeights,
@@ -144,7 +147,11 @@ class FileIds {
   }
 }
 
-/** Self-cost entries (line, exact scaled value) of each function, from line data or `tt`. */
+/**
+ * Self-cost entries (line, exact scaled value, hits) of each function, from line data or
+ * `tt`. Hits are the line table's (0 where it has none); they are written only when the
+ * profile measured them (`LineTable.hitsMeasured`).
+ */
 class SelfCosts {
   readonly #profile: Profile;
   readonly #scale: number;
@@ -174,34 +181,46 @@ class SelfCosts {
   }
 
   /** Entries sorted by line; their sum is the function's self time. */
-  entries(fn: number): Array<[number, number]> {
+  entries(fn: number): Array<[number, number, number]> {
     const fns = this.#profile.functions;
     const first = fns.line[fn] as number;
     const self = scaled(fns.selfTime[fn] as number, this.#scale, this.#adjust);
     const groups = this.#lines;
     const table = this.#profile.lines;
-    if (!groups || !table) return [[first, self]];
+    if (!groups || !table) return [[first, self, 0]];
     const from = groups.offsets[fn] as number;
     const to = groups.offsets[fn + 1] as number;
-    if (from === to) return [[first, self]];
-    const byLine = new Map<number, number>();
+    if (from === to) return [[first, self, 0]];
+    const byLine = new Map<number, [number, number]>();
     let sum = 0;
     for (let k = from; k < to; k++) {
       const row = groups.order[k] as number;
       const value = scaled(table.selfTime[row] as number, this.#scale, this.#adjust);
       const line = table.line[row] as number;
-      byLine.set(line, (byLine.get(line) ?? 0) + value);
+      const entry = byLine.get(line);
+      const hits = countOf(table.hits[row] as number);
+      if (entry) {
+        entry[0] += value;
+        entry[1] += hits;
+      } else byLine.set(line, [value, hits]);
       sum += value;
     }
     if (sum > self) {
       // Lines say more than the function's own total: keep the total, scale the split.
       if (sum - self > 1e-6 * sum) this.scaledLines++;
       const factor = sum > 0 ? self / sum : 0;
-      for (const [line, value] of byLine) byLine.set(line, value * factor);
-    } else if (self > sum) {
-      byLine.set(first, (byLine.get(first) ?? 0) + (self - sum));
+      for (const entry of byLine.values()) entry[0] *= factor;
+    } else if (self - sum > 1e-9 * self) {
+      // Time the lines do not account for stays on the def line — unless it is only the
+      // float noise of summing the same times in another order (line_profiler's lines add
+      // up to its self time exactly), which would write a 0-cost line there.
+      const entry = byLine.get(first);
+      if (entry) entry[0] += self - sum;
+      else byLine.set(first, [self - sum, 0]);
     }
-    return [...byLine].sort((a, b) => a[0] - b[0]);
+    return [...byLine]
+      .sort((a, b) => a[0] - b[0])
+      .map(([line, [value, hits]]): [number, number, number] => [line, value, hits]);
   }
 }
 
@@ -325,15 +344,25 @@ export function* writeCallgrind(
 
   // The summary is the rounded total of the self entries, in the order they are written.
   // (A second SelfCosts, so the adjustments are counted once, by the writing pass.)
+  // Hits get a second event where the profile measured them (line_profiler), and then
+  // every cost line carries both columns (speedscope reads a missing one as NaN).
+  const hits = profile.lines?.hitsMeasured === true && selfCosts.hasLines;
   const totalRounder = new CumulativeRounder();
   const totalCosts = new SelfCosts(profile, unit.scale, { negative: 0, clamped: 0 });
   const quiet: CostAdjustments = { negative: 0, clamped: 0 };
+  let totalHits = 0;
   for (let f = 0; f < n; f++) {
     if (!totalCosts.hasLines)
       totalRounder.next(scaled(fns.selfTime[f] as number, unit.scale, quiet));
-    else for (const [, value] of totalCosts.entries(f)) totalRounder.next(value);
+    else {
+      for (const [, value, lineHits] of totalCosts.entries(f)) {
+        totalRounder.next(value);
+        totalHits += lineHits;
+      }
+    }
   }
   const total = totalRounder.total;
+  const hitsColumn = hits ? ` ${Math.min(totalHits, MAX_COST)}` : '';
 
   let header = '# callgrind format\nversion: 1\n';
   header += headerLine('creator', context.producer ?? 'pyprof');
@@ -341,8 +370,9 @@ export function* writeCallgrind(
   header += headerLine('desc', `Profile: ${describe(profile)}`);
   header += 'positions: line\n';
   header += `event: ${event} : ${unit.long}\n`;
-  header += `events: ${event}\n`;
-  header += `summary: ${total}\n`;
+  if (hits) header += 'event: hits : Hits (times the line ran)\n';
+  header += `events: ${event}${hits ? ' hits' : ''}\n`;
+  header += `summary: ${total}${hitsColumn}\n`;
   if (profile.metadata.sampled) header += `${SAMPLED_NOTE}\n`;
   if (arcs.estimated) header += `${ESTIMATE_NOTE}\n`;
   if (rootCalls.length > 0)
@@ -402,12 +432,20 @@ export function* writeCallgrind(
     sink.position(site);
     sink.byte(32);
     sink.int(cost);
+    if (hits) sink.ascii(' 0');
     sink.byte(10);
   };
-  const selfLine = (line: number, value: number): void => {
+  let writtenHits = 0;
+  const selfLine = (line: number, value: number, lineHits = 0): void => {
     sink.position(line);
     sink.byte(32);
     sink.int(rounder.next(value));
+    if (hits) {
+      const count = Math.min(lineHits, MAX_COST - writtenHits);
+      writtenHits += count;
+      sink.byte(32);
+      sink.int(count);
+    }
     sink.byte(10);
   };
 
@@ -445,7 +483,8 @@ export function* writeCallgrind(
       const first = fns.line[f] as number;
       if (!selfCosts.hasLines)
         selfLine(first, scaled(fns.selfTime[f] as number, unit.scale, adjust));
-      else for (const [line, value] of selfCosts.entries(f)) selfLine(line, value);
+      else
+        for (const [line, value, lineHits] of selfCosts.entries(f)) selfLine(line, value, lineHits);
       const from = outgoing.offsets[f] as number;
       const to = outgoing.offsets[f + 1] as number;
       for (let k = from; k < to; k++) {
@@ -473,6 +512,10 @@ export function* writeCallgrind(
   }
   sink.ascii('totals: ');
   sink.int(rounder.total);
+  if (hits) {
+    sink.byte(32);
+    sink.int(writtenHits);
+  }
   sink.byte(10);
   yield sink.take();
 

@@ -33,6 +33,8 @@ export interface FunctionRecord {
   object: string;
   self: number;
   selfByLine: Map<number, number>;
+  /** Every event's self cost by line (`selfByLine` is the first event's). */
+  selfEventsByLine: Map<number, number[]>;
   /** Position of the first cost line after `fn=` (the writer puts the def line there). */
   firstLine: number | undefined;
   outgoing: CallRecord[];
@@ -43,6 +45,8 @@ export interface ParsedCallgrind {
   header: Map<string, string>;
   events: string[];
   summary: number | undefined;
+  /** Every event's summary (`summary` is the first). */
+  summaryEvents: number[];
   totals: number | undefined;
   functions: Map<string, FunctionRecord>;
   /** Function keys in the order of their first `fn=` line. */
@@ -83,6 +87,7 @@ export function parseCallgrind(text: string): ParsedCallgrind {
   };
   let events: string[] = [];
   let summary: number | undefined;
+  let summaryEvents: number[] = [];
   let totals: number | undefined;
 
   if (text.includes('\r')) errors.push('file contains a CR');
@@ -127,6 +132,7 @@ export function parseCallgrind(text: string): ParsedCallgrind {
         object: inObject,
         self: 0,
         selfByLine: new Map(),
+        selfEventsByLine: new Map(),
         firstLine: undefined,
         outgoing: [],
         incoming: [],
@@ -190,6 +196,11 @@ export function parseCallgrind(text: string): ParsedCallgrind {
       } else {
         current.self += cost;
         current.selfByLine.set(position, (current.selfByLine.get(position) ?? 0) + cost);
+        const sums = current.selfEventsByLine.get(position) ?? events.map(() => 0);
+        costs.forEach((c, k) => {
+          sums[k] = (sums[k] ?? 0) + Number(c);
+        });
+        current.selfEventsByLine.set(position, sums);
         if (firstCostOfFunction) current.firstLine = position;
       }
       firstCostOfFunction = false;
@@ -254,7 +265,8 @@ export function parseCallgrind(text: string): ParsedCallgrind {
         events = value.trim().split(/\s+/);
       } else if (key === 'summary') {
         if (events.length === 0) errors.push(`line ${at}: summary: before events:`);
-        summary = Number(value.trim());
+        summaryEvents = value.trim().split(/\s+/).map(Number);
+        summary = summaryEvents[0];
       } else if (key === 'totals') totals = Number(value.trim());
       else if (header.has(key) && key !== 'event' && key !== 'desc')
         errors.push(`line ${at}: ${key}: given twice`);
@@ -265,7 +277,7 @@ export function parseCallgrind(text: string): ParsedCallgrind {
   }
   if (events.length === 0) errors.push('no events: line');
   if (callCount !== undefined) errors.push('file ends after calls=');
-  return { header, events, summary, totals, functions, order, calls, errors };
+  return { header, events, summary, summaryEvents, totals, functions, order, calls, errors };
 }
 
 /** KCachegrind's inclusive cost of a function (cycle detection aside). */

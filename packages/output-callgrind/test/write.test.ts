@@ -243,6 +243,52 @@ describe('callgrind writer', () => {
     ]);
   });
 
+  it('writes measured hits as a second event, on every cost line (line_profiler)', () => {
+    const b = new ProfileBuilder({ format: 'test' });
+    const f = b.addFunction('/p/lp.py', 3, 'lp');
+    const g = b.addFunction('/p/lp.py', 9, 'never');
+    b.addFunctionStats(f, { callCount: Number.NaN, selfTime: 0.3, inclusiveTime: 0.3 });
+    b.addFunctionStats(g, { callCount: Number.NaN, selfTime: 0, inclusiveTime: 0 });
+    b.setLines({
+      length: 2,
+      function: Uint32Array.of(f, f),
+      line: Int32Array.of(5, 4),
+      selfTime: Float64Array.of(0.2, 0.1),
+      hits: Float64Array.of(3, 1),
+      hitsMeasured: true,
+    });
+    const { text, parsed } = write(singleProfileSet(b.build()));
+    expect(text).toContain('event: ns : Time (ns)\nevent: hits : Hits (times the line ran)\n');
+    expect(text).toContain('events: ns hits\nsummary: 300000000 4\n');
+    // No caller is made up for functions the profile records none for.
+    expect(text).not.toContain('(profiler)');
+    expect(text).toContain('fn=(1) lp\n4 100000000 1\n5 200000000 3\n');
+    expect(text).toContain('fn=(2) never\n9 0 0\n');
+    expect(text.endsWith('totals: 300000000 4\n')).toBe(true);
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.summaryEvents).toEqual([300_000_000, 4]);
+    expect([...(parsed.functions.get('lplp.py')?.selfEventsByLine ?? [])]).toEqual([
+      [4, [100_000_000, 1]],
+      [5, [200_000_000, 3]],
+    ]);
+  });
+
+  it('leaves hits that are a by-product of line events (hotshot) out', () => {
+    const b = new ProfileBuilder({ format: 'test' });
+    const f = b.addFunction('/p/h.py', 3, 'h');
+    b.addFunctionStats(f, { callCount: 1, selfTime: 0.3, inclusiveTime: 0.3 });
+    b.setLines({
+      length: 1,
+      function: Uint32Array.of(f),
+      line: Int32Array.of(4),
+      selfTime: Float64Array.of(0.3),
+      hits: Float64Array.of(7),
+    });
+    const { text } = write(singleProfileSet(b.build()));
+    expect(text).toContain('events: ns\nsummary: 300000000\n');
+    expect(text).toContain('fn=(1)\n4 300000000\n');
+  });
+
   it('rounds so that the self costs add up to the rounded total', () => {
     const b = new ProfileBuilder({ format: 'test' });
     for (let k = 0; k < 1000; k++) {

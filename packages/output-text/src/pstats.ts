@@ -81,6 +81,9 @@ function* statsReport(view: ReportView, options: ReportOptions): Generator<strin
   if (profile.metadata.sampled) {
     // No pstats report has sampled stacks: say what the columns hold instead of a count.
     yield `         sampled stacks (ncalls not recorded) in ${formatFixed(view.totalSelfTime, 3)} ${costUnitOf(profile)}\n\n`;
+  } else if (Number.isNaN(calls)) {
+    // Line-level profilers (line_profiler) time lines, not calls.
+    yield `         function calls not recorded in ${formatFixed(view.totalSelfTime, 3)} seconds\n\n`;
   } else {
     yield `         ${formatCount(calls)} function calls${
       calls === primitive ? '' : ` (${formatCount(primitive)} primitive calls)`

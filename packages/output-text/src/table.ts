@@ -148,6 +148,9 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
   for (let fn = 0; fn < fns.length; fn++) primitive += fns.primitiveCallCount[fn] as number;
   if (profile.metadata.sampled) {
     yield `${samples ? `${sampleCount(total)} samples` : `${milliseconds(total)} ms`} of sampled stacks (call counts not recorded)\n`;
+  } else if (Number.isNaN(allCalls)) {
+    // Line-level profilers (line_profiler) time lines, not calls.
+    yield `${milliseconds(total)} ms (call counts not recorded)\n`;
   } else {
     yield `${formatCount(allCalls)} function calls${
       allCalls === primitive ? '' : ` (${formatCount(primitive)} primitive calls)`

@@ -50,3 +50,20 @@ describe('text of sampled stacks', () => {
     );
   });
 });
+
+describe('text of line-level profiles (no calls recorded, not sampled)', () => {
+  function lineLevel(): Profile {
+    const b = new ProfileBuilder({ format: 'test' });
+    const f = b.addFunction('app.py', 4, 'f');
+    b.addFunctionNumbers(f, Number.NaN, Number.NaN, 0.002, 0.002);
+    return b.build();
+  }
+
+  it('both styles say the counts were not recorded instead of printing NaN', () => {
+    const set = singleProfileSet(lineLevel());
+    expect(writeToString(text, set).split('\n')[0]).toBe('2.000 ms (call counts not recorded)');
+    const pstats = writeToString(text, set, { options: { style: 'pstats' } });
+    expect(pstats).toContain('         function calls not recorded in 0.002 seconds\n');
+    expect(pstats.toLowerCase()).not.toContain('nan function calls');
+  });
+});

@@ -207,3 +207,25 @@ export function arbitraryMutation(
       return copy;
     });
 }
+
+/**
+ * Real bytes with a piece of themselves copied in elsewhere: one of `seeds` with the bytes
+ * `[from, to)` inserted at `at` — opcodes and records moved around, every byte still one
+ * the format uses.
+ */
+export function arbitrarySplice(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
+  return fc
+    .tuple(fc.constantFrom(...seeds), fc.nat(), fc.nat(), fc.nat())
+    .map(([seed, a, b, c]) => {
+      const [from, to] = [a % seed.length, b % seed.length].sort((x, y) => x - y) as [
+        number,
+        number,
+      ];
+      const at = c % seed.length;
+      const bytes = new Uint8Array(seed.length + to - from);
+      bytes.set(seed.subarray(0, at));
+      bytes.set(seed.subarray(from, to), at);
+      bytes.set(seed.subarray(at), at + to - from);
+      return bytes;
+    });
+}

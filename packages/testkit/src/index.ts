@@ -9,10 +9,12 @@ export {
   arbitraryProfile,
   arbitraryProfileSet,
   arbitraryRun,
+  arbitrarySplice,
   type ProfileConstraints,
   type RunConstraints,
 } from './arbitrary.js';
 export { canonicalProfiles, canonicalRuns } from './canonical.js';
+export { Pickle } from './pickle.js';
 export {
   type Activation,
   profileFromRun,

@@ -31,14 +31,17 @@ const corpusFile = join(
 );
 const packages = [
   'core',
+  'input-collapsed',
   'input-cprofile',
   'input-hotshot',
-  'input-collapsed',
+  'input-line-profiler',
   'input-lsprof',
+  'input-yappi',
   'output-callgrind',
   'output-pstats',
   'output-speedscope',
   'output-text',
+  'pickle',
   'testkit',
 ];
 const tarballs: Record<string, string> = {};
@@ -134,6 +137,49 @@ console.log(set.whole.functions.length);
     expect(output).toMatch(/^c?fn=\(\d+\) decorated:46$/m);
   });
 
+  for (const [name, fixture, exported, expected] of [
+    [
+      'input-line-profiler',
+      'packages/input-line-profiler/test/fixtures/lprof/py311-lp402/recursion.lprof',
+      'lineProfiler',
+      '8 functions, 27 lines',
+    ],
+    [
+      'input-yappi',
+      'packages/input-yappi/test/fixtures/ystat/threads.wall.ystat',
+      'yappi',
+      '31 functions, 4 parts',
+    ],
+  ] as const) {
+    it(`@pyprof/${name} installs alone (with core and the pickle reader it depends on)`, () => {
+      const dir = project(`${name}-user`);
+      copyFileSync(join(root, fixture), join(dir, 'input.bin'));
+      run(
+        'npm',
+        [
+          'install',
+          '--no-package-lock',
+          tarballs.core as string,
+          tarballs.pickle as string,
+          tarballs[name] as string,
+        ],
+        dir,
+      );
+      expect(readdirSync(join(dir, 'node_modules', '@pyprof')).sort()).toEqual(
+        ['core', name, 'pickle'].sort(),
+      );
+      writeFileSync(
+        join(dir, 'read.mjs'),
+        `import { readFileSync } from 'node:fs';
+import { readWith } from '@pyprof/core';
+import { ${exported} } from '@pyprof/${name}';
+const set = readWith(${exported}, readFileSync('input.bin'));
+console.log(\`\${set.whole.functions.length} functions, \${set.whole.lines ? \`\${set.whole.lines.length} lines\` : \`\${set.parts.length} parts\`}\`);
+`,
+      );
+      expect(run('node', ['read.mjs'], dir).trim()).toBe(expected);
+    });
+  }
   it('a library user reads collapsed stacks with core and the collapsed reader alone', () => {
     const dir = project('collapsed-user');
     run(

@@ -4,7 +4,7 @@
  * allocated) and keeps the stack, the marks and the memo, but leaves what a value *is* to
  * a `PickleSemantics` object. The reader runs it twice with different semantics: a scan
  * that only records which globals the pickle names and refuses a foreign one, and — only
- * if the scan passed — a build of plain data (see pickle.ts). Nothing here imports, calls
+ * if the scan passed — a build of plain data (see load.ts). Nothing here imports, calls
  * or instantiates anything; opcodes that would hand control to code outside the pickle
  * (persistent ids, the extension registry) are refused outright.
  *
@@ -12,14 +12,10 @@
  * MARK, POP on an empty frame drops the mark, MEMOIZE stores under the memo's size.
  */
 import { ByteReader, decodeText, malformed, unsafeInput, unsupportedVersion } from '@pyprof/core';
-
-export const FORMAT = 'lsprof';
+import { type Budget, COST, overBudget, type PickleLimits } from './limits.js';
 
 /** The highest pickle protocol there is (Python 3.8+). */
 export const HIGHEST_PROTOCOL = 5;
-
-/** More MARKs open at once than this is refused (real lsprof pickles nest about 6 deep). */
-export const MAX_MARK_DEPTH = 1000;
 
 /**
  * How a string argument is encoded: `utf-8` (BINUNICODE family, Python 3 `str`),
@@ -61,6 +57,14 @@ export interface PickleSemantics<V> {
 }
 
 export interface MachineOptions {
+  /** The format name errors carry (`lsprof`). */
+  format: string;
+  /** How messages name a pickle of this format (`an lsprof pickle`). */
+  noun: string;
+  /** Stack, mark and string limits. */
+  limits: PickleLimits;
+  /** Charged for every memo entry kept. */
+  budget: Budget;
   /**
    * The memo indices the pickle ever fetches (from a previous run's `fetched`): values
    * stored under other indices are not kept, so they can be freed as soon as they are
@@ -178,18 +182,27 @@ function line(r: ByteReader, what: string): [number, number] {
   return [start, end];
 }
 
-/** A text-line argument decoded as UTF-8 (GLOBAL and INST names, memo indices). */
-function lineText(r: ByteReader, what: string): string {
+/**
+ * How much of a GLOBAL or INST name is decoded: no allowed name comes near it, and a
+ * longer one — refused anyway — costs no more than this to report.
+ */
+export const MAX_NAME_BYTES = 256;
+
+/** A GLOBAL or INST name line decoded as UTF-8, up to `MAX_NAME_BYTES`. */
+function nameText(r: ByteReader, what: string): string {
   const [start, end] = line(r, what);
-  return decodeText(r.bytes, start, end);
+  return decodeText(r.bytes, start, Math.min(end, start + MAX_NAME_BYTES));
 }
 
-/** A decimal memo index from a PUT/GET text argument. */
+/** A decimal memo index from a PUT/GET text argument (read only if short enough to be one). */
 function memoIndexText(r: ByteReader, what: string): number {
   const at = r.pos;
-  const text = lineText(r, what).trim();
-  if (!/^\d{1,10}$/.test(text))
-    throw r.error(`${what} argument must be a memo index, found "${printable(text)}"`, at);
+  const [start, end] = line(r, what);
+  const text = end - start <= 16 ? decodeText(r.bytes, start, end).trim() : '';
+  if (!/^\d{1,10}$/.test(text)) {
+    const shown = end - start <= 16 ? printable(text) : `${end - start} characters`;
+    throw r.error(`${what} argument must be a memo index, found "${shown}"`, at);
+  }
   return Number(text);
 }
 
@@ -240,7 +253,15 @@ class Memo<V> {
   readonly #placeholder: V | undefined;
   #size = 0;
 
-  constructor(limit: number, keep: IndexSet | undefined, placeholder: V | undefined) {
+  readonly #budget: Budget;
+
+  constructor(
+    limit: number,
+    keep: IndexSet | undefined,
+    placeholder: V | undefined,
+    budget: Budget,
+  ) {
+    this.#budget = budget;
     this.#seen = new IndexSet(limit);
     this.#keep = keep;
     this.#placeholder = placeholder;
@@ -250,14 +271,18 @@ class Memo<V> {
     return this.#size;
   }
 
-  set(index: number, value: V): void {
+  /** Stores `value` under `index`; a new entry kept is charged at `offset`. */
+  set(index: number, value: V, offset: number): void {
     if (!this.#seen.has(index)) {
       this.#seen.add(index);
       this.#size++;
     }
     if (this.#keep !== undefined && !this.#keep.has(index)) return;
     if (this.#placeholder !== undefined && value === this.#placeholder) this.#values.delete(index);
-    else this.#values.set(index, value);
+    else {
+      if (!this.#values.has(index)) this.#budget.charge(COST.memo, offset);
+      this.#values.set(index, value);
+    }
   }
 
   /** The value stored under `index`; undefined when nothing was. */
@@ -276,28 +301,29 @@ class Memo<V> {
 export function runMachine<V>(
   bytes: Uint8Array,
   semantics: PickleSemantics<V>,
-  options: MachineOptions = {},
+  options: MachineOptions,
 ): MachineResult<V> {
-  const keep = options.keep;
+  const { format, noun, keep, limits, budget } = options;
+  const { maxStack, maxMarks, maxStringBytes } = limits;
   const fetched = new IndexSet(bytes.length);
   const s = semantics;
-  const r = new ByteReader(bytes, FORMAT);
+  const r = new ByteReader(bytes, format);
   const stack: V[] = [];
   const marks: number[] = [];
-  const memo = new Memo<V>(bytes.length, keep, semantics.placeholder);
+  const memo = new Memo<V>(bytes.length, keep, semantics.placeholder, budget);
   let protocol: number | null = null;
   let opcodeCount = 0;
   let op = 0;
   let offset = 0;
 
   if (bytes.length === 0) {
-    throw malformed(FORMAT, { offset: 0 }, 'the file is empty (an lsprof pickle is never empty)');
+    throw malformed(format, { offset: 0 }, `the file is empty (${noun} is never empty)`);
   }
 
   const floor = () => (marks.length === 0 ? 0 : (marks[marks.length - 1] as number));
   const underflow = () =>
     malformed(
-      FORMAT,
+      format,
       { offset },
       `${opcodeName(op)} needs a value but the stack is empty${marks.length > 0 ? ' above the last MARK' : ''}`,
     );
@@ -312,41 +338,60 @@ export function runMachine<V>(
   const popMark = (): V[] => {
     const mark = marks.pop();
     if (mark === undefined)
-      throw malformed(FORMAT, { offset }, `${opcodeName(op)} without a preceding MARK`);
+      throw malformed(format, { offset }, `${opcodeName(op)} without a preceding MARK`);
     return stack.splice(mark);
   };
   const put = (index: number): void => {
-    memo.set(index, top());
+    memo.set(index, top(), offset);
   };
   const get = (index: number): void => {
     fetched.add(index);
     const value = memo.get(index);
     if (value === undefined)
-      throw malformed(FORMAT, { offset }, `${opcodeName(op)} of memo index ${index}, never stored`);
+      throw malformed(format, { offset }, `${opcodeName(op)} of memo index ${index}, never stored`);
     stack.push(value as V);
   };
   /** Checks a declared length against the bytes left before anything is read. */
   const span = (length: number, what: string): number => {
     if (length < 0)
-      throw malformed(FORMAT, { offset }, `${what} declares a negative length (${length})`);
+      throw malformed(format, { offset }, `${what} declares a negative length (${length})`);
     if (length > r.remaining) {
       throw malformed(
-        FORMAT,
+        format,
         { offset },
         `${what} declares ${length} bytes but only ${r.remaining} are left`,
       );
     }
     return r.span(length, what);
   };
-  const string = (encoding: StringEncoding, length: number, what: string) => {
+  /** A string argument `[start, end)`, refused beyond the longest string allowed. */
+  const string = (encoding: StringEncoding, start: number, end: number, what: string) => {
+    if (end - start > maxStringBytes) {
+      throw overBudget(
+        format,
+        offset,
+        `${what} of ${end - start} bytes is longer than the longest string a profile pickle may hold (${maxStringBytes} bytes)`,
+      );
+    }
+    stack.push(s.string(encoding, start, end, offset));
+  };
+  /** A string argument with a binary length: checked against the bytes left first. */
+  const binaryString = (encoding: StringEncoding, length: number, what: string) => {
     const start = span(length, what);
-    stack.push(s.string(encoding, start, start + length, offset));
+    string(encoding, start, start + length, what);
   };
 
   for (;;) {
+    if (stack.length > maxStack) {
+      throw overBudget(
+        format,
+        offset,
+        `more than ${maxStack} values on the pickle's stack at once (a profile pickle pushes at most a few thousand)`,
+      );
+    }
     if (r.atEnd) {
       throw malformed(
-        FORMAT,
+        format,
         { offset: r.pos },
         'the pickle ends before its STOP opcode (the file is truncated)',
       );
@@ -356,8 +401,8 @@ export function runMachine<V>(
     opcodeCount++;
     switch (op) {
       case 0x28: // MARK
-        if (marks.length >= MAX_MARK_DEPTH)
-          throw malformed(FORMAT, { offset }, `more than ${MAX_MARK_DEPTH} MARKs open at once`);
+        if (marks.length >= maxMarks)
+          throw overBudget(format, offset, `more than ${maxMarks} MARKs open at once`);
         marks.push(stack.length);
         break;
       case 0x2e: // STOP
@@ -415,41 +460,41 @@ export function runMachine<V>(
       case 0x53: {
         // STRING
         const [start, end] = line(r, 'STRING');
-        stack.push(s.string('str-escape', start, end, offset));
+        string('str-escape', start, end, 'STRING');
         break;
       }
       case 0x54: // BINSTRING
-        string('str', r.i32le('BINSTRING length'), 'BINSTRING');
+        binaryString('str', r.i32le('BINSTRING length'), 'BINSTRING');
         break;
       case 0x55: // SHORT_BINSTRING
-        string('str', r.u8('SHORT_BINSTRING length'), 'SHORT_BINSTRING');
+        binaryString('str', r.u8('SHORT_BINSTRING length'), 'SHORT_BINSTRING');
         break;
       case 0x56: {
         // UNICODE
         const [start, end] = line(r, 'UNICODE');
-        stack.push(s.string('raw-unicode-escape', start, end, offset));
+        string('raw-unicode-escape', start, end, 'UNICODE');
         break;
       }
       case 0x58: // BINUNICODE
-        string('utf-8', r.u32le('BINUNICODE length'), 'BINUNICODE');
+        binaryString('utf-8', r.u32le('BINUNICODE length'), 'BINUNICODE');
         break;
       case 0x8c: // SHORT_BINUNICODE
-        string('utf-8', r.u8('SHORT_BINUNICODE length'), 'SHORT_BINUNICODE');
+        binaryString('utf-8', r.u8('SHORT_BINUNICODE length'), 'SHORT_BINUNICODE');
         break;
       case 0x8d: // BINUNICODE8
-        string('utf-8', u64(r, 'BINUNICODE8 length'), 'BINUNICODE8');
+        binaryString('utf-8', u64(r, 'BINUNICODE8 length'), 'BINUNICODE8');
         break;
       case 0x42: // BINBYTES
-        string('bytes', r.u32le('BINBYTES length'), 'BINBYTES');
+        binaryString('bytes', r.u32le('BINBYTES length'), 'BINBYTES');
         break;
       case 0x43: // SHORT_BINBYTES
-        string('bytes', r.u8('SHORT_BINBYTES length'), 'SHORT_BINBYTES');
+        binaryString('bytes', r.u8('SHORT_BINBYTES length'), 'SHORT_BINBYTES');
         break;
       case 0x8e: // BINBYTES8
-        string('bytes', u64(r, 'BINBYTES8 length'), 'BINBYTES8');
+        binaryString('bytes', u64(r, 'BINBYTES8 length'), 'BINBYTES8');
         break;
       case 0x96: // BYTEARRAY8
-        string('bytes', u64(r, 'BYTEARRAY8 length'), 'BYTEARRAY8');
+        binaryString('bytes', u64(r, 'BYTEARRAY8 length'), 'BYTEARRAY8');
         break;
       case 0x5d: // EMPTY_LIST
         stack.push(s.list([], offset));
@@ -486,7 +531,7 @@ export function runMachine<V>(
         // DICT
         const flat = popMark();
         if (flat.length % 2 !== 0)
-          throw malformed(FORMAT, { offset }, 'DICT with an odd number of items');
+          throw malformed(format, { offset }, 'DICT with an odd number of items');
         stack.push(s.dict(flat, offset));
         break;
       }
@@ -519,7 +564,7 @@ export function runMachine<V>(
         // SETITEMS
         const flat = popMark();
         if (flat.length % 2 !== 0)
-          throw malformed(FORMAT, { offset }, 'SETITEMS with an odd number of items');
+          throw malformed(format, { offset }, 'SETITEMS with an odd number of items');
         s.setItems(top(), flat, offset);
         break;
       }
@@ -531,8 +576,8 @@ export function runMachine<V>(
       }
       case 0x63: {
         // GLOBAL
-        const module = lineText(r, 'GLOBAL module');
-        const name = lineText(r, 'GLOBAL name');
+        const module = nameText(r, 'GLOBAL module');
+        const name = nameText(r, 'GLOBAL name');
         stack.push(s.global(module, name, offset));
         break;
       }
@@ -545,8 +590,8 @@ export function runMachine<V>(
       }
       case 0x69: {
         // INST
-        const module = lineText(r, 'INST module');
-        const name = lineText(r, 'INST name');
+        const module = nameText(r, 'INST module');
+        const name = nameText(r, 'INST name');
         const cls = s.global(module, name, offset);
         stack.push(s.instantiate(cls, popMark(), offset));
         break;
@@ -554,7 +599,7 @@ export function runMachine<V>(
       case 0x6f: {
         // OBJ
         const items = popMark();
-        if (items.length === 0) throw malformed(FORMAT, { offset }, 'OBJ without a class');
+        if (items.length === 0) throw malformed(format, { offset }, 'OBJ without a class');
         stack.push(s.instantiate(items[0] as V, items.slice(1), offset));
         break;
       }
@@ -612,7 +657,7 @@ export function runMachine<V>(
         const version = r.u8('PROTO version');
         if (version > HIGHEST_PROTOCOL) {
           throw unsupportedVersion(
-            FORMAT,
+            format,
             `pickle protocol ${version}`,
             `protocols 0–${HIGHEST_PROTOCOL}`,
             { offset },
@@ -626,7 +671,7 @@ export function runMachine<V>(
         const length = u64(r, 'FRAME length');
         if (length > r.remaining) {
           throw malformed(
-            FORMAT,
+            format,
             { offset },
             `FRAME declares ${length} bytes but only ${r.remaining} are left`,
           );
@@ -636,28 +681,28 @@ export function runMachine<V>(
       case 0x50: // PERSID
       case 0x51: // BINPERSID
         throw unsafeInput(
-          FORMAT,
+          format,
           { offset },
-          `${opcodeName(op)} at offset ${offset} asks the reader to look up a persistent object, which would run code outside the pickle; an lsprof pickle never does this`,
+          `${opcodeName(op)} at offset ${offset} asks the reader to look up a persistent object, which would run code outside the pickle; ${noun} never does this`,
         );
       case 0x82: // EXT1
       case 0x83: // EXT2
       case 0x84: // EXT4
         throw unsafeInput(
-          FORMAT,
+          format,
           { offset },
-          `${opcodeName(op)} at offset ${offset} names a global through the extension registry; an lsprof pickle never does this`,
+          `${opcodeName(op)} at offset ${offset} names a global through the extension registry; ${noun} never does this`,
         );
       case 0x97: // NEXT_BUFFER
       case 0x98: // READONLY_BUFFER
         throw malformed(
-          FORMAT,
+          format,
           { offset },
           `${opcodeName(op)} refers to an out-of-band buffer, which a pickle file cannot carry`,
         );
       default:
         throw malformed(
-          FORMAT,
+          format,
           { offset },
           `unknown pickle opcode 0x${op.toString(16).padStart(2, '0')}`,
         );
