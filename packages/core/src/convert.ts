@@ -18,9 +18,10 @@
  * where filters and diffs plug in: functions from set to set, with the diagnostics and
  * the output's needs at hand; whatever they need from readers is asked of the readers.
  */
+
+import { convertStreamed, streamsTimeline } from './convert-stream.js';
 import { type DiagnosticSink, Diagnostics } from './diagnostics.js';
 import { ProfileError } from './errors.js';
-import { handoff } from './handoff.js';
 import { makeProfileSet, mergeProfileSets } from './merge.js';
 import { type OptionValues, resolveOptions } from './options.js';
 import {
@@ -31,12 +32,12 @@ import {
   outputNeeds,
   type Plugin,
   type SourceFiles,
-  type TimelineWriter,
+  type TimelineSink,
   type WriteContext,
 } from './plugin.js';
 import type { Profile, ProfileSet } from './profile.js';
 import type { Registry } from './registry.js';
-import { type ReadInit, readStreamWith, readWith, streamTimelineWith, writeChunks } from './run.js';
+import { readStreamWith, readWith, writeChunks } from './run.js';
 import { type InputData, type OpenedInput, openInput } from './source.js';
 import { concatBytes, encodeText } from './text.js';
 import { validateProfile } from './validate.js';
@@ -136,11 +137,8 @@ export interface ConvertResult extends LoadResult {
   /**
    * The output, produced as it is iterated (once; `for await` takes either kind). Strings
    * are UTF-8 with escaped bytes restored by `encodeText`; `chunksToBytes` joins them.
-   * A writer that streams timelines (`OutputPlugin.streamTimeline`) given one input
-   * without `thread` or `transforms` gets it read while its chunks are iterated: they are
-   * then an async iterable, and `set` is known once they have been consumed (reading it
-   * sooner throws). Iterate them to the end, or end the iteration early (`return()`), so
-   * the input is closed.
+   * A writer that streams timelines reads its input while the chunks are iterated
+   * (convert-stream.ts): they are then an async iterable.
    */
   readonly chunks: Iterable<OutputChunk> | AsyncIterable<OutputChunk>;
 }
@@ -149,7 +147,7 @@ export interface ConvertResult extends LoadResult {
 export const STREAM_ABOVE = 32 * 1024 * 1024;
 
 /** Records which input an error concerns, unless it already says. */
-function tagInput(error: unknown, label: string): unknown {
+export function tagInput(error: unknown, label: string): unknown {
   if (typeof error === 'object' && error !== null) {
     const tagged = error as { input?: unknown };
     if (tagged.input === undefined) {
@@ -224,7 +222,7 @@ function checkSet(set: ProfileSet, who: string, format: string | undefined): voi
   }
 }
 
-interface ReadInput {
+export interface ReadInput {
   set: ProfileSet;
   reader: InputPlugin;
   name: string | undefined;
@@ -233,13 +231,17 @@ interface ReadInput {
 }
 
 /** What reading every input shares. */
-interface Reading {
+export interface Reading {
   readonly options: LoadOptions;
   /** The readers chosen so far, and the writer: the plugins options may belong to. */
   readonly readers: InputPlugin[];
   readonly writer: OutputPlugin | undefined;
   readonly needs: OutputNeeds;
   readonly diagnostics: Diagnostics;
+  /** A streamed conversion's (convert-stream.ts): where the reader sends the timeline. */
+  readonly timeline?: TimelineSink;
+  /** A streamed conversion's: the input's chunks as the reader should get them (always streamed). */
+  readonly pace?: (chunks: AsyncIterable<Uint8Array>) => AsyncIterable<Uint8Array>;
 }
 
 /** Opens, identifies and reads one input. A function of its own, so its bytes die with it. */
@@ -253,30 +255,20 @@ async function readInput(input: ConvertInput, label: string, reading: Reading): 
   }
 }
 
-async function readOpened(
+/** An input's name as used: a gzip input's `.gz` dropped. */
+export function usedName(input: ConvertInput, opened: OpenedInput): string | undefined {
+  return input.name !== undefined && opened.compressed
+    ? input.name.replace(/\.gz$/i, '')
+    : input.name;
+}
+
+export async function readOpened(
   opened: OpenedInput,
   input: ConvertInput,
   label: string,
-  reading: Reading,
+  { options, readers, writer, needs, diagnostics, timeline, pace }: Reading,
 ): Promise<ReadInput> {
-  return readIdentified(opened, identifyInput(opened, input, label, reading), reading.options);
-}
-
-/** An input's reader (chosen through the registry), its name and what the reader gets. */
-interface Identified {
-  reader: InputPlugin;
-  name: string | undefined;
-  init: ReadInit;
-}
-
-function identifyInput(
-  opened: OpenedInput,
-  input: ConvertInput,
-  label: string,
-  { options, readers, writer, needs, diagnostics }: Reading,
-): Identified {
-  const name =
-    input.name !== undefined && opened.compressed ? input.name.replace(/\.gz$/i, '') : input.name;
+  const name = usedName(input, opened);
   const reader = options.registry.resolveInput(opened.head, {
     ...(name !== undefined ? { fileName: name } : {}),
     ...(options.from !== undefined ? { from: options.from } : {}),
@@ -290,32 +282,18 @@ function identifyInput(
     ...(options.sources !== undefined ? { sources: options.sources } : {}),
     diagnostics,
     input: label,
+    ...(timeline !== undefined ? { timeline } : {}),
   };
-  return { reader, name, init };
-}
-
-/**
- * Reads an identified input: whole, or streamed when it is big (or `fed`, its chunks as
- * the caller paces them), then validated.
- */
-async function readIdentified(
-  opened: OpenedInput,
-  { reader, name, init }: Identified,
-  options: LoadOptions,
-  fed?: AsyncIterable<Uint8Array>,
-): Promise<ReadInput> {
   const stream =
     reader.readStream !== undefined &&
-    !opened.inMemory &&
-    (opened.compressed ||
-      opened.size === undefined ||
-      opened.size > (options.streamAbove ?? STREAM_ABOVE));
-  const set =
-    fed !== undefined
-      ? await readStreamWith(reader, fed, init)
-      : stream
-        ? await readStreamWith(reader, opened.chunks(), init)
-        : readWith(reader, await opened.whole(), init);
+    (pace !== undefined ||
+      (!opened.inMemory &&
+        (opened.compressed ||
+          opened.size === undefined ||
+          opened.size > (options.streamAbove ?? STREAM_ABOVE))));
+  const set = stream
+    ? await readStreamWith(reader, pace ? pace(opened.chunks()) : opened.chunks(), init)
+    : readWith(reader, await opened.whole(), init);
   // Third-party readers are checked on every read; the bundled ones a program trusts are
   // held to the same invariants by their test suites (oracles and fuzz properties), which
   // keeps large conversions from paying for a second pass over every edge.
@@ -414,7 +392,7 @@ export function loadProfiles(options: LoadOptions): Promise<LoadResult> {
   return load(options, undefined, options.needs ?? {});
 }
 
-function strictError(count: number, when: 'before' | 'while'): ProfileError {
+export function strictError(count: number, when: 'before' | 'while'): ProfileError {
   const warnings = `${count} warning${count === 1 ? '' : 's'}`;
   return new ProfileError(
     'STRICT_WARNINGS',
@@ -438,30 +416,13 @@ function* stopOnWarning(
   if (raised > 0) throw strictError(raised, 'while');
 }
 
-/** What the writer is told about the conversion. */
-function writeContext(
-  options: ConvertOptions,
-  names: readonly (string | undefined)[],
-): Partial<WriteContext> {
-  return {
-    inputName: options.inputName ?? names.map((n) => n ?? 'stdin').join(' + '),
-    ...(options.producer !== undefined ? { producer: options.producer } : {}),
-    ...(options.terminal !== undefined ? { terminal: options.terminal } : {}),
-  };
-}
-
 /** The whole conversion (see the file comment). */
 export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const writer = options.registry.resolveOutput(options.to);
   const given = options.options ?? {};
   const writerOptions = optionsFor(writer, given);
   const needs = outputNeeds(writer, resolveOptions(writer.options, writerOptions, writer.name));
-  if (
-    writer.streamTimeline !== undefined &&
-    options.inputs.length === 1 &&
-    options.thread === undefined &&
-    (options.transforms ?? []).length === 0
-  ) {
+  if (streamsTimeline(writer, options)) {
     return convertStreamed(
       options,
       writer,
@@ -489,85 +450,15 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   };
 }
 
-/** Pieces of input a streamed conversion's reader gets between hand-offs of output. */
-const PIECE = 64 * 1024;
-
-/**
- * One input converted by a writer that streams timelines (`streamTimeline`): the reader
- * feeds the writer as it reads, and the output made so far is handed on after every
- * piece of input, so neither the timeline nor the output is held (handoff.ts). Reading
- * starts when the chunks are iterated. With `strict`, any warning — the reader's too —
- * stops the chunks, as a writer's warning does.
- */
-async function convertStreamed(
+/** What the writer is told about the conversion. */
+export function writeContext(
   options: ConvertOptions,
-  writer: OutputPlugin,
-  writerOptions: OptionValues,
-  needs: OutputNeeds,
-): Promise<ConvertResult> {
-  const diagnostics = options.diagnostics ?? new Diagnostics();
-  const input = options.inputs[0] as ConvertInput;
-  const label = input.label ?? input.name ?? 'input 1';
-  const reading: Reading = { options, readers: [], writer, needs, diagnostics };
-  let opened: OpenedInput | undefined;
-  let identified: Identified;
-  try {
-    opened = await openInput(input.data);
-    identified = identifyInput(opened, input, label, reading);
-  } catch (error) {
-    await opened?.discard().catch(() => {});
-    throw tagInput(error, label);
-  }
-  const source = opened;
-  const names = [identified.name];
-  const streaming = streamTimelineWith(writer, {
-    options: writerOptions,
-    diagnostics,
-    context: writeContext(options, names),
-  }) as TimelineWriter;
-  let set: ProfileSet | undefined;
-  const chunks = handoff<OutputChunk>(async (emit) => {
-    const before = diagnostics.warningCount;
-    const pass = (items: readonly OutputChunk[]) => {
-      const raised = diagnostics.warningCount - before;
-      if (options.strict && raised > 0) throw strictError(raised, 'while');
-      return emit(items);
-    };
-    async function* paced(): AsyncGenerator<Uint8Array> {
-      for await (const chunk of source.chunks()) {
-        for (let at = 0; at < chunk.length; at += PIECE) {
-          yield chunk.subarray(at, Math.min(chunk.length, at + PIECE));
-          await pass(streaming.take());
-        }
-      }
-    }
-    let read: ReadInput;
-    try {
-      const init = { ...identified.init, timeline: streaming };
-      read = await readIdentified(source, { ...identified, init }, options, paced());
-    } catch (error) {
-      throw tagInput(error, label);
-    }
-    const whole = mergeProfileSets([read.set], {
-      order: 'pstats',
-      diagnostics: diagnostics.sink('merge', 'merge'),
-    });
-    set = whole;
-    await pass(streaming.take());
-    for (const chunk of streaming.finish(whole)) await pass([chunk]);
-    await pass([]);
-  });
+  names: readonly (string | undefined)[],
+): Partial<WriteContext> {
   return {
-    get set(): ProfileSet {
-      if (set === undefined)
-        throw new Error('convert: a streamed conversion has its profile once its chunks are read');
-      return set;
-    },
-    readers: reading.readers,
-    names,
-    diagnostics,
-    writer,
-    chunks,
+    inputName: options.inputName ?? names.map((n) => n ?? 'stdin').join(' + '),
+    ...(options.producer !== undefined ? { producer: options.producer } : {}),
+    ...(options.terminal !== undefined ? { terminal: options.terminal } : {}),
   };
 }
 
