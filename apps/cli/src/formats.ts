@@ -12,6 +12,7 @@ import { lsprof } from '@pyprof/input-lsprof';
 import { yappi } from '@pyprof/input-yappi';
 import { callgrind } from '@pyprof/output-callgrind';
 import { chromeTrace } from '@pyprof/output-chrome-trace';
+import { collapsed as collapsedOutput } from '@pyprof/output-collapsed';
 import { pstats } from '@pyprof/output-pstats';
 import { speedscope } from '@pyprof/output-speedscope';
 import { text } from '@pyprof/output-text';
@@ -29,5 +30,6 @@ export const builtinFormats: readonly Plugin[] = [
   text,
   pstats,
   chromeTrace,
+  collapsedOutput,
   irOutput,
 ];
