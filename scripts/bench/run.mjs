@@ -19,6 +19,7 @@ const benches = [
   'pickle',
   'line-profiler',
   'chrome-trace',
+  'collapsed-output',
 ].filter(
   (name) => readdirSync(here).includes(`${name}.mjs`) && (only.length === 0 || only.includes(name)),
 );

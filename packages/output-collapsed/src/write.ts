@@ -189,7 +189,7 @@ export function* writeCollapsed(
     context.warn({
       severity: 'info',
       code: 'stacks-reconstructed',
-      message: `the stacks are ${[...origins].join(', ')}: each function's own time is exact, the paths to it are the reconstruction's`,
+      message: `${[...origins].join(', ')}: each function's own time is exact, the paths to it are the reconstruction's`,
     });
   }
   const keys = [...lines.keys()].sort();
