@@ -8,7 +8,7 @@ import SummaryReporter from './scripts/vitest-summary.ts';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*', 'tests/integration', 'examples/collapsed-stack'],
+    projects: ['packages/*', 'apps/*', 'tests/integration', 'examples/csv-table'],
     reporters: ['default', new SummaryReporter({ tempFolder: testTempFolder() })],
   },
 });

@@ -20,6 +20,8 @@ const benches = [
   'line-profiler',
   'hostile',
   'budgets',
+  'chrome-trace',
+  'collapsed-output',
 ].filter(
   (name) => readdirSync(here).includes(`${name}.mjs`) && (only.length === 0 || only.includes(name)),
 );

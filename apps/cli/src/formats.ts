@@ -11,6 +11,8 @@ import { lineProfiler } from '@pyprof/input-line-profiler';
 import { lsprof } from '@pyprof/input-lsprof';
 import { yappi } from '@pyprof/input-yappi';
 import { callgrind } from '@pyprof/output-callgrind';
+import { chromeTrace } from '@pyprof/output-chrome-trace';
+import { collapsed as collapsedOutput } from '@pyprof/output-collapsed';
 import { pstats } from '@pyprof/output-pstats';
 import { speedscope } from '@pyprof/output-speedscope';
 import { text } from '@pyprof/output-text';
@@ -27,5 +29,7 @@ export const builtinFormats: readonly Plugin[] = [
   speedscope,
   text,
   pstats,
+  chromeTrace,
+  collapsedOutput,
   irOutput,
 ];

@@ -56,33 +56,72 @@ function uniqueSuffix(): string {
   return `${process.pid}.${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 10)}`;
 }
 
+/** A writer's chunks: a conversion whose reader feeds its writer gives them asynchronously. */
+type Chunks = Iterable<OutputChunk> | AsyncIterable<OutputChunk>;
+
 /**
- * Turns a writer's chunks into byte buffers: strings are batched and encoded together
- * (`encodeText`), byte chunks pass through. For a terminal, both are escaped first.
+ * Strings batched and encoded together (`encodeText`); byte chunks pass through. For a
+ * terminal, both are escaped first.
  */
-function* encoded(
-  chunks: Iterable<OutputChunk>,
-  terminal?: { color: boolean },
-): Generator<Uint8Array> {
-  let pending: string[] = [];
-  let pendingLength = 0;
-  const text = (joined: string) =>
-    encodeText(terminal ? escapeTerminalOutput(joined, terminal.color) : joined);
-  for (const chunk of chunks) {
-    if (typeof chunk === 'string') {
-      pending.push(chunk);
-      pendingLength += chunk.length;
-      if (pendingLength < BATCH) continue;
-      yield text(pending.join(''));
-    } else {
-      if (pending.length > 0) yield text(pending.join(''));
-      // Bytes for a terminal: shown as Latin-1 text, escaped, never as raw control bytes.
-      yield terminal ? text(latin1(chunk)) : chunk;
-    }
-    pending = [];
-    pendingLength = 0;
+class Encoder {
+  #pending: string[] = [];
+  #length = 0;
+  readonly #terminal: { color: boolean } | undefined;
+
+  constructor(terminal: { color: boolean } | undefined) {
+    this.#terminal = terminal;
   }
-  if (pending.length > 0) yield text(pending.join(''));
+
+  /** The buffers ready after `chunk` (none while strings are gathering). */
+  add(chunk: OutputChunk): Uint8Array[] {
+    if (typeof chunk === 'string') {
+      this.#pending.push(chunk);
+      this.#length += chunk.length;
+      return this.#length < BATCH ? [] : this.end();
+    }
+    // Bytes for a terminal: shown as Latin-1 text, escaped, never as raw control bytes.
+    return [...this.end(), this.#terminal ? this.#text(latin1(chunk)) : chunk];
+  }
+
+  /** The strings gathered so far, encoded. */
+  end(): Uint8Array[] {
+    if (this.#pending.length === 0) return [];
+    const bytes = this.#text(this.#pending.join(''));
+    this.#pending = [];
+    this.#length = 0;
+    return [bytes];
+  }
+
+  #text(joined: string): Uint8Array {
+    const terminal = this.#terminal;
+    return encodeText(terminal ? escapeTerminalOutput(joined, terminal.color) : joined);
+  }
+}
+
+function* encodedNow(
+  chunks: Iterable<OutputChunk>,
+  terminal: { color: boolean } | undefined,
+): Generator<Uint8Array> {
+  const encoder = new Encoder(terminal);
+  for (const chunk of chunks) yield* encoder.add(chunk);
+  yield* encoder.end();
+}
+
+async function* encodedLater(
+  chunks: AsyncIterable<OutputChunk>,
+  terminal: { color: boolean } | undefined,
+): AsyncGenerator<Uint8Array> {
+  const encoder = new Encoder(terminal);
+  for await (const chunk of chunks) yield* encoder.add(chunk);
+  yield* encoder.end();
+}
+
+/** Turns a writer's chunks into byte buffers (see `Encoder`). */
+function encoded(
+  chunks: Chunks,
+  terminal?: { color: boolean },
+): Iterable<Uint8Array> | AsyncIterable<Uint8Array> {
+  return Symbol.iterator in chunks ? encodedNow(chunks, terminal) : encodedLater(chunks, terminal);
 }
 
 function latin1(bytes: Uint8Array): string {
@@ -95,7 +134,7 @@ function latin1(bytes: Uint8Array): string {
 
 /** Writes chunks to a stream with back-pressure. Returns bytes written. */
 async function pump(
-  chunks: Iterable<OutputChunk>,
+  chunks: Chunks,
   sink: Writable,
   terminal?: { color: boolean },
 ): Promise<number> {
@@ -108,7 +147,7 @@ async function pump(
   };
   sink.on('error', onError);
   try {
-    for (const bytes of encoded(chunks, terminal)) {
+    for await (const bytes of encoded(chunks, terminal)) {
       if (failure) throw failure.error;
       if (bytes.length === 0) continue;
       written += bytes.length;
@@ -131,7 +170,7 @@ const FILE_BATCH = 1 << 20;
  * synchronous writes did, which left the second core idle.
  */
 async function pumpToFile(
-  chunks: Iterable<OutputChunk>,
+  chunks: Chunks,
   fd: number,
   terminal?: { color: boolean },
 ): Promise<number> {
@@ -148,7 +187,7 @@ async function pumpToFile(
     inFlight = writeAll(fd, buffers, expected);
   };
   try {
-    for (const bytes of encoded(chunks, terminal)) {
+    for await (const bytes of encoded(chunks, terminal)) {
       if (bytes.length === 0) continue;
       batch.push(bytes);
       batchBytes += bytes.length;
@@ -366,11 +405,7 @@ function ioFailure(path: string, error: unknown): unknown {
 }
 
 /** Writes to a FIFO or character device in place (opening a FIFO waits for its reader, off the loop). */
-async function writeInPlace(
-  chunks: Iterable<OutputChunk>,
-  path: string,
-  shown: string,
-): Promise<number> {
+async function writeInPlace(chunks: Chunks, path: string, shown: string): Promise<number> {
   let fd: number | undefined;
   try {
     fd = await new Promise<number>((resolvePromise, reject) =>
@@ -388,11 +423,7 @@ async function writeInPlace(
 }
 
 /** Connects to a Unix socket and writes to it. */
-async function writeToSocket(
-  chunks: Iterable<OutputChunk>,
-  path: string,
-  shown: string,
-): Promise<number> {
+async function writeToSocket(chunks: Chunks, path: string, shown: string): Promise<number> {
   const socket = createConnection({ path });
   try {
     await once(socket, 'connect');
@@ -478,7 +509,7 @@ export interface WriteOptions {
  * the temporary file is removed and the error rethrown.
  */
 export async function writeOutput(
-  chunks: Iterable<OutputChunk>,
+  chunks: Chunks,
   target: OutputTarget,
   stdout: Writable,
   inputs: readonly string[],

@@ -18,6 +18,8 @@
  * where filters and diffs plug in: functions from set to set, with the diagnostics and
  * the output's needs at hand; whatever they need from readers is asked of the readers.
  */
+
+import { convertStreamed, streamsTimeline } from './convert-stream.js';
 import { type DiagnosticSink, Diagnostics } from './diagnostics.js';
 import { ProfileError } from './errors.js';
 import {
@@ -38,6 +40,8 @@ import {
   outputNeeds,
   type Plugin,
   type SourceFiles,
+  type TimelineSink,
+  type WriteContext,
 } from './plugin.js';
 import type { Profile, ProfileSet } from './profile.js';
 import type { Registry } from './registry.js';
@@ -148,17 +152,19 @@ export interface ConvertOptions extends LoadOptions {
 export interface ConvertResult extends LoadResult {
   readonly writer: OutputPlugin;
   /**
-   * The output, produced as it is iterated (once). Strings are UTF-8 with escaped bytes
-   * restored by `encodeText`; `chunksToBytes` joins them.
+   * The output, produced as it is iterated (once; `for await` takes either kind). Strings
+   * are UTF-8 with escaped bytes restored by `encodeText`; `chunksToBytes` joins them.
+   * A writer that streams timelines reads its input while the chunks are iterated
+   * (convert-stream.ts): they are then an async iterable.
    */
-  readonly chunks: Iterable<OutputChunk>;
+  readonly chunks: Iterable<OutputChunk> | AsyncIterable<OutputChunk>;
 }
 
 /** Inputs above this size are streamed to readers that can stream. */
 export const STREAM_ABOVE = 32 * 1024 * 1024;
 
 /** Records which input an error concerns, unless it already says. */
-function tagInput(error: unknown, label: string): unknown {
+export function tagInput(error: unknown, label: string): unknown {
   if (typeof error === 'object' && error !== null) {
     const tagged = error as { input?: unknown };
     if (tagged.input === undefined) {
@@ -233,7 +239,7 @@ function checkSet(set: ProfileSet, who: string, format: string | undefined): voi
   }
 }
 
-interface ReadInput {
+export interface ReadInput {
   set: ProfileSet;
   reader: InputPlugin;
   name: string | undefined;
@@ -244,7 +250,7 @@ interface ReadInput {
 }
 
 /** What reading every input shares. */
-interface Reading {
+export interface Reading {
   readonly options: LoadOptions;
   /** The readers chosen so far, and the writer: the plugins options may belong to. */
   readonly readers: InputPlugin[];
@@ -252,6 +258,10 @@ interface Reading {
   readonly needs: OutputNeeds;
   readonly diagnostics: Diagnostics;
   readonly limits: Limits;
+  /** A streamed conversion's (convert-stream.ts): where the reader sends the timeline. */
+  readonly timeline?: TimelineSink;
+  /** A streamed conversion's: the input's chunks as the reader should get them (always streamed). */
+  readonly pace?: (chunks: AsyncIterable<Uint8Array>) => AsyncIterable<Uint8Array>;
 }
 
 /** Opens, identifies and reads one input. A function of its own, so its bytes die with it. */
@@ -266,15 +276,21 @@ async function readInput(input: ConvertInput, label: string, reading: Reading): 
   }
 }
 
-async function readOpened(
+/** An input's name as used: a gzip input's `.gz` dropped. */
+export function usedName(input: ConvertInput, opened: OpenedInput): string | undefined {
+  return input.name !== undefined && opened.compressed
+    ? input.name.replace(/\.gz$/i, '')
+    : input.name;
+}
+
+export async function readOpened(
   opened: OpenedInput,
   input: ConvertInput,
   label: string,
-  { options, readers, writer, needs, diagnostics }: Reading,
+  { options, readers, writer, needs, diagnostics, timeline, pace }: Reading,
   budget: ReadBudget,
 ): Promise<ReadInput> {
-  const name =
-    input.name !== undefined && opened.compressed ? input.name.replace(/\.gz$/i, '') : input.name;
+  const name = usedName(input, opened);
   const reader = options.registry.resolveInput(opened.head, {
     ...(name !== undefined ? { fileName: name } : {}),
     ...(options.from !== undefined ? { from: options.from } : {}),
@@ -289,15 +305,17 @@ async function readOpened(
     diagnostics,
     input: label,
     budget,
+    ...(timeline !== undefined ? { timeline } : {}),
   };
   const stream =
     reader.readStream !== undefined &&
-    !opened.inMemory &&
-    (opened.compressed ||
-      opened.size === undefined ||
-      opened.size > (options.streamAbove ?? STREAM_ABOVE));
+    (pace !== undefined ||
+      (!opened.inMemory &&
+        (opened.compressed ||
+          opened.size === undefined ||
+          opened.size > (options.streamAbove ?? STREAM_ABOVE))));
   const set = stream
-    ? await readStreamWith(reader, opened.chunks(), init)
+    ? await readStreamWith(reader, pace ? pace(opened.chunks()) : opened.chunks(), init)
     : readWith(reader, await opened.whole(), init);
   // Third-party readers are checked on every read; the bundled ones a program trusts are
   // held to the same invariants by their test suites (oracles and fuzz properties), which
@@ -406,7 +424,7 @@ export function loadProfiles(options: LoadOptions): Promise<LoadResult> {
   return load(options, undefined, options.needs ?? {});
 }
 
-function strictError(count: number, when: 'before' | 'while'): ProfileError {
+export function strictError(count: number, when: 'before' | 'while'): ProfileError {
   const warnings = `${count} warning${count === 1 ? '' : 's'}`;
   return new ProfileError(
     'STRICT_WARNINGS',
@@ -462,6 +480,14 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const given = options.options ?? {};
   const writerOptions = optionsFor(writer, given);
   const needs = outputNeeds(writer, resolveOptions(writer.options, writerOptions, writer.name));
+  if (streamsTimeline(writer, options)) {
+    return convertStreamed(
+      options,
+      writer,
+      writerOptions,
+      combineNeeds(options.needs ?? {}, needs),
+    );
+  }
   const loaded = await load(options, writer, combineNeeds(options.needs ?? {}, needs));
   const { diagnostics } = loaded;
   // Data derived for the writer from what it `needs` (e.g. stacks reconstructed from the
@@ -473,11 +499,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const chunks = writeChunks(writer, loaded.set, {
     options: writerOptions,
     diagnostics,
-    context: {
-      inputName: options.inputName ?? loaded.names.map((n) => n ?? '<stdin>').join(' + '),
-      ...(options.producer !== undefined ? { producer: options.producer } : {}),
-      ...(options.terminal !== undefined ? { terminal: options.terminal } : {}),
-    },
+    context: writeContext(options, loaded.names),
   });
   const limits = resolveLimits(options.limits);
   let inputBytes = 0;
@@ -495,11 +517,38 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   };
 }
 
+/** What the writer is told about the conversion. */
+export function writeContext(
+  options: ConvertOptions,
+  names: readonly (string | undefined)[],
+): Partial<WriteContext> {
+  return {
+    inputName: options.inputName ?? names.map((n) => n ?? '<stdin>').join(' + '),
+    ...(options.producer !== undefined ? { producer: options.producer } : {}),
+    ...(options.terminal !== undefined ? { terminal: options.terminal } : {}),
+  };
+}
+
 /** A conversion's chunks as one byte array (strings encoded with `encodeText`). */
-export function chunksToBytes(chunks: Iterable<OutputChunk>): Uint8Array {
+export function chunksToBytes(chunks: Iterable<OutputChunk>): Uint8Array;
+export function chunksToBytes(chunks: AsyncIterable<OutputChunk>): Promise<Uint8Array>;
+export function chunksToBytes(
+  chunks: Iterable<OutputChunk> | AsyncIterable<OutputChunk>,
+): Uint8Array | Promise<Uint8Array>;
+export function chunksToBytes(
+  chunks: Iterable<OutputChunk> | AsyncIterable<OutputChunk>,
+): Uint8Array | Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
-  for (const chunk of chunks) parts.push(typeof chunk === 'string' ? encodeText(chunk) : chunk);
-  return concatBytes(parts);
+  const add = (chunk: OutputChunk) =>
+    parts.push(typeof chunk === 'string' ? encodeText(chunk) : chunk);
+  if (Symbol.iterator in chunks) {
+    for (const chunk of chunks) add(chunk);
+    return concatBytes(parts);
+  }
+  return (async () => {
+    for await (const chunk of chunks) add(chunk);
+    return concatBytes(parts);
+  })();
 }
 
 /** Shape-checks a transform at compile time (an identity, like `defineOutputPlugin`). */

@@ -78,6 +78,7 @@ export {
 } from './limits.js';
 export { type MergeOptions, makeProfileSet, mergeProfileSets, mergeProfiles } from './merge.js';
 export { moduleNameFromPath } from './module-name.js';
+export { NamesInOrder } from './names-in-order.js';
 export {
   fileBasenameSuffix,
   kcachegrindBasename,
@@ -108,6 +109,8 @@ export {
   type Plugin,
   type ReadContext,
   type SourceFiles,
+  type TimelineSink,
+  type TimelineWriter,
   type WriteContext,
 } from './plugin.js';
 export { type PrintOptions, printProfile, printProfileSet } from './print.js';
@@ -153,6 +156,7 @@ export {
   type ReadInit,
   readStreamWith,
   readWith,
+  streamTimelineWith,
   type WriteInit,
   writeChunks,
   writeToBytes,
@@ -193,6 +197,7 @@ export {
   displayText,
   encodeSurrogatePass,
   encodeText,
+  escapeUndecodable,
 } from './text.js';
 export { callTreeFromTimeline } from './timeline-tree.js';
 export { assertValidProfile, type ValidationResult, validateProfile } from './validate.js';

@@ -127,7 +127,7 @@ function flat(...parts: Array<string | number>): string {
 }
 
 /** Trailing path components of `file` without the extension and a final `__init__`. */
-function pathParts(file: string): string[] {
+export function pathParts(file: string): string[] {
   const parts = file
     .replace(/\\/g, '/')
     .replace(/\.(?:py|pyw|pyc|pyo|pyx)$/i, '')

@@ -9,7 +9,7 @@
 import type { DiagnosticSink } from './diagnostics.js';
 import type { ReadBudget } from './limits.js';
 import type { OptionSpecs, OptionValues } from './options.js';
-import type { ProfileSet } from './profile.js';
+import type { FunctionKind, ProfileSet } from './profile.js';
 import type { StacksNeed } from './stacks.js';
 
 /** How sure a detector is: `certain` (a signature matched) or `likely` (plausible). */
@@ -50,6 +50,24 @@ export interface SourceFiles {
   read(path: string): Uint8Array | undefined;
 }
 
+/**
+ * Receives an exact timeline while a reader replays it, so an output can be written as
+ * the input is read and a huge log is never held (`ReadContext.timeline`). Functions are
+ * announced when first met, before any event names them; events come in recorded order.
+ */
+export interface TimelineSink {
+  /**
+   * A function met for the first time: `fn` is its row in the profile the reader returns
+   * (rows are announced in order, 0, 1, 2, …).
+   */
+  function(fn: number, file: string, line: number, name: string, kind: FunctionKind): void;
+  /**
+   * A call (`TIMELINE_ENTER`) or return (`TIMELINE_EXIT`) of `fn`, at `time` seconds from
+   * the start (never less than the time before; NaN when the source recorded no times).
+   */
+  event(kind: number, fn: number, time: number): void;
+}
+
 export interface ReadContext extends DiagnosticSink {
   /** Option values, validated and defaulted against the plugin's `options`. */
   readonly options: OptionValues;
@@ -65,6 +83,12 @@ export interface ReadContext extends DiagnosticSink {
    * without one uses `budgetFor(context, bytes)` (the default limits).
    */
   readonly budget?: ReadBudget;
+  /**
+   * Where to deliver the exact timeline as it is read. A reader that can calls it and
+   * keeps no `timeline` in the profile it returns, whatever `needs` says; a reader that
+   * cannot ignores it (the timeline then comes in the profile, as `needs` asks).
+   */
+  readonly timeline?: TimelineSink;
 }
 
 export interface WriteContext extends DiagnosticSink {
@@ -96,6 +120,22 @@ export interface InputPlugin {
 
 export type OutputChunk = string | Uint8Array;
 
+/**
+ * A writer fed while the input is read (`OutputPlugin.streamTimeline`): the reader calls
+ * its `TimelineSink` methods, the pipeline takes the output made so far after each piece
+ * of input, and `finish` writes the rest once the profile is complete.
+ */
+export interface TimelineWriter extends TimelineSink {
+  /** The output made since the last call (fresh chunks: the consumer keeps them). */
+  take(): OutputChunk[];
+  /**
+   * The rest of the output, given the profile set `write` would have been given (its
+   * profiles hold no timeline where the reader streamed it). A writer that was sent no
+   * events writes the whole output here, from the set.
+   */
+  finish(set: ProfileSet): Iterable<OutputChunk>;
+}
+
 export interface OutputPlugin {
   /** Stable id used by `--to`, e.g. `callgrind`. */
   readonly name: string;
@@ -119,6 +159,13 @@ export interface OutputPlugin {
    * while the writer produces the next: never change a `Uint8Array` after yielding it.
    */
   write(set: ProfileSet, options: OptionValues, context: WriteContext): Iterable<OutputChunk>;
+  /**
+   * Optional, for outputs of exact timelines whose inputs get huge (Chrome traces): a
+   * writer fed with the timeline while it is read, so the output streams and the timeline
+   * is never held. `convert` uses it instead of `write` for one input without thread
+   * selection or transforms; what it writes must be what `write` writes for the same set.
+   */
+  streamTimeline?(options: OptionValues, context: WriteContext): TimelineWriter;
 }
 
 export type Plugin = InputPlugin | OutputPlugin;

@@ -14,6 +14,8 @@ import type {
   OutputPlugin,
   ReadContext,
   SourceFiles,
+  TimelineSink,
+  TimelineWriter,
   WriteContext,
 } from './plugin.js';
 import type { Profile, ProfileSet } from './profile.js';
@@ -37,6 +39,8 @@ export interface ReadInit {
   budget?: ReadBudget;
   /** Limits for the default budget. */
   limits?: Partial<Limits>;
+  /** Where a reader that can should deliver the exact timeline as it reads (`ReadContext.timeline`). */
+  timeline?: TimelineSink;
 }
 
 const DROP: DiagnosticSink = { warn() {} };
@@ -49,6 +53,7 @@ function makeReadContext(plugin: InputPlugin, init: ReadInit, budget: ReadBudget
     ...(init.fileName !== undefined ? { fileName: init.fileName } : {}),
     ...(init.sources !== undefined ? { sources: init.sources } : {}),
     budget,
+    ...(init.timeline !== undefined ? { timeline: init.timeline } : {}),
     warn: sink.warn,
   };
 }
@@ -133,6 +138,19 @@ export function* writeChunks(
 ): Generator<OutputChunk> {
   const options = resolveOptions(plugin.options, init.options ?? {}, plugin.name);
   yield* plugin.write(set, options, makeWriteContext(plugin, init));
+}
+
+/**
+ * A writer's `streamTimeline` with options validated and defaulted, as `writeChunks` runs
+ * `write`; undefined for a writer without one.
+ */
+export function streamTimelineWith(
+  plugin: OutputPlugin,
+  init: WriteInit = {},
+): TimelineWriter | undefined {
+  if (plugin.streamTimeline === undefined) return undefined;
+  const options = resolveOptions(plugin.options, init.options ?? {}, plugin.name);
+  return plugin.streamTimeline(options, makeWriteContext(plugin, init));
 }
 
 /** Runs a writer to one string (byte chunks are decoded as UTF-8). */

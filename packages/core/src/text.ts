@@ -215,6 +215,21 @@ export function displayText(text: string): string {
   }
 }
 
+/**
+ * Text for places that must be valid Unicode and keep names apart (a viewer decoding its
+ * file as UTF-8 would turn every undecodable byte into U+FFFD, so `caf\xe9` and `caf\xe8`
+ * would look alike and merge): each escaped byte U+DC80–U+DCFF becomes the four
+ * characters `\xNN` (`\xe9`), the way `sanitizeName` writes control characters.
+ */
+export function escapeUndecodable(text: string): string {
+  if (!/[\udc80-\udcff]/.test(text)) return text;
+  // Only lone ones: U+DC80–U+DCFF is also the second half of some characters' surrogate pairs.
+  return text.replace(
+    /(?<![\ud800-\udbff])[\udc80-\udcff]/g,
+    (unit) => `\\x${(unit.charCodeAt(0) - 0xdc00).toString(16)}`,
+  );
+}
+
 /** Joins byte chunks into one array (the chunk itself when there is only one). */
 export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
   if (chunks.length === 1) return chunks[0] as Uint8Array;

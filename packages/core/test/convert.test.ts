@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   type ByteSource,
+  type ConvertResult,
   chunksToBytes,
   combineNeeds,
   convert,
@@ -136,8 +137,8 @@ const totals = defineOutputPlugin({
 
 const registry = createRegistry([calls, other, totals]);
 
-async function text(result: { chunks: Iterable<string | Uint8Array> }): Promise<string> {
-  return new TextDecoder().decode(chunksToBytes(result.chunks));
+async function text(result: Pick<ConvertResult, 'chunks'>): Promise<string> {
+  return new TextDecoder().decode(await chunksToBytes(result.chunks));
 }
 
 async function failure(run: () => Promise<unknown>): Promise<ProfileError> {
@@ -485,7 +486,7 @@ describe('convert: one diagnostics list, --strict', () => {
     const got: string[] = [];
     let error: unknown;
     try {
-      for (const chunk of result.chunks) got.push(chunk as string);
+      for await (const chunk of result.chunks) got.push(chunk as string);
     } catch (e) {
       error = e;
     }

@@ -7,6 +7,7 @@ import {
   decodeText,
   displayText,
   encodeText,
+  escapeUndecodable,
 } from '../src/index.js';
 
 describe('text', () => {
@@ -69,5 +70,20 @@ describe('text', () => {
     ] as const) {
       expect(decodeLatin1(bytes, start, end)).toBe(expected(start, end));
     }
+  });
+
+  it('escapes undecodable bytes as \\xNN, and nothing else', () => {
+    const latin = decodeText(new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x20, 0xe8]));
+    expect(escapeUndecodable(latin)).toBe('caf\\xe9 \\xe8');
+    // U+10080 is D800 DC80: its second half is no escaped byte.
+    expect(escapeUndecodable('a\u{10080}b')).toBe('a\u{10080}b');
+    expect(escapeUndecodable('naïve ü')).toBe('naïve ü');
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), (bytes) => {
+        const escaped = escapeUndecodable(decodeText(bytes));
+        // Valid Unicode: it encodes to UTF-8 and back unchanged.
+        expect(new TextDecoder('utf-8', { fatal: true }).decode(encodeText(escaped))).toBe(escaped);
+      }),
+    );
   });
 });

@@ -5,6 +5,8 @@
  * ordered key/value list, executable, working directory, platform, Python version, and
  * the clock (microseconds from gettimeofday; on Windows QueryPerformanceCounter ticks at
  * the `reported-performance-frequency` — hotshot.stats wrongly reads those as µs too).
+ * Given a timeline sink (`ReadContext.timeline`), the replay sends it the timeline as it
+ * goes, in seconds by that clock, read from the header at the first event.
  */
 import {
   type Profile,
@@ -18,23 +20,40 @@ import { Replay } from './replay.js';
 
 const MICROSECONDS = 1e6;
 
-function replayFor(
-  context: ReadContext,
-  budget: ReadBudget,
-): { replay: Replay; decoder: HotshotDecoder } {
+interface Reading {
+  replay: Replay;
+  decoder: HotshotDecoder;
+  /** The clock, read from the header once (when a timeline sink first needs it, or at the end). */
+  clock: () => Clock;
+}
+
+function replayFor(context: ReadContext, budget: ReadBudget): Reading {
   const coverage = context.options.coverage === true;
-  const replay = new Replay({
+  let known: Clock | undefined;
+  const once = () => {
+    known ??= clock(replay, context);
+    return known;
+  };
+  const replay: Replay = new Replay({
     needs: context.needs,
     strict: context.options.strict === true,
     coverage,
     warn: (d) => context.warn(d),
     budget,
+    ...(context.timeline !== undefined
+      ? { timeline: context.timeline, ticksPerSecond: () => once().ticksPerSecond }
+      : {}),
   });
-  return { replay, decoder: new HotshotDecoder(replay, { coverage, budget }) };
+  return { replay, decoder: new HotshotDecoder(replay, { coverage, budget }), clock: once };
+}
+
+interface Clock {
+  ticksPerSecond: number;
+  unit: string;
 }
 
 /** The clock's ticks per second and its description, from the header. */
-function clock(replay: Replay, context: ReadContext): { ticksPerSecond: number; unit: string } {
+function clock(replay: Replay, context: ReadContext): Clock {
   const frequency = replay.header('reported-performance-frequency');
   if (frequency !== undefined) {
     const hz = /^\d+$/.test(frequency.trim()) ? Number(frequency.trim()) : Number.NaN;
@@ -58,9 +77,9 @@ function clock(replay: Replay, context: ReadContext): { ticksPerSecond: number; 
   return { ticksPerSecond: MICROSECONDS, unit: 'wall clock, microseconds' };
 }
 
-function finish(replay: Replay, end: number, context: ReadContext): ProfileSet {
+function finish({ replay, clock }: Reading, end: number, context: ReadContext): ProfileSet {
   replay.close(end);
-  const { ticksPerSecond, unit } = clock(replay, context);
+  const { ticksPerSecond, unit } = clock();
   const version = replay.header('executable-version');
   const pythonVersion =
     version === undefined ? undefined : /^\d+\.\d+(?:\.\d+)?/.exec(version)?.[0];
@@ -85,12 +104,9 @@ function finish(replay: Replay, end: number, context: ReadContext): ProfileSet {
 
 /** Reads a whole log held in memory. */
 export function readHotshot(bytes: Uint8Array, context: ReadContext): ProfileSet {
-  const { replay, decoder } = replayFor(
-    context,
-    context.budget ?? new ReadBudget({}, bytes.length),
-  );
-  decoder.decodeAll(bytes);
-  return finish(replay, decoder.offset, context);
+  const reading = replayFor(context, context.budget ?? new ReadBudget({}, bytes.length));
+  reading.decoder.decodeAll(bytes);
+  return finish(reading, reading.decoder.offset, context);
 }
 
 /** Reads a log from a stream of chunks, in memory bounded by the code, not the log. */
@@ -101,11 +117,11 @@ export async function readHotshotStream(
   // The pipeline's budget counts the bytes as it hands them on; one of our own counts here.
   const own = context.budget === undefined;
   const budget = context.budget ?? new ReadBudget();
-  const { replay, decoder } = replayFor(context, budget);
+  const reading = replayFor(context, budget);
   for await (const chunk of chunks) {
     if (own) budget.addInput(chunk.length);
-    decoder.push(chunk);
+    reading.decoder.push(chunk);
   }
-  decoder.end();
-  return finish(replay, decoder.offset, context);
+  reading.decoder.end();
+  return finish(reading, reading.decoder.offset, context);
 }

@@ -43,7 +43,10 @@
  * the read's budget of rows per input byte, core's limits.ts), the stack
  * (bounded by its depth, refused beyond `MAX_DEPTH`), and — only when the output needs
  * them — the timeline (grows with the records; dropped as soon as it passes the output's
- * `timelineLimit`) and the calling-context tree (grows with the distinct stacks).
+ * `timelineLimit`) and the calling-context tree (grows with the distinct stacks). Given a
+ * `TimelineSink` (`ReadContext.timeline`), the timeline is delivered there event by event
+ * instead, and nothing of it is kept: functions as they are first met, calls and returns
+ * as they are replayed (frames entered before profiling announce only their return).
  */
 import {
   type FunctionKind,
@@ -56,6 +59,7 @@ import {
   type ReadContext,
   TIMELINE_ENTER,
   TIMELINE_EXIT,
+  type TimelineSink,
   uint8Column,
   uint32Column,
 } from '@pyprof/core';
@@ -112,6 +116,10 @@ export interface ReplayOptions {
   warn: ReadContext['warn'];
   /** The read's budget (core's limits.ts): rows and timeline events are charged to it. */
   budget?: ReadBudget;
+  /** Receives the timeline as it is replayed, instead of keeping it. */
+  timeline?: TimelineSink;
+  /** The log's clock ticks per second, asked once, at the first event the sink receives. */
+  ticksPerSecond?: () => number;
 }
 
 /** Records replayed between two looks at the budget. */
@@ -214,9 +222,15 @@ export class Replay implements RecordSink {
   #rowsCharged = 0;
   #eventsCharged = 0;
 
+  /** Where the timeline goes as it is replayed (`ReadContext.timeline`). */
+  readonly #sink: TimelineSink | undefined;
+  /** The clock's ticks per second, once the sink has been sent an event. */
+  #ticksPerSecond = 0;
+
   constructor(options: ReplayOptions) {
     this.#options = options;
-    this.#withTimeline = options.needs.timeline === true;
+    this.#sink = options.timeline;
+    this.#withTimeline = options.needs.timeline === true && this.#sink === undefined;
     this.#timelineLimit = options.needs.timelineLimit ?? Number.POSITIVE_INFINITY;
     this.#withTree = options.needs.callTree === true;
   }
@@ -292,6 +306,7 @@ export class Replay implements RecordSink {
     }
     this.#depth = d + 1;
     if (this.#withTimeline) this.#event(TIMELINE_ENTER, fn);
+    if (this.#sink) this.#send(TIMELINE_ENTER, fn);
   }
 
   exit(tdelta: number, offset: number, timed: boolean): void {
@@ -388,6 +403,7 @@ export class Replay implements RecordSink {
     if (this.#withTree && !synthetic)
       (this.#nodes.values[(this.#stackNode[d] as number) * 2 + NODE_SELF] as number) += self;
     if (this.#withTimeline) this.#event(TIMELINE_EXIT, fn);
+    if (this.#sink) this.#send(TIMELINE_EXIT, fn);
     if (synthetic) {
       this.#synthetic.push({ fn, self, total });
       this.#syntheticBottom = false;
@@ -528,6 +544,14 @@ export class Replay implements RecordSink {
     this.#timelineTime.push(this.#now);
   }
 
+  /** One event to the sink, in seconds (NaN once the log has shown records without times). */
+  #send(kind: number, fn: number): void {
+    // Divided as the stored timeline is (build), so both give the same seconds.
+    if (this.#ticksPerSecond === 0) this.#ticksPerSecond = this.#options.ticksPerSecond?.() ?? 1e6;
+    const time = this.#untimedFrames ? Number.NaN : this.#now / this.#ticksPerSecond;
+    (this.#sink as TimelineSink).event(kind, fn, time);
+  }
+
   /** Longer than the output will use (it falls back to the call tree): let it go. */
   #dropTimeline(): void {
     this.#withTimeline = false;
@@ -574,6 +598,7 @@ export class Replay implements RecordSink {
     this.#fnName.push(name);
     this.#fnKind.push(kind);
     this.#fnStats = withRows(this.#fnStats, fn + 1, STRIDE);
+    this.#sink?.function(fn, file, line, name, kind);
     return fn;
   }
 

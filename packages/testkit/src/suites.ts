@@ -5,7 +5,9 @@
  * profile (and match its golden dump), recognise it without a file name, never claim
  * another format's file as certain, and meet truncated and random bytes with a
  * `ProfileError` or a valid profile. An output plugin must render every canonical profile
- * (golden files) and any generated profile without throwing.
+ * (golden files) and any generated profile without throwing — or, for the sets it says it
+ * refuses (`refuses`: a trace writer given a profile without a timeline), refuse them with a
+ * one-line `ProfileError` before writing anything.
  */
 import {
   type InputPlugin,
@@ -237,6 +239,32 @@ export interface OutputSuiteConfig {
   /** Generated profiles for the property test (default 100). */
   propertyRuns?: number;
   constraints?: ProfileConstraints;
+  /**
+   * The sets the writer refuses: for them the suite expects a one-line `ProfileError` (and
+   * no output) instead of output. Default: none.
+   */
+  refuses?: (set: ProfileSet) => boolean;
+}
+
+/** Renders `set`, expecting a refusal when `config.refuses` says so; the output, or undefined. */
+function renderOrRefusal(
+  plugin: OutputPlugin,
+  set: ProfileSet,
+  config: OutputSuiteConfig,
+): string | undefined {
+  if (config.refuses?.(set) !== true) return render(plugin, set, config.options);
+  const chunks: unknown[] = [];
+  let refusal: unknown;
+  try {
+    for (const chunk of writeChunks(plugin, set, config.options ? { options: config.options } : {}))
+      chunks.push(chunk);
+  } catch (error) {
+    refusal = error;
+  }
+  expect(isProfileError(refusal), `${plugin.name} should refuse this set`).toBe(true);
+  expect((refusal as Error).message).not.toContain('\n');
+  expect(chunks).toEqual([]);
+  return undefined;
 }
 
 /** Runs a writer to one string. */
@@ -273,8 +301,10 @@ export function describeOutputPlugin(plugin: OutputPlugin, config: OutputSuiteCo
     });
 
     for (const [name, set] of Object.entries(canonicalProfiles())) {
-      it(`renders the canonical profile "${name}"`, async () => {
-        const output = render(plugin, set, config.options);
+      const refused = config.refuses?.(set) === true;
+      it(`${refused ? 'refuses' : 'renders'} the canonical profile "${name}"`, async () => {
+        const output = renderOrRefusal(plugin, set, config);
+        if (output === undefined) return;
         config.check?.(output, set, name);
         if (config.goldenDir !== undefined) {
           await expect(goldenText(output)).toMatchFileSnapshot(
@@ -287,8 +317,8 @@ export function describeOutputPlugin(plugin: OutputPlugin, config: OutputSuiteCo
     it('renders any generated profile set without throwing', { timeout: 60_000 }, () => {
       fc.assert(
         fc.property(arbitraryProfileSet(config.constraints), (set) => {
-          const output = render(plugin, set, config.options);
-          config.check?.(output, set, 'generated');
+          const output = renderOrRefusal(plugin, set, config);
+          if (output !== undefined) config.check?.(output, set, 'generated');
         }),
         { numRuns: config.propertyRuns ?? 100 },
       );

@@ -44,7 +44,7 @@ globalThis.convertProfile = async (name, bytes, byteChunks) => {
       to: 'callgrind',
       producer: 'pyprof-browser-test',
     });
-    const output = chunksToBytes(chunks);
+    const output = await chunksToBytes(chunks);
     results.push({ output: Array.from(output), diagnostics: diagnostics.list.map((d) => ({ ...d })) });
   }
   return results;
@@ -96,7 +96,7 @@ describe('convert in the browser', () => {
         to: 'callgrind',
         producer: 'pyprof-browser-test',
       });
-      const expected = chunksToBytes(node.chunks);
+      const expected = await chunksToBytes(node.chunks);
       const expectedDiagnostics = node.diagnostics.list.map((d) => ({ ...d }));
 
       const page = await browser.newPage();

@@ -41,6 +41,8 @@ const packages = [
   'input-lsprof',
   'input-yappi',
   'output-callgrind',
+  'output-chrome-trace',
+  'output-collapsed',
   'output-pstats',
   'output-speedscope',
   'output-text',

@@ -1,0 +1,218 @@
+/**
+ * Profiles → collapsed ("folded") stacks (specs/collapsed.md §4), the input of
+ * flamegraph.pl, inferno, speedscope, Perfetto and Pyroscope: one line per distinct stack,
+ * `root;caller;leaf 1234`, LF line ends, UTF-8, one space, an integer weight.
+ *
+ * Stacks come from core's `deriveStacks`: exact where the source has them (a hotshot
+ * timeline's calling-context tree, sampled stacks), reconstructed from the call graph
+ * otherwise (pstats, lsprof), which keeps every function's own time. Reconstructed stacks
+ * are reported (info `stacks-reconstructed`), not written into the file: neither consumer
+ * has comments — flamegraph.pl reports a line without a count as invalid, and any line
+ * that ends in a number becomes a frame in both (specs/collapsed.md §1) — so the file holds
+ * only stacks. `--comment` writes the origin as a first `# …` line anyway, for readers who
+ * want it and tools that skip it.
+ *
+ * Weights: integers in `--unit` (nanoseconds by default; profiles counted in samples are
+ * written in samples), rounded by the running total — each line is its cumulative sum
+ * rounded minus the previous one — so every line is within 1 of its exact weight and the
+ * lines add up to the rounded total exactly. Lines whose weight rounds to 0 are left out
+ * (speedscope ignores them; they add nothing). Identical stacks (several threads without
+ * `--thread-prefix`) are merged. Lines come in the order of the stacks' tree — depth
+ * first, each subtree contiguous (heaviest child first when reconstructed) — which is
+ * deterministic, is the order speedscope's time-ordered view draws best (it merges
+ * adjacent identical prefixes), and flamegraph.pl sorts on its own, so the writer does
+ * not sort (a sort of 600k lines with long shared prefixes on the 100k-function dump buys
+ * no consumer anything).
+ *
+ * Names: core's naming service with the consumers' identity rule — the frame text alone —
+ * applied to the text as written, so two functions never share a frame. The frame text
+ * escapes what the format cannot hold (each escape is `\xNN`, as `sanitizeName` writes
+ * control characters): `;` (the separator) is `\x3b`; a whitespace character before a
+ * trailing number (`retry 2`: flamegraph.pl would read the number as a second count) is
+ * `\x20` (or its own code); undecodable bytes are `\xNN` (`escapeUndecodable`: the file is
+ * UTF-8, and a viewer would turn them all into U+FFFD and merge the names); control
+ * characters and outer spaces as `sanitizeName` does. Lossy points, each reported:
+ * `stacks-pruned` (the frame budget put deep or many stacks under `(pruned)`) and
+ * `inconsistent-functions` (from `deriveStacks`).
+ */
+import {
+  BUDGET_FRAME,
+  BUDGET_FRAME_NAME,
+  costUnitOf,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_FRAMES,
+  deriveStacks,
+  escapeUndecodable,
+  functionFile,
+  functionName,
+  type OutputChunk,
+  type OutputNeeds,
+  type Profile,
+  type ProfileSet,
+  type StacksNeed,
+  sanitizeName,
+  stackSamples,
+  uniqueFunctionNames,
+  type WriteContext,
+} from '@pyprof/core';
+
+export type CollapsedUnit = 'ns' | 'us' | 'ms';
+
+export interface CollapsedOptions {
+  unit: CollapsedUnit;
+  'thread-prefix': boolean;
+  comment: boolean;
+  'max-frames': number;
+  'max-depth': number;
+}
+
+/** Units per second. */
+const PER_SECOND: Record<CollapsedUnit, number> = { ns: 1e9, us: 1e6, ms: 1e3 };
+
+/** Output is handed out in chunks of about this many characters. */
+const CHUNK = 64 * 1024;
+
+/** A whitespace character followed by a number at the end: flamegraph.pl's count pattern. */
+const TRAILING_COUNT = /\s(?=\d+(?:\.\d*)?$)/u;
+
+/**
+ * A name as a frame of a collapsed line (see the file comment for the escapes). The
+ * result holds no `;`, no line break, no undecodable byte, and does not end in a
+ * whitespace-separated number.
+ */
+export function frameText(name: string): string {
+  let text = escapeUndecodable(sanitizeName(name));
+  if (text.includes(';')) text = text.replaceAll(';', '\\x3b');
+  const match = TRAILING_COUNT.exec(text);
+  if (match !== null) {
+    const code = (match[0].codePointAt(0) as number).toString(16).padStart(2, '0');
+    text = `${text.slice(0, match.index)}\\x${code}${text.slice(match.index + 1)}`;
+  }
+  return text;
+}
+
+/** The first frame of a part's stacks with `--thread-prefix`. */
+function threadFrame(profile: Profile, index: number, count: number): string {
+  const { label, threadId } = profile.metadata;
+  if (threadId !== undefined) {
+    const named = label !== undefined && label !== `thread ${threadId}` ? `: ${label}` : '';
+    return frameText(`thread (${threadId})${named}`);
+  }
+  if (label !== undefined) return frameText(label);
+  return count > 1 ? `part ${index + 1}` : 'profiled thread';
+}
+
+/** The frame text of each function of `profile`: unique, escaped (see the file comment). */
+export function collapsedFrameNames(profile: Profile): string[] {
+  return uniqueFunctionNames(profile, {
+    identity: (name) => frameText(name),
+    reserved: [BUDGET_FRAME_NAME],
+  }).map(frameText);
+}
+
+/** Frame text of every function of `set.whole`, and per part, its functions' frames. */
+function frameTexts(set: ProfileSet, parts: readonly Profile[]): string[][] {
+  const whole = set.whole;
+  const names = collapsedFrameNames(whole);
+  const key = (p: Profile, fn: number) =>
+    `${functionFile(p, fn)}\u0000${p.functions.line[fn]}\u0000${functionName(p, fn)}`;
+  let wholeIndex: Map<string, number> | undefined;
+  return parts.map((part) => {
+    if (part === whole) return names;
+    if (wholeIndex === undefined) {
+      wholeIndex = new Map();
+      for (let fn = 0; fn < whole.functions.length; fn++) wholeIndex.set(key(whole, fn), fn);
+    }
+    const texts: string[] = new Array(part.functions.length);
+    for (let fn = 0; fn < part.functions.length; fn++) {
+      const at = wholeIndex.get(key(part, fn));
+      // Not in the merged profile (a set built by hand): its own name, escaped.
+      texts[fn] = at !== undefined ? (names[at] as string) : frameText(functionName(part, fn));
+    }
+    return texts;
+  });
+}
+
+/** The stacks the options ask for. */
+export function stacksNeed(options: Partial<CollapsedOptions>): StacksNeed {
+  return {
+    maxFrames: options['max-frames'] ?? DEFAULT_MAX_FRAMES,
+    maxDepth: options['max-depth'] ?? DEFAULT_MAX_DEPTH,
+  };
+}
+
+/** What the writer uses: stacks (exact call trees where the reader keeps them). */
+export function collapsedNeeds(options: Partial<CollapsedOptions> = {}): OutputNeeds {
+  return { stacks: stacksNeed(options) };
+}
+
+/** Writes a profile set as collapsed stacks, in chunks. */
+export function* writeCollapsed(
+  set: ProfileSet,
+  options: CollapsedOptions,
+  context: WriteContext,
+): Generator<OutputChunk> {
+  const parts = set.parts.length > 0 ? set.parts : [set.whole];
+  const texts = frameTexts(set, parts);
+  const need = stacksNeed(options);
+  /** Weight per line text (in units, not yet rounded), in the order first met. */
+  const lines = new Map<string, number>();
+  const origins = new Set<string>();
+  let reconstructed = false;
+  let sampled = false;
+  let timed = false;
+  for (let index = 0; index < parts.length; index++) {
+    const part = parts[index] as Profile;
+    const samples = costUnitOf(part) === 'samples';
+    if (samples) sampled = true;
+    else timed = true;
+    const scale = samples ? 1 : PER_SECOND[options.unit];
+    const label = parts.length > 1 ? threadFrame(part, index, parts.length) : undefined;
+    const stacks = deriveStacks(part, need, {
+      sink: context,
+      ...(label !== undefined ? { label } : {}),
+    });
+    origins.add(stacks.label);
+    if (stacks.origin === 'reconstructed') reconstructed = true;
+    const frames = texts[index] as string[];
+    const prefix = options['thread-prefix'] ? [threadFrame(part, index, parts.length)] : [];
+    for (const sample of stackSamples(stacks)) {
+      const path = prefix.slice();
+      for (const fn of sample.frames)
+        path.push(fn === BUDGET_FRAME ? BUDGET_FRAME_NAME : (frames[fn] as string));
+      const text = path.join(';');
+      lines.set(text, (lines.get(text) ?? 0) + sample.weight * scale);
+    }
+  }
+  if (sampled && timed) {
+    context.warn({
+      code: 'mixed-units',
+      message: `some parts are counted in samples and some in time: their weights are added as they are (samples, and ${options.unit})`,
+    });
+  }
+  if (reconstructed) {
+    context.warn({
+      severity: 'info',
+      code: 'stacks-reconstructed',
+      message: `${[...origins].join(', ')}: each function's own time is exact, the paths to it are the reconstruction's`,
+    });
+  }
+  const keys = lines.keys();
+  let out = '';
+  if (options.comment)
+    out += `# ${[...origins].join(', ')} (${sampled && !timed ? 'samples' : options.unit})\n`;
+  let exact = 0;
+  let written = 0;
+  for (const key of keys) {
+    exact += lines.get(key) as number;
+    const weight = Math.round(exact) - written;
+    if (weight <= 0) continue;
+    written += weight;
+    out += `${key} ${weight}\n`;
+    if (out.length >= CHUNK) {
+      yield out;
+      out = '';
+    }
+  }
+  if (out !== '') yield out;
+}
