@@ -11,6 +11,7 @@ import { lineProfiler } from '@pyprof/input-line-profiler';
 import { lsprof } from '@pyprof/input-lsprof';
 import { yappi } from '@pyprof/input-yappi';
 import { callgrind } from '@pyprof/output-callgrind';
+import { pprof } from '@pyprof/output-pprof';
 import { pstats } from '@pyprof/output-pstats';
 import { speedscope } from '@pyprof/output-speedscope';
 import { text } from '@pyprof/output-text';
@@ -27,5 +28,6 @@ export const builtinFormats: readonly Plugin[] = [
   speedscope,
   text,
   pstats,
+  pprof,
   irOutput,
 ];
