@@ -380,6 +380,12 @@ export function buildPprof(
     }
   });
 
+  if (samples.length === 0)
+    context.warn({
+      code: 'no-samples',
+      message:
+        'the profile has no time to show, so the file has no samples (go tool pprof refuses such files: "profile has no samples")',
+    });
   const comment = comments(set, parts, allStacks, calls).map((text) =>
     strings.dedup(pprofText(text)),
   );

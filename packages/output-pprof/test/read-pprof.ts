@@ -47,7 +47,11 @@ export interface PprofReading {
 }
 
 /** Decodes (gunzipping if needed), validates like Go and sums like `go tool pprof -top`. */
-export function readPprof(bytes: Uint8Array, sampleIndex?: number): PprofReading {
+export function readPprof(
+  bytes: Uint8Array,
+  sampleIndex?: number,
+  options: { allowEmpty?: boolean } = {},
+): PprofReading {
   const raw = bytes[0] === 0x1f && bytes[1] === 0x8b ? new Uint8Array(gunzipSync(bytes)) : bytes;
   const profile = Profile.decode(raw);
   const strings = profile.stringTable.strings;
@@ -122,7 +126,7 @@ export function readPprof(bytes: Uint8Array, sampleIndex?: number): PprofReading
     for (const name of new Set(stack)) cum.set(name, (cum.get(name) ?? 0) + value);
     return { stack, locations: ids, values, labels };
   });
-  if (samples.length === 0) throw new Error('profile has no samples');
+  if (samples.length === 0 && !options.allowEmpty) throw new Error('profile has no samples');
   return {
     profile,
     strings,

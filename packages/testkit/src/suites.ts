@@ -17,6 +17,7 @@ import {
   readWith,
   validateProfile,
   writeChunks,
+  writeToBytes,
 } from '@pyprof/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -153,6 +154,13 @@ export interface OutputSuiteConfig {
   /** Folder for golden files `<canonical name><extension>` (written with `vitest -u`). */
   goldenDir?: string;
   options?: OptionValues;
+  /**
+   * For a binary format: turns the writer's bytes into the text that checks and golden
+   * files see (a canonical dump of the decoded file); default: the output as UTF-8 text.
+   */
+  renderText?: (bytes: Uint8Array) => string;
+  /** Extension of the golden files (default: the plugin's extension, else `.out`). */
+  goldenExtension?: string;
   /** Extra checks on each output (e.g. a schema validation). */
   check?: (output: string, set: ProfileSet, name: string) => void;
   /** Generated profiles for the property test (default 100). */
@@ -182,6 +190,12 @@ export function goldenText(output: string): string {
 }
 
 export function describeOutputPlugin(plugin: OutputPlugin, config: OutputSuiteConfig = {}): void {
+  const renderOutput = (set: ProfileSet) =>
+    config.renderText
+      ? config.renderText(
+          writeToBytes(plugin, set, config.options ? { options: config.options } : {}),
+        )
+      : render(plugin, set, config.options);
   describe(`output plugin ${plugin.name}: conformance`, () => {
     it('declares a name, a title, an extension and documented options', () => {
       expect(plugin.name).toMatch(/^[a-z][a-z0-9-]*$/);
@@ -195,11 +209,11 @@ export function describeOutputPlugin(plugin: OutputPlugin, config: OutputSuiteCo
 
     for (const [name, set] of Object.entries(canonicalProfiles())) {
       it(`renders the canonical profile "${name}"`, async () => {
-        const output = render(plugin, set, config.options);
+        const output = renderOutput(set);
         config.check?.(output, set, name);
         if (config.goldenDir !== undefined) {
           await expect(goldenText(output)).toMatchFileSnapshot(
-            `${config.goldenDir}/${name}${plugin.extension || '.out'}`,
+            `${config.goldenDir}/${name}${config.goldenExtension ?? (plugin.extension || '.out')}`,
           );
         }
       });
@@ -208,7 +222,7 @@ export function describeOutputPlugin(plugin: OutputPlugin, config: OutputSuiteCo
     it('renders any generated profile set without throwing', () => {
       fc.assert(
         fc.property(arbitraryProfileSet(config.constraints), (set) => {
-          const output = render(plugin, set, config.options);
+          const output = renderOutput(set);
           config.check?.(output, set, 'generated');
         }),
         { numRuns: config.propertyRuns ?? 100 },
