@@ -6,11 +6,8 @@
  * options and what is lossy.
  */
 import { defineOutputPlugin } from '@pyprof/core';
+import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_FRAMES, pprofNeeds } from './stacks.js';
 import { type PprofOptions, writePprof } from './write.js';
-
-/** Default frames written (the sum of the stacks' depths). */
-export const DEFAULT_MAX_FRAMES = 4_000_000;
-export const DEFAULT_MAX_DEPTH = 256;
 
 export const pprof = defineOutputPlugin({
   name: 'pprof',
@@ -42,11 +39,12 @@ export const pprof = defineOutputPlugin({
       description: '`gzip` (what every pprof reader expects) or `none` (the bare protobuf)',
     },
   },
-  needs: { callTree: true },
-  needsFor: (options) => (options.stacks === 'reconstructed' ? {} : { callTree: true }),
+  needs: pprofNeeds(),
+  needsFor: (options) => pprofNeeds(options),
   defaultOutputName: (inputName) => `${inputName}.pb.gz`,
   write: (set, options, context) => writePprof(set, options as unknown as PprofOptions, context),
 });
 
 export default pprof;
+export { pprofNeeds } from './stacks.js';
 export { BUDGET_NAME, buildPprof, type PprofOptions, pprofText, writePprof } from './write.js';

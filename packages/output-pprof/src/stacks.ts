@@ -1,68 +1,57 @@
 /**
- * Where the writer gets its stacks: core's one source of stacks for every stack-drawing
- * output. Exact where the source has them (a timeline or an exact call tree: hotshot,
- * sampled stacks), reconstructed from the call graph otherwise (pstats, lsprof) and
- * labelled so. Kept in one small module so the writer depends on core's stacks API in one
- * place only.
+ * Where the writer gets its stacks: core's `deriveStacks`, the one source of stacks for
+ * every stack-drawing output — exact where the source has them (a timeline or an exact
+ * call tree: hotshot, sampled stacks), reconstructed from the call graph otherwise
+ * (pstats, lsprof), keeping cumulative times where the profile's numbers are consistent,
+ * and labelled so. Its standard warnings (`stacks-pruned`, `inconsistent-functions`) go to
+ * the writer's context. `pprofNeeds` declares the need, so readers keep the call tree.
  */
 import {
-  callTreeFromTimeline,
-  PRUNED_FRAME,
+  BUDGET_FRAME,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_FRAMES,
+  deriveStacks,
+  type OutputNeeds,
   type Profile,
-  reconstructCallTree,
+  type Stacks,
+  type StacksNeed,
   type WriteContext,
 } from '@pyprof/core';
 
-/** The writer's view of a tree of stacks (parents precede children). */
-export interface WriterStacks {
-  readonly origin: 'timeline' | 'call-tree' | 'reconstructed';
-  readonly label: string;
-  readonly length: number;
-  readonly parent: Int32Array;
-  readonly function: Uint32Array;
-  readonly selfTime: Float64Array;
-  readonly callCount?: Float64Array;
-}
+export { DEFAULT_MAX_DEPTH, DEFAULT_MAX_FRAMES };
 
 /** `function` value of the frame that holds what the stacks budget cut. */
-export const BUDGET_FUNCTION = PRUNED_FRAME;
+export const BUDGET_FUNCTION = BUDGET_FRAME;
 
-export interface StacksBudget {
-  from: 'auto' | 'call-graph';
-  maxFrames: number;
-  maxDepth: number;
+export type WriterStacks = Stacks;
+
+/** The options that shape the stacks. */
+export interface StacksOptions {
+  stacks?: 'auto' | 'reconstructed';
+  'max-frames'?: number;
+  'max-depth'?: number;
+}
+
+/** The stacks the options ask for. */
+export function stacksNeed(options: StacksOptions): StacksNeed {
+  return {
+    maxFrames: options['max-frames'] ?? DEFAULT_MAX_FRAMES,
+    maxDepth: options['max-depth'] ?? DEFAULT_MAX_DEPTH,
+    from: options.stacks === 'reconstructed' ? 'call-graph' : 'auto',
+  };
+}
+
+/** What the writer asks of readers with these options. */
+export function pprofNeeds(options: StacksOptions = {}): OutputNeeds {
+  return { stacks: stacksNeed(options) };
 }
 
 /** The stacks of one profile (a part of the set), within the budget. */
 export function stacksOf(
   profile: Profile,
-  budget: StacksBudget,
-  _context: WriteContext,
-  _label: string,
+  need: StacksNeed,
+  context: WriteContext,
+  label: string,
 ): WriterStacks {
-  if (budget.from !== 'call-graph') {
-    const tree = profile.callTree ?? (profile.timeline && callTreeFromTimeline(profile.timeline));
-    if (tree)
-      return {
-        origin: profile.callTree ? 'call-tree' : 'timeline',
-        label: 'exact call tree',
-        length: tree.length,
-        parent: tree.parent,
-        function: tree.function,
-        selfTime: tree.selfTime,
-        callCount: tree.callCount,
-      };
-  }
-  const tree = reconstructCallTree(profile, {
-    maxStacks: Math.max(1, Math.floor(budget.maxFrames / 32)),
-    maxDepth: budget.maxDepth,
-  });
-  return {
-    origin: 'reconstructed',
-    label: 'stacks reconstructed from the call graph',
-    length: tree.length,
-    parent: tree.parent,
-    function: tree.function,
-    selfTime: tree.selfTime,
-  };
+  return deriveStacks(profile, need, label ? { sink: context, label } : { sink: context });
 }

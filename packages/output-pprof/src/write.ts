@@ -44,6 +44,7 @@
  * files with it) and no mapping (Go synthesises one).
  */
 import {
+  BUDGET_FRAME_NAME,
   costUnitOf,
   displayText,
   functionFile,
@@ -66,7 +67,7 @@ import {
   StringTable,
   ValueType,
 } from 'pprof-format';
-import { BUDGET_FUNCTION, type StacksBudget, stacksOf, type WriterStacks } from './stacks.js';
+import { BUDGET_FUNCTION, stacksNeed, stacksOf, type WriterStacks } from './stacks.js';
 
 export interface PprofOptions {
   stacks: 'auto' | 'reconstructed';
@@ -76,7 +77,7 @@ export interface PprofOptions {
 }
 
 /** The name of the frame that holds what the stacks budget cut. */
-export const BUDGET_NAME = '(pruned)';
+export const BUDGET_NAME = BUDGET_FRAME_NAME;
 
 const CHUNK = 64 * 1024;
 
@@ -203,11 +204,7 @@ export function buildPprof(
   const parts = set.parts.length > 0 ? set.parts : [whole];
   const strings = new StringTable();
   const { sources, byPart, budget } = functionsOf(set, parts);
-  const need: StacksBudget = {
-    from: options.stacks === 'reconstructed' ? 'call-graph' : 'auto',
-    maxFrames: options['max-frames'],
-    maxDepth: options['max-depth'],
-  };
+  const need = stacksNeed(options);
   const allStacks = parts.map((part, index) =>
     stacksOf(part, need, context, parts.length > 1 ? partName(part, index) : ''),
   );
@@ -351,6 +348,8 @@ export function buildPprof(
         value = share - (emitted[f] as number);
         emitted[f] = share;
       }
+      // A stack whose share rounds to no nanosecond (and has no count) shows nothing.
+      if (value === 0 && !(count > 0)) continue;
       // Leaf first; a caller's frame shows the line of the call where the profile has it.
       const locationIds: number[] = [];
       let child = -1;

@@ -16,6 +16,6 @@ describe('pprof output of every corpus pstats, hotshot and lsprof file', () => {
     it(entry.file, () => {
       const c = convertCorpusFile(entry, kind);
       checkFlat(c, c.reading.flat, c.reading.total);
-    });
+    }, 120_000);
   }
 });
