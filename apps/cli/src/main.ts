@@ -40,7 +40,9 @@ import { PROGRESS_THRESHOLD, Progress } from './progress.js';
 import { sourceFiles } from './sources.js';
 import {
   callgrindViewer,
+  goExecutable,
   openInCallgrindViewer,
+  openInGoPprof,
   openInSpeedscope,
   VIEWERS,
   type Viewer,
@@ -391,7 +393,8 @@ class Cli {
       this.out(`Usage: pyprof view <inputs…> [--with ${VIEWERS.join('|')}] [convert options]
 
 Converts to a temporary file and opens it: in KCachegrind (or QCachegrind) by default, or
-in the speedscope app bundled with pyprof (opened from disk in your browser, no network).
+in the speedscope app bundled with pyprof (opened from disk in your browser, no network),
+or with --with pprof in go tool pprof's web UI (needs Go).
 `);
       return EXIT.ok;
     }
@@ -404,11 +407,15 @@ in the speedscope app bundled with pyprof (opened from disk in your browser, no 
     const viewer = asked as Viewer | undefined;
     // Fail before reading when the viewer cannot be started.
     const executable =
-      viewer === 'speedscope' ? undefined : callgrindViewer(viewer, this.io.env.PATH);
+      viewer === 'speedscope'
+        ? undefined
+        : viewer === 'pprof'
+          ? goExecutable(this.io.env.PATH)
+          : callgrindViewer(viewer, this.io.env.PATH);
     const done = await this.produce(
       positionals,
       flags,
-      viewer === 'speedscope' ? 'speedscope' : 'callgrind',
+      viewer === 'speedscope' || viewer === 'pprof' ? viewer : 'callgrind',
       (names, writer) => {
         const base = (names[0] ?? 'stdin').replace(/[\\/]/g, '_');
         const name = writer.defaultOutputName
@@ -422,10 +429,11 @@ in the speedscope app bundled with pyprof (opened from disk in your browser, no 
     const { set } = done;
     const file = done.target.path;
     if (executable) {
-      openInCallgrindViewer(executable, file);
+      if (viewer === 'pprof') openInGoPprof(executable, file);
+      else openInCallgrindViewer(executable, file);
       if (!flags.quiet)
         this.err(
-          `pyprof: opened ${file} in ${executable.slice(executable.lastIndexOf('/') + 1)} (${this.summary(set.whole)})\n`,
+          `pyprof: opened ${file} in ${viewer === 'pprof' ? 'go tool pprof' : executable.slice(executable.lastIndexOf('/') + 1)} (${this.summary(set.whole)})\n`,
         );
       return EXIT.ok;
     }
@@ -555,7 +563,7 @@ lsprof) to callgrind, speedscope and text, from any Python version, without Pyth
 Usage:
   pyprof convert <inputs…> --to <format> [-o FILE|-] [options]
   pyprof info <input>
-  pyprof view <inputs…> [--with kcachegrind|qcachegrind|speedscope]
+  pyprof view <inputs…> [--with kcachegrind|qcachegrind|speedscope|pprof]
   pyprof formats
   pyprof --version
 

@@ -12,8 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { ProfileError } from '@pyprof/core';
 import { speedscopeLoaderScript } from '@pyprof/output-speedscope';
 
-export type Viewer = 'kcachegrind' | 'qcachegrind' | 'speedscope';
-export const VIEWERS: readonly Viewer[] = ['kcachegrind', 'qcachegrind', 'speedscope'];
+export type Viewer = 'kcachegrind' | 'qcachegrind' | 'speedscope' | 'pprof';
+export const VIEWERS: readonly Viewer[] = ['kcachegrind', 'qcachegrind', 'speedscope', 'pprof'];
 
 /** The first executable named `name` on `path`, or undefined. */
 export function findExecutable(name: string, path: string | undefined): string | undefined {
@@ -66,6 +66,21 @@ export function callgrindViewer(asked: Viewer | undefined, path: string | undefi
 
 export function openInCallgrindViewer(executable: string, file: string): void {
   launch(executable, [file]);
+}
+
+/** `go`, for `--with pprof` (`go tool pprof` ships with Go). */
+export function goExecutable(path: string | undefined): string {
+  const found = findExecutable('go', path);
+  if (found) return found;
+  throw new ProfileError(
+    'CAPABILITY_MISSING',
+    '--with pprof opens go tool pprof, which comes with Go, and go is not installed (Debian/Ubuntu: sudo apt install golang-go; macOS: brew install go; others: https://go.dev/dl); or write the file with --to pprof and open it in another pprof viewer (Pyroscope, Perfetto, speedscope)',
+  );
+}
+
+/** Opens a pprof file in `go tool pprof`'s web UI (a free local port, in the browser). */
+export function openInGoPprof(go: string, file: string): void {
+  launch(go, ['tool', 'pprof', '-http=localhost:', file]);
 }
 
 /**

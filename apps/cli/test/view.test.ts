@@ -92,7 +92,7 @@ describe('pyprof view', () => {
     const result = await view([fixture, '--with', 'gprof2dot'], { PATH: '' });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      'pyprof: --with must be one of kcachegrind, qcachegrind, speedscope, got "gprof2dot" [INVALID_OPTION]\n',
+      'pyprof: --with must be one of kcachegrind, qcachegrind, speedscope, pprof, got "gprof2dot" [INVALID_OPTION]\n',
     );
   });
 });

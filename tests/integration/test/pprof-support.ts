@@ -6,6 +6,7 @@
 // dumps are also checked against their oracle's total here).
 import {
   type ConvertInput,
+  deriveStacks,
   functionFile,
   functionKind,
   functionName,
@@ -18,7 +19,8 @@ import {
 import { cprofile } from '@pyprof/input-cprofile';
 import { hotshot } from '@pyprof/input-hotshot';
 import { lsprof } from '@pyprof/input-lsprof';
-import { pprof, pprofText } from '@pyprof/output-pprof';
+import { pprof, pprofNeeds, pprofText } from '@pyprof/output-pprof';
+import { measureCumulativeTime, weightOfStacksContaining } from '@pyprof/testkit';
 import { expect } from 'vitest';
 import {
   readFixture as readPstatsFixture,
@@ -163,4 +165,75 @@ export function checkFlat(c: PprofCase, flat: ReadonlyMap<string, number>, total
       1,
     );
   }
+}
+
+export interface CumulativeReport {
+  /** Functions the stacks measure considers (ct ≥ 0.1% of the total), over all parts. */
+  considered: number;
+  /** Of those, kept by the stacks (the measure holds): their pprof cum is checked against ct. */
+  kept: number;
+  /** Largest |cum − the stacks' weight containing the function|, in ns. */
+  worstRounding: number;
+}
+
+/**
+ * Cumulative values: for every function, `cum` equals the weight of the stacks that
+ * contain it (the stacks core derives for the writer, summed over the parts) within the
+ * rounding of its samples (1 ns each); and wherever issue 16's measure holds for the
+ * function in every part (the stacks keep its ct within max(1 µs, 1% of ct)), `cum` is
+ * the profile's ct within that same tolerance.
+ */
+export function checkCumulative(c: PprofCase, cum: ReadonlyMap<string, number>): CumulativeReport {
+  const whole = c.set.whole;
+  const parts = c.set.parts.length > 0 ? c.set.parts : [whole];
+  const names = matchNames(whole, c.reading, true);
+  const scale = whole.metadata.costUnit === 'samples' ? 1 : 1e9;
+  const need = pprofNeeds().stacks ?? {};
+  // Per whole function: the stacks' weight containing it, ct, and whether every part keeps it.
+  const inStacks = new Float64Array(whole.functions.length);
+  const tolerance = new Float64Array(whole.functions.length);
+  const keptEverywhere = new Uint8Array(whole.functions.length).fill(1);
+  let considered = 0;
+  let kept = 0;
+  const key = (p: Profile, fn: number) =>
+    `${functionFile(p, fn)}\u0000${p.functions.line[fn]}\u0000${functionName(p, fn)}`;
+  const wholeIndex = new Map<string, number>();
+  for (let fn = 0; fn < whole.functions.length; fn++) wholeIndex.set(key(whole, fn), fn);
+  for (const part of parts) {
+    const stacks = deriveStacks(part, need);
+    const sums = weightOfStacksContaining(part.functions.length, stacks);
+    const measure = measureCumulativeTime(part, stacks);
+    considered += measure.considered;
+    kept += measure.kept;
+    const rowOf = new Map(measure.rows.map((row) => [row.function, row]));
+    for (let fn = 0; fn < part.functions.length; fn++) {
+      const w = wholeIndex.get(key(part, fn));
+      if (w === undefined) throw new Error(`${functionName(part, fn)} is not in the whole`);
+      inStacks[w] = (inStacks[w] as number) + (sums[fn] as number);
+      const ct = part.functions.inclusiveTime[fn] as number;
+      if (!(ct > 0)) continue;
+      const row = rowOf.get(fn);
+      if (!row?.kept) keptEverywhere[w] = 0;
+      tolerance[w] = (tolerance[w] as number) + Math.max(1e-6, 0.01 * ct);
+    }
+  }
+  // Samples holding each name: the bound of the rounding of its cum.
+  const holding = new Map<string, number>();
+  for (const sample of c.reading.samples)
+    for (const name of new Set(sample.stack)) holding.set(name, (holding.get(name) ?? 0) + 1);
+  let worst = 0;
+  for (const [fn, name] of names) {
+    const value = cum.get(name) ?? 0;
+    const off = Math.abs(value - (inStacks[fn] as number) * scale);
+    worst = Math.max(worst, off);
+    expect(off, `cum of ${name} against its stacks`).toBeLessThanOrEqual(
+      1 + (holding.get(name) ?? 0),
+    );
+    const ct = whole.functions.inclusiveTime[fn] as number;
+    if (keptEverywhere[fn] && ct > 0 && (tolerance[fn] as number) > 0)
+      expect(Math.abs(value - ct * scale), `cum of ${name} against ct`).toBeLessThanOrEqual(
+        (tolerance[fn] as number) * scale + 1 + (holding.get(name) ?? 0),
+      );
+  }
+  return { considered, kept, worstRounding: worst };
 }
