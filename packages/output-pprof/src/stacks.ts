@@ -41,9 +41,13 @@ export function stacksNeed(options: StacksOptions): StacksNeed {
   };
 }
 
-/** What the writer asks of readers with these options. */
+/**
+ * What the writer asks of readers with these options: the stacks, and (said outright, for
+ * callers that pass `needs` to a reader themselves) the exact call tree they come from.
+ */
 export function pprofNeeds(options: StacksOptions = {}): OutputNeeds {
-  return { stacks: stacksNeed(options) };
+  const stacks = stacksNeed(options);
+  return stacks.from === 'call-graph' ? { stacks } : { callTree: true, stacks };
 }
 
 /** The stacks of one profile (a part of the set), within the budget. */
