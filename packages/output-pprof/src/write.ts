@@ -301,11 +301,13 @@ export function buildPprof(
     );
     return id;
   };
-  const firstLine = (f: number): number => {
-    if (f === budget) return 0;
+  const firstLines = new Int32Array(functionCount);
+  for (let f = 0; f < budget; f++) {
     const { profile, fn } = sources[f] as Source;
-    return functionKind(profile, fn) === 'python' ? (profile.functions.line[fn] as number) : 0;
-  };
+    if (functionKind(profile, fn) === 'python')
+      firstLines[f] = profile.functions.line[fn] as number;
+  }
+  const firstLine = (f: number): number => firstLines[f] as number;
   const locationOf = (f: number, line: number): number => {
     if (line === firstLine(f)) {
       let id = firstLineLocation[f] as number;
@@ -331,6 +333,8 @@ export function buildPprof(
     const labels = labelsOf(profile, part, parts.length, strings);
     const callLine = callSiteLines(profile);
     const counts = stacks.callCount;
+    const leafLocation = new Int32Array(stacks.length);
+    const callerLocation = new Int32Array(stacks.length);
     for (let v = 0; v < stacks.length; v++) {
       const w = stacks.selfTime[v] as number;
       const has = w > 0 && Number.isFinite(w);
@@ -351,18 +355,30 @@ export function buildPprof(
       // A stack whose share rounds to no nanosecond (and has no count) shows nothing.
       if (value === 0 && !(count > 0)) continue;
       // Leaf first; a caller's frame shows the line of the call where the profile has it.
-      const locationIds: number[] = [];
-      let child = -1;
-      for (let k = v; k >= 0; k = stacks.parent[k] as number) {
-        const fn = stacks.function[k] as number;
-        const f = outputFunction(part, fn);
-        let line = firstLine(f);
-        if (child >= 0 && fn !== BUDGET_FUNCTION && child !== BUDGET_FUNCTION) {
-          const site = callLine?.get(`${fn}:${child}`);
-          if (site !== undefined) line = site;
+      // Each node's location, and its parent's as the caller of it, are looked up once.
+      let location = leafLocation[v] as number;
+      if (location === 0) {
+        const f = outputFunction(part, stacks.function[v] as number);
+        location = locationOf(f, firstLine(f));
+        leafLocation[v] = location;
+      }
+      const locationIds: number[] = [location];
+      for (let k = v; (stacks.parent[k] as number) >= 0; k = stacks.parent[k] as number) {
+        let caller = callerLocation[k] as number;
+        if (caller === 0) {
+          const parent = stacks.parent[k] as number;
+          const fn = stacks.function[parent] as number;
+          const child = stacks.function[k] as number;
+          const f = outputFunction(part, fn);
+          let line = firstLine(f);
+          if (callLine && fn !== BUDGET_FUNCTION && child !== BUDGET_FUNCTION) {
+            const site = callLine.get(`${fn}:${child}`);
+            if (site !== undefined) line = site;
+          }
+          caller = locationOf(f, line);
+          callerLocation[k] = caller;
         }
-        locationIds.push(locationOf(f, line));
-        child = fn;
+        locationIds.push(caller);
       }
       samples.push(
         new Sample({
