@@ -39,8 +39,9 @@
  *   samples get `period_type` samples/count and `period` 1.
  *
  * Lossy points, each with a warning: the stacks budget (`stacks-pruned`: what it cut sits
- * under `(pruned)` frames), and reconstructed stacks for aggregate profiles (`inconsistent-
- * functions` when their numbers contradict themselves). No `doc_url` (Perfetto rejects
+ * under `(pruned)` frames), reconstructed stacks for aggregate profiles (`inconsistent-
+ * functions` when their numbers contradict themselves) and their call counts, which no
+ * stack has (`call-counts-dropped`). No `doc_url` (Perfetto rejects
  * files with it) and no mapping (Go synthesises one).
  */
 import {
@@ -395,13 +396,19 @@ export function buildPprof(
     }
   });
 
+  if (!calls && allStacks.some((stacks) => stacks.origin === 'reconstructed') && countsCalls(whole))
+    context.warn({
+      code: 'call-counts-dropped',
+      message:
+        'the stacks are reconstructed from the call graph and have no call counts of their own, so the file holds time only; the call counts are in --to callgrind, text or pstats',
+    });
   if (samples.length === 0)
     context.warn({
       code: 'no-samples',
       message:
         'the profile has no time to show, so the file has no samples (go tool pprof refuses such files: "profile has no samples")',
     });
-  const comment = comments(set, parts, allStacks, calls).map((text) =>
+  const comment = comments(set, parts, allStacks, calls, context.producer ?? 'pyprof').map((text) =>
     strings.dedup(pprofText(text)),
   );
   const defaultType = sampleType[sampleType.length - 1] as ValueType;
@@ -421,6 +428,13 @@ export function buildPprof(
       ? { periodType: new ValueType({ type: defaultType.type, unit: defaultType.unit }), period: 1 }
       : {}),
   });
+}
+
+/** True when the profile recorded call counts (some function has one). */
+function countsCalls(profile: Profile): boolean {
+  const counts = profile.functions.callCount;
+  for (let fn = 0; fn < counts.length; fn++) if ((counts[fn] as number) > 0) return true;
+  return false;
 }
 
 /** Per caller→callee pair with exactly one recorded call-site line: that line. */
@@ -449,6 +463,7 @@ function comments(
   parts: readonly Profile[],
   stacks: readonly WriterStacks[],
   calls: boolean,
+  converter: string,
 ): string[] {
   const m = set.whole.metadata;
   const out: string[] = [];
@@ -458,6 +473,7 @@ function comments(
   out.push(`source: ${what.join(' ')}`);
   if (m.timeUnit) out.push(`time: ${m.timeUnit}`);
   if (m.command) out.push(`command: ${m.command}`);
+  out.push(`converted by ${converter}`);
   stacks.forEach((s, index) => {
     const prefix = parts.length > 1 ? `${partName(parts[index] as Profile, index)}: ` : '';
     out.push(`${prefix}${s.label}`);

@@ -85,6 +85,15 @@ describe('sample types', () => {
       expect(r.sampleIndex).toBe(0);
       expect(r.comments.some((c) => c.startsWith('no call counts'))).toBe(true);
     }
+    const warnings: string[] = [];
+    writeToBytes(
+      pprof,
+      singleProfileSet(build({}, [['a.py', 1, 'main', { self: 1, inclusive: 1 }]])),
+      {
+        context: { warn: (w: { code: string }) => warnings.push(w.code) },
+      },
+    );
+    expect(warnings).toEqual(['call-counts-dropped']);
   });
 
   it('exact call trees: calls/count first, time the default, counts per stack', () => {
@@ -284,9 +293,10 @@ describe('threads, comments, duration', () => {
         ]),
       ),
     );
-    expect(r.comments.slice(0, 3)).toEqual([
+    expect(r.comments.slice(0, 4)).toEqual([
       'source: cProfile (test input) Python 3.12.1',
       'time: seconds (wall clock)',
+      'converted by pyprof@test',
       'stacks reconstructed from the call graph',
     ]);
     const timeline = readPprof(writeToBytes(pprof, canonicalProfiles().timeline as never));
