@@ -23,7 +23,10 @@ import {
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const file = pstats100k();
 ensureBuilt();
-const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const mb = (bytes) =>
+  bytes < 1024 * 1024
+    ? `${(bytes / 1024).toFixed(1)} KB`
+    : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 const outputs = {
   pprof: join(outDir, 'pstats-100k.pb.gz'),
