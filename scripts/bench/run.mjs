@@ -11,6 +11,7 @@ const benches = [
   'pstats',
   'callgrind',
   'speedscope',
+  'pprof',
   'text',
   'lsprof',
   'hotshot',

@@ -13,6 +13,7 @@ import { yappi } from '@pyprof/input-yappi';
 import { callgrind } from '@pyprof/output-callgrind';
 import { chromeTrace } from '@pyprof/output-chrome-trace';
 import { collapsed as collapsedOutput } from '@pyprof/output-collapsed';
+import { pprof } from '@pyprof/output-pprof';
 import { pstats } from '@pyprof/output-pstats';
 import { speedscope } from '@pyprof/output-speedscope';
 import { text } from '@pyprof/output-text';
@@ -31,5 +32,6 @@ export const builtinFormats: readonly Plugin[] = [
   pstats,
   chromeTrace,
   collapsedOutput,
+  pprof,
   irOutput,
 ];

@@ -46,7 +46,9 @@ import { parsePythonCommand, runName, runPython } from './run.js';
 import { sourceFiles } from './sources.js';
 import {
   callgrindViewer,
+  goExecutable,
   openInCallgrindViewer,
+  openInGoPprof,
   openInSpeedscope,
   speedscopeOpener,
   VIEWERS,
@@ -543,8 +545,9 @@ class Cli {
   viewHelp(): string {
     return `Usage: pyprof view <inputs…> [--with ${VIEWERS.join('|')}] [convert options]
 
-Converts to a temporary file and opens it: in KCachegrind (or QCachegrind) by default, or
-in the speedscope app bundled with pyprof (opened from disk in your browser, no network).
+Converts to a temporary file and opens it: in KCachegrind (or QCachegrind) by default, in
+the speedscope app bundled with pyprof (opened from disk in your browser, no network), or
+with --with pprof in go tool pprof's web UI (needs Go).
 pyprof waits a second to see that the viewer started: a missing viewer, no display, or a
 viewer that stops at once with an error is an error (exit 5). The temporary files are
 removed when the viewer exits; a viewer that hands the file on at once (a browser opener)
@@ -553,6 +556,7 @@ keeps them, and the next pyprof view removes such files after a day.
 Examples:
   pyprof view run.prof
   pyprof view run.prof --with speedscope
+  pyprof view run.prof --with pprof
 `;
   }
 
@@ -588,7 +592,9 @@ Examples:
       opener:
         viewer === 'speedscope'
           ? speedscopeOpener(this.io.env)
-          : [callgrindViewer(viewer, this.io.env)],
+          : viewer === 'pprof'
+            ? [goExecutable(this.io.env)]
+            : [callgrindViewer(viewer, this.io.env)],
     };
   }
 
@@ -603,7 +609,7 @@ Examples:
     const folder = viewFolder();
     try {
       const done = await this.produce(inputs, inputPaths, flags, {
-        to: viewer === 'speedscope' ? 'speedscope' : 'callgrind',
+        to: viewer === 'speedscope' || viewer === 'pprof' ? viewer : 'callgrind',
         targetFor: (names, writer) => ({
           kind: 'file' as const,
           path: fileFor(folder, names, writer),
@@ -620,6 +626,9 @@ Examples:
       if (viewer === 'speedscope') {
         await openInSpeedscope(file, readFileSync(file), opener, this.io.env);
         if (!flags.quiet) this.err(`pyprof: opened ${file} in speedscope ${summary}\n`);
+      } else if (viewer === 'pprof') {
+        await openInGoPprof(opener[0] as string, file, this.io.env);
+        if (!flags.quiet) this.err(`pyprof: opened ${file} in go tool pprof ${summary}\n`);
       } else {
         const executable = opener[0] as string;
         await openInCallgrindViewer(executable, file, this.io.env);
@@ -899,7 +908,7 @@ version, without Python.
 Usage:
   pyprof convert <inputs…> --to <format> [-o FILE|-] [options]
   pyprof run [--to FORMAT] [-o FILE] [--view] -- <python command…>
-  pyprof view <inputs…> [--with kcachegrind|qcachegrind|speedscope]
+  pyprof view <inputs…> [--with kcachegrind|qcachegrind|speedscope|pprof]
   pyprof info <inputs…>
   pyprof formats
   pyprof --version

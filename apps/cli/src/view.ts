@@ -33,8 +33,8 @@ import { pathToFileURL } from 'node:url';
 import { ProfileError } from '@pyprof/core';
 import { speedscopeLoaderScript } from '@pyprof/output-speedscope';
 
-export type Viewer = 'kcachegrind' | 'qcachegrind' | 'speedscope';
-export const VIEWERS: readonly Viewer[] = ['kcachegrind', 'qcachegrind', 'speedscope'];
+export type Viewer = 'kcachegrind' | 'qcachegrind' | 'speedscope' | 'pprof';
+export const VIEWERS: readonly Viewer[] = ['kcachegrind', 'qcachegrind', 'speedscope', 'pprof'];
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** The prefix of view folders in the temporary folder. */
@@ -92,7 +92,8 @@ function hasDisplay(env: Env): boolean {
 
 /** The callgrind viewer to use: the one asked for, else KCachegrind, else QCachegrind. */
 export function callgrindViewer(asked: Viewer | undefined, env: Env): string {
-  const names = asked && asked !== 'speedscope' ? [asked] : ['kcachegrind', 'qcachegrind'];
+  const names =
+    asked === 'kcachegrind' || asked === 'qcachegrind' ? [asked] : ['kcachegrind', 'qcachegrind'];
   let found: string | undefined;
   for (const name of names) {
     found = findExecutable(name, env.PATH);
@@ -111,6 +112,16 @@ export function callgrindViewer(asked: Viewer | undefined, env: Env): string {
     );
   }
   return found;
+}
+
+/** `go`, for `--with pprof` (`go tool pprof` ships with Go). */
+export function goExecutable(env: Env): string {
+  const found = findExecutable('go', env.PATH);
+  if (found) return found;
+  throw new ProfileError(
+    'CAPABILITY_MISSING',
+    '--with pprof opens go tool pprof, which comes with Go, and go is not installed (Debian/Ubuntu: sudo apt install golang-go; macOS: brew install go; others: https://go.dev/dl); or write the file with --to pprof and open it in another pprof viewer (Pyroscope, Perfetto, speedscope)',
+  );
 }
 
 /**
@@ -259,6 +270,14 @@ export async function startViewer(
 /** Opens a callgrind file in the viewer found by `callgrindViewer`. */
 export function openInCallgrindViewer(executable: string, file: string, env: Env): Promise<void> {
   return startViewer(executable, [file], dirname(file), env);
+}
+
+/**
+ * Opens a pprof file in `go tool pprof`'s web UI: a server on a free local port, which
+ * opens the browser itself (or prints its address when it cannot).
+ */
+export function openInGoPprof(go: string, file: string, env: Env): Promise<void> {
+  return startViewer(go, ['tool', 'pprof', '-http=localhost:', file], dirname(file), env);
 }
 
 /**

@@ -226,7 +226,7 @@ describe.skipIf(!posix)('pyprof view', () => {
     const result = await view([fixture, '--with', 'gprof2dot'], { PATH: '' });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      'pyprof: --with must be one of kcachegrind, qcachegrind, speedscope, got "gprof2dot" [INVALID_OPTION]\n',
+      'pyprof: --with must be one of kcachegrind, qcachegrind, speedscope, pprof, got "gprof2dot" [INVALID_OPTION]\n',
     );
   });
 });

@@ -23,6 +23,7 @@ import {
   rowsOf,
   validateProfile,
   writeChunks,
+  writeToBytes,
 } from '@pyprof/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -234,6 +235,13 @@ export interface OutputSuiteConfig {
   /** Folder for golden files `<canonical name><extension>` (written with `vitest -u`). */
   goldenDir?: string;
   options?: OptionValues;
+  /**
+   * For a binary format: turns the writer's bytes into the text that checks and golden
+   * files see (a canonical dump of the decoded file); default: the output as UTF-8 text.
+   */
+  renderText?: (bytes: Uint8Array) => string;
+  /** Extension of the golden files (default: the plugin's extension, else `.out`). */
+  goldenExtension?: string;
   /** Extra checks on each output (e.g. a schema validation). */
   check?: (output: string, set: ProfileSet, name: string) => void;
   /** Generated profiles for the property test (default 100). */
@@ -252,7 +260,7 @@ function renderOrRefusal(
   set: ProfileSet,
   config: OutputSuiteConfig,
 ): string | undefined {
-  if (config.refuses?.(set) !== true) return render(plugin, set, config.options);
+  if (config.refuses?.(set) !== true) return renderOutput(plugin, set, config);
   const chunks: unknown[] = [];
   let refusal: unknown;
   try {
@@ -265,6 +273,15 @@ function renderOrRefusal(
   expect((refusal as Error).message).not.toContain('\n');
   expect(chunks).toEqual([]);
   return undefined;
+}
+
+/** The text checks and golden files see: the output, or `renderText` of its bytes. */
+function renderOutput(plugin: OutputPlugin, set: ProfileSet, config: OutputSuiteConfig): string {
+  return config.renderText
+    ? config.renderText(
+        writeToBytes(plugin, set, config.options ? { options: config.options } : {}),
+      )
+    : render(plugin, set, config.options);
 }
 
 /** Runs a writer to one string. */
@@ -308,7 +325,7 @@ export function describeOutputPlugin(plugin: OutputPlugin, config: OutputSuiteCo
         config.check?.(output, set, name);
         if (config.goldenDir !== undefined) {
           await expect(goldenText(output)).toMatchFileSnapshot(
-            `${config.goldenDir}/${name}${plugin.extension || '.out'}`,
+            `${config.goldenDir}/${name}${config.goldenExtension ?? (plugin.extension || '.out')}`,
           );
         }
       });

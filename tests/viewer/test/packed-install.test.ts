@@ -43,6 +43,7 @@ const packages = [
   'output-callgrind',
   'output-chrome-trace',
   'output-collapsed',
+  'output-pprof',
   'output-pstats',
   'output-speedscope',
   'output-text',
@@ -187,6 +188,42 @@ console.log(\`\${set.whole.functions.length} functions, \${set.whole.lines ? \`\
       expect(run('node', ['read.mjs'], dir).trim()).toBe(expected);
     });
   }
+  it('@pyprof/output-pprof installs alone (with core and the pstats reader) and converts', () => {
+    const dir = project('pprof-user');
+    run(
+      'npm',
+      [
+        'install',
+        '--no-package-lock',
+        tarballs.core as string,
+        tarballs['input-cprofile'] as string,
+        tarballs['output-pprof'] as string,
+      ],
+      dir,
+    );
+    expect(readdirSync(join(dir, 'node_modules', '@pyprof')).sort()).toEqual([
+      'core',
+      'input-cprofile',
+      'output-pprof',
+    ]);
+    // Its two dependencies come from the registry: the encoder decodes what it wrote.
+    writeFileSync(
+      join(dir, 'convert.mjs'),
+      `import { readFileSync } from 'node:fs';
+import { readWith, writeToBytes } from '@pyprof/core';
+import { cprofile } from '@pyprof/input-cprofile';
+import { pprof } from '@pyprof/output-pprof';
+import { gunzipSync } from 'fflate';
+import { Profile } from 'pprof-format';
+const bytes = writeToBytes(pprof, readWith(cprofile, readFileSync('run.prof'), { needs: pprof.needs }));
+const profile = Profile.decode(gunzipSync(bytes));
+const names = profile.function.map((f) => profile.stringTable.strings[Number(f.name)]);
+console.log(names.filter((n) => n.startsWith('decorated')).sort().join(' '));
+`,
+    );
+    expect(run('node', ['convert.mjs'], dir).trim()).toBe('decorated:31 decorated:46');
+  });
+
   it('a library user reads collapsed stacks with core and the collapsed reader alone', () => {
     const dir = project('collapsed-user');
     run(
