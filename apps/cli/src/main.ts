@@ -32,6 +32,7 @@ import {
   totalCalls,
   totalSelfTime,
 } from '@pyprof/core';
+import { diffCommand } from './diff.js';
 import { EXIT, exitCodeFor, formatError } from './exit-codes.js';
 import { builtinFormats } from './formats.js';
 import { commandLineInputs, type ReadProgress } from './input.js';
@@ -556,6 +557,7 @@ Usage:
   pyprof convert <inputs…> --to <format> [-o FILE|-] [options]
   pyprof info <input>
   pyprof view <inputs…> [--with kcachegrind|qcachegrind|speedscope]
+  pyprof diff BASE NEW [--to text|speedscope] [--normalize]
   pyprof formats
   pyprof --version
 
@@ -576,6 +578,7 @@ const COMMANDS = new Set(['convert', 'info', 'view', 'formats', 'help']);
 
 /** Runs the command line; returns the exit status. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
+  if (argv[0] === 'diff') return diffCommand(argv.slice(1), io);
   const cli = new Cli(io);
   let label: string | undefined;
   try {

@@ -156,7 +156,7 @@ function tagInput(error: unknown, label: string): unknown {
 }
 
 /** The values of `plugin`'s declared options among `options`. */
-function optionsFor(plugin: Plugin, options: OptionValues): OptionValues {
+export function optionsFor(plugin: Plugin, options: OptionValues): OptionValues {
   const out: Record<string, unknown> = {};
   for (const name of Object.keys(plugin.options ?? {})) {
     if (options[name] !== undefined) out[name] = options[name];
@@ -374,7 +374,7 @@ export function loadProfiles(options: LoadOptions): Promise<LoadResult> {
   return load(options, undefined, options.needs ?? {});
 }
 
-function strictError(count: number, when: 'before' | 'while'): ProfileError {
+export function strictError(count: number, when: 'before' | 'while'): ProfileError {
   const warnings = `${count} warning${count === 1 ? '' : 's'}`;
   return new ProfileError(
     'STRICT_WARNINGS',
@@ -385,7 +385,7 @@ function strictError(count: number, when: 'before' | 'while'): ProfileError {
 }
 
 /** The writer's chunks, stopped at the first warning it raises. */
-function* stopOnWarning(
+export function* stopOnWarning(
   chunks: Iterable<OutputChunk>,
   diagnostics: Diagnostics,
 ): Generator<OutputChunk> {

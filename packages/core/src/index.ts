@@ -33,6 +33,7 @@ export {
   uint32Column,
   withIndex,
 } from './columns.js';
+export { type CompareOptions, type CompareResult, compareProfiles } from './compare.js';
 export {
   type ConvertInput,
   type ConvertOptions,
@@ -57,6 +58,14 @@ export {
   Diagnostics,
   type DiagnosticsOptions,
 } from './diagnostics.js';
+export {
+  type DiffOptions,
+  type DiffRow,
+  diffProfiles,
+  type FunctionMatching,
+  matchFunctions,
+  type ProfileDiff,
+} from './diff.js';
 export {
   type ErrorCode,
   formatPlace,

@@ -7,6 +7,7 @@
  * at compile time.
  */
 import type { DiagnosticSink } from './diagnostics.js';
+import type { ProfileDiff } from './diff.js';
 import type { OptionSpecs, OptionValues } from './options.js';
 import type { ProfileSet } from './profile.js';
 
@@ -104,6 +105,16 @@ export interface OutputPlugin {
    * while the writer produces the next: never change a `Uint8Array` after yielding it.
    */
   write(set: ProfileSet, options: OptionValues, context: WriteContext): Iterable<OutputChunk>;
+  /**
+   * Writes a comparison of two profiles (`pyprof diff`, core's `compareProfiles`), for
+   * formats that can show one: both sides' numbers per function, one name per function
+   * (name `diff.set.whole`). Writers without it cannot write diffs.
+   */
+  writeDiff?(
+    diff: ProfileDiff,
+    options: OptionValues,
+    context: WriteContext,
+  ): Iterable<OutputChunk>;
 }
 
 export type Plugin = InputPlugin | OutputPlugin;
