@@ -7,11 +7,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CompareResult, chunksToBytes, compareProfiles, createRegistry } from '@pyprof/core';
+import {
+  type CompareResult,
+  chunksToBytes,
+  compareProfiles,
+  createRegistry,
+  defineOutputPlugin,
+} from '@pyprof/core';
 import { cprofile } from '@pyprof/input-cprofile';
+import { callgrind } from '@pyprof/output-callgrind';
 import { speedscope } from '@pyprof/output-speedscope';
 import { formatFixed, text } from '@pyprof/output-text';
 import { describe, expect, it } from 'vitest';
+import { inclusiveCost, parseCallgrind } from './callgrind-support.js';
 import {
   conservationProblems,
   type SampledProfile,
@@ -20,7 +28,7 @@ import {
 } from './speedscope-check.js';
 
 const folder = fileURLToPath(new URL('../fixtures/diff/', import.meta.url));
-const registry = createRegistry([cprofile, text, speedscope]);
+const registry = createRegistry([cprofile, text, speedscope, callgrind]);
 
 interface OracleRow {
   file: string;
@@ -244,17 +252,70 @@ describe('pyprof diff --to speedscope', () => {
   });
 });
 
+describe('pyprof diff --to callgrind', () => {
+  for (const [base, next] of [
+    ['run1.py312', 'run2.py312'],
+    ['run1.py311', 'run1.py312'],
+    ['run1.py312', 'changed.py312'],
+  ] as const) {
+    it(`${base} vs ${next}: events Base and New, each run's numbers as KCachegrind reads them`, async () => {
+      const { result, output } = await compare(base, next, 'callgrind');
+      const parsed = parseCallgrind(output);
+      expect(parsed.errors).toEqual([]);
+      expect(parsed.events).toEqual(['Base', 'New']);
+      const ns = (seconds: string) => Number(seconds) * 1e9;
+      const sides = [oracle(base), oracle(next)];
+      // Every function of either run is one KCachegrind function (plus the profiler's).
+      expect(parsed.functions.size).toBe(result.diff.rows.length + 1);
+      // Each event's summary is its run's rounded total, and each function's self cost in
+      // each event is its run's tt (within the unit of cumulative rounding).
+      sides.forEach((side, event) => {
+        let total = 0;
+        for (const row of side.values()) total += ns(row.tt);
+        expect(Math.abs((parsed.summaryEvents[event] as number) - total)).toBeLessThanOrEqual(1);
+      });
+      const names = new Map<string, string>();
+      for (const row of result.diff.rows) {
+        const record = [...parsed.functions.values()].find((f) => {
+          const w = result.diff.set.whole;
+          return (
+            f.name.replace(/:\d+$/, '') === w.strings[w.functions.name[row.function] as number] &&
+            f.firstLine === Math.max(0, w.functions.line[row.function] as number) &&
+            f.file === (w.strings[w.functions.file[row.function] as number] || '(no file)')
+          );
+        });
+        expect(record, `row ${row.function}`).toBeDefined();
+        if (!record) continue;
+        expect(names.has(record.key), record.key).toBe(false);
+        names.set(record.key, record.name);
+        const selfs = [0, 0];
+        for (const costs of record.selfEventsByLine.values()) {
+          selfs[0] += costs[0] ?? 0;
+          selfs[1] += costs[1] ?? 0;
+        }
+        expect(Math.abs((selfs[0] as number) - row.baseSelf * 1e9)).toBeLessThanOrEqual(1);
+        expect(Math.abs((selfs[1] as number) - row.nextSelf * 1e9)).toBeLessThanOrEqual(1);
+        // KCachegrind's inclusive cost of the first event (Base) is BASE's ct.
+        if (row.base >= 0)
+          expect(inclusiveCost(parsed, record.key)).toBe(Math.round(row.baseInclusive * 1e9));
+      }
+    });
+  }
+});
+
 describe('compareProfiles', () => {
   it('refuses a writer that cannot show a comparison, naming those that can', async () => {
-    const { callgrind } = await import('@pyprof/output-callgrind');
+    const { cprofile: reader } = await import('@pyprof/input-cprofile');
     const input = { data: new Uint8Array(readFileSync(join(folder, 'run1.py312.prof'))) };
+    // A writer without writeDiff (a third party's, say).
+    const plain = defineOutputPlugin({ name: 'plain', title: 'plain', extension: '', *write() {} });
     await expect(
       compareProfiles({
-        registry: createRegistry([cprofile, text, speedscope, callgrind]),
+        registry: createRegistry([reader, text, plain]),
         base: [input],
         next: [input],
-        to: 'callgrind',
+        to: 'plain',
       }),
-    ).rejects.toThrow('callgrind cannot show a comparison; formats that can: text, speedscope');
+    ).rejects.toThrow('plain cannot show a comparison; formats that can: text');
   });
 });
