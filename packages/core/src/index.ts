@@ -14,15 +14,6 @@ export {
 } from './builder.js';
 export { ByteReader } from './byte-reader.js';
 export {
-  callTreeFromTimeline,
-  DEFAULT_MAX_DEPTH,
-  DEFAULT_MAX_STACKS,
-  PRUNED_FRAME,
-  type ReconstructedCallTree,
-  type ReconstructOptions,
-  reconstructCallTree,
-} from './call-tree.js';
-export {
   Column,
   float64Column,
   hashInts,
@@ -167,6 +158,28 @@ export type {
   WebByteStream,
 } from './source.js';
 export {
+  BUDGET_FRAME,
+  BUDGET_FRAME_NAME,
+  checkConsistency,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_FRAMES,
+  DEFAULT_MAX_STACKS,
+  deriveStacks,
+  type InconsistencyReason,
+  type InconsistentFunction,
+  PRUNED_FRAME,
+  type ReconstructedCallTree,
+  type ReconstructOptions,
+  reconstructCallTree,
+  type StackSample,
+  type Stacks,
+  type StacksNeed,
+  type StacksOrigin,
+  type StacksPlacement,
+  type StacksReport,
+  stackSamples,
+} from './stacks.js';
+export {
   concatBytes,
   decodeLatin1,
   decodeSurrogatePass,
@@ -175,4 +188,5 @@ export {
   encodeSurrogatePass,
   encodeText,
 } from './text.js';
+export { callTreeFromTimeline } from './timeline-tree.js';
 export { assertValidProfile, type ValidationResult, validateProfile } from './validate.js';

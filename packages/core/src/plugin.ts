@@ -10,6 +10,7 @@ import type { DiagnosticSink } from './diagnostics.js';
 import type { ProfileDiff } from './diff.js';
 import type { OptionSpecs, OptionValues } from './options.js';
 import type { ProfileSet } from './profile.js';
+import type { StacksNeed } from './stacks.js';
 
 /** How sure a detector is: `certain` (a signature matched) or `likely` (plausible). */
 export type Confidence = 'certain' | 'likely';
@@ -28,6 +29,13 @@ export interface OutputNeeds {
   callTree?: boolean;
   /** Line costs and call-site lines. */
   lines?: boolean;
+  /**
+   * Stacks for every profile, within this budget: the writer gets them with core's
+   * `deriveStacks(profile, need)` — exact where the source has a timeline or an exact call
+   * tree, reconstructed from the call graph otherwise (and labelled so). Implies `callTree`
+   * for readers unless `from` is `call-graph`.
+   */
+  stacks?: StacksNeed;
 }
 
 /**
@@ -121,7 +129,11 @@ export type Plugin = InputPlugin | OutputPlugin;
 
 /** What `plugin` needs from readers with these options (`needsFor`, else `needs`). */
 export function outputNeeds(plugin: OutputPlugin, options: OptionValues): OutputNeeds {
-  return plugin.needsFor?.(options) ?? plugin.needs ?? {};
+  const needs = plugin.needsFor?.(options) ?? plugin.needs ?? {};
+  // Exact stacks come from the call tree a reader keeps.
+  if (needs.stacks && needs.stacks.from !== 'call-graph' && !needs.callTree)
+    return { ...needs, callTree: true };
+  return needs;
 }
 
 export function defineInputPlugin<const P extends InputPlugin>(plugin: P): P {

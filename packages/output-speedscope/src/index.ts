@@ -3,7 +3,7 @@
  * as evented profiles, aggregate profiles (pstats, lsprof) as flame graphs rebuilt from
  * the call graph whose numbers add up. See README.md for the options and what is lossy.
  */
-import { defineOutputPlugin } from '@pyprof/core';
+import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_FRAMES, defineOutputPlugin } from '@pyprof/core';
 import {
   DEFAULT_EVENTED_LIMIT,
   type SpeedscopeOptions,
@@ -29,19 +29,20 @@ export const speedscope = defineOutputPlugin({
       description:
         'in `auto` mode, a timeline with more events than this is written as its exact call tree (a sampled profile) instead',
     },
-    'max-stacks': {
+    'max-frames': {
       type: 'integer',
-      default: 100_000,
+      default: DEFAULT_MAX_FRAMES,
       description:
-        'reconstructed stacks: how many to expand from the call graph (heaviest first); the rest is shown under "(pruned)" frames, totals unchanged',
+        'reconstructed stacks: most frames written (the sum of the stacks\' depths, which bounds the output: about 6 bytes a frame); what does not fit is shown under "(pruned)" frames on the branch where it was cut, totals unchanged',
     },
     'max-depth': {
       type: 'integer',
-      default: 256,
-      description: 'reconstructed stacks: frames per stack before the rest goes under "(pruned)"',
+      default: DEFAULT_MAX_DEPTH,
+      description:
+        'reconstructed stacks: frames per stack before the rest goes under "(pruned)" (recursion is unrolled up to it)',
     },
   },
-  needs: { timeline: true, callTree: true },
+  needs: speedscopeNeeds(),
   needsFor: (options) => speedscopeNeeds(options as Partial<SpeedscopeOptions>),
   defaultOutputName: (inputName) => `${inputName}.speedscope.json`,
   write: (set, options, context) =>

@@ -9,10 +9,14 @@
  *   becomes instead its exact calling-context tree (`callTree`, or derived from the
  *   timeline) written as a *sampled* profile: one sample per distinct stack weighted by
  *   its own time — the same flame graph, far smaller, without the time order.
- * - **Aggregate data** (pstats, lsprof): a *sampled* profile of the call tree that core's
- *   `reconstructCallTree` rebuilds from the call graph. The profile's name says the stacks
- *   are reconstructed; the weights add up per function exactly (see core's call-tree.ts
- *   for the model and the `(pruned)` frame).
+ * - **Aggregate data** (pstats, lsprof): a *sampled* profile of the stacks core's
+ *   `deriveStacks` reconstructs from the call graph (decision 0017). The profile's name
+ *   says the stacks are reconstructed (and how many functions' numbers contradict
+ *   themselves); every function keeps its own and its cumulative time wherever its
+ *   numbers are consistent, and what the frame budget cuts sits under `(pruned)` frames.
+ *
+ * Sampled profiles are written from the one call every stack-drawing output uses:
+ * `deriveStacks(part, need)`, with the need `speedscopeNeeds` declares.
  *
  * Frames are the functions of the merged profile, deduplicated across parts by identity
  * (file, line, name), named by core's naming service with speedscope's rule — the flame
@@ -34,33 +38,36 @@
  * Output is produced in chunks of about 64 KiB, never as one string.
  */
 import {
-  type CallTree,
-  callTreeFromTimeline,
+  BUDGET_FRAME,
+  BUDGET_FRAME_NAME,
   costUnitOf,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_FRAMES,
+  deriveStacks,
   functionFile,
   functionKind,
   functionName,
   type OutputChunk,
   type OutputNeeds,
-  PRUNED_FRAME,
   type Profile,
   type ProfileSet,
-  type ReconstructedCallTree,
-  reconstructCallTree,
+  type Stacks,
+  type StacksNeed,
+  stackSamples,
   TIMELINE_ENTER,
   uniqueFunctionNames,
   type WriteContext,
 } from '@pyprof/core';
 
 export const SPEEDSCOPE_SCHEMA = 'https://www.speedscope.app/file-format-schema.json';
-export const PRUNED_NAME = '(pruned)';
+export const PRUNED_NAME = BUDGET_FRAME_NAME;
 
 export type SpeedscopeMode = 'auto' | 'evented' | 'sampled' | 'reconstructed';
 
 export interface SpeedscopeOptions {
   mode: SpeedscopeMode;
   'evented-limit': number;
-  'max-stacks': number;
+  'max-frames': number;
   'max-depth': number;
 }
 
@@ -96,7 +103,7 @@ type Plan =
       profile: Profile;
       frames: Int32Array;
       name: string;
-      tree: CallTree | ReconstructedCallTree;
+      stacks: Stacks;
     };
 
 interface FrameTable {
@@ -188,7 +195,6 @@ function plan(
     const label = partLabel(profile, index, parts.length, fallbackName);
     const map = frames.byPart[index] as Int32Array;
     const timeline = profile.timeline;
-    const exact = options.mode !== 'reconstructed' && (timeline || profile.callTree);
     if (options.mode === 'evented' && !timeline && !warnedNoTimeline) {
       warnedNoTimeline = true;
       context.warn({
@@ -198,34 +204,14 @@ function plan(
     }
     if (
       timeline &&
+      options.mode !== 'reconstructed' &&
       (options.mode === 'evented' ||
         (options.mode === 'auto' && timeline.length <= options['evented-limit']))
     ) {
       return { kind: 'evented', profile, frames: map, name: label };
     }
-    if (exact) {
-      const tree =
-        profile.callTree ?? callTreeFromTimeline(timeline as NonNullable<typeof timeline>);
-      return { kind: 'sampled', profile, frames: map, name: `${label} (exact call tree)`, tree };
-    }
-    const tree = reconstructCallTree(profile, {
-      maxStacks: options['max-stacks'],
-      maxDepth: options['max-depth'],
-    });
-    if (tree.prunedTime > 0) {
-      const share = tree.totalTime > 0 ? (100 * tree.prunedTime) / tree.totalTime : 0;
-      context.warn({
-        code: 'stacks-pruned',
-        message: `${label}: the call graph has more stacks than --max-stacks ${options['max-stacks']} / --max-depth ${options['max-depth']} allow; ${share.toPrecision(3)}% of the time (${tree.prunedTime.toPrecision(6)} s) sits under "(pruned)" frames, still on the right functions`,
-      });
-    }
-    return {
-      kind: 'sampled',
-      profile,
-      frames: map,
-      name: `${label} (stacks reconstructed from the call graph)`,
-      tree,
-    };
+    const stacks = deriveStacks(profile, stacksNeed(options), { sink: context, label });
+    return { kind: 'sampled', profile, frames: map, name: `${label} (${stacks.label})`, stacks };
   });
 }
 
@@ -285,22 +271,7 @@ function* sampled(
   prunedFrame: number,
   out: Chunks,
 ): Generator<string> {
-  const tree = plan.tree;
   const frames = plan.frames;
-  const count = tree.length;
-  // Frame of each node, and its depth (parents precede children).
-  const depth = new Int32Array(count);
-  let maxDepth = 0;
-  for (let node = 0; node < count; node++) {
-    const parent = tree.parent[node] as number;
-    depth[node] = parent < 0 ? 1 : (depth[parent] as number) + 1;
-    if ((depth[node] as number) > maxDepth) maxDepth = depth[node] as number;
-  }
-  const frameOf = (node: number) => {
-    const fn = tree.function[node] as number;
-    return fn === PRUNED_FRAME ? prunedFrame : (frames[fn] as number);
-  };
-  const path = new Int32Array(maxDepth);
   const weights: number[] = [];
   let total = 0;
   // Weights counted in samples have no unit speedscope knows: `none` (it shows counts).
@@ -308,12 +279,15 @@ function* sampled(
   out.add(
     `{"type":"sampled","name":${json(plan.name)},"unit":"${unit}","startValue":0,"samples":[`,
   );
-  for (let node = 0; node < count; node++) {
-    const weight = tree.selfTime[node] as number;
-    if (!(weight > 0) || !Number.isFinite(weight)) continue;
-    let d = depth[node] as number;
-    for (let k = node; k >= 0; k = tree.parent[k] as number) path[--d] = frameOf(k);
-    out.add(`${weights.length === 0 ? '\n' : ',\n'}[${path.subarray(0, depth[node]).join(',')}]`);
+  let path = new Int32Array(64);
+  for (const sample of stackSamples(plan.stacks)) {
+    const { frames: stack, weight } = sample;
+    if (path.length < stack.length) path = new Int32Array(2 * stack.length);
+    for (let k = 0; k < stack.length; k++) {
+      const fn = stack[k] as number;
+      path[k] = fn === BUDGET_FRAME ? prunedFrame : (frames[fn] as number);
+    }
+    out.add(`${weights.length === 0 ? '\n' : ',\n'}[${path.subarray(0, stack.length).join(',')}]`);
     weights.push(weight);
     total += weight;
     if (out.full) yield out.take();
@@ -337,7 +311,7 @@ export function* writeSpeedscope(
   const frames = buildFrames(set, parts, context);
   const plans = plan(parts, frames, options, context, name);
   const usesPruned = plans.some(
-    (p) => p.kind === 'sampled' && p.tree.function.includes(PRUNED_FRAME),
+    (p) => p.kind === 'sampled' && p.stacks.function.includes(BUDGET_FRAME),
   );
   if (usesPruned) {
     frames.prunedFrame = frames.json.length;
@@ -371,18 +345,29 @@ export const DEFAULT_EVENTED_LIMIT = 1_000_000;
  * readers may drop it past that many events (`timelineLimit`).
  */
 export function speedscopeNeeds(options: Partial<SpeedscopeOptions> = {}): OutputNeeds {
+  const stacks = stacksNeed(options);
   switch (options.mode ?? 'auto') {
     case 'reconstructed':
-      return {};
+      return { stacks };
     case 'evented':
-      return { timeline: true };
+      return { timeline: true, stacks };
     case 'sampled':
-      return { callTree: true };
+      return { callTree: true, stacks };
     default:
       return {
         timeline: true,
         callTree: true,
         timelineLimit: options['evented-limit'] ?? DEFAULT_EVENTED_LIMIT,
+        stacks,
       };
   }
+}
+
+/** The stacks the options ask for (sampled profiles). */
+function stacksNeed(options: Partial<SpeedscopeOptions>): StacksNeed {
+  return {
+    maxFrames: options['max-frames'] ?? DEFAULT_MAX_FRAMES,
+    maxDepth: options['max-depth'] ?? DEFAULT_MAX_DEPTH,
+    from: options.mode === 'reconstructed' ? 'call-graph' : 'auto',
+  };
 }

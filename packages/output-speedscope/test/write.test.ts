@@ -142,7 +142,7 @@ describe('speedscope writer', () => {
   });
 
   it('adds a (pruned) frame when the budget cuts, and warns how much sits under it', () => {
-    const { file, warnings } = write(canonical.diamond as ProfileSet, { 'max-stacks': 2 });
+    const { file, warnings } = write(canonical.diamond as ProfileSet, { 'max-frames': 3 });
     const frames = file.shared.frames as Frame[];
     const pruned = frames.findIndex((f) => f.name === PRUNED_NAME);
     expect(pruned).toBe(frames.length - 1);
@@ -176,24 +176,29 @@ describe('speedscope writer', () => {
   });
 
   it('declares what it needs from readers, per mode', () => {
-    expect(speedscope.needs).toEqual({ timeline: true, callTree: true });
-    expect(speedscopeNeeds({ mode: 'reconstructed' })).toEqual({});
-    expect(speedscopeNeeds({ mode: 'evented' })).toEqual({ timeline: true });
-    expect(speedscopeNeeds({ mode: 'sampled' })).toEqual({ callTree: true });
-    expect(speedscopeNeeds({})).toEqual({
+    const stacks = { maxFrames: 4_000_000, maxDepth: 256, from: 'auto' };
+    expect(speedscope.needs).toEqual({
       timeline: true,
       callTree: true,
       timelineLimit: 1_000_000,
+      stacks,
     });
-    expect(speedscopeNeeds({ mode: 'auto', 'evented-limit': 5 })).toEqual({
+    expect(speedscopeNeeds({ mode: 'reconstructed' })).toEqual({
+      stacks: { ...stacks, from: 'call-graph' },
+    });
+    expect(speedscopeNeeds({ mode: 'evented' })).toEqual({ timeline: true, stacks });
+    expect(speedscopeNeeds({ mode: 'sampled' })).toEqual({ callTree: true, stacks });
+    expect(speedscopeNeeds({ mode: 'auto', 'evented-limit': 5, 'max-frames': 9 })).toEqual({
       timeline: true,
       callTree: true,
       timelineLimit: 5,
+      stacks: { ...stacks, maxFrames: 9 },
     });
     expect(speedscope.needsFor?.({ mode: 'auto', 'evented-limit': 5 })).toEqual({
       timeline: true,
       callTree: true,
       timelineLimit: 5,
+      stacks,
     });
   });
 

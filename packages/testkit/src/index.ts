@@ -23,6 +23,15 @@ export {
   type RunOptions,
 } from './simulate.js';
 export {
+  type CumulativeTimeMeasure,
+  type CumulativeTimeOptions,
+  type CumulativeTimeRow,
+  measureCumulativeTime,
+  shareOnTrueStacks,
+  type WeightedTree,
+  weightOfStacksContaining,
+} from './stacks-measure.js';
+export {
   describeInputPlugin,
   describeOutputPlugin,
   type InputFixture,

@@ -1,0 +1,3 @@
+from importer import app
+
+app.run()

@@ -1,0 +1,244 @@
+/**
+ * The context rule (decision 0010): a callable created inside a function — a generator
+ * expression, comprehension or lambda at a line of that function's file, or a nested
+ * function whose qualified name says `outer.<locals>.inner` — that is reached through a
+ * shared function (`sum`, `map`, `sorted`, a helper taking a callback) is placed under the
+ * callers of that shared function which contain its definition, as far as their recorded
+ * times allow; the rest of the shared function's callees are spread over its callers in
+ * the usual proportions.
+ *
+ * For each shared function `h` (two callers or more, and a created callable among its
+ * callees) this builds a caller × callee table: rows are what each caller's calls of `h`
+ * pass on (the edge's cumulative minus its own time, recorded by the profiler), columns
+ * what each callee took under `h` (its edge's cumulative time). First the created callables
+ * fill the rows whose functions contain them — a candidate is a caller in the same file
+ * starting at or before the callable's line (`<module>` always qualifies), and pairs are
+ * taken closest first over all callables, so a generator expression right below its
+ * function takes that function's room before one defined further down can — each up to
+ * what the row and column have left; then what is left of rows and columns is spread
+ * proportionally. A node of `h` reached through caller `g`
+ * passes its time on in row `g`'s proportions.
+ *
+ * Limits: pstats records a function's first line only, not its last, so "contains" means
+ * "the nearest preceding candidate in the same file"; a generator expression at module
+ * level after a function can look like that function's own. The recorded row amounts are
+ * what then keeps it out: a row holds only what its calls passed on (two functions'
+ * generator expressions fill their own rows exactly, the module's goes where room is left).
+ * Nested functions are recognised only where a qualified name is known (yappi, Python
+ * 3.11+ data with `co_qualname`). Tables larger than 65 536 cells, and tables beyond 4
+ * million cells in all, are not built (those functions keep the proportional rule).
+ */
+import { functionKind, functionName } from '../profile.js';
+import type { CallGraph } from './graph.js';
+
+const CREATED_NAMES = new Set(['<genexpr>', '<listcomp>', '<dictcomp>', '<setcomp>', '<lambda>']);
+const MAX_CELLS = 65_536;
+const MAX_CELLS_IN_ALL = 4_000_000;
+
+/** Per shared function: its rows (callers' edges, then the root row) and callees' shares. */
+export interface ContextRule {
+  /** Per edge: its row in its callee's table, or -1 (no table). */
+  readonly rowOfEdge: Int32Array;
+  /** Per function: the root row of its table, or -1. */
+  readonly rootRow: Int32Array;
+  /** Per function with a table: the offset of its cells; cells are row-major over `outStart` order (self-calls included, always 0). */
+  readonly tableStart: Int32Array;
+  /** Per function with a table: its number of columns (= out-degree). */
+  readonly columns: Int32Array;
+  /** Fractions: what of a row's time goes to each column (rows sum to 1, or 0 for empty rows). */
+  readonly fraction: Float64Array;
+  /** Seconds the rule moved away from the proportional spread (transport distance). */
+  readonly movedTime: number;
+  /** Functions with a table. */
+  readonly functions: number;
+}
+
+interface Definition {
+  file: number;
+  line: number;
+  /** Qualified name of the function that contains it, when known. */
+  container?: string;
+}
+
+function definitionOf(graph: CallGraph, fn: number): Definition | undefined {
+  const p = graph.profile;
+  if (functionKind(p, fn) !== 'python') return undefined;
+  const qualified = p.functions.details.get(fn)?.qualifiedName;
+  if (qualified !== undefined) {
+    const at = qualified.lastIndexOf('.<locals>.');
+    if (at > 0)
+      return {
+        file: p.functions.file[fn] as number,
+        line: p.functions.line[fn] as number,
+        container: qualified.slice(0, at),
+      };
+  }
+  if (CREATED_NAMES.has(functionName(p, fn)))
+    return { file: p.functions.file[fn] as number, line: p.functions.line[fn] as number };
+  return undefined;
+}
+
+/** Builds the tables (see the file comment). */
+export function contextRule(
+  graph: CallGraph,
+  rootAmount: Float64Array,
+  rootSelf: Float64Array,
+): ContextRule {
+  const { n, m, caller, callee, outStart, outEdge, inStart, inEdge, edgeSelf, edgeCumulative } =
+    graph;
+  const p = graph.profile;
+  const rowOfEdge = new Int32Array(m).fill(-1);
+  const rootRow = new Int32Array(n).fill(-1);
+  const tableStart = new Int32Array(n).fill(-1);
+  const columns = new Int32Array(n);
+  const cells: number[] = [];
+  let moved = 0;
+  let tables = 0;
+  // Which functions are created callables (names looked up once per distinct name string).
+  const createdName = new Map<number, boolean>();
+  const isCreated = new Uint8Array(n);
+  for (let fn = 0; fn < n; fn++) {
+    const name = p.functions.name[fn] as number;
+    let created = createdName.get(name);
+    if (created === undefined) {
+      created = CREATED_NAMES.has(p.strings[name] as string);
+      createdName.set(name, created);
+    }
+    if (created || p.functions.details.get(fn)?.qualifiedName?.includes('.<locals>.'))
+      isCreated[fn] = 1;
+  }
+  const definitions = new Map<number, Definition | undefined>();
+  const definition = (fn: number) => {
+    if (isCreated[fn] === 0) return undefined;
+    if (!definitions.has(fn)) definitions.set(fn, definitionOf(graph, fn));
+    return definitions.get(fn);
+  };
+  let cellsLeft = MAX_CELLS_IN_ALL;
+  for (let h = 0; h < n && cellsLeft > 0; h++) {
+    const o0 = outStart[h] as number;
+    const o1 = outStart[h + 1] as number;
+    const cols = o1 - o0;
+    if (cols === 0) continue;
+    let created = false;
+    for (let k = o0; k < o1 && !created; k++) {
+      const x = callee[outEdge[k] as number] as number;
+      if (x !== h && isCreated[x] === 1 && definition(x) !== undefined) created = true;
+    }
+    if (!created) continue;
+    // Rows: callers other than h itself, then the root row.
+    const rowEdges: number[] = [];
+    for (let k = inStart[h] as number; k < (inStart[h + 1] as number); k++) {
+      const e = inEdge[k] as number;
+      if ((caller[e] as number) !== h) rowEdges.push(e);
+    }
+    const rootPart = Math.max(0, (rootAmount[h] as number) - (rootSelf[h] as number));
+    const rows = rowEdges.length + (rootPart > 0 ? 1 : 0);
+    if (rows < 2 || rows * cols > MAX_CELLS || rows * cols > cellsLeft) continue;
+    cellsLeft -= rows * cols;
+    const rowAmount = new Float64Array(rows);
+    rowEdges.forEach((e, r) => {
+      rowAmount[r] = Math.max(0, (edgeCumulative[e] as number) - (edgeSelf[e] as number));
+    });
+    if (rootPart > 0) rowAmount[rows - 1] = rootPart;
+    const colAmount = new Float64Array(cols);
+    for (let c = 0; c < cols; c++) {
+      const e = outEdge[o0 + c] as number;
+      colAmount[c] = (callee[e] as number) === h ? 0 : (edgeCumulative[e] as number);
+    }
+    const table = new Float64Array(rows * cols);
+    const rowLeft = rowAmount.slice();
+    const colLeft = colAmount.slice();
+    // Rule phase: created callables into the rows that contain their definition, the
+    // closest definitions first (over all callables, so one that sits right below its
+    // function takes that function's room before one defined further away can).
+    const pairs: Array<[row: number, column: number, distance: number]> = [];
+    for (let c = 0; c < cols; c++) {
+      const x = callee[outEdge[o0 + c] as number] as number;
+      const def = x === h ? undefined : definition(x);
+      if (def === undefined) continue;
+      rowEdges.forEach((e, r) => {
+        const g = caller[e] as number;
+        if ((p.functions.file[g] as number) !== def.file || functionKind(p, g) !== 'python') return;
+        const line = p.functions.line[g] as number;
+        if (def.container !== undefined) {
+          const q = p.functions.details.get(g)?.qualifiedName ?? functionName(p, g);
+          if (q === def.container) pairs.push([r, c, 0]);
+        } else if (line <= def.line) pairs.push([r, c, def.line - line]);
+      });
+    }
+    pairs.sort((a, b) => a[2] - b[2] || a[1] - b[1] || a[0] - b[0]);
+    for (const [r, c] of pairs) {
+      const a = Math.min(rowLeft[r] as number, colLeft[c] as number);
+      if (!(a > 0)) continue;
+      table[r * cols + c] = (table[r * cols + c] as number) + a;
+      rowLeft[r] = (rowLeft[r] as number) - a;
+      colLeft[c] = (colLeft[c] as number) - a;
+    }
+    // The rest, proportionally.
+    let colSum = 0;
+    for (let c = 0; c < cols; c++) colSum += colLeft[c] as number;
+    if (colSum > 0)
+      for (let r = 0; r < rows; r++) {
+        const share = (rowLeft[r] as number) / colSum;
+        if (!(share > 0)) continue;
+        for (let c = 0; c < cols; c++)
+          table[r * cols + c] = (table[r * cols + c] as number) + share * (colLeft[c] as number);
+      }
+    // Moved time: half the distance to the proportional spread of the same rows.
+    let allCols = 0;
+    for (let c = 0; c < cols; c++) allCols += colAmount[c] as number;
+    for (let r = 0; r < rows; r++) {
+      let rowSum = 0;
+      for (let c = 0; c < cols; c++) rowSum += table[r * cols + c] as number;
+      for (let c = 0; c < cols; c++) {
+        const proportional = allCols > 0 ? (rowSum * (colAmount[c] as number)) / allCols : 0;
+        moved += Math.abs((table[r * cols + c] as number) - proportional) / 2;
+      }
+      // Row fractions.
+      for (let c = 0; c < cols; c++)
+        table[r * cols + c] = rowSum > 0 ? (table[r * cols + c] as number) / rowSum : 0;
+    }
+    tableStart[h] = cells.length;
+    columns[h] = cols;
+    for (let k = 0; k < table.length; k++) cells.push(table[k] as number);
+    rowEdges.forEach((e, r) => {
+      rowOfEdge[e] = r;
+    });
+    if (rootPart > 0) rootRow[h] = rows - 1;
+    tables++;
+  }
+  return {
+    rowOfEdge,
+    rootRow,
+    tableStart,
+    columns,
+    fraction: Float64Array.from(cells),
+    movedTime: moved,
+    functions: tables,
+  };
+}
+
+/**
+ * Fills `out` (one entry per out-edge of `h`, in `outStart` order) with the fractions of
+ * what a node of `h` passes on, reached through `inEdge` (-1: a root). Returns false when
+ * `h` has no table (or an empty row): the caller then uses the recorded proportions.
+ */
+export function ruleFractions(
+  rule: ContextRule,
+  h: number,
+  inEdge: number,
+  out: Float64Array,
+): boolean {
+  const start = rule.tableStart[h] as number;
+  if (start < 0) return false;
+  const row = inEdge >= 0 ? (rule.rowOfEdge[inEdge] as number) : (rule.rootRow[h] as number);
+  if (row < 0) return false;
+  const cols = rule.columns[h] as number;
+  let sum = 0;
+  for (let c = 0; c < cols; c++) {
+    const v = rule.fraction[start + row * cols + c] as number;
+    out[c] = v;
+    sum += v;
+  }
+  return sum > 0;
+}

@@ -1,0 +1,493 @@
+/**
+ * The aggregate call graph as the stack reconstruction reads it: every number cleaned once
+ * (negative, infinite and absent times count as zero; a cumulative time is at least the self
+ * time), per-edge times estimated where the source recorded counts only, edge lists by
+ * caller and by callee, the strongly connected components (recursion cycles) and which
+ * functions and caller→callee pairs recursed.
+ *
+ * Recursion flags come from the profilers' own counts. A function recursed when some of its
+ * calls were made while it was already active: primitive calls `cc` below calls `nc`. A
+ * pair recursed when some calls along it were made while the same pair was active (edge
+ * `cc` below edge `nc`); _lsprof then counted the pair's cumulative time only at its
+ * outermost activations, so the edge's time is a lower bound of what flowed along it. Where
+ * the source has no edge primitive counts (the `profile` module), a pair between two
+ * recursive functions of one cycle is taken as recursive.
+ *
+ * Per-edge times where only counts exist (the `profile` module): each callee's own and
+ * cumulative time is split among its callers by calls (the average-call rule), then the
+ * cumulative times are balanced so that each non-recursive caller passes on exactly its
+ * cumulative minus own time and each non-recursive callee receives exactly its cumulative
+ * time (`balanceEstimates`). The result is an estimate, and the stacks built on it say so.
+ */
+import type { Profile } from '../profile.js';
+
+const LARGE_CYCLE_FUNCTIONS = 2000;
+const LARGE_CYCLE_EDGES = 10_000;
+
+const positive = (value: number): number =>
+  value > 0 && value !== Number.POSITIVE_INFINITY ? value : 0;
+
+export interface CallGraph {
+  readonly profile: Profile;
+  /** Functions and edges. */
+  readonly n: number;
+  readonly m: number;
+  /** Own time per function (≥ 0). */
+  readonly self: Float64Array;
+  /** Cumulative time per function (≥ own time). */
+  readonly cumulative: Float64Array;
+  /** Calls per function (absent = 0). */
+  readonly calls: Float64Array;
+  /** 1 where the function recursed (primitive calls below calls). */
+  readonly recursive: Uint8Array;
+  readonly caller: Uint32Array;
+  readonly callee: Uint32Array;
+  /** The callee's own time under the caller, per edge (recorded or estimated). */
+  readonly edgeSelf: Float64Array;
+  /** The callee's cumulative time under the caller (outermost activations of the pair). */
+  readonly edgeCumulative: Float64Array;
+  /** 1 where the pair recursed (or may have: counts unknown, both ends recursive). */
+  readonly pairRecursive: Uint8Array;
+  /** 1 where the edge's times were estimated from call counts. */
+  readonly estimated: Uint8Array;
+  /**
+   * The smallest share of an edge's time one stack may plausibly hold: half the edge's
+   * average call (0 where calls were not counted). Each call is one activation on one stack,
+   * so a stack with a sliver of a call is a product of mixing, not of the run.
+   */
+  readonly smallestShare: Float64Array;
+  /** Edges by caller, heaviest (cumulative) first: caller f's are `outEdge[outStart[f] .. outStart[f+1])`. */
+  readonly outStart: Uint32Array;
+  readonly outEdge: Uint32Array;
+  /** Edges by callee, in edge order. */
+  readonly inStart: Uint32Array;
+  readonly inEdge: Uint32Array;
+  /** Strongly connected component of each function; components are numbered sinks first. */
+  readonly component: Int32Array;
+  readonly componentCount: number;
+  /** 1 for a function on a recursion cycle (a component of several functions, or a self-call). */
+  readonly cyclic: Uint8Array;
+  /**
+   * Per component: 1 for a cycle too large to solve as a whole (more than 2 000 functions or
+   * 10 000 edges inside it; real programs' cycles have a few hundred at most): its stacks
+   * are expanded along the recorded proportions instead, recursion unrolled to the budget.
+   */
+  readonly large: Uint8Array;
+  /** Sum of the functions' own times: the profile's total. */
+  readonly total: number;
+}
+
+/** Builds the cleaned graph of `profile` (linear in functions and edges, plus sorting). */
+export function callGraph(profile: Profile): CallGraph {
+  const fns = profile.functions;
+  const calls = profile.calls;
+  const n = fns.length;
+  const m = calls.length;
+  const self = new Float64Array(n);
+  const cumulative = new Float64Array(n);
+  const callCount = new Float64Array(n);
+  const recursive = new Uint8Array(n);
+  let total = 0;
+  for (let f = 0; f < n; f++) {
+    self[f] = positive(fns.selfTime[f] as number);
+    total += self[f] as number;
+    cumulative[f] = Math.max(self[f] as number, positive(fns.inclusiveTime[f] as number));
+    const nc = fns.callCount[f] as number;
+    const cc = fns.primitiveCallCount[f] as number;
+    callCount[f] = positive(nc);
+    recursive[f] = Number.isFinite(nc) && Number.isFinite(cc) && cc < nc ? 1 : 0;
+  }
+  const { caller, callee } = calls;
+  // Callees whose in-edges all have times keep the recorded numbers.
+  const timed = new Uint8Array(n).fill(1);
+  const callsIn = new Float64Array(n);
+  for (let e = 0; e < m; e++) {
+    const h = callee[e] as number;
+    if (!Number.isFinite(calls.selfTime[e] as number)) timed[h] = 0;
+    if (!Number.isFinite(calls.inclusiveTime[e] as number)) timed[h] = 0;
+    callsIn[h] = (callsIn[h] as number) + positive(calls.callCount[e] as number);
+  }
+  const edgeSelf = new Float64Array(m);
+  const edgeCumulative = new Float64Array(m);
+  const estimated = new Uint8Array(m);
+  let anyEstimated = false;
+  const outStart = new Uint32Array(n + 1);
+  const inStart = new Uint32Array(n + 1);
+  for (let e = 0; e < m; e++) {
+    const g = (caller[e] as number) + 1;
+    const h = (callee[e] as number) + 1;
+    outStart[g] = (outStart[g] as number) + 1;
+    inStart[h] = (inStart[h] as number) + 1;
+  }
+  for (let f = 0; f < n; f++) {
+    outStart[f + 1] = (outStart[f + 1] as number) + (outStart[f] as number);
+    inStart[f + 1] = (inStart[f + 1] as number) + (inStart[f] as number);
+  }
+  const outEdge = new Uint32Array(m);
+  const inEdge = new Uint32Array(m);
+  {
+    const outFill = outStart.slice(0, n);
+    const inFill = inStart.slice(0, n);
+    for (let e = 0; e < m; e++) {
+      const g = caller[e] as number;
+      const h = callee[e] as number;
+      outEdge[outFill[g] as number] = e;
+      outFill[g] = (outFill[g] as number) + 1;
+      inEdge[inFill[h] as number] = e;
+      inFill[h] = (inFill[h] as number) + 1;
+    }
+  }
+  // Components first: estimates need to know which callers are outside a callee's cycle.
+  const { component, count } = stronglyConnected(n, outStart, outEdge, callee);
+  const primitiveIn = new Float64Array(n);
+  for (let e = 0; e < m; e++)
+    if (component[caller[e] as number] !== component[callee[e] as number])
+      primitiveIn[callee[e] as number] =
+        (primitiveIn[callee[e] as number] as number) + positive(calls.callCount[e] as number);
+  for (let e = 0; e < m; e++) {
+    const h = callee[e] as number;
+    if (timed[h] === 1) {
+      edgeSelf[e] = positive(calls.selfTime[e] as number);
+      edgeCumulative[e] = Math.max(
+        edgeSelf[e] as number,
+        positive(calls.inclusiveTime[e] as number),
+      );
+      continue;
+    }
+    // The average call for own time. For cumulative time the outermost calls only: calls
+    // from outside the callee's cycle are all outermost; the cycle's own callers share the
+    // outermost calls that remain.
+    const all = Math.max(callCount[h] as number, callsIn[h] as number);
+    const count = positive(calls.callCount[e] as number);
+    edgeSelf[e] = all > 0 ? ((self[h] as number) * count) / all : 0;
+    const outermost = Math.max(1, positive(fns.primitiveCallCount[h] as number));
+    const external = component[caller[e] as number] !== component[h];
+    const inside = Math.max(0, outermost - (primitiveIn[h] as number));
+    const insideCalls = Math.max(0, (callsIn[h] as number) - (primitiveIn[h] as number));
+    edgeCumulative[e] =
+      recursive[h] === 0
+        ? all > 0
+          ? ((cumulative[h] as number) * count) / all
+          : 0
+        : external
+          ? ((cumulative[h] as number) * Math.min(count, outermost)) / outermost
+          : insideCalls > 0
+            ? (((cumulative[h] as number) * inside) / outermost) * (count / insideCalls)
+            : 0;
+    estimated[e] = 1;
+    anyEstimated = true;
+  }
+  if (anyEstimated) {
+    balanceEstimates(n, recursive, self, cumulative, estimated, edgeCumulative, component, count, {
+      caller,
+      callee,
+      outStart,
+      outEdge,
+      inStart,
+      inEdge,
+    });
+    // An estimated edge's own time: its callee's own share of what the edge carries (a
+    // recursive callee's by calls: its cumulative time does not count nested calls).
+    for (let e = 0; e < m; e++) {
+      if (estimated[e] === 0) continue;
+      const h = callee[e] as number;
+      if (recursive[h] === 1) continue;
+      const ct = cumulative[h] as number;
+      edgeSelf[e] = ct > 0 ? ((edgeCumulative[e] as number) * (self[h] as number)) / ct : 0;
+    }
+  }
+  const heavierFirst = (a: number, b: number) =>
+    (edgeCumulative[b] as number) - (edgeCumulative[a] as number) ||
+    (callee[a] as number) - (callee[b] as number) ||
+    a - b;
+  for (let f = 0; f < n; f++) {
+    const s = outStart[f] as number;
+    const t = outStart[f + 1] as number;
+    if (t - s > 1) outEdge.subarray(s, t).sort(heavierFirst);
+  }
+
+  const smallestShare = new Float64Array(m);
+  for (let e = 0; e < m; e++) {
+    const nc = calls.callCount[e] as number;
+    if (nc > 0 && Number.isFinite(nc))
+      smallestShare[e] = (0.5 * (edgeCumulative[e] as number)) / nc;
+  }
+  const size = new Int32Array(count);
+  for (let f = 0; f < n; f++)
+    size[component[f] as number] = (size[component[f] as number] as number) + 1;
+  const cyclic = new Uint8Array(n);
+  for (let f = 0; f < n; f++) if ((size[component[f] as number] as number) > 1) cyclic[f] = 1;
+  const pairRecursive = new Uint8Array(m);
+  for (let e = 0; e < m; e++) {
+    const g = caller[e] as number;
+    const h = callee[e] as number;
+    if (g === h) {
+      cyclic[g] = 1;
+      pairRecursive[e] = 1;
+      continue;
+    }
+    if (component[g] !== component[h]) continue;
+    const nc = calls.callCount[e] as number;
+    const cc = calls.primitiveCallCount[e] as number;
+    pairRecursive[e] =
+      Number.isFinite(nc) && Number.isFinite(cc)
+        ? cc < nc
+          ? 1
+          : 0
+        : recursive[g] === 1 && recursive[h] === 1
+          ? 1
+          : 0;
+  }
+  const large = new Uint8Array(count);
+  {
+    const inner = new Int32Array(count);
+    for (let e = 0; e < m; e++) {
+      const c = component[caller[e] as number] as number;
+      if (c === (component[callee[e] as number] as number)) inner[c] = (inner[c] as number) + 1;
+    }
+    for (let c = 0; c < count; c++)
+      if ((size[c] as number) > LARGE_CYCLE_FUNCTIONS || (inner[c] as number) > LARGE_CYCLE_EDGES)
+        large[c] = 1;
+  }
+  return {
+    profile,
+    n,
+    m,
+    self,
+    cumulative,
+    calls: callCount,
+    recursive,
+    caller,
+    callee,
+    edgeSelf,
+    edgeCumulative,
+    pairRecursive,
+    estimated,
+    smallestShare,
+    outStart,
+    outEdge,
+    inStart,
+    inEdge,
+    component,
+    componentCount: count,
+    cyclic,
+    large,
+    total,
+  };
+}
+
+interface Adjacency {
+  caller: Uint32Array;
+  callee: Uint32Array;
+  outStart: Uint32Array;
+  outEdge: Uint32Array;
+  inStart: Uint32Array;
+  inEdge: Uint32Array;
+}
+
+/**
+ * Balances estimated edge cumulative times (Sinkhorn's matrix balancing over the call
+ * graph): each non-recursive caller passes on its cumulative minus own time, each
+ * non-recursive callee receives its cumulative time, by alternately scaling the estimated
+ * edges of each caller and each callee (recorded edges stay as they are) until every sum is
+ * within 1e-9 or after 200 rounds. The call counts' proportions are the starting point;
+ * recursive functions, whose cumulative time counts outermost calls only, set no sum.
+ * Their cycle as a whole does: no call into a cycle from outside runs inside another, so
+ * the time entering a cycle is its functions' own time plus the time leaving it; each round
+ * moves the estimated edges into and out of such a cycle halfway towards that balance.
+ */
+function balanceEstimates(
+  n: number,
+  recursive: Uint8Array,
+  self: Float64Array,
+  cumulative: Float64Array,
+  estimated: Uint8Array,
+  edgeCumulative: Float64Array,
+  component: Int32Array,
+  componentCount: number,
+  adjacency: Adjacency,
+): void {
+  const { caller, callee, outStart, outEdge, inStart, inEdge } = adjacency;
+  const rowWant = new Float64Array(n).fill(-1);
+  const colWant = new Float64Array(n).fill(-1);
+  for (let f = 0; f < n; f++) {
+    if (recursive[f] === 1) continue;
+    let fixedOut = 0;
+    let freeOut = false;
+    for (let k = outStart[f] as number; k < (outStart[f + 1] as number); k++) {
+      const e = outEdge[k] as number;
+      if ((callee[e] as number) === f) continue;
+      if (estimated[e] === 1) freeOut = true;
+      else fixedOut += edgeCumulative[e] as number;
+    }
+    if (freeOut)
+      rowWant[f] = Math.max(0, (cumulative[f] as number) - (self[f] as number) - fixedOut);
+    let fixedIn = 0;
+    let freeIn = false;
+    for (let k = inStart[f] as number; k < (inStart[f + 1] as number); k++) {
+      const e = inEdge[k] as number;
+      if ((caller[e] as number) === f) continue;
+      if (estimated[e] === 1) freeIn = true;
+      else fixedIn += edgeCumulative[e] as number;
+    }
+    // What callers record of the callee's calls bounds what they can pass on to it.
+    if (freeIn) colWant[f] = Math.max(0, (cumulative[f] as number) - fixedIn);
+  }
+  // Cycles with a recursive function: their own time, and their edges in and out.
+  const cycleSelf = new Float64Array(componentCount).fill(-1);
+  for (let f = 0; f < n; f++) if (recursive[f] === 1) cycleSelf[component[f] as number] = 0;
+  const balanced: number[] = [];
+  for (let f = 0; f < n; f++) {
+    const c = component[f] as number;
+    if ((cycleSelf[c] as number) < 0) continue;
+    cycleSelf[c] = (cycleSelf[c] as number) + (self[f] as number);
+  }
+  const boundary: number[] = [];
+  for (let e = 0; e < caller.length; e++) {
+    const a = component[caller[e] as number] as number;
+    const b = component[callee[e] as number] as number;
+    if (a !== b && ((cycleSelf[a] as number) >= 0 || (cycleSelf[b] as number) >= 0))
+      boundary.push(e);
+  }
+  for (let c = 0; c < componentCount; c++) if ((cycleSelf[c] as number) >= 0) balanced.push(c);
+  const fixedIn = new Float64Array(componentCount);
+  const freeIn = new Float64Array(componentCount);
+  const fixedOut = new Float64Array(componentCount);
+  const freeOut = new Float64Array(componentCount);
+  const balanceCycles = (): number => {
+    fixedIn.fill(0);
+    freeIn.fill(0);
+    fixedOut.fill(0);
+    freeOut.fill(0);
+    for (const e of boundary) {
+      const x = edgeCumulative[e] as number;
+      const free = estimated[e] === 1;
+      const b = component[callee[e] as number] as number;
+      const a = component[caller[e] as number] as number;
+      if (free) freeIn[b] = (freeIn[b] as number) + x;
+      else fixedIn[b] = (fixedIn[b] as number) + x;
+      if (free) freeOut[a] = (freeOut[a] as number) + x;
+      else fixedOut[a] = (fixedOut[a] as number) + x;
+    }
+    const inScale = new Map<number, number>();
+    const outScale = new Map<number, number>();
+    let worst = 0;
+    for (const c of balanced) {
+      const into = (fixedIn[c] as number) + (freeIn[c] as number);
+      const out = (fixedOut[c] as number) + (freeOut[c] as number);
+      if (!(into > 0)) continue;
+      const d = into - out - (cycleSelf[c] as number);
+      worst = Math.max(worst, Math.abs(d) / into);
+      const canIn = (freeIn[c] as number) > 0;
+      const canOut = (freeOut[c] as number) > 0;
+      if (!canIn && !canOut) continue;
+      const inShare = canIn && canOut ? 0.5 : canIn ? 1 : 0;
+      if (canIn)
+        inScale.set(c, Math.max(0, (freeIn[c] as number) - inShare * d) / (freeIn[c] as number));
+      if (canOut)
+        outScale.set(
+          c,
+          Math.max(0, (freeOut[c] as number) + (1 - inShare) * d) / (freeOut[c] as number),
+        );
+    }
+    for (const e of boundary) {
+      if (estimated[e] !== 1) continue;
+      const rIn = inScale.get(component[callee[e] as number] as number);
+      const rOut = outScale.get(component[caller[e] as number] as number);
+      if (rIn !== undefined) edgeCumulative[e] = (edgeCumulative[e] as number) * rIn;
+      if (rOut !== undefined) edgeCumulative[e] = (edgeCumulative[e] as number) * rOut;
+    }
+    return worst;
+  };
+  for (let round = 0; round < 200; round++) {
+    let worst = balanced.length > 0 ? balanceCycles() : 0;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let f = 0; f < n; f++) {
+        const want = pass === 0 ? (rowWant[f] as number) : (colWant[f] as number);
+        if (want < 0) continue;
+        const start = pass === 0 ? outStart : inStart;
+        const list = pass === 0 ? outEdge : inEdge;
+        let free = 0;
+        for (let k = start[f] as number; k < (start[f + 1] as number); k++) {
+          const e = list[k] as number;
+          if (estimated[e] === 1 && (caller[e] as number) !== (callee[e] as number))
+            free += edgeCumulative[e] as number;
+        }
+        if (!(free > 0)) continue;
+        worst = Math.max(worst, Math.abs(free - want) / Math.max(want, 1e-300));
+        const r = want / free;
+        for (let k = start[f] as number; k < (start[f + 1] as number); k++) {
+          const e = list[k] as number;
+          if (estimated[e] === 1 && (caller[e] as number) !== (callee[e] as number))
+            edgeCumulative[e] = (edgeCumulative[e] as number) * r;
+        }
+      }
+    }
+    if (worst < 1e-9) break;
+  }
+}
+
+/**
+ * Tarjan's strongly connected components, iterative (no recursion depth limit). Components
+ * are numbered in the order they complete: every edge leads to a component with a number
+ * at most its own, so descending numbers are a topological order (sources first).
+ */
+export function stronglyConnected(
+  n: number,
+  outStart: Uint32Array,
+  outEdge: Uint32Array,
+  callee: Uint32Array,
+): { component: Int32Array; count: number } {
+  const index = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const component = new Int32Array(n).fill(-1);
+  const stack = new Int32Array(n);
+  const callStack = new Int32Array(n);
+  const cursor = new Uint32Array(n);
+  let sp = 0;
+  let next = 0;
+  let count = 0;
+  for (let root = 0; root < n; root++) {
+    if ((index[root] as number) >= 0) continue;
+    let depth = 0;
+    callStack[depth++] = root;
+    index[root] = low[root] = next++;
+    cursor[root] = outStart[root] as number;
+    stack[sp++] = root;
+    onStack[root] = 1;
+    while (depth > 0) {
+      const v = callStack[depth - 1] as number;
+      const k = cursor[v] as number;
+      if (k < (outStart[v + 1] as number)) {
+        cursor[v] = k + 1;
+        const w = callee[outEdge[k] as number] as number;
+        if ((index[w] as number) < 0) {
+          index[w] = low[w] = next++;
+          cursor[w] = outStart[w] as number;
+          stack[sp++] = w;
+          onStack[w] = 1;
+          callStack[depth++] = w;
+        } else if (onStack[w] === 1 && (index[w] as number) < (low[v] as number)) {
+          low[v] = index[w] as number;
+        }
+        continue;
+      }
+      depth--;
+      if (depth > 0) {
+        const u = callStack[depth - 1] as number;
+        if ((low[v] as number) < (low[u] as number)) low[u] = low[v] as number;
+      }
+      if (low[v] === index[v]) {
+        let w: number;
+        do {
+          w = stack[--sp] as number;
+          onStack[w] = 0;
+          component[w] = count;
+        } while (w !== v);
+        count++;
+      }
+    }
+  }
+  return { component, count };
+}
