@@ -69,6 +69,17 @@ export {
   unsafeInput,
   unsupportedVersion,
 } from './errors.js';
+export {
+  type FilterSummary,
+  type FunctionPredicate,
+  filterProfile,
+  filterTransform,
+  isProfilerFunction,
+  isStdlibFunction,
+  patternPredicate,
+  profileFromStacks,
+  type StackFilters,
+} from './filters.js';
 export { gunzip, isGzip } from './gzip.js';
 export { type MergeOptions, makeProfileSet, mergeProfileSets, mergeProfiles } from './merge.js';
 export { moduleNameFromPath } from './module-name.js';
