@@ -18,6 +18,7 @@ import {
   ProfileError,
 } from '@pyprof/core';
 import { EXIT, exitCodeFor, formatError } from './exit-codes.js';
+import { FILTER_HELP, FILTER_OPTIONS, filterTransforms } from './filters.js';
 import { builtinFormats } from './formats.js';
 import { commandLineInputs } from './input.js';
 import type { Io } from './main.js';
@@ -37,6 +38,7 @@ const DIFF_OPTIONS = {
   strict: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
+  ...FILTER_OPTIONS,
 } as const;
 
 export const DIFF_HELP = `Usage: pyprof diff BASE NEW [--to text|speedscope] [-o FILE] [options]
@@ -60,6 +62,8 @@ Options:
   --sources <dir>   the profiled program's sources (sampled stacks; repeatable)
   --strict          fail (exit 6) when there is any warning
   -q, --quiet       no summary line on stderr
+${FILTER_HELP}
+The filters apply to each side before the comparison.
 `;
 
 function usage(message: string): ProfileError {
@@ -131,6 +135,7 @@ export async function diffCommand(argv: readonly string[], io: Io): Promise<numb
       producer: PRODUCER,
       strict: flags.strict === true,
       diagnostics,
+      transforms: filterTransforms(flags),
     });
     const target =
       flags.output === undefined || flags.output === '-'

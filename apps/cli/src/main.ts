@@ -34,6 +34,7 @@ import {
 } from '@pyprof/core';
 import { diffCommand } from './diff.js';
 import { EXIT, exitCodeFor, formatError } from './exit-codes.js';
+import { FILTER_HELP, FILTER_OPTIONS, filterTransforms } from './filters.js';
 import { builtinFormats } from './formats.js';
 import { commandLineInputs, type ReadProgress } from './input.js';
 import { type OutputTarget, streamsTo, writeOutput } from './output.js';
@@ -78,6 +79,7 @@ const GLOBAL_OPTIONS = {
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
+  ...FILTER_OPTIONS,
 } as const;
 
 const GLOBAL_HELP: Record<string, string> = {
@@ -280,6 +282,7 @@ class Cli {
       // Third-party readers are checked on every read; the bundled ones only on request.
       validate: this.io.env.PYPROF_VALIDATE !== undefined ? 'all' : { except: trusted },
       diagnostics: this.diagnostics,
+      transforms: filterTransforms(flags),
     };
   }
 
@@ -538,7 +541,7 @@ Options:
       ${GLOBAL_HELP.strict}
   -q, --quiet
       ${GLOBAL_HELP.quiet}
-`;
+${FILTER_HELP}`;
     for (const plugin of this.registry.plugins) {
       const options = Object.entries(plugin.options ?? {});
       if (options.length === 0) continue;

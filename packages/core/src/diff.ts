@@ -239,9 +239,13 @@ export function diffProfiles(base: Profile, next: Profile, options: DiffOptions 
     options.labels?.base ?? 'BASE',
   );
   const comparedNext = labelled(next, options.labels?.next ?? 'NEW');
+  // The whole is the table of functions writers name; the parts keep their own call
+  // trees, so the merge's note that it cannot merge them is not news here.
   const whole = mergeProfiles([comparedBase, comparedNext], {
     label: 'BASE and NEW',
-    ...(sink ? { diagnostics: sink } : {}),
+    ...(sink
+      ? { diagnostics: { warn: (d) => (d.code === 'timeline-dropped' ? undefined : sink.warn(d)) } }
+      : {}),
   });
   const wholeIndex = new Map<string, number>();
   for (let w = 0; w < whole.functions.length; w++) wholeIndex.set(identityText(whole, w, true), w);

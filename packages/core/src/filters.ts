@@ -399,14 +399,23 @@ export function profileFromStacks(
   return builder.build();
 }
 
-/** Filters one profile (see the file comment); `need` is the output's stacks budget. */
+export interface FilterProfileOptions {
+  /** The output's stacks budget (`OutputNeeds.stacks`). */
+  readonly need?: StacksNeed;
+  /** Receives `deriveStacks`' warnings. */
+  readonly sink?: DiagnosticSink;
+  /** The profile's stacks, when the caller derived them already (with `need`). */
+  readonly stacks?: Stacks;
+}
+
+/** Filters one profile (see the file comment). */
 export function filterProfile(
   profile: Profile,
   filters: StackFilters,
-  need: StacksNeed = {},
-  sink?: DiagnosticSink,
+  options: FilterProfileOptions = {},
 ): { profile: Profile; summary: FilterSummary } {
-  const stacks = deriveStacks(profile, need, sink ? { sink } : undefined);
+  const { need = {}, sink } = options;
+  const stacks = options.stacks ?? deriveStacks(profile, need, sink ? { sink } : undefined);
   const tree = filterTree(profile, stacks, filters);
   const summary: FilterSummary = { ...tree.summary, stacksLabel: stacks.label };
   const facts: Array<readonly [string, string]> = [
@@ -419,6 +428,15 @@ export function filterProfile(
     info: facts,
   });
   return { profile: filtered, summary };
+}
+
+/**
+ * What a filter did to `profile` (`--focus … : kept … of …`), when it was filtered: the
+ * `filter` fact of its metadata. Writers put it in a header, comment or name.
+ */
+export function filterNote(profile: Profile): string | undefined {
+  const facts = profile.metadata.info?.filter(([key]) => key === 'filter') ?? [];
+  return facts.length > 0 ? facts.map(([, value]) => value).join('; then ') : undefined;
 }
 
 function share(part: number, total: number): string {
@@ -441,11 +459,11 @@ export function filterTransform(filters: StackFilters): Transform {
     needs: { callTree: true },
     apply(set: ProfileSet, context: TransformContext): ProfileSet {
       const need = context.needs.stacks ?? {};
-      const parts = set.parts.map((part) => filterProfile(part, filters, need, context));
+      const parts = set.parts.map((part) => filterProfile(part, filters, { need, sink: context }));
       const whole =
         set.whole === set.parts[0] && set.parts.length === 1
           ? (parts[0] as { profile: Profile; summary: FilterSummary })
-          : filterProfile(set.whole, filters, need, context);
+          : filterProfile(set.whole, filters, { need, sink: context });
       context.warn({
         severity: 'info',
         code: 'filtered',

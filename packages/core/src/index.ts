@@ -70,8 +70,10 @@ export {
   unsupportedVersion,
 } from './errors.js';
 export {
+  type FilterProfileOptions,
   type FilterSummary,
   type FunctionPredicate,
+  filterNote,
   filterProfile,
   filterTransform,
   isProfilerFunction,
