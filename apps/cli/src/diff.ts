@@ -41,7 +41,7 @@ const DIFF_OPTIONS = {
   ...FILTER_OPTIONS,
 } as const;
 
-export const DIFF_HELP = `Usage: pyprof diff BASE NEW [--to text|speedscope] [-o FILE] [options]
+export const DIFF_HELP = `Usage: pyprof diff BASE NEW [--to text|callgrind|speedscope] [-o FILE] [options]
        pyprof diff --base BASE1 [--base BASE2 …] NEW1 [NEW2 …] [options]
 
 Compares two runs: which functions got slower (regressed), faster (improved), which are
@@ -51,8 +51,8 @@ file, line and name; by file and name when their line moved; several same-named
 functions whose lines moved are reported, not guessed.
 
 Options:
-  --to <format>     text (default): the four tables; speedscope: both runs in one file,
-                    named BASE … and NEW …
+  --to <format>     text (default): the four tables; callgrind: two event types, Base and
+                    New; speedscope: both runs in one file, named BASE … and NEW …
   -o, --output <file|->  where to write (default: stdout)
   --base <input>    an input of BASE (repeatable); the other inputs are NEW
   --normalize       scale BASE's times to NEW's total (compare shares, not durations)

@@ -560,7 +560,7 @@ Usage:
   pyprof convert <inputs…> --to <format> [-o FILE|-] [options]
   pyprof info <input>
   pyprof view <inputs…> [--with kcachegrind|qcachegrind|speedscope]
-  pyprof diff BASE NEW [--to text|speedscope] [--normalize]
+  pyprof diff BASE NEW [--to text|callgrind|speedscope] [--normalize]
   pyprof formats
   pyprof --version
 

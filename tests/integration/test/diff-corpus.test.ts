@@ -288,13 +288,13 @@ describe('pyprof diff --to callgrind', () => {
         if (!record) continue;
         expect(names.has(record.key), record.key).toBe(false);
         names.set(record.key, record.name);
-        const selfs = [0, 0];
+        const selfs: [number, number] = [0, 0];
         for (const costs of record.selfEventsByLine.values()) {
           selfs[0] += costs[0] ?? 0;
           selfs[1] += costs[1] ?? 0;
         }
-        expect(Math.abs((selfs[0] as number) - row.baseSelf * 1e9)).toBeLessThanOrEqual(1);
-        expect(Math.abs((selfs[1] as number) - row.nextSelf * 1e9)).toBeLessThanOrEqual(1);
+        expect(Math.abs(selfs[0] - row.baseSelf * 1e9)).toBeLessThanOrEqual(1);
+        expect(Math.abs(selfs[1] - row.nextSelf * 1e9)).toBeLessThanOrEqual(1);
         // KCachegrind's inclusive cost of the first event (Base) is BASE's ct.
         if (row.base >= 0)
           expect(inclusiveCost(parsed, record.key)).toBe(Math.round(row.baseInclusive * 1e9));
