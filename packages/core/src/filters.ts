@@ -4,7 +4,9 @@
  * pipeline, so every output and every library user gets them:
  *
  * - a pattern is tested on its own against a function's name and against its file path
- *   (never `file:line(name)`), unanchored;
+ *   (never `file:line(name)`), unanchored; the name is the recorded one and also the
+ *   naming service's name unique by the name alone (`decorated:31`, `pkg_a.util.run`),
+ *   which is what the pprof writer puts in `Function.name` (decision 0022);
  * - `focus` keeps the stacks that hold at least one matching function, `ignore` drops the
  *   stacks that hold any (a function matching both counts as ignored), both decided on the
  *   original stacks;
@@ -40,6 +42,7 @@ import { ProfileBuilder } from './builder.js';
 import { defineTransform, type Transform, type TransformContext } from './convert.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import { invalidOption } from './errors.js';
+import { uniqueFunctionNames } from './naming.js';
 import {
   type CallTree,
   FUNCTION_KINDS,
@@ -109,8 +112,25 @@ export function patternPredicate(pattern: string, option = 'focus'): FunctionPre
   return cachedPerProfile((profile, fn) => {
     const name = profile.strings[profile.functions.name[fn] as number] as string;
     const file = profile.strings[profile.functions.file[fn] as number] as string;
-    return re.test(name) || re.test(file);
+    if (re.test(name) || re.test(file)) return true;
+    const shown = displayNames(profile)[fn] as string;
+    return shown !== name && re.test(shown);
   });
+}
+
+const namesOf = new WeakMap<Profile, string[]>();
+
+/**
+ * The names pprof's `Function.name` holds (decision 0022): the naming service's, unique by
+ * the name alone (`decorated:31`, `pkg_a.util.run`), worked out once per profile.
+ */
+function displayNames(profile: Profile): string[] {
+  let names = namesOf.get(profile);
+  if (!names) {
+    names = uniqueFunctionNames(profile, { keySuffix: () => '' });
+    namesOf.set(profile, names);
+  }
+  return names;
 }
 
 /** A predicate worked out once per function of each profile. */

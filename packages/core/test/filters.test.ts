@@ -149,6 +149,23 @@ describe('filters on stacks', () => {
     ]);
   });
 
+  it('matches the unique name pprof writes as well as the recorded name', () => {
+    const b = new ProfileBuilder({ format: 'test' });
+    const main = b.addFunction('app.py', 1, 'main');
+    const first = b.addFunction('app.py', 3, '<lambda>');
+    const second = b.addFunction('app.py', 4, '<lambda>');
+    b.addFunctionNumbers(main, 1, 1, 0, 3);
+    b.addFunctionNumbers(first, 1, 1, 1, 1);
+    b.addFunctionNumbers(second, 1, 1, 2, 2);
+    b.addCall(main, first, { callCount: 1, primitiveCallCount: 1, selfTime: 1, inclusiveTime: 1 });
+    b.addCall(main, second, { callCount: 1, primitiveCallCount: 1, selfTime: 2, inclusiveTime: 2 });
+    const p = b.build();
+    const lambda = patternPredicate('^<lambda>:4$');
+    expect([0, 1, 2].map((fn) => lambda(p, fn))).toEqual([false, false, true]);
+    const any = patternPredicate('^<lambda>$');
+    expect([0, 1, 2].map((fn) => any(p, fn))).toEqual([false, true, true]);
+  });
+
   it('reads Go syntax where JavaScript differs: (?i) and (?P<name>…); refuses invalid patterns', () => {
     expect(numbers({ focus: re('(?i)^B$') })).toEqual(numbers({ focus: re('^b$') }));
     expect(numbers({ focus: re('^(?P<x>b)$') })).toEqual(numbers({ focus: re('^b$') }));
