@@ -31,7 +31,7 @@ const stages: Array<[string, string[], string]> = [
   ['a writer', [profileModule, '--to', 'callgrind'], 'callgrind/estimated-call-costs'],
   [
     'a writer, before its first chunk',
-    [profileModule, '--to', 'speedscope', '--max-stacks', '5'],
+    [profileModule, '--to', 'speedscope', '--max-frames', '5'],
     'speedscope/stacks-pruned',
   ],
 ];
@@ -76,7 +76,7 @@ describe('--strict', () => {
       profileModule,
       '--to',
       'speedscope',
-      '--max-stacks',
+      '--max-frames',
       '5',
       '-o',
       '-',
@@ -112,7 +112,7 @@ describe('a FIFO as the output', () => {
 
   it('under --strict keeps what reached it before the warning (here: nothing)', async () => {
     const { path, read } = fifo();
-    const args = [profileModule, '--to', 'speedscope', '--max-stacks', '5', '-o', path];
+    const args = [profileModule, '--to', 'speedscope', '--max-frames', '5', '-o', path];
     const result = await runCli(['convert', ...args, '--strict']);
     expect(result.code).toBe(6);
     expect(result.stderr.split('\n').at(-2)).toBe(

@@ -27,7 +27,7 @@ describe('collapsed stacks of a real dump', () => {
   );
   const set = readWith(cprofile, bytes);
 
-  it('add up to the total time (integer microseconds, rounded once)', () => {
+  it('add up to the total time (integer microseconds, rounded once)', { timeout: 60_000 }, () => {
     const output = render(collapsed, set);
     const sum = output
       .split('\n')

@@ -8,7 +8,7 @@
  *   or the exact call tree a reader kept (hotshot, sampled stacks) — unchanged, with call
  *   counts;
  * - **reconstructed** from the aggregate call graph otherwise (pstats, lsprof): the
- *   reconstruction of decision 0010 (`stacks/`), which keeps every function's own time
+ *   reconstruction of decision 0017 (`stacks/`), which keeps every function's own time
  *   exactly and its cumulative time wherever the profile's numbers are consistent: the
  *   stacks that contain a function (each counted once) add up to its `ct`, every adjacent
  *   pair of real functions in a stack is a caller→callee edge the profile recorded, and
@@ -90,7 +90,7 @@ export type StacksOrigin = 'timeline' | 'call-tree' | 'reconstructed';
 export interface StacksPlacement {
   /** Under budget frames: what the frame or depth budget cut, kept on its branch. */
   readonly budget: number;
-  /** Moved by the context rule (decision 0010) away from the recorded proportions. */
+  /** Moved by the context rule (decision 0017) away from the recorded proportions. */
   readonly contextRule: number;
   /** On recursion levels no recorded time covers (nested traversals of a recursive pair). */
   readonly recursion: number;
@@ -200,16 +200,27 @@ function reconstructStacks(profile: Profile, need: StacksNeed): Stacks {
   const templates = buildTemplates(graph, entries, flows, rule, members, {
     maxNodes: Math.min(50_000, Math.max(10_000, Math.floor(maxFrames / 64))),
     maxDepth,
-    fitSweeps: 300,
+    fitSweeps: 1000,
     // About half a second at most; less for huge graphs, whose cycles are too big to fit well.
     fitSteps: 1.5e8 * Math.min(1, 1e5 / Math.max(1, graph.m)),
   });
   const delivered = balanceFlows(graph, entries, templates, rule, members);
-  const expansion = expandStacks(graph, entries, templates, rule, delivered, {
-    maxFrames,
+  // Functions whose every context was cut get a leaf each after the expansion, which can
+  // pass the budget: then expand again with the overshoot taken off (twice at most).
+  let room = maxFrames;
+  let expansion = expandStacks(graph, entries, templates, rule, delivered, {
+    maxFrames: room,
     maxDepth,
   });
-  const tree = finishTree(graph, expansion);
+  let tree = finishTree(graph, expansion);
+  for (let retry = 0; retry < 2 && tree.framesWritten > maxFrames && room > 1; retry++) {
+    room = Math.max(1, room - Math.ceil(1.1 * (tree.framesWritten - maxFrames)));
+    expansion = expandStacks(graph, entries, templates, rule, delivered, {
+      maxFrames: room,
+      maxDepth,
+    });
+    tree = finishTree(graph, expansion);
+  }
   let estimatedEdges = 0;
   const estimatedCallee = new Uint8Array(graph.n);
   for (let e = 0; e < graph.m; e++)

@@ -59,10 +59,12 @@ const positive = (value: number) => (value > 0 && Number.isFinite(value) ? value
 export function weightOfStacksContaining(functionCount: number, tree: WeightedTree): Float64Array {
   const count = tree.length;
   const inclusive = new Float64Array(count);
-  for (let node = 0; node < count; node++) inclusive[node] = positive(tree.selfTime[node] as number);
+  for (let node = 0; node < count; node++)
+    inclusive[node] = positive(tree.selfTime[node] as number);
   for (let node = count - 1; node >= 0; node--) {
     const parent = tree.parent[node] as number;
-    if (parent >= 0) inclusive[parent] = (inclusive[parent] as number) + (inclusive[node] as number);
+    if (parent >= 0)
+      inclusive[parent] = (inclusive[parent] as number) + (inclusive[node] as number);
   }
   // Children lists, then a depth-first walk that knows which functions are on the stack.
   const firstChild = new Int32Array(count).fill(-1);

@@ -3,6 +3,7 @@
 // the `medium` program, all time but the profiler's bookkeeping sits under the entry point
 // (`builtins.exec` / 2.7's `<module>` / the profile module's command entry); for
 // `decorators`, the two `decorated` closures are separate frames.
+// Timeouts are generous: reconstructing a real import-heavy dump takes a second or two.
 import {
   functionFile,
   functionName,
@@ -37,7 +38,7 @@ function written(set: ProfileSet, options: Record<string, unknown> = {}): Speeds
 
 describe('speedscope output of every corpus pstats dump', () => {
   for (const entry of pstatsCorpus.pstatsFixtures()) {
-    it(entry.file, () => {
+    it(entry.file, { timeout: 60_000 }, () => {
       const set = readWith(cprofile, pstatsCorpus.readFixture(entry.file));
       const file = written(set);
       expect(file.profiles[0]?.name).toContain('stacks reconstructed');
@@ -47,7 +48,7 @@ describe('speedscope output of every corpus pstats dump', () => {
 
 describe('speedscope output of every corpus lsprof pickle', () => {
   for (const entry of lsprofCorpus.lsprofFixtures()) {
-    it(entry.file, () => {
+    it(entry.file, { timeout: 60_000 }, () => {
       const set = readWith(lsprof, lsprofCorpus.readFixture(entry.file));
       const file = written(set);
       expect(file.profiles).toHaveLength(set.parts.length);
@@ -57,7 +58,7 @@ describe('speedscope output of every corpus lsprof pickle', () => {
 
 describe('speedscope output of every corpus hotshot log', () => {
   for (const entry of hotshotCorpus.hotshotFixtures()) {
-    it(`${entry.file}: evented, exact tree and reconstructed`, () => {
+    it(`${entry.file}: evented, exact tree and reconstructed`, { timeout: 60_000 }, () => {
       const bytes = hotshotCorpus.readFixture(entry.file);
       const exact = readWith(hotshot, bytes, { needs: speedscope.needs ?? {} });
       expect(written(exact).profiles.map((p) => p.type)).toEqual(exact.parts.map(() => 'evented'));
@@ -122,7 +123,7 @@ describe('medium: everything but the bookkeeping sits under the entry point', ()
     expect(medium.length).toBe(14);
   });
   for (const entry of medium) {
-    it(entry.file, () => {
+    it(entry.file, { timeout: 60_000 }, () => {
       const set = readWith(cprofile, pstatsCorpus.readFixture(entry.file));
       const profile = set.whole;
       const file = written(set);
@@ -164,7 +165,7 @@ describe('medium: everything but the bookkeeping sits under the entry point', ()
 describe('decorators: the two `decorated` closures are separate frames', () => {
   const fixtures = pstatsCorpus.pstatsFixtures().filter((e) => e.program === 'decorators');
   for (const entry of fixtures) {
-    it(entry.file, () => {
+    it(entry.file, { timeout: 60_000 }, () => {
       const set = readWith(cprofile, pstatsCorpus.readFixture(entry.file));
       const profile = set.whole;
       const file = written(set);

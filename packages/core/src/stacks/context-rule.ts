@@ -1,5 +1,5 @@
 /**
- * The context rule (decision 0010): a callable created inside a function — a generator
+ * The context rule (decision 0017): a callable created inside a function — a generator
  * expression, comprehension or lambda at a line of that function's file, or a nested
  * function whose qualified name says `outer.<locals>.inner` — that is reached through a
  * shared function (`sum`, `map`, `sorted`, a helper taking a callback) is placed under the

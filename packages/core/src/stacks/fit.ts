@@ -21,7 +21,9 @@
  * property tests' random executions converge with it in a few hundred sweeps instead of
  * thousands (measured: 99.2% against 96.7% of functions keeping their cumulative time after
  * 300 sweeps). The fit stops when every group is within 1e-7 of the cycle's time, after
- * `sweeps` sweeps, or when `maxSteps` steps are spent. Scaling never creates time where
+ * `sweeps` sweeps (1000 from `deriveStacks`: the corpus's import cycles need them, 96.6% →
+ * 98.6% of cProfile functions keep ct; stopping early when 100 sweeps cut the worst gap by
+ * less than a tenth gave that gain back), or when `maxSteps` steps are spent. Scaling never creates time where
  * the construction put none: the construction's spread (a tenth of every recursive node in
  * the recorded proportions) is what gives the fit its room.
  */
