@@ -7,6 +7,9 @@
 #
 #   scripts/screenshots/kcachegrind.sh [INPUT.prof] [OUT.png] [FUNCTION] [converter options…]
 #
+# An INPUT named callgrind.out.* is opened as it is (scripts/screenshots/kcachegrind-diff.sh
+# makes one with `pyprof diff`).
+#
 # KCACHEGRIND_TAB=callees shows the lower pane's callee list instead of the call graph
 # (which leaves out callees below its cost threshold).
 # Needs (installed when missing, as root): kcachegrind xvfb xauth dbus-x11 imagemagick
@@ -38,7 +41,13 @@ fi
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 NAME=callgrind.out.$(basename "$INPUT")
-"$ROOT/scripts/screenshots/convert-callgrind.sh" "$INPUT" "$WORK/$NAME" "$@"
+if [[ $(basename "$INPUT") == callgrind.out.* ]]; then
+  # Already callgrind (e.g. a `pyprof diff --to callgrind` output): shown as it is.
+  NAME=$(basename "$INPUT")
+  cp "$INPUT" "$WORK/$NAME"
+else
+  "$ROOT/scripts/screenshots/convert-callgrind.sh" "$INPUT" "$WORK/$NAME" "$@"
+fi
 
 mkdir -p "$WORK/config" "$(dirname "$OUT")"
 printf '[TipOfDay]\nRunOnStart=false\n' >"$WORK/config/kcachegrindrc"

@@ -35,7 +35,9 @@ import {
   totalCalls,
   totalSelfTime,
 } from '@pyprof/core';
+import { diffCommand } from './diff.js';
 import { EXIT, exitCodeFor, formatError } from './exit-codes.js';
+import { FILTER_HELP, FILTER_OPTIONS, filterTransforms } from './filters.js';
 import { builtinFormats } from './formats.js';
 import { commandLineInputs, type ReadProgress } from './input.js';
 import { parseErrorLine, printable } from './messages.js';
@@ -88,6 +90,7 @@ const GLOBAL_OPTIONS = {
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
+  ...FILTER_OPTIONS,
 } as const;
 
 const GLOBAL_HELP: Record<string, string> = {
@@ -383,6 +386,7 @@ class Cli {
       validate: this.io.env.PYPROF_VALIDATE !== undefined ? 'all' : { except: trusted },
       diagnostics: this.diagnostics,
       ...(inputBytes !== undefined ? { limits: { inputBytes, memoryBytes: inputBytes } } : {}),
+      transforms: filterTransforms(flags),
     };
   }
 
@@ -889,7 +893,7 @@ Options:
       ${GLOBAL_HELP['max-input']}
   -q, --quiet
       ${GLOBAL_HELP.quiet}
-`;
+${FILTER_HELP}`;
     for (const plugin of this.registry.plugins) {
       const options = Object.entries(plugin.options ?? {});
       if (options.length === 0) continue;
@@ -910,6 +914,7 @@ Usage:
   pyprof run [--to FORMAT] [-o FILE] [--view] -- <python command…>
   pyprof view <inputs…> [--with kcachegrind|qcachegrind|speedscope|pprof]
   pyprof info <inputs…>
+  pyprof diff BASE NEW [--to text|callgrind|speedscope] [--normalize]
   pyprof formats
   pyprof --version
 
@@ -943,6 +948,7 @@ const SHORT_OPTIONS: ReadonlyMap<string, string> = new Map(
 
 /** Runs the command line; returns the exit status. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
+  if (argv[0] === 'diff') return diffCommand(argv.slice(1), io);
   const cli = new Cli(io);
   let label: string | undefined;
   try {

@@ -39,6 +39,13 @@ function imports(): Array<{ file: string; module: string; names: string[]; names
 const CORE_ALLOWED = new Set([
   'convert',
   'loadProfiles',
+  // pyprof diff's pipeline, and the filter transform built from the filter flags
+  'compareProfiles',
+  'filterTransform',
+  'patternPredicate',
+  'isStdlibFunction',
+  'isProfilerFunction',
+  'invalidOption',
   'createRegistry',
   'Diagnostics',
   'isInputPlugin',

@@ -179,7 +179,7 @@ export function tagInput(error: unknown, label: string): unknown {
 }
 
 /** The values of `plugin`'s declared options among `options`. */
-function optionsFor(plugin: Plugin, options: OptionValues): OptionValues {
+export function optionsFor(plugin: Plugin, options: OptionValues): OptionValues {
   const out: Record<string, unknown> = {};
   for (const name of Object.keys(plugin.options ?? {})) {
     if (options[name] !== undefined) out[name] = options[name];
@@ -435,7 +435,7 @@ export function strictError(count: number, when: 'before' | 'while'): ProfileErr
 }
 
 /** The writer's chunks, stopped at the first warning it raises. */
-function* stopOnWarning(
+export function* stopOnWarning(
   chunks: Iterable<OutputChunk>,
   diagnostics: Diagnostics,
 ): Generator<OutputChunk> {

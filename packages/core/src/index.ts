@@ -24,6 +24,7 @@ export {
   uint32Column,
   withIndex,
 } from './columns.js';
+export { type CompareOptions, type CompareResult, compareProfiles } from './compare.js';
 export {
   type ConvertInput,
   type ConvertOptions,
@@ -49,6 +50,14 @@ export {
   type DiagnosticsOptions,
 } from './diagnostics.js';
 export {
+  type DiffOptions,
+  type DiffRow,
+  diffProfiles,
+  type FunctionMatching,
+  matchFunctions,
+  type ProfileDiff,
+} from './diff.js';
+export {
   type ErrorCode,
   formatPlace,
   invalidOption,
@@ -60,6 +69,19 @@ export {
   unsafeInput,
   unsupportedVersion,
 } from './errors.js';
+export {
+  type FilterProfileOptions,
+  type FilterSummary,
+  type FunctionPredicate,
+  filterNote,
+  filterProfile,
+  filterTransform,
+  isProfilerFunction,
+  isStdlibFunction,
+  patternPredicate,
+  profileFromStacks,
+  type StackFilters,
+} from './filters.js';
 export { gunzip, isGzip } from './gzip.js';
 export {
   budgetFor,

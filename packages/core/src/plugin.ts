@@ -7,6 +7,7 @@
  * at compile time.
  */
 import type { DiagnosticSink } from './diagnostics.js';
+import type { ProfileDiff } from './diff.js';
 import type { ReadBudget } from './limits.js';
 import type { OptionSpecs, OptionValues } from './options.js';
 import type { FunctionKind, ProfileSet } from './profile.js';
@@ -166,6 +167,16 @@ export interface OutputPlugin {
    * selection or transforms; what it writes must be what `write` writes for the same set.
    */
   streamTimeline?(options: OptionValues, context: WriteContext): TimelineWriter;
+  /**
+   * Writes a comparison of two profiles (`pyprof diff`, core's `compareProfiles`), for
+   * formats that can show one: both sides' numbers per function, one name per function
+   * (name `diff.set.whole`). Writers without it cannot write diffs.
+   */
+  writeDiff?(
+    diff: ProfileDiff,
+    options: OptionValues,
+    context: WriteContext,
+  ): Iterable<OutputChunk>;
 }
 
 export type Plugin = InputPlugin | OutputPlugin;

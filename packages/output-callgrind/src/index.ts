@@ -5,6 +5,7 @@
  * README.md for the format details, options and what is lost.
  */
 import { defineOutputPlugin } from '@pyprof/core';
+import { writeCallgrindDiff } from './diff.js';
 import { chooseCallgrindOutputName } from './output-name.js';
 import { type CallgrindOptions, writeCallgrind } from './write.js';
 
@@ -32,6 +33,8 @@ export const callgrind = defineOutputPlugin({
     chooseCallgrindOutputName(inputName, existingFileNames),
   write: (set, options, context) =>
     writeCallgrind(set, options as unknown as CallgrindOptions, context),
+  writeDiff: (diff, options, context) =>
+    writeCallgrindDiff(diff, options as unknown as CallgrindOptions, context),
 });
 
 export default callgrind;
@@ -41,6 +44,7 @@ export {
   MAX_COST,
   splitByWeights,
 } from './costs.js';
+export { writeCallgrindDiff } from './diff.js';
 export { chooseCallgrindOutputName, defaultOutputName, namesOverlap } from './output-name.js';
 export {
   type CallgrindOptions,

@@ -28,6 +28,7 @@
 import {
   costUnitOf,
   fileBasenameSuffix,
+  filterNote,
   isAbsent,
   kcachegrindKey,
   type NameStyle,
@@ -287,6 +288,10 @@ class CallSites {
 const SAMPLED_NOTE =
   '# Sampled stacks: costs are the weights of the stacks holding each function or call, and call counts were not recorded, so each calls= line says 1.';
 
+/** The header comment of a filtered profile (its numbers are those of the kept stacks). */
+const FILTERED_NOTE =
+  '# Filtered stacks: costs are the weights of the kept stacks holding each function or call; a stack has no call count, so each calls= line says 1.';
+
 /** The header comment naming what was estimated, when something was. */
 const ESTIMATE_NOTE =
   '# Call costs are ESTIMATED from call-count shares: this profile records how often each caller called a function but not how long those calls took (e.g. the `profile` module).';
@@ -373,7 +378,9 @@ export function* writeCallgrind(
   if (hits) header += 'event: hits : Hits (times the line ran)\n';
   header += `events: ${event}${hits ? ' hits' : ''}\n`;
   header += `summary: ${total}${hitsColumn}\n`;
-  if (profile.metadata.sampled) header += `${SAMPLED_NOTE}\n`;
+  const filtered = filterNote(profile);
+  if (filtered !== undefined) header += `# Filtered: ${sanitizeName(filtered)}\n`;
+  if (profile.metadata.sampled) header += `${filtered ? FILTERED_NOTE : SAMPLED_NOTE}\n`;
   if (arcs.estimated) header += `${ESTIMATE_NOTE}\n`;
   if (rootCalls.length > 0)
     header += profile.metadata.sampled

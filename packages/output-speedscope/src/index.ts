@@ -47,6 +47,10 @@ export const speedscope = defineOutputPlugin({
   defaultOutputName: (inputName) => `${inputName}.speedscope.json`,
   write: (set, options, context) =>
     writeSpeedscope(set, options as unknown as SpeedscopeOptions, context),
+  // A comparison is both runs in one file, one profile each (labelled BASE … and NEW …),
+  // sharing one frame table, so a function is the same frame, with one name, in both.
+  writeDiff: (diff, options, context) =>
+    writeSpeedscope(diff.set, options as unknown as SpeedscopeOptions, context),
 });
 
 export default speedscope;

@@ -44,6 +44,7 @@ import {
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_FRAMES,
   deriveStacks,
+  filterNote,
   functionFile,
   functionKind,
   functionName,
@@ -211,7 +212,10 @@ function plan(
       return { kind: 'evented', profile, frames: map, name: label };
     }
     const stacks = deriveStacks(profile, stacksNeed(options), { sink: context, label });
-    return { kind: 'sampled', profile, frames: map, name: `${label} (${stacks.label})`, stacks };
+    // A filtered profile's stacks are the kept ones: the name says what was kept.
+    const filtered = filterNote(profile);
+    const source = filtered === undefined ? stacks.label : `filtered: ${filtered}`;
+    return { kind: 'sampled', profile, frames: map, name: `${label} (${source})`, stacks };
   });
 }
 

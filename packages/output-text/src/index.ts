@@ -4,6 +4,7 @@
  * percentages and unambiguous names (the default). See README.md.
  */
 import { defineOutputPlugin, type OptionSpecs } from '@pyprof/core';
+import { writeDiffText } from './diff.js';
 import { HOTSHOT_TIMELINE_LIMIT } from './hotshot-stats.js';
 import { SORT_KEY_WORDS } from './sort.js';
 import { writeText } from './write.js';
@@ -62,6 +63,7 @@ export const text = defineOutputPlugin({
       ? { timeline: true, timelineLimit: HOTSHOT_TIMELINE_LIMIT }
       : {},
   write: (set, options, context) => writeText(set, options, context),
+  writeDiff: (diff, options) => writeDiffText(diff, options),
 });
 
 export default text;

@@ -19,6 +19,7 @@
 import {
   costUnitOf,
   type DiagnosticSink,
+  filterNote,
   functionFile,
   functionKind,
   invalidOption,
@@ -145,6 +146,8 @@ export function* tableReport(view: ReportView, options: TableOptions): Generator
   const headings = samples ? SAMPLE_HEADINGS : HEADINGS;
 
   for (const name of options.headerNames) yield `${paint(sanitizeName(name), '1')}\n`;
+  const filtered = filterNote(profile);
+  if (filtered !== undefined) yield `Filtered: ${sanitizeName(filtered)}\n`;
   const allCalls = totalCalls(profile);
   let primitive = 0;
   for (let fn = 0; fn < fns.length; fn++) primitive += fns.primitiveCallCount[fn] as number;
