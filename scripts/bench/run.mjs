@@ -18,6 +18,7 @@ const benches = [
   'pstats-output',
   'pickle',
   'line-profiler',
+  'web',
 ].filter(
   (name) => readdirSync(here).includes(`${name}.mjs`) && (only.length === 0 || only.includes(name)),
 );

@@ -87,9 +87,8 @@ async function setFiles(tab: Page, files: string[]): Promise<void> {
 
 /** Waits for the conversion to end: the status says Loaded or Failed. */
 async function settled(tab: Page): Promise<string> {
-  await tab.waitForFunction(
-    "/^(Loaded|Failed)/.test(document.getElementById('status')?.textContent ?? '')",
-  );
+  // A locator, not a page function: the page's CSP forbids evaluating strings.
+  await tab.locator('#status', { hasText: /^(Loaded|Failed)/ }).waitFor({ timeout: 60_000 });
   return (await tab.textContent('#status')) ?? '';
 }
 
@@ -191,10 +190,9 @@ describe('the web page from file://', () => {
     app.on('console', (message) => {
       if (message.type() === 'error') appErrors.push(message.text());
     });
-    await app.waitForFunction("document.title.endsWith(' - speedscope')", undefined, {
-      timeout: 30_000,
-    });
-    expect(await app.title()).toBe('medium.cprofile.prof - speedscope');
+    await expect
+      .poll(() => app.title(), { timeout: 30_000 })
+      .toBe('medium.cprofile.prof - speedscope');
     await app.setViewportSize({ width: 1400, height: 900 });
     await app.waitForTimeout(500);
     await app.screenshot({ path: join(screenshots, 'web-speedscope.png') });
