@@ -82,6 +82,24 @@ function startWorker(): void {
   };
 }
 
+/**
+ * The CLI's own options (main.ts GLOBAL_OPTIONS): a plugin option of the same name is not
+ * reachable from the command line (`--strict` is the CLI's), so the page leaves it out too.
+ */
+const CLI_OPTIONS = new Set([
+  'to',
+  'output',
+  'from',
+  'thread',
+  'plugin',
+  'sources',
+  'with',
+  'strict',
+  'quiet',
+  'help',
+  'version',
+]);
+
 /** One option field per option name (a name several plugins share is one CLI flag). */
 function buildForm(list: Formats): void {
   for (const reader of list.readers) {
@@ -91,7 +109,7 @@ function buildForm(list: Formats): void {
     ui.from.append(option);
   }
   const byName = new Map<string, OptionField[]>();
-  for (const field of list.options)
+  for (const field of list.options.filter((f) => !CLI_OPTIONS.has(f.name)))
     byName.set(field.name, [...(byName.get(field.name) ?? []), field]);
   const groups = new Map<string, HTMLFieldSetElement>();
   for (const [name, fields] of byName) {
@@ -106,7 +124,7 @@ function buildForm(list: Formats): void {
       groups.set(owners, group);
       ui.pluginOptions.append(group);
     }
-    const id = `opt-${name}`;
+    const id = `plugin-option-${name}`;
     const wrap = document.createElement('div');
     wrap.className = 'field';
     const label = document.createElement('label');
@@ -368,28 +386,45 @@ function drawRows(): void {
       return sign * (x < y ? -1 : x > y ? 1 : 0);
     });
   }
-  ui.body.replaceChildren(
-    ...rows.slice(0, MAX_ROWS).map((row) => {
-      const line = document.createElement('tr');
-      line.tabIndex = 0;
-      line.setAttribute('aria-selected', String(row.name === selected));
-      for (const [c, text] of row.cells.entries()) {
-        const cell = document.createElement('td');
-        if (c >= current.numeric) cell.className = 'text';
-        cell.textContent = text;
-        line.append(cell);
+  // One row is in the Tab order (a roving tabindex); the arrow keys, Home and End move
+  // between rows, Enter or Space selects one.
+  const lines = rows.slice(0, MAX_ROWS).map((row, index) => {
+    const line = document.createElement('tr');
+    line.tabIndex = index === 0 ? 0 : -1;
+    line.setAttribute('aria-selected', String(row.name === selected));
+    for (const [c, text] of row.cells.entries()) {
+      const cell = document.createElement('td');
+      if (c >= current.numeric) cell.className = 'text';
+      cell.textContent = text;
+      line.append(cell);
+    }
+    const choose = () => select(row.name, row.pattern);
+    line.addEventListener('click', choose);
+    line.addEventListener('keydown', (event) => {
+      const to =
+        event.key === 'ArrowDown'
+          ? index + 1
+          : event.key === 'ArrowUp'
+            ? index - 1
+            : event.key === 'Home'
+              ? 0
+              : event.key === 'End'
+                ? lines.length - 1
+                : undefined;
+      if (to !== undefined) {
+        event.preventDefault();
+        const next = lines[Math.max(0, Math.min(lines.length - 1, to))] as HTMLElement;
+        line.tabIndex = -1;
+        next.tabIndex = 0;
+        next.focus();
+      } else if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        void choose();
       }
-      const choose = () => select(row.name, row.pattern);
-      line.addEventListener('click', choose);
-      line.addEventListener('keydown', (event) => {
-        if (event.key === 'Enter' || event.key === ' ') {
-          event.preventDefault();
-          choose();
-        }
-      });
-      return line;
-    }),
-  );
+    });
+    return line;
+  });
+  ui.body.replaceChildren(...lines);
   ui.shown.textContent =
     rows.length > MAX_ROWS
       ? `Showing ${MAX_ROWS} of ${rows.length} matching functions; search to narrow them.`

@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessibilityProblems } from './accessibility.js';
 import { launchBrowser } from './speedscope-app.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -110,6 +111,13 @@ function tableRowsOf(text: string): { caption: string[]; rows: string[][] } {
   return { caption: lines.slice(0, at).filter((l) => l !== ''), rows };
 }
 
+/** Names the focused element: its id, else its tag and text (a script: the CSP forbids eval). */
+const FOCUSED = `(() => {
+  const active = document.activeElement;
+  if (!active || active.tagName === 'BODY') return 'body';
+  return active.id || active.tagName.toLowerCase() + ':' + (active.textContent || '').trim().slice(0, 40);
+})()`;
+
 /** Every request was to a file: URL or a blob: URL. */
 function offMachine(requests: string[]): string[] {
   return requests.filter((url) => !url.startsWith('file:') && !url.startsWith('blob:'));
@@ -199,6 +207,104 @@ describe('the web page from file://', () => {
     expect(errors).toEqual([]);
     expect(appErrors).toEqual([]);
     expect(offMachine(requests)).toEqual([]);
+    await tab.close();
+  });
+
+  it('passes the accessibility check before and after loading a profile', async () => {
+    const { page: tab, errors } = await openPage();
+    expect(await accessibilityProblems(tab)).toEqual([]);
+    await tab.click('#options-section > summary');
+    await tab.click('#drop details > summary');
+    expect(await accessibilityProblems(tab)).toEqual([]);
+    await setFiles(tab, CASES['pstats from Python 3.12'] as string[]);
+    expect(await settled(tab)).toMatch(/^Loaded/);
+    await tab.click('#table-body tr');
+    await tab.locator('#related').waitFor();
+    expect(await accessibilityProblems(tab)).toEqual([]);
+    // The checker itself finds a pale text and an unlabelled field.
+    await tab.evaluate(`(() => {
+      const pale = document.createElement('p');
+      pale.textContent = 'pale';
+      pale.style.color = '#aaaaaa';
+      const field = document.createElement('input');
+      field.id = 'unlabelled';
+      document.querySelector('main').append(pale, field);
+    })()`);
+    expect(await accessibilityProblems(tab)).toEqual([
+      'no accessible name: input#unlabelled ""',
+      'contrast 2.32 < 4.5: p "pale"',
+    ]);
+    expect(errors).toEqual([]);
+    await tab.close();
+  });
+
+  it('works with the keyboard alone: every control is reached by Tab and works', async () => {
+    const { page: tab, errors } = await openPage();
+    // The file input opens the file chooser from the keyboard.
+    await tab.keyboard.press('Tab');
+    expect(await tab.evaluate<string>(FOCUSED)).toBe('files');
+    const chooser = tab.waitForEvent('filechooser');
+    await tab.keyboard.press('Space');
+    await (await chooser).setFiles(join(fixtures, CASES['pstats from Python 3.12']?.[0] as string));
+    expect(await settled(tab)).toMatch(/^Loaded/);
+    // Open both <details> from the keyboard, then Tab through the page once.
+    for (const summary of ['#drop details > summary', '#options-section > summary']) {
+      await tab.focus(summary);
+      await tab.keyboard.press('Enter');
+    }
+    await tab.focus('#files');
+    const reached: string[] = [];
+    for (let k = 0; k < 200; k++) {
+      await tab.keyboard.press('Tab');
+      const id = await tab.evaluate<string>(FOCUSED);
+      if (id === 'files' || id === 'body') break;
+      reached.push(id);
+    }
+    const controls = await tab.$$eval(
+      'input, select, textarea, button, summary, [tabindex="0"]',
+      (list) =>
+        list
+          .filter((el) => (el as unknown as { offsetParent: unknown }).offsetParent !== null)
+          .map(
+            (el) =>
+              el.id || `${el.tagName.toLowerCase()}:${(el.textContent ?? '').trim().slice(0, 40)}`,
+          ),
+    );
+    expect(controls.length).toBeGreaterThan(20);
+    for (const control of controls.filter((c) => c !== 'files')) expect(reached).toContain(control);
+
+    // Sort by a column, search, select a row, download: all with keys.
+    await tab.getByRole('button', { name: 'Sort by self ms' }).focus();
+    await tab.keyboard.press('Enter');
+    expect(await tab.getAttribute('th:nth-child(2)', 'aria-sort')).toBe('descending');
+    const expected = tableRowsOf(
+      cliOutput(CASES['pstats from Python 3.12'] as string[], 'text').bytes.toString('utf8'),
+    );
+    const bySelf = [...expected.rows].sort((a, b) => Number(b[1]) - Number(a[1]));
+    expect(await tab.textContent('#table-body tr:first-child td:nth-child(6)')).toBe(
+      bySelf[0]?.[5],
+    );
+    await tab.focus('#search');
+    await tab.keyboard.type('jsonparse.parse:');
+    expect(await tab.$$eval('#table-body tr', (rows) => rows.length)).toBe(2);
+    // Search box → the first column's sort button … → the first row; ArrowDown → the second.
+    for (let k = 0; k < 8; k++) await tab.keyboard.press('Tab');
+    await tab.keyboard.press('ArrowDown');
+    await tab.keyboard.press('Enter');
+    await tab.locator('#related').waitFor();
+    const related = (await tab.textContent('#related')) ?? '';
+    // The CLI's callers and callees reports restricted to that one function.
+    expect(related).toContain('Callers, sorted by cumulative time; 1 of 472 functions shown');
+    expect(related).toContain('Callees, sorted by cumulative time; 1 of 472 functions shown');
+    expect(related).toMatch(
+      / jsonparse\.parse:23 +\/srv\/pyprof-corpus\/programs\/medium_lib\/jsonparse\.py:23\n/,
+    );
+    expect(related).toContain('<- jsonparse.parse:76');
+    await tab.getByRole('button', { name: /^Download callgrind:/ }).focus();
+    const download = tab.waitForEvent('download');
+    await tab.keyboard.press('Enter');
+    expect((await download).suggestedFilename()).toBe('callgrind.out.medium.cprofile.prof');
+    expect(errors).toEqual([]);
     await tab.close();
   });
 });
