@@ -6,7 +6,7 @@
 // the page (and the speedscope tab it opens) makes is recorded: only file: URLs and blob:
 // URLs the page made itself are allowed. Screenshots of the table and of speedscope opened
 // from it go to docs/screenshots/. Needs `pnpm run build` first (the page and the CLI).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -306,5 +306,35 @@ describe('the web page from file://', () => {
     expect((await download).suggestedFilename()).toBe('callgrind.out.medium.cprofile.prof');
     expect(errors).toEqual([]);
     await tab.close();
+  });
+
+  it('`pyprof web FILE` opens the page with the file loaded', async () => {
+    const file = join(fixtures, CASES['pstats from Python 2.7']?.[0] as string);
+    const launched = spawnSync(process.execPath, [cli, 'web', file], {
+      env: { ...process.env, BROWSER: '/bin/true' },
+      encoding: 'utf8',
+    });
+    expect(launched.status).toBe(0);
+    const url = /opened the web page in your browser: (\S+)\n$/.exec(launched.stderr)?.[1] ?? '';
+    const script = decodeURIComponent(url.split('#preload=')[1] ?? '');
+    try {
+      const tab = await browser.newPage();
+      const errors: string[] = [];
+      const requests: string[] = [];
+      tab.on('pageerror', (error) => errors.push(String(error)));
+      tab.on('request', (request) => requests.push(request.url()));
+      await tab.goto(url);
+      expect(await settled(tab)).toBe('Loaded recursion.cprofile.prof.');
+      const expected = tableRowsOf(
+        cliOutput(CASES['pstats from Python 2.7'] as string[], 'text').bytes.toString('utf8'),
+      );
+      expect(await tab.textContent('#caption')).toBe(expected.caption.join('\n'));
+      expect(requests).toContain(pathToFileURL(script).href);
+      expect(offMachine(requests)).toEqual([]);
+      expect(errors).toEqual([]);
+      await tab.close();
+    } finally {
+      rmSync(dirname(script), { recursive: true, force: true });
+    }
   });
 });
