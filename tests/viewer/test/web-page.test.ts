@@ -189,6 +189,11 @@ describe('the web page from file://', () => {
     const { page: tab, errors, requests } = await openPage();
     await setFiles(tab, CASES['pstats from Python 3.12'] as string[]);
     expect(await settled(tab)).toMatch(/^Loaded/);
+    await tab.click('#table-body tr:nth-child(2)');
+    await tab.locator('#related').waitFor();
+    await tab
+      .locator('#summary-heading')
+      .evaluate((heading) => (heading as unknown as { scrollIntoView(): void }).scrollIntoView());
     await tab.screenshot({ path: join(screenshots, 'web-table.png') });
     const popup = tab.waitForEvent('popup');
     await tab.getByRole('button', { name: 'Open in speedscope' }).click();
