@@ -264,7 +264,7 @@ async function load(): Promise<void> {
       return [term, description];
     }),
   );
-  table = parseTable(new TextDecoder().decode(done.bytes));
+  table = parseTable(await done.blob.text());
   sortColumn = -1;
   ui.caption.textContent = table.caption.join('\n');
   buildDownloads();
@@ -293,7 +293,7 @@ function buildDownloads(): void {
 async function download(to: string): Promise<void> {
   const done = await busy(`Converting to ${to}`, () => convert(to, optionsFor(to)));
   if (!done) return;
-  const url = URL.createObjectURL(new Blob([done.bytes as BlobPart]));
+  const url = URL.createObjectURL(done.blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = done.fileName;
@@ -319,7 +319,7 @@ async function openSpeedscope(): Promise<void> {
     tab.close();
     return;
   }
-  const message = { pyprof: 'profile', name: done.fileName, bytes: done.bytes };
+  const message = { pyprof: 'profile', name: done.fileName, blob: done.blob };
   const onReady = (event: MessageEvent) => {
     if (event.source !== tab || (event.data as { pyprof?: string })?.pyprof !== 'ready') return;
     window.removeEventListener('message', onReady);
@@ -445,9 +445,7 @@ async function select(name: string, pattern: string): Promise<void> {
     ),
   );
   const report = async (kind: 'callers' | 'callees') =>
-    new TextDecoder().decode(
-      (await convert('text', { ...base, report: kind, limit: [`re:${pattern}`] })).bytes,
-    );
+    (await convert('text', { ...base, report: kind, limit: [`re:${pattern}`] })).blob.text();
   const text = await busy(`Finding callers and callees of ${name}`, async () =>
     [await report('callers'), await report('callees')].join('\n'),
   );
@@ -460,12 +458,7 @@ async function select(name: string, pattern: string): Promise<void> {
 async function useFiles(list: Iterable<File>): Promise<void> {
   const chosen = [...list];
   if (chosen.length === 0) return;
-  files = await Promise.all(
-    chosen.map(async (file) => ({
-      name: file.name,
-      bytes: new Uint8Array(await file.arrayBuffer()),
-    })),
-  );
+  files = chosen.map((file) => ({ name: file.name, blob: file }));
   await load();
 }
 
@@ -480,7 +473,9 @@ function usePasted(): void {
     ui.error.textContent = 'pyprof: the pasted text is not base64';
     return;
   }
-  files = [{ name: ui.pasteName.value.trim() || 'pasted.prof', bytes }];
+  files = [
+    { name: ui.pasteName.value.trim() || 'pasted.prof', blob: new Blob([bytes as BlobPart]) },
+  ];
   void load();
 }
 
@@ -495,7 +490,7 @@ function preload(): void {
       const binary = atob(base64);
       const bytes = new Uint8Array(binary.length);
       for (let k = 0; k < binary.length; k++) bytes[k] = binary.charCodeAt(k);
-      return { name, bytes };
+      return { name, blob: new Blob([bytes as BlobPart]) };
     });
     const start = () => (formats ? void load() : setTimeout(start, 20));
     start();

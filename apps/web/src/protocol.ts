@@ -1,13 +1,14 @@
 /**
  * The messages between the page and its conversion worker. The page sends one request
- * per conversion (the files' bytes, the format, the options as the CLI would pass them);
+ * per conversion (the files as Blobs, which cross to the worker as handles without copying
+ * their bytes on the page's thread; the format; the options as the CLI would pass them);
  * the worker answers with progress, then the output or the CLI's one-line error.
  */
 
-/** One input file: its name (as the CLI's base name) and its bytes. */
+/** One input file: its name (as the CLI's base name) and its contents (a File or Blob). */
 export interface InputFile {
   readonly name: string;
-  readonly bytes: Uint8Array;
+  readonly blob: Blob;
 }
 
 export interface ConvertRequest {
@@ -36,8 +37,8 @@ export type WorkerReply =
   | {
       readonly kind: 'done';
       readonly id: number;
-      /** The output file, as the CLI would write it. */
-      readonly bytes: Uint8Array;
+      /** The output file, as the CLI would write it (made in the worker: no copy on the page). */
+      readonly blob: Blob;
       /** The file name the CLI would choose (`callgrind.out.<input>`, `<input>.speedscope.json`). */
       readonly fileName: string;
       readonly summary: Summary;

@@ -9,11 +9,14 @@
   const placeholder = 'file:///pyprof-receive';
   let ready = false;
   let profile;
-  const deliver = () => {
+  let delivered = false;
+  const deliver = async () => {
     const app = window.speedscope;
-    if (!ready || !profile || !app) return;
-    const { name, bytes } = profile;
+    if (!ready || !profile || !app || delivered) return;
+    delivered = true;
+    const { name, blob } = profile;
     profile = undefined;
+    const bytes = new Uint8Array(await blob.arrayBuffer());
     let binary = '';
     for (let at = 0; at < bytes.length; at += 0x8000)
       binary += String.fromCharCode.apply(null, bytes.subarray(at, at + 0x8000));

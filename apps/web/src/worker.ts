@@ -14,12 +14,13 @@ import {
   Diagnostics,
   isInputPlugin,
   isOutputPlugin,
+  STREAM_ABOVE,
   totalCalls,
   totalSelfTime,
 } from '@pyprof/core';
 import { formatError } from '../../cli/src/exit-codes.ts';
 import { builtinFormats } from '../../cli/src/formats.ts';
-import type { ConvertRequest, Formats, InputFile, Summary, WorkerReply } from './protocol.ts';
+import type { ConvertRequest, Formats, Summary, WorkerReply } from './protocol.ts';
 
 declare const PYPROF_VERSION: string;
 /** The CLI's producer, written into outputs' creator fields: the same bytes as the CLI. */
@@ -33,8 +34,8 @@ const scope = globalThis as unknown as {
 };
 
 /** The files as web streams of 1 MiB chunks, counting what the reader has consumed. */
-function streams(files: readonly InputFile[], id: number): ReadableStream<Uint8Array>[] {
-  const total = files.reduce((sum, file) => sum + file.bytes.length, 0);
+function streams(files: readonly Uint8Array[], id: number): ReadableStream<Uint8Array>[] {
+  const total = files.reduce((sum, file) => sum + file.length, 0);
   let done = 0;
   return files.map(
     (file) =>
@@ -42,11 +43,11 @@ function streams(files: readonly InputFile[], id: number): ReadableStream<Uint8A
         pull(controller) {
           const at = (controller as unknown as { at?: number }).at ?? 0;
           (controller as unknown as { at: number }).at = at + CHUNK;
-          if (at >= file.bytes.length) {
+          if (at >= file.length) {
             controller.close();
             return;
           }
-          const chunk = file.bytes.subarray(at, at + CHUNK);
+          const chunk = file.subarray(at, at + CHUNK);
           done += chunk.length;
           scope.postMessage({ kind: 'progress', id, done, total });
           controller.enqueue(chunk);
@@ -64,14 +65,20 @@ async function run(request: ConvertRequest): Promise<WorkerReply> {
   const diagnostics = new Diagnostics();
   const registry = createRegistry(builtinFormats);
   const trusted = builtinFormats.filter(isInputPlugin);
-  const data = streams(request.files, request.id);
+  const contents = await Promise.all(
+    request.files.map(async (file) => new Uint8Array(await file.blob.arrayBuffer())),
+  );
+  const data = streams(contents, request.id);
   // Whole reads, as the CLI does for files of a known size below core's streaming bound.
   const result = await convert({
     registry,
     inputs: request.files.map((file, index) => ({
       name: file.name,
       label: file.name,
-      data: file.bytes.length > 32 * 1024 * 1024 ? (data[index] as never) : file.bytes,
+      data:
+        (contents[index] as Uint8Array).length > STREAM_ABOVE
+          ? (data[index] as never)
+          : (contents[index] as Uint8Array),
     })),
     to: request.to,
     options: request.options,
@@ -114,7 +121,7 @@ async function run(request: ConvertRequest): Promise<WorkerReply> {
   return {
     kind: 'done',
     id: request.id,
-    bytes,
+    blob: new Blob([bytes as BlobPart]),
     fileName,
     summary,
     diagnostics: diagnostics.list.map(
@@ -149,7 +156,7 @@ scope.postMessage({ kind: 'formats', formats });
 scope.onmessage = (event) => {
   const request = event.data;
   run(request).then(
-    (reply) => scope.postMessage(reply, reply.kind === 'done' ? [reply.bytes.buffer] : []),
+    (reply) => scope.postMessage(reply),
     (error: unknown) => {
       const label = (error as { input?: string }).input;
       // The CLI's stderr line; an internal error's stack stays out of the page.
