@@ -1,18 +1,21 @@
 // The web page (apps/web, issue 25) in Debian's chromium, loaded from file:// as a user
 // would open dist/index.html: files set through its file input, and everything it shows or
-// downloads compared with what the CLI (apps/cli/dist/cli.js) prints or writes for the same
+// downloads compared with what the CLI (its `main`, in-process) prints or writes for the same
 // files: the table's caption (totals) and rows, and every output format byte for byte. A
 // hostile file must give the CLI's one-line error and leave the page usable. Every request
 // the page (and the speedscope tab it opens) makes is recorded: only file: URLs and blob:
 // URLs the page made itself are allowed. Screenshots of the table and of speedscope opened
-// from it go to docs/screenshots/. Needs `pnpm run build` first (the page and the CLI).
-import { execFileSync, spawnSync } from 'node:child_process';
+// from it go to docs/screenshots/. `pyprof web FILE` runs as apps/cli/dist/cli.js and its
+// page is opened too. Needs `pnpm run build` first (the page and the CLI).
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../../apps/cli/src/main.ts';
 import { accessibilityProblems } from './accessibility.js';
 import { launchBrowser } from './speedscope-app.js';
 
@@ -43,19 +46,39 @@ let scratch: string;
 
 /**
  * What the CLI gives for `files` (copied into a fresh folder, run on their base names, the
- * names the page sees): the file it writes by default and its name, or its stdout.
+ * names the page sees): the file it writes by default and its name, or its stdout. The
+ * CLI's `main` runs in-process (the same code as dist/cli.js, without a Node start-up for
+ * each of the ~30 runs).
  */
-function cliOutput(files: string[], to: string): { bytes: Buffer; name: string } {
+async function cliOutput(files: string[], to: string): Promise<{ bytes: Buffer; name: string }> {
   const folder = mkdtempSync(join(scratch, 'cli-'));
   const names = files.map((file) => file.split('/').pop() as string);
   for (const [k, file] of files.entries())
     cpSync(join(fixtures, file), join(folder, names[k] as string));
-  const stdout = execFileSync(process.execPath, [cli, 'convert', ...names, '--to', to, '-q'], {
-    cwd: folder,
-    env: { ...process.env, NO_COLOR: '1' },
-  });
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  // Inputs are named relative to the working folder, as a user in that folder would.
+  const before = process.cwd();
+  process.chdir(folder);
+  let code: number;
+  try {
+    code = await main(['convert', ...names, '--to', to, '-q'], {
+      stdin: Readable.from([]),
+      stdout,
+      stderr,
+      env: { NO_COLOR: '1' },
+      cwd: folder,
+    });
+  } finally {
+    process.chdir(before);
+  }
+  if (code !== 0) throw new Error(`pyprof convert failed: ${Buffer.concat(err).toString('utf8')}`);
   const written = readdirSync(folder).filter((name) => !names.includes(name));
-  if (written.length === 0) return { bytes: stdout, name: '' };
+  if (written.length === 0) return { bytes: Buffer.concat(out), name: '' };
   const name = written[0] as string;
   return { bytes: readFileSync(join(folder, name)), name };
 }
@@ -142,7 +165,7 @@ describe('the web page from file://', () => {
       expect(await settled(tab)).toMatch(/^Loaded/);
       expect(await tab.textContent('#error')).toBe('');
 
-      const expected = tableRowsOf(cliOutput(files, 'text').bytes.toString('utf8'));
+      const expected = tableRowsOf((await cliOutput(files, 'text')).bytes.toString('utf8'));
       expect(await tab.textContent('#caption')).toBe(expected.caption.join('\n'));
       const shown = await tab.$$eval('#table-body tr', (rows) =>
         rows.slice(0, 20).map((row) => [...row.children].map((cell) => cell.textContent)),
@@ -157,7 +180,7 @@ describe('the web page from file://', () => {
         await tab.getByRole('button', { name: new RegExp(`^Download ${writer}:`) }).click();
         const file = await download;
         const bytes = readFileSync(await file.path());
-        const cliFile = cliOutput(files, writer);
+        const cliFile = await cliOutput(files, writer);
         expect(bytes.equals(cliFile.bytes), `${title} → ${writer}`).toBe(true);
         if (cliFile.name !== '') expect(file.suggestedFilename()).toBe(cliFile.name);
       }
@@ -283,7 +306,9 @@ describe('the web page from file://', () => {
     await tab.keyboard.press('Enter');
     expect(await tab.getAttribute('th:nth-child(2)', 'aria-sort')).toBe('descending');
     const expected = tableRowsOf(
-      cliOutput(CASES['pstats from Python 3.12'] as string[], 'text').bytes.toString('utf8'),
+      (await cliOutput(CASES['pstats from Python 3.12'] as string[], 'text')).bytes.toString(
+        'utf8',
+      ),
     );
     const bySelf = [...expected.rows].sort((a, b) => Number(b[1]) - Number(a[1]));
     expect(await tab.textContent('#table-body tr:first-child td:nth-child(6)')).toBe(
@@ -331,7 +356,9 @@ describe('the web page from file://', () => {
       await tab.goto(url);
       expect(await settled(tab)).toBe('Loaded recursion.cprofile.prof.');
       const expected = tableRowsOf(
-        cliOutput(CASES['pstats from Python 2.7'] as string[], 'text').bytes.toString('utf8'),
+        (await cliOutput(CASES['pstats from Python 2.7'] as string[], 'text')).bytes.toString(
+          'utf8',
+        ),
       );
       expect(await tab.textContent('#caption')).toBe(expected.caption.join('\n'));
       expect(requests).toContain(pathToFileURL(script).href);
