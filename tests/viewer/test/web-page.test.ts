@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../apps/cli/src/main.ts';
@@ -50,7 +51,11 @@ let scratch: string;
  * CLI's `main` runs in-process (the same code as dist/cli.js, without a Node start-up for
  * each of the ~30 runs).
  */
-async function cliOutput(files: string[], to: string): Promise<{ bytes: Buffer; name: string }> {
+async function cliOutput(
+  files: string[],
+  to: string,
+  options: string[] = [],
+): Promise<{ bytes: Buffer; name: string }> {
   const folder = mkdtempSync(join(scratch, 'cli-'));
   const names = files.map((file) => file.split('/').pop() as string);
   for (const [k, file] of files.entries())
@@ -66,7 +71,7 @@ async function cliOutput(files: string[], to: string): Promise<{ bytes: Buffer; 
   process.chdir(folder);
   let code: number;
   try {
-    code = await main(['convert', ...names, '--to', to, '-q'], {
+    code = await main(['convert', ...names, '--to', to, '-q', ...options], {
       stdin: Readable.from([]),
       stdout,
       stderr,
@@ -368,5 +373,51 @@ describe('the web page from file://', () => {
     } finally {
       rmSync(dirname(script), { recursive: true, force: true });
     }
+  });
+
+  it('options reach the conversion as on the command line; pasted gzip base64 loads', async () => {
+    const { page: tab, errors, requests } = await openPage();
+    const files = CASES['pstats from Python 3.12'] as string[];
+    await tab.click('#drop details > summary');
+    const packed = gzipSync(readFileSync(join(fixtures, files[0] as string)));
+    await tab.fill('#paste-name', 'medium.cprofile.prof.gz');
+    await tab.fill('#paste', packed.toString('base64').replace(/(.{76})/g, '$1\n'));
+    await tab.click('#paste-load');
+    expect(await settled(tab)).toBe('Loaded medium.cprofile.prof.gz.');
+    const plain = tableRowsOf((await cliOutput(files, 'text')).bytes.toString('utf8'));
+    expect(await tab.textContent('#caption')).toBe(plain.caption.join('\n'));
+
+    await tab.click('#options-section > summary');
+    await tab.selectOption('#plugin-option-style', 'pstats');
+    await tab.fill('#plugin-option-sort', 'tottime calls');
+    await tab.fill('#plugin-option-limit', '10');
+    await tab.selectOption('#plugin-option-python', '2');
+    const download = tab.waitForEvent('download');
+    await tab.getByRole('button', { name: /^Download text:/ }).click();
+    const bytes = readFileSync(await (await download).path());
+    const expected = await cliOutput(files, 'text', [
+      '--style',
+      'pstats',
+      '--sort',
+      'tottime',
+      '--sort',
+      'calls',
+      '--limit',
+      '10',
+      '--python',
+      '2',
+    ]);
+    expect(bytes.toString('utf8')).toBe(expected.bytes.toString('utf8'));
+    // An option of a plugin not in use is the CLI's error.
+    await tab.click('#plugin-option-coverage');
+    await tab.click('#apply');
+    expect(await settled(tab)).toMatch(/^Failed/);
+    expect(await tab.textContent('#error')).toBe(
+      // The CLI says the same of `pyprof convert medium.cprofile.prof --to text --coverage`.
+      'medium.cprofile.prof.gz: --coverage is an option of hotshot, not of cprofile or text [INVALID_OPTION]',
+    );
+    expect(errors).toEqual([]);
+    expect(offMachine(requests)).toEqual([]);
+    await tab.close();
   });
 });
