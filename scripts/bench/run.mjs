@@ -23,6 +23,7 @@ const benches = [
   'budgets',
   'chrome-trace',
   'collapsed-output',
+  'web',
 ].filter(
   (name) => readdirSync(here).includes(`${name}.mjs`) && (only.length === 0 || only.includes(name)),
 );

@@ -952,6 +952,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const cli = new Cli(io);
   let label: string | undefined;
   try {
+    if (argv[0] === 'web') return await (await import('./web.js')).web(argv.slice(1), io);
     const args = [...argv];
     const command =
       args[0] !== undefined && COMMANDS.has(args[0])
