@@ -4,8 +4,13 @@
  * integer weights that add up to the profile's total exactly, frame names unique and safe
  * for the format. See README.md for the options, the escapes and what is reported.
  */
-import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_FRAMES, defineOutputPlugin } from '@pyprof/core';
-import { type CollapsedOptions, collapsedNeeds, writeCollapsed } from './write.js';
+import { DEFAULT_MAX_DEPTH, defineOutputPlugin } from '@pyprof/core';
+import {
+  COLLAPSED_MAX_FRAMES,
+  type CollapsedOptions,
+  collapsedNeeds,
+  writeCollapsed,
+} from './write.js';
 
 export const collapsed = defineOutputPlugin({
   name: 'collapsed',
@@ -33,7 +38,7 @@ export const collapsed = defineOutputPlugin({
     },
     'max-frames': {
       type: 'integer',
-      default: DEFAULT_MAX_FRAMES,
+      default: COLLAPSED_MAX_FRAMES,
       description:
         'reconstructed stacks: most frames written (the sum of the stacks\' depths, which bounds the output); what does not fit is shown under "(pruned)" frames on the branch where it was cut, totals unchanged',
     },
