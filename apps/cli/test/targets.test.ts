@@ -133,7 +133,7 @@ describe('inputs that are streams', () => {
   }, 60_000);
 
   it('cat x.prof | pyprof convert - reads like the file', async () => {
-    const expected = await expectedText('stdin');
+    const expected = await expectedText('<stdin>');
     const { child, done } = start(['convert', '-', '--to', 'text', '--quiet'], { stdin: 'pipe' });
     createReadStream(input).pipe(child.stdin as NodeJS.WritableStream);
     const result = await done;
