@@ -906,8 +906,8 @@ ${FILTER_HELP}`;
 
   help(): string {
     return `pyprof ${VERSION} — convert Python profiler output (cProfile/profile pstats, hotshot,
-lsprof, collapsed stacks) to callgrind, speedscope, text and pstats, from any Python
-version, without Python.
+lsprof, yappi, line_profiler, collapsed stacks) to callgrind, speedscope, pprof, collapsed
+stacks, Chrome traces, pstats and text, from any Python version, without Python.
 
 Usage:
   pyprof convert <inputs…> --to <format> [-o FILE|-] [options]
