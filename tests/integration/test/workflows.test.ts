@@ -93,8 +93,28 @@ function runs(value: Workflow): string[] {
 }
 
 describe('GitHub Actions workflows', () => {
-  it('are the CI and release workflows, and nothing else', () => {
-    expect(readdirSync(folder).sort()).toEqual(['ci.yml', 'release.yml']);
+  it('are the CI, release and web page workflows, and nothing else', () => {
+    expect(readdirSync(folder).sort()).toEqual(['ci.yml', 'pages.yml', 'release.yml']);
+  });
+
+  it('pages builds the web page with the locked dependencies and publishes apps/web/dist', () => {
+    const pages = workflow('pages.yml');
+    expect(Object.keys(pages.on).sort()).toEqual(['push', 'workflow_dispatch']);
+    expect(pages.permissions).toEqual({ contents: 'read', pages: 'write', 'id-token': 'write' });
+    const steps = (pages.jobs.deploy as Job).steps;
+    expect(steps.map((step) => step.run).filter(Boolean)).toEqual([
+      'npx -y pnpm@12.4.2 install --frozen-lockfile',
+      'node_modules/.bin/pnpm exec turbo run build --filter=@pyprof/web...',
+    ]);
+    expect(steps.find((step) => step.uses === 'actions/upload-pages-artifact@v3')?.with).toEqual({
+      path: 'apps/web/dist',
+    });
+    expect(steps.map((step) => step.uses).filter(Boolean)).toEqual([
+      'actions/checkout@v4',
+      'actions/setup-node@v4',
+      'actions/upload-pages-artifact@v3',
+      'actions/deploy-pages@v4',
+    ]);
   });
 
   it('CI runs the README’s test command on Node 20, 22 and 24, and the CLI tests on macOS and Windows', () => {
