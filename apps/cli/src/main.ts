@@ -42,6 +42,7 @@ import { builtinFormats } from './formats.js';
 import { commandLineInputs, type ReadProgress } from './input.js';
 import { parseErrorLine, printable } from './messages.js';
 import { type OutputTarget, streamsTo, writeOutput } from './output.js';
+import { outputBaseName } from './output-name.js';
 import { checkPluginSpec, scanOptions } from './plugins.js';
 import { PROGRESS_THRESHOLD, Progress } from './progress.js';
 import { parsePythonCommand, runName, runPython } from './run.js';
@@ -149,21 +150,6 @@ interface Produced<Target extends OutputTarget> {
   set: ProfileSet;
   writer: OutputPlugin;
   target: Target;
-}
-
-/** Names longer than this are not joined for a merged output's name. */
-const JOINED_NAME_LIMIT = 100;
-
-/**
- * The name outputs are named after: the input's, or for a merge all of them joined with
- * `+` (`a.prof+b.prof`), or the first and a count when that gets long (`a.prof+3-more`).
- * Folders are dropped (names are file names already; stdin is `stdin`).
- */
-export function outputBaseName(names: readonly string[]): string {
-  const bases = names.map((name) => name.replace(/\\/g, '/').split('/').pop() || 'stdin');
-  if (bases.length <= 1) return bases[0] ?? 'stdin';
-  const joined = bases.join('+');
-  return joined.length <= JOINED_NAME_LIMIT ? joined : `${bases[0]}+${bases.length - 1}-more`;
 }
 
 /** The format's usual file name for `base` (`<base><extension>` when it has none). */

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { outputBaseName } from '../src/main.js';
+import { outputBaseName } from '../src/output-name.js';
 import { parsePythonCommand } from '../src/run.js';
 import { runCli } from './run-cli.js';
 import { cprofileFixtures, scratchFolders } from './scratch.js';

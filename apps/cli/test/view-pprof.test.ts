@@ -58,7 +58,7 @@ describe('pyprof view --with pprof', () => {
     // A gzipped profile.proto: its first field is a sample type (field 1, length-delimited).
     expect(gunzipSync(readFileSync(file))[0]).toBe(0x0a);
     expect(result.stderr).toBe(
-      'pyprof: warning: the stacks are reconstructed from the call graph and have no call counts of their own, so the file holds time only; the call counts are in --to callgrind, text or pstats [pprof/call-counts-dropped]\n' +
+      'pyprof: info: the stacks are reconstructed from the call graph and have no call counts of their own, so the file holds time only; the call counts are in --to callgrind, text or pstats [pprof/call-counts-dropped]\n' +
         `pyprof: opened ${file} in go tool pprof (22 functions, 128 calls, 0.100 ms total)\n`,
     );
   });

@@ -20,6 +20,7 @@ import {
 } from '@pyprof/core';
 import { formatError } from '../../cli/src/exit-codes.ts';
 import { builtinFormats } from '../../cli/src/formats.ts';
+import { outputBaseName } from '../../cli/src/output-name.ts';
 import type { ConvertRequest, Formats, Summary, WorkerReply } from './protocol.ts';
 
 declare const PYPROF_VERSION: string;
@@ -92,11 +93,12 @@ async function run(request: ConvertRequest): Promise<WorkerReply> {
   // A streamed conversion (a hotshot log to a Chrome trace) gives its chunks, then its set.
   const bytes = await chunksToBytes(result.chunks);
   const names = result.names.map((name) => name ?? 'stdin');
-  const first = names[0] ?? 'stdin';
+  // Named as the CLI names its file: after the input, or the inputs joined with `+`.
+  const base = outputBaseName(names);
   const writer = result.writer;
   const fileName = writer.defaultOutputName
-    ? writer.defaultOutputName(first, [])
-    : `${first}${writer.extension}`;
+    ? writer.defaultOutputName(base, [])
+    : `${base}${writer.extension}`;
   const whole = result.set.whole;
   const m = whole.metadata;
   const calls = totalCalls(whole);

@@ -397,7 +397,10 @@ export function buildPprof(
   });
 
   if (!calls && allStacks.some((stacks) => stacks.origin === 'reconstructed') && countsCalls(whole))
+    // Information, not a warning: it is so for every pstats or lsprof input, and --strict
+    // must not refuse the format for it.
     context.warn({
+      severity: 'info',
       code: 'call-counts-dropped',
       message:
         'the stacks are reconstructed from the call graph and have no call counts of their own, so the file holds time only; the call counts are in --to callgrind, text or pstats',
