@@ -14,7 +14,7 @@ import { rmSync } from 'node:fs';
 
 const temporary = new Set<string>();
 
-/** Registers a temporary file to remove if the process ends before `forget`. */
+/** Registers a temporary file (or folder) to remove if the process ends before `forget`. */
 export function keepTrackOf(path: string): void {
   temporary.add(path);
 }
@@ -33,7 +33,7 @@ export function trackedFiles(): readonly string[] {
 export function removeAll(): void {
   for (const path of temporary) {
     try {
-      rmSync(path, { force: true });
+      rmSync(path, { recursive: true, force: true });
     } catch {
       // Nothing more can be done on the way out.
     }

@@ -35,6 +35,7 @@ import {
   totalCalls,
   totalSelfTime,
 } from '@pyprof/core';
+import { forget, keepTrackOf } from './cleanup.js';
 import { diffCommand } from './diff.js';
 import { EXIT, exitCodeFor, formatError } from './exit-codes.js';
 import { FILTER_HELP, FILTER_OPTIONS, filterTransforms } from './filters.js';
@@ -51,8 +52,8 @@ import {
   callgrindViewer,
   goExecutable,
   openInCallgrindViewer,
-  openInGoPprof,
   openInSpeedscope,
+  serveWithGoPprof,
   speedscopeOpener,
   VIEWERS,
   type Viewer,
@@ -537,7 +538,7 @@ class Cli {
 
 Converts to a temporary file and opens it: in KCachegrind (or QCachegrind) by default, in
 the speedscope app bundled with pyprof (opened from disk in your browser, no network), or
-with --with pprof in go tool pprof's web UI (needs Go).
+with --with pprof in go tool pprof's web UI (needs Go; it serves until you press Ctrl-C).
 pyprof waits a second to see that the viewer started: a missing viewer, no display, or a
 viewer that stops at once with an error is an error (exit 5). The temporary files are
 removed when the viewer exits; a viewer that hands the file on at once (a browser opener)
@@ -617,8 +618,18 @@ Examples:
         await openInSpeedscope(file, readFileSync(file), opener, this.io.env);
         if (!flags.quiet) this.err(`pyprof: opened ${file} in speedscope ${summary}\n`);
       } else if (viewer === 'pprof') {
-        await openInGoPprof(opener[0] as string, file, this.io.env);
-        if (!flags.quiet) this.err(`pyprof: opened ${file} in go tool pprof ${summary}\n`);
+        if (!flags.quiet)
+          this.err(
+            `pyprof: opened ${file} in go tool pprof ${summary}; it serves until you press Ctrl-C\n`,
+          );
+        // In the foreground: the folder goes when it stops, on Ctrl-C too.
+        keepTrackOf(folder);
+        try {
+          await serveWithGoPprof(opener[0] as string, file, this.io.stderr);
+        } finally {
+          forget(folder);
+          rmSync(folder, { recursive: true, force: true });
+        }
       } else {
         const executable = opener[0] as string;
         await openInCallgrindViewer(executable, file, this.io.env);

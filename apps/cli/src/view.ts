@@ -273,11 +273,42 @@ export function openInCallgrindViewer(executable: string, file: string, env: Env
 }
 
 /**
- * Opens a pprof file in `go tool pprof`'s web UI: a server on a free local port, which
- * opens the browser itself (or prints its address when it cannot).
+ * Serves a pprof file with `go tool pprof -http` in the foreground, as `go tool pprof`
+ * itself runs: it opens the browser and serves until it is stopped (Ctrl-C), so it is
+ * never left running unseen. Its messages (the address it serves on) go to `stderr`.
+ * Throws `CAPABILITY_MISSING` when it ends with an error.
  */
-export function openInGoPprof(go: string, file: string, env: Env): Promise<void> {
-  return startViewer(go, ['tool', 'pprof', '-http=localhost:', file], dirname(file), env);
+export async function serveWithGoPprof(
+  go: string,
+  file: string,
+  stderr: NodeJS.WritableStream,
+): Promise<void> {
+  const { spawn } = require('node:child_process') as typeof import('node:child_process');
+  const child = spawn(go, ['tool', 'pprof', '-http=localhost:', file], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    windowsHide: true,
+  });
+  let said = '';
+  const relay = (chunk: Buffer) => {
+    if (said.length < 65536) said += chunk.toString('utf8');
+    stderr.write(chunk);
+  };
+  child.stdout.on('data', relay);
+  child.stderr.on('data', relay);
+  const ended = await new Promise<{ code: number | null; signal: string | null; error?: string }>(
+    (resolve) => {
+      child.on('error', (error) => resolve({ code: null, signal: null, error: error.message }));
+      child.on('close', (code, signal) => resolve({ code, signal }));
+    },
+  );
+  if (ended.code === 0 || ended.signal === 'SIGINT' || ended.signal === 'SIGTERM') return;
+  const how = ended.error
+    ? `could not be started: ${ended.error}`
+    : ended.signal
+      ? `was killed by ${ended.signal}`
+      : `exited with status ${ended.code}`;
+  const line = tellingLine(said);
+  throw new ProfileError('CAPABILITY_MISSING', `go tool pprof ${how}${line ? `: ${line}` : ''}`);
 }
 
 /**

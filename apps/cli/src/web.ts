@@ -13,7 +13,7 @@ import type { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ProfileError } from '@pyprof/core';
-import { findExecutable, viewFolder } from './view.js';
+import { speedscopeOpener, startViewer, viewFolder } from './view.js';
 
 const require = createRequire(import.meta.url);
 
@@ -46,10 +46,16 @@ export function webPage(): string {
   );
 }
 
-/** The page's address with `files` preloaded; the loader script goes into a fresh folder. */
-export function preloadedPage(page: string, files: readonly string[]): string {
+/**
+ * The page's address with `files` preloaded; the loader script goes into a fresh folder
+ * (returned, for the viewer watcher to remove when the browser exits).
+ */
+export function preloadedPage(
+  page: string,
+  files: readonly string[],
+): { url: string; folder?: string } {
   const url = pathToFileURL(page).href;
-  if (files.length === 0) return url;
+  if (files.length === 0) return { url };
   const list = files.map((file) => {
     let bytes: Buffer;
     try {
@@ -62,31 +68,10 @@ export function preloadedPage(page: string, files: readonly string[]): string {
     }
     return { name: basename(file), base64: bytes.toString('base64') };
   });
-  const script = join(viewFolder(), 'preload.js');
+  const folder = viewFolder();
+  const script = join(folder, 'preload.js');
   writeFileSync(script, `pyprofPreload(${JSON.stringify(list)});\n`);
-  return `${url}#preload=${encodeURIComponent(script)}`;
-}
-
-function open(url: string, env: Readonly<Record<string, string | undefined>>): boolean {
-  const opener =
-    env.BROWSER ??
-    (process.platform === 'darwin'
-      ? 'open'
-      : process.platform === 'win32'
-        ? undefined
-        : findExecutable('xdg-open', env.PATH));
-  const { spawn } = require('node:child_process') as typeof import('node:child_process');
-  const [command, args] =
-    opener === undefined
-      ? process.platform === 'win32'
-        ? ['cmd', ['/c', 'start', '""', url]]
-        : [undefined, []]
-      : [opener, [url]];
-  if (command === undefined) return false;
-  const child = spawn(command, args as string[], { detached: true, stdio: 'ignore' });
-  child.on('error', () => {});
-  child.unref();
-  return true;
+  return { url: `${url}#preload=${encodeURIComponent(script)}`, folder };
 }
 
 function parse(argv: readonly string[]) {
@@ -114,13 +99,33 @@ export async function web(
     io.stdout.write(HELP);
     return 0;
   }
-  const url = preloadedPage(webPage(), parsed.positionals);
-  if (!open(url, io.env)) {
+  // The opener is checked before anything is written (a missing one says what to do).
+  let opener: string[];
+  try {
+    opener = speedscopeOpener(io.env);
+  } catch {
+    const { url, folder } = preloadedPage(webPage(), parsed.positionals);
     io.stderr.write(
       `pyprof: no browser found to open the page; open this address yourself:\n${url}\n`,
     );
-  } else if (!parsed.values.quiet) {
-    io.stderr.write(`pyprof: opened the web page in your browser: ${url}\n`);
+    if (folder !== undefined) io.stderr.write(`(the files stay in ${folder})\n`);
+    return 0;
   }
+  const { url, folder } = preloadedPage(webPage(), parsed.positionals);
+  // The macOS and Windows openers drop an address's #fragment: they get a page that
+  // redirects to it (as speedscope's CLI does).
+  const folderOfFiles = folder ?? viewFolder();
+  let target = url;
+  if (!io.env.BROWSER && (process.platform === 'darwin' || process.platform === 'win32')) {
+    target = join(folderOfFiles, 'open-pyprof.html');
+    writeFileSync(
+      target,
+      `<!doctype html><script>window.location = ${JSON.stringify(url)};</script>\n`,
+    );
+  }
+  const [command, ...args] = opener as [string, ...string[]];
+  await startViewer(command, [...args, target], folderOfFiles, io.env);
+  if (!parsed.values.quiet)
+    io.stderr.write(`pyprof: opened the web page in your browser: ${url}\n`);
   return 0;
 }

@@ -89,7 +89,8 @@ function workFolder(name: string): { cwd: string; viewers: string; temporary: st
   writeFileSync(join(cwd, 'input.txt'), 'some input\n');
   const viewers = join(cwd, '.viewers');
   mkdirSync(viewers);
-  for (const viewer of ['kcachegrind', 'browser']) {
+  // go stands in for `go tool pprof -http`, which serves until stopped: it stays two seconds.
+  for (const viewer of ['kcachegrind', 'browser', 'go']) {
     writeFileSync(
       join(viewers, viewer),
       `#!/bin/sh\nprintf '%s\\n' "$@" > "${viewers}/${viewer}.args"\nsleep 2\n`,
@@ -142,12 +143,10 @@ describe('examples in --help and the README run as written', () => {
       expect(result.status, result.stderr).toBe(0);
       expect(result.stderr).not.toMatch(/error|warning/i);
       const made = readdirSync(cwd).filter((entry) => !before.has(entry));
-      const viewed = existsSync(join(viewers, 'kcachegrind.args'))
-        ? 'kcachegrind'
-        : existsSync(join(viewers, 'browser.args'))
-          ? 'browser'
-          : undefined;
-      if (/ view |--view/.test(example)) {
+      const viewed = ['kcachegrind', 'browser', 'go'].find((viewer) =>
+        existsSync(join(viewers, `${viewer}.args`)),
+      );
+      if (/ view |--view|^pyprof web /.test(example)) {
         expect(viewed).toBeDefined();
         expect(result.stderr).toMatch(/^pyprof: opened /m);
         // The viewer's temporary folder goes when the viewer exits.

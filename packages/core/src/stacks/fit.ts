@@ -20,10 +20,11 @@
  * The subtree groups are over-relaxed (factor^1.7, each factor kept within 10^±4): the
  * property tests' random executions converge with it in a few hundred sweeps instead of
  * thousands (measured: 99.2% against 96.7% of functions keeping their cumulative time after
- * 300 sweeps; 1.75 lost several corpus functions). The power is `exp(1.7·log x)`, not
- * `x ** 1.7`: V8 changed how `**` rounds its last bits between versions (Node 20 and
- * Chromium gave the web page other speedscope bytes than the CLI), while `Math.exp` and
- * `Math.log` are V8's fdlibm ports in every version. The fit stops when every group is within 1e-7 of the cycle's time, after
+ * 300 sweeps; 1.75 lost several corpus functions). The power is taken with square roots
+ * and products only (`overRelaxed`), not `**` or `Math.exp`/`Math.log`: their last bits
+ * differ between V8 versions (Node 20 and Chromium 156 disagree on `Math.log` itself, and
+ * the web page's speedscope bytes differed from the CLI's), while `+ - * /` and `sqrt` are
+ * exactly rounded IEEE operations, the same in every engine. The fit stops when every group is within 1e-7 of the cycle's time, after
  * `sweeps` sweeps (1000 from `deriveStacks`: the corpus's import cycles need them, 96.6% →
  * 98.6% of cProfile functions keep ct; stopping early when 100 sweeps cut the worst gap by
  * less than a tenth gave that gain back), or when `maxSteps` steps are spent. Scaling never creates time where
@@ -33,10 +34,22 @@
 import type { CycleTargets, MutableTemplates } from './template.js';
 import { LINK_CHILD, LINK_EXIT } from './template.js';
 
-/** factor^1.7, the same in every V8 (see the file comment). */
+/**
+ * factor^1.7 — factor^(1 + 0.69999695…), the exponent's binary digits to 2^-16 — from
+ * square roots and products, so every engine gets the same bits (see the file comment).
+ */
 function overRelaxed(factor: number): number {
-  return Math.exp(1.7 * Math.log(factor));
+  let result = factor;
+  let root = factor;
+  for (const set of SEVEN_TENTHS_BITS) {
+    root = Math.sqrt(root);
+    if (set) result *= root;
+  }
+  return result;
 }
+
+/** 0.7 in binary, to 16 places: 0.1011001100110011. */
+const SEVEN_TENTHS_BITS = [1, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1].map((b) => b === 1);
 const TOLERANCE = 1e-7;
 
 /**

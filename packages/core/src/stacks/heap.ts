@@ -3,6 +3,25 @@
  * the stack reconstruction (heaviest stack next). Equal priorities pop the smaller item
  * first, so expansions are deterministic.
  */
+/** A double and its two 32-bit words (little-endian: WORDS[1] holds the exponent). */
+const BITS = new Float64Array(1);
+const WORDS = new Uint32Array(BITS.buffer);
+/** 2^(1/8) … 2^(7/8), from square roots and products only. */
+const EIGHTHS = (() => {
+  const half = Math.SQRT2;
+  const quarter = Math.sqrt(half);
+  const eighth = Math.sqrt(quarter);
+  return [
+    eighth,
+    quarter,
+    quarter * eighth,
+    half,
+    half * eighth,
+    half * quarter,
+    half * quarter * eighth,
+  ];
+})();
+
 export class BestFirst {
   #priority = new Float64Array(1024);
   #item = new Int32Array(1024);
@@ -95,10 +114,23 @@ export class Buckets {
     this.#scale = reference > 0 && Number.isFinite(reference) ? reference : 1;
   }
 
+  /**
+   * Eighths of an octave below the scale: floor(8·log2(scale / priority)), from the
+   * exponent's bits and seven thresholds 2^(j/8) made with square roots — not `Math.log2`,
+   * whose last bits differ between V8 versions (Node and Chromium must order alike).
+   */
   #bucket(priority: number): number {
     if (!(priority < this.#scale)) return 0;
-    const b = Math.floor(-Math.log2(priority / this.#scale) * 8);
-    return Math.min(b, BUCKETS - 1);
+    const ratio = this.#scale / priority;
+    if (!(priority > 0) || !(ratio < Number.POSITIVE_INFINITY)) return BUCKETS - 1;
+    BITS[0] = ratio;
+    const high = WORDS[1] as number;
+    const octaves = ((high >>> 20) & 0x7ff) - 1023;
+    WORDS[1] = (high & 0x800fffff) | (1023 << 20);
+    const mantissa = BITS[0] as number;
+    let eighths = 0;
+    while (eighths < 7 && (EIGHTHS[eighths] as number) <= mantissa) eighths++;
+    return Math.min(octaves * 8 + eighths, BUCKETS - 1);
   }
 
   push(priority: number, item: number): void {
