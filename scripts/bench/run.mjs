@@ -11,6 +11,7 @@ const benches = [
   'pstats',
   'callgrind',
   'speedscope',
+  'stacks-truth',
   'pprof',
   'text',
   'lsprof',
