@@ -24,12 +24,14 @@
  * and products only (`overRelaxed`), not `**` or `Math.exp`/`Math.log`: their last bits
  * differ between V8 versions (Node 20 and Chromium 156 disagree on `Math.log` itself, and
  * the web page's speedscope bytes differed from the CLI's), while `+ - * /` and `sqrt` are
- * exactly rounded IEEE operations, the same in every engine. The fit stops when every group is within 1e-7 of the cycle's time, after
- * `sweeps` sweeps (1000 from `deriveStacks`: the corpus's import cycles need them, 96.6% →
- * 98.6% of cProfile functions keep ct; stopping early when 100 sweeps cut the worst gap by
- * less than a tenth gave that gain back), or when `maxSteps` steps are spent. Scaling never creates time where
- * the construction put none: the construction's spread (a tenth of every recursive node in
- * the recorded proportions) is what gives the fit its room.
+ * exactly rounded IEEE operations, the same in every engine.
+ *
+ * The fit stops when every group is within 1e-7 of the cycle's time, after `sweeps`
+ * sweeps (1000 from `deriveStacks`: the corpus's import cycles need them, 96.6% → 98.6% of
+ * cProfile functions keep ct; stopping early when 100 sweeps cut the worst gap by less than
+ * a tenth gave that gain back), or when `maxSteps` steps are spent. Scaling never creates
+ * time where the construction put none: the construction's spread (a tenth of every
+ * recursive node in the recorded proportions) is what gives the fit its room.
  */
 import type { CycleTargets, MutableTemplates } from './template.js';
 import { LINK_CHILD, LINK_EXIT } from './template.js';

@@ -3,25 +3,6 @@
  * the stack reconstruction (heaviest stack next). Equal priorities pop the smaller item
  * first, so expansions are deterministic.
  */
-/** A double and its two 32-bit words (little-endian: WORDS[1] holds the exponent). */
-const BITS = new Float64Array(1);
-const WORDS = new Uint32Array(BITS.buffer);
-/** 2^(1/8) … 2^(7/8), from square roots and products only. */
-const EIGHTHS = (() => {
-  const half = Math.SQRT2;
-  const quarter = Math.sqrt(half);
-  const eighth = Math.sqrt(quarter);
-  return [
-    eighth,
-    quarter,
-    quarter * eighth,
-    half,
-    half * eighth,
-    half * quarter,
-    half * quarter * eighth,
-  ];
-})();
-
 export class BestFirst {
   #priority = new Float64Array(1024);
   #item = new Int32Array(1024);
@@ -90,6 +71,25 @@ export class BestFirst {
     return top;
   }
 }
+
+/** A double and its two 32-bit words (little-endian: WORDS[1] holds the exponent). */
+const BITS = new Float64Array(1);
+const WORDS = new Uint32Array(BITS.buffer);
+/** 2^(1/8) … 2^(7/8), from square roots and products only. */
+const EIGHTHS = (() => {
+  const half = Math.SQRT2;
+  const quarter = Math.sqrt(half);
+  const eighth = Math.sqrt(quarter);
+  return [
+    eighth,
+    quarter,
+    quarter * eighth,
+    half,
+    half * eighth,
+    half * quarter,
+    half * quarter * eighth,
+  ];
+})();
 
 /**
  * An approximate max-queue for the expansion's main loop: priorities fall in buckets of an
