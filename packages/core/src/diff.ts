@@ -30,7 +30,9 @@ import { mergeProfiles } from './merge.js';
 import {
   costUnitOf,
   functionFile,
+  functionKey,
   functionName,
+  functionsInWhole,
   type Profile,
   type ProfileSet,
   totalSelfTime,
@@ -56,13 +58,14 @@ export interface FunctionMatching {
   }>;
 }
 
-/** Function identities as strings, so two profiles' string tables need not agree. */
+/**
+ * Function identities as strings, so two profiles' string tables need not agree: the
+ * pstats key (`functionKey`), or without the line, for functions whose line moved.
+ */
 function identityText(profile: Profile, fn: number, withLine: boolean): string {
-  const file = functionFile(profile, fn);
-  const name = functionName(profile, fn);
   return withLine
-    ? `${file}\u0000${profile.functions.line[fn]}\u0000${name}`
-    : `${file}\u0000${name}`;
+    ? functionKey(profile, fn)
+    : `${functionFile(profile, fn)}\u0000${functionName(profile, fn)}`;
 }
 
 /** Matches the functions of two profiles (see the file comment). */
@@ -247,17 +250,17 @@ export function diffProfiles(base: Profile, next: Profile, options: DiffOptions 
       ? { diagnostics: { warn: (d) => (d.code === 'timeline-dropped' ? undefined : sink.warn(d)) } }
       : {}),
   });
-  const wholeIndex = new Map<string, number>();
-  for (let w = 0; w < whole.functions.length; w++) wholeIndex.set(identityText(whole, w, true), w);
+  const [baseInWhole, nextInWhole] = functionsInWhole(whole, [comparedBase, comparedNext]) as [
+    Int32Array,
+    Int32Array,
+  ];
   const rows: DiffRow[] = [];
   const bf = comparedBase.functions;
   const nf = comparedNext.functions;
   const row = (b: number, n: number): DiffRow => {
     const movedFrom = b >= 0 && n >= 0 ? (base.functions.line[b] as number) : undefined;
-    const own = n >= 0 ? n : b;
-    const side = n >= 0 ? comparedNext : comparedBase;
     return {
-      function: wholeIndex.get(identityText(side, own, true)) as number,
+      function: (n >= 0 ? nextInWhole[n] : baseInWhole[b]) as number,
       base: b,
       next: n,
       ...(movedFrom !== undefined && movedFrom !== (nf.line[n] as number) ? { movedFrom } : {}),

@@ -258,6 +258,43 @@ export function functionName(profile: Profile, fn: number): string {
   return profile.strings[profile.functions.name[fn] as number] as string;
 }
 
+/** A function's pstats identity as one string: file, line and name. */
+export function functionKey(profile: Profile, fn: number): string {
+  return `${functionFile(profile, fn)}\u0000${profile.functions.line[fn]}\u0000${functionName(profile, fn)}`;
+}
+
+/**
+ * Each part's functions as functions of the merged profile (`set.whole`, by `functionKey`),
+ * so that writers drawing the parts give a function the same name in every part. A
+ * function the whole lacks (a set built by hand) gets `missing(part, fn)`, asked once per
+ * distinct key across the parts (default -1). The whole itself maps to itself.
+ */
+export function functionsInWhole(
+  whole: Profile,
+  parts: readonly Profile[],
+  missing: (part: Profile, fn: number) => number = () => -1,
+): Int32Array[] {
+  let index: Map<string, number> | undefined;
+  return parts.map((part) => {
+    if (part === whole) return Int32Array.from({ length: whole.functions.length }, (_, k) => k);
+    if (index === undefined) {
+      index = new Map();
+      for (let fn = 0; fn < whole.functions.length; fn++) index.set(functionKey(whole, fn), fn);
+    }
+    const map = new Int32Array(part.functions.length);
+    for (let fn = 0; fn < part.functions.length; fn++) {
+      const key = functionKey(part, fn);
+      let at = index.get(key);
+      if (at === undefined) {
+        at = missing(part, fn);
+        index.set(key, at);
+      }
+      map[fn] = at;
+    }
+    return map;
+  });
+}
+
 export function functionModule(profile: Profile, fn: number): string {
   return profile.strings[profile.functions.module[fn] as number] as string;
 }

@@ -20,6 +20,7 @@
 import {
   costUnitOf,
   fileBasenameSuffix,
+  functionsInWhole,
   kcachegrindKey,
   type Profile,
   type ProfileDiff,
@@ -39,15 +40,7 @@ import {
 
 /** Each function of one side as a function of the comparison (`diff.set.whole`). */
 function wholeIndex(diff: ProfileDiff, side: Profile): Int32Array {
-  const whole = diff.set.whole;
-  const key = (p: Profile, fn: number) =>
-    `${p.strings[p.functions.file[fn] as number]}\u0000${p.functions.line[fn]}\u0000${p.strings[p.functions.name[fn] as number]}`;
-  const index = new Map<string, number>();
-  for (let w = 0; w < whole.functions.length; w++) index.set(key(whole, w), w);
-  return Int32Array.from(
-    { length: side.functions.length },
-    (_, fn) => index.get(key(side, fn)) ?? -1,
-  );
+  return functionsInWhole(diff.set.whole, [side])[0] as Int32Array;
 }
 
 /** A call of the comparison: count and cost on each side. */

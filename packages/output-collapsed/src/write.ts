@@ -43,8 +43,8 @@ import {
   DEFAULT_MAX_FRAMES,
   deriveStacks,
   escapeUndecodable,
-  functionFile,
   functionName,
+  functionsInWhole,
   type OutputChunk,
   type OutputNeeds,
   type Profile,
@@ -123,22 +123,13 @@ export function collapsedFrameNames(profile: Profile): string[] {
 function frameTexts(set: ProfileSet, parts: readonly Profile[]): string[][] {
   const whole = set.whole;
   const names = collapsedFrameNames(whole);
-  const key = (p: Profile, fn: number) =>
-    `${functionFile(p, fn)}\u0000${p.functions.line[fn]}\u0000${functionName(p, fn)}`;
-  let wholeIndex: Map<string, number> | undefined;
-  return parts.map((part) => {
+  return functionsInWhole(whole, parts).map((map, k) => {
+    const part = parts[k] as Profile;
     if (part === whole) return names;
-    if (wholeIndex === undefined) {
-      wholeIndex = new Map();
-      for (let fn = 0; fn < whole.functions.length; fn++) wholeIndex.set(key(whole, fn), fn);
-    }
-    const texts: string[] = new Array(part.functions.length);
-    for (let fn = 0; fn < part.functions.length; fn++) {
-      const at = wholeIndex.get(key(part, fn));
-      // Not in the merged profile (a set built by hand): its own name, escaped.
-      texts[fn] = at !== undefined ? (names[at] as string) : frameText(functionName(part, fn));
-    }
-    return texts;
+    // Not in the merged profile (a set built by hand): its own name, escaped.
+    return Array.from(map, (at, fn) =>
+      at >= 0 ? (names[at] as string) : frameText(functionName(part, fn)),
+    );
   });
 }
 

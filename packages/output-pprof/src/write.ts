@@ -51,6 +51,7 @@ import {
   functionFile,
   functionKind,
   functionName,
+  functionsInWhole,
   type OutputChunk,
   type Profile,
   type ProfileSet,
@@ -114,27 +115,10 @@ function functionsOf(set: ProfileSet, parts: readonly Profile[]) {
   const sources: Source[] = [];
   for (let fn = 0; fn < whole.functions.length; fn++)
     sources.push({ profile: whole, fn, name: written[fn] as string });
-  const key = (p: Profile, fn: number) =>
-    `${functionFile(p, fn)}\u0000${p.functions.line[fn]}\u0000${functionName(p, fn)}`;
-  let wholeIndex: Map<string, number> | undefined;
-  const byPart = parts.map((part) => {
-    if (part === whole) return Int32Array.from({ length: whole.functions.length }, (_, k) => k);
-    if (!wholeIndex) {
-      wholeIndex = new Map();
-      for (let fn = 0; fn < whole.functions.length; fn++) wholeIndex.set(key(whole, fn), fn);
-    }
-    const map = new Int32Array(part.functions.length);
-    for (let fn = 0; fn < part.functions.length; fn++) {
-      let index = wholeIndex.get(key(part, fn));
-      if (index === undefined) {
-        // Not in the merged profile (a set built by hand): a function of its own.
-        index = sources.length;
-        sources.push({ profile: part, fn, name: pprofText(`${functionName(part, fn)} #part`) });
-        wholeIndex.set(key(part, fn), index);
-      }
-      map[fn] = index;
-    }
-    return map;
+  // A function the merged profile lacks (a set built by hand): a function of its own.
+  const byPart = functionsInWhole(whole, parts, (part, fn) => {
+    sources.push({ profile: part, fn, name: pprofText(`${functionName(part, fn)} #part`) });
+    return sources.length - 1;
   });
   // The budget frame is the last function.
   const budget = sources.length;

@@ -48,6 +48,7 @@ import {
   functionFile,
   functionKind,
   functionName,
+  functionsInWhole,
   type OutputChunk,
   type OutputNeeds,
   type Profile,
@@ -150,27 +151,10 @@ function buildFrames(
   const frames: string[] = [];
   for (let fn = 0; fn < whole.functions.length; fn++)
     frames.push(frameJson(whole, fn, names[fn] as string));
-  const key = (p: Profile, fn: number) =>
-    `${functionFile(p, fn)}\u0000${p.functions.line[fn]}\u0000${functionName(p, fn)}`;
-  let wholeIndex: Map<string, number> | undefined;
-  const byPart = parts.map((part) => {
-    if (part === whole) return Int32Array.from({ length: whole.functions.length }, (_, k) => k);
-    if (!wholeIndex) {
-      wholeIndex = new Map();
-      for (let fn = 0; fn < whole.functions.length; fn++) wholeIndex.set(key(whole, fn), fn);
-    }
-    const map = new Int32Array(part.functions.length);
-    for (let fn = 0; fn < part.functions.length; fn++) {
-      let frame = wholeIndex.get(key(part, fn));
-      if (frame === undefined) {
-        // Not in the merged profile (a set built by hand): a frame of its own.
-        frame = frames.length;
-        frames.push(frameJson(part, fn, functionName(part, fn)));
-        wholeIndex.set(key(part, fn), frame);
-      }
-      map[fn] = frame;
-    }
-    return map;
+  // A function the merged profile lacks (a set built by hand): a frame of its own.
+  const byPart = functionsInWhole(whole, parts, (part, fn) => {
+    frames.push(frameJson(part, fn, functionName(part, fn)));
+    return frames.length - 1;
   });
   return { json: frames, byPart, prunedFrame: -1 };
 }
