@@ -21,7 +21,10 @@
  * weight of those stacks, so that KCachegrind's inclusive cost again equals the weight of
  * every stack holding it.
  */
-import { isAbsent, type Profile } from '@pyprof/core';
+import { CumulativeRounder, isAbsent, type Profile } from '@pyprof/core';
+
+/** Core's cumulative rounding, which callgrind's costs were the first to need. */
+export { CumulativeRounder };
 
 /** Largest cost written: callgrind_annotate keeps costs as doubles. */
 export const MAX_COST = 2 ** 53;
@@ -55,34 +58,6 @@ export function countOf(value: number): number {
 /** The count a `calls=` line shows: the recorded one, or 1 where none was recorded (sampled stacks). */
 export function shownCount(value: number): number {
   return isAbsent(value) ? 1 : countOf(value);
-}
-
-/**
- * Cumulative rounding: feed exact non-negative values in output order, get integers that
- * are each within one unit of their value and whose sum is the rounded exact sum. The
- * running sum is compensated (Neumaier), so the result does not depend on how many
- * values came before.
- */
-export class CumulativeRounder {
-  #sum = 0;
-  #compensation = 0;
-  #emitted = 0;
-
-  next(value: number): number {
-    const t = this.#sum + value;
-    if (Math.abs(this.#sum) >= Math.abs(value)) this.#compensation += this.#sum - t + value;
-    else this.#compensation += value - t + this.#sum;
-    this.#sum = t;
-    const rounded = Math.min(MAX_COST, Math.round(this.#sum + this.#compensation));
-    const cost = Math.max(0, rounded - this.#emitted);
-    this.#emitted += cost;
-    return cost;
-  }
-
-  /** Sum of everything returned so far (= the rounded running total). */
-  get total(): number {
-    return this.#emitted;
-  }
 }
 
 /** Splits the integer `total` over `weights` (≥ 0) so the parts add up to `total`. */

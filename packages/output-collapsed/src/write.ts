@@ -38,6 +38,7 @@
 import {
   BUDGET_FRAME,
   BUDGET_FRAME_NAME,
+  CumulativeRounder,
   costUnitOf,
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_FRAMES,
@@ -201,13 +202,10 @@ export function* writeCollapsed(
   let out = '';
   if (options.comment)
     out += `# ${[...origins].join(', ')} (${sampled && !timed ? 'samples' : options.unit})\n`;
-  let exact = 0;
-  let written = 0;
+  const rounder = new CumulativeRounder();
   for (const key of keys) {
-    exact += lines.get(key) as number;
-    const weight = Math.round(exact) - written;
-    if (weight <= 0) continue;
-    written += weight;
+    const weight = rounder.next(lines.get(key) as number);
+    if (weight === 0) continue;
     out += `${key} ${weight}\n`;
     if (out.length >= CHUNK) {
       yield out;

@@ -46,6 +46,7 @@
  */
 import {
   BUDGET_FRAME_NAME,
+  CumulativeRounder,
   costUnitOf,
   displayText,
   functionFile,
@@ -162,23 +163,6 @@ function hasExactCounts(stacks: WriterStacks): boolean {
   return true;
 }
 
-/** Sum of `values` with Neumaier's compensation (a running total that does not drift). */
-class ExactSum {
-  #sum = 0;
-  #compensation = 0;
-
-  add(value: number): void {
-    const t = this.#sum + value;
-    if (Math.abs(this.#sum) >= Math.abs(value)) this.#compensation += this.#sum - t + value;
-    else this.#compensation += value - t + this.#sum;
-    this.#sum = t;
-  }
-
-  get value(): number {
-    return this.#sum + this.#compensation;
-  }
-}
-
 /** Builds the pprof profile of a set (see the file comment). */
 export function buildPprof(
   set: ProfileSet,
@@ -223,15 +207,10 @@ export function buildPprof(
     }
   });
   const target = new Float64Array(functionCount);
-  const running = new ExactSum();
-  let rounded = 0;
+  const rounder = new CumulativeRounder();
   for (let f = 0; f < functionCount; f++) {
     const w = weight[f] as number;
-    if (w === 0) continue;
-    running.add(w);
-    const next = Math.round(running.value * scale);
-    target[f] = next - rounded;
-    rounded = next;
+    if (w !== 0) target[f] = rounder.next(w * scale);
   }
   const spent = new Float64Array(functionCount);
   const emitted = new Float64Array(functionCount);
