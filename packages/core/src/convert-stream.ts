@@ -12,6 +12,7 @@ import {
   type ConvertInput,
   type ConvertOptions,
   type ConvertResult,
+  outputTooLarge,
   type ReadInput,
   type Reading,
   readOpened,
@@ -22,7 +23,7 @@ import {
 } from './convert.js';
 import { Diagnostics } from './diagnostics.js';
 import { handoff } from './handoff.js';
-import { formatBytes, limitExceeded, ReadBudget, resolveLimits, SMALL_INPUT } from './limits.js';
+import { ReadBudget, resolveLimits, SMALL_INPUT } from './limits.js';
 import { mergeProfileSets } from './merge.js';
 import type { OptionValues } from './options.js';
 import type { OutputChunk, OutputNeeds, OutputPlugin, TimelineWriter } from './plugin.js';
@@ -90,13 +91,7 @@ export async function convertStreamed(
       if (options.strict && raised > 0) throw strictError(raised, 'while');
       for (const item of items) written += item.length;
       const limit = limits.outputPerByte * Math.max(budget.inputBytes, SMALL_INPUT);
-      if (written > limit) {
-        throw limitExceeded(
-          'outputPerByte',
-          `the ${writer.name} output grew past ${formatBytes(limit)}, ${limits.outputPerByte} times the input: a writer's output is proportional to its profile, so this input is built to blow it up`,
-          { format: writer.name },
-        );
-      }
+      if (written > limit) throw outputTooLarge(writer.name, limit, limits.outputPerByte);
       return emit(items);
     };
     async function* pace(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {

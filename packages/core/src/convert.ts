@@ -463,15 +463,18 @@ function* boundedOutput(
   let written = 0;
   for (const chunk of chunks) {
     written += chunk.length;
-    if (written > limit) {
-      throw limitExceeded(
-        'outputPerByte',
-        `the ${writer} output grew past ${formatBytes(limit)}, ${perByte} times the input: a writer's output is proportional to its profile, so this input is built to blow it up`,
-        { format: writer },
-      );
-    }
+    if (written > limit) throw outputTooLarge(writer, limit, perByte);
     yield chunk;
   }
+}
+
+/** The error for output past `outputPerByte` times the input (whole and streamed conversions). */
+export function outputTooLarge(writer: string, limit: number, perByte: number): ProfileError {
+  return limitExceeded(
+    'outputPerByte',
+    `the ${writer} output grew past ${formatBytes(limit)}, ${perByte} times the input: a writer's output is proportional to its profile, so this input is built to blow it up`,
+    { format: writer },
+  );
 }
 
 /** The whole conversion (see the file comment). */
