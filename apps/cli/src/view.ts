@@ -333,11 +333,25 @@ export async function openInSpeedscope(
     'index.html',
   );
   const url = `${pathToFileURL(app).href}${loader.fragment(script)}`;
-  // The macOS and Windows openers drop a URL's #fragment, so they get a small page that
-  // redirects to the app with it (what speedscope's own CLI does).
+  await openUrl(url, folder, opener, env);
+  return url;
+}
+
+/**
+ * Opens a `file://` address with `opener` (from `speedscopeOpener`) through the viewer
+ * watcher, which removes `folder` when the browser exits. The macOS and Windows openers
+ * drop a URL's #fragment, so they get a small page in `folder` that redirects to it (what
+ * speedscope's own CLI does).
+ */
+export async function openUrl(
+  url: string,
+  folder: string,
+  opener: readonly string[],
+  env: Env,
+): Promise<void> {
   let target = url;
   if (!env.BROWSER && (process.platform === 'darwin' || process.platform === 'win32')) {
-    target = join(folder, 'open-speedscope.html');
+    target = join(folder, 'open-page.html');
     writeFileSync(
       target,
       `<!doctype html><script>window.location = ${JSON.stringify(url)};</script>\n`,
@@ -345,5 +359,4 @@ export async function openInSpeedscope(
   }
   const [command, ...args] = opener as [string, ...string[]];
   await startViewer(command, [...args, target], folder, env);
-  return url;
 }

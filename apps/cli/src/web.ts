@@ -13,7 +13,7 @@ import type { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ProfileError } from '@pyprof/core';
-import { speedscopeOpener, startViewer, viewFolder } from './view.js';
+import { openUrl, speedscopeOpener, viewFolder } from './view.js';
 
 const require = createRequire(import.meta.url);
 
@@ -112,19 +112,7 @@ export async function web(
     return 0;
   }
   const { url, folder } = preloadedPage(webPage(), parsed.positionals);
-  // The macOS and Windows openers drop an address's #fragment: they get a page that
-  // redirects to it (as speedscope's CLI does).
-  const folderOfFiles = folder ?? viewFolder();
-  let target = url;
-  if (!io.env.BROWSER && (process.platform === 'darwin' || process.platform === 'win32')) {
-    target = join(folderOfFiles, 'open-pyprof.html');
-    writeFileSync(
-      target,
-      `<!doctype html><script>window.location = ${JSON.stringify(url)};</script>\n`,
-    );
-  }
-  const [command, ...args] = opener as [string, ...string[]];
-  await startViewer(command, [...args, target], folderOfFiles, io.env);
+  await openUrl(url, folder ?? viewFolder(), opener, io.env);
   if (!parsed.values.quiet)
     io.stderr.write(`pyprof: opened the web page in your browser: ${url}\n`);
   return 0;
