@@ -7,8 +7,6 @@
  *   bytes → detect → read → Profile → transform → write → chunks   (convert)
  */
 export {
-  type CallStatsInput,
-  type FunctionStatsInput,
   type MetadataInput,
   ProfileBuilder,
 } from './builder.js';
@@ -16,7 +14,6 @@ export { ByteReader } from './byte-reader.js';
 export {
   Column,
   float64Column,
-  hashInts,
   int32Column,
   PairIndex,
   TripleIndex,
@@ -39,21 +36,15 @@ export {
   STREAM_ABOVE,
   type Transform,
   type TransformContext,
-  type Validation,
 } from './convert.js';
 export {
   type Diagnostic,
-  type DiagnosticReport,
   type DiagnosticSink,
-  type DiagnosticStage,
   Diagnostics,
-  type DiagnosticsOptions,
 } from './diagnostics.js';
 export {
-  type DiffOptions,
   type DiffRow,
   diffProfiles,
-  type FunctionMatching,
   matchFunctions,
   type ProfileDiff,
 } from './diff.js';
@@ -65,12 +56,10 @@ export {
   malformed,
   type Place,
   ProfileError,
-  type ProfileErrorOptions,
   unsafeInput,
   unsupportedVersion,
 } from './errors.js';
 export {
-  type FilterProfileOptions,
   type FilterSummary,
   type FunctionPredicate,
   filterNote,
@@ -86,27 +75,21 @@ export { gunzip, isGzip } from './gzip.js';
 export {
   budgetFor,
   DEFAULT_LIMITS,
-  formatBytes,
-  inputTooLarge,
   type LimitName,
   type Limits,
   limitExceeded,
   parseByteSize,
   ReadBudget,
-  resolveLimits,
   rowsOf,
-  SMALL_INPUT,
   withCommas,
 } from './limits.js';
-export { type MergeOptions, makeProfileSet, mergeProfileSets, mergeProfiles } from './merge.js';
+export { makeProfileSet, mergeProfileSets, mergeProfiles } from './merge.js';
 export { moduleNameFromPath } from './module-name.js';
 export { NamesInOrder } from './names-in-order.js';
 export {
   fileBasenameSuffix,
-  kcachegrindBasename,
   kcachegrindKey,
   type NameStyle,
-  type NamingOptions,
   sanitizeName,
   uniqueFunctionNames,
 } from './naming.js';
@@ -135,12 +118,9 @@ export {
   type TimelineWriter,
   type WriteContext,
 } from './plugin.js';
-export { type PrintOptions, printProfile, printProfileSet } from './print.js';
+export { printProfile, printProfileSet } from './print.js';
 export {
-  type CallSiteTable,
-  type CallTable,
   type CallTree,
-  COST_UNITS,
   type CodeObjectLayout,
   type CodeObjectMarshal,
   type CostUnit,
@@ -148,30 +128,23 @@ export {
   FUNCTION_KINDS,
   type FunctionDetails,
   type FunctionKind,
-  type FunctionTable,
   functionFile,
-  functionKey,
   functionKind,
   functionModule,
   functionName,
   functionsInWhole,
-  IR_VERSION,
   isAbsent,
-  type LineTable,
   type Profile,
   type ProfileMetadata,
   type ProfileSet,
   singleProfileSet,
   TIMELINE_ENTER,
   TIMELINE_EXIT,
-  type Timeline,
   totalCalls,
   totalSelfTime,
 } from './profile.js';
 export {
   decodePythonSource,
-  type PythonScope,
-  type PythonScopeKind,
   PythonSource,
   scanPythonScopes,
 } from './python-source.js';
@@ -181,37 +154,21 @@ export {
   type ReadInit,
   readStreamWith,
   readWith,
-  streamTimelineWith,
-  type WriteInit,
   writeChunks,
   writeToBytes,
   writeToString,
 } from './run.js';
-export type {
-  ByteSource,
-  InputData,
-  WebByteStream,
-} from './source.js';
+export type { ByteSource } from './source.js';
 export {
   BUDGET_FRAME,
   BUDGET_FRAME_NAME,
   checkConsistency,
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_FRAMES,
-  DEFAULT_MAX_STACKS,
   deriveStacks,
-  type InconsistencyReason,
-  type InconsistentFunction,
-  PRUNED_FRAME,
-  type ReconstructedCallTree,
-  type ReconstructOptions,
   reconstructCallTree,
-  type StackSample,
   type Stacks,
   type StacksNeed,
-  type StacksOrigin,
-  type StacksPlacement,
-  type StacksReport,
   stackSamples,
 } from './stacks.js';
 export {
@@ -224,5 +181,4 @@ export {
   encodeText,
   escapeUndecodable,
 } from './text.js';
-export { callTreeFromTimeline } from './timeline-tree.js';
 export { assertValidProfile, type ValidationResult, validateProfile } from './validate.js';

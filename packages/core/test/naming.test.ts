@@ -7,13 +7,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   fileBasenameSuffix,
-  kcachegrindBasename,
   kcachegrindKey,
   type Profile,
   ProfileBuilder,
   sanitizeName,
   uniqueFunctionNames,
 } from '../src/index.js';
+import { kcachegrindBasename } from '../src/naming.js';
 
 type Fn = [file: string, line: number, name: string, kind?: 'python' | 'builtin'];
 

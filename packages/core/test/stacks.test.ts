@@ -6,10 +6,10 @@
 // context rule), and the consistency check names the functions that contradict themselves.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { DiagnosticReport } from '../src/diagnostics.js';
 import {
   BUDGET_FRAME,
   checkConsistency,
-  type DiagnosticReport,
   deriveStacks,
   functionName,
   type Profile,

@@ -1,11 +1,8 @@
 // The exact calling-context tree of a timeline (hotshot): one node per distinct stack.
 import { describe, expect, it } from 'vitest';
-import {
-  callTreeFromTimeline,
-  TIMELINE_ENTER,
-  TIMELINE_EXIT,
-  type Timeline,
-} from '../src/index.js';
+import { TIMELINE_ENTER, TIMELINE_EXIT } from '../src/index.js';
+import type { Timeline } from '../src/profile.js';
+import { callTreeFromTimeline } from '../src/timeline-tree.js';
 
 /** A timeline from `[kind, function, time]` events. */
 function timeline(events: Array<[number, number, number]>): Timeline {

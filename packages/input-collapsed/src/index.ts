@@ -42,21 +42,3 @@ export const collapsed = defineInputPlugin({
 });
 
 export default collapsed;
-export { detectCollapsed } from './detect.js';
-export {
-  type Dialect,
-  type DialectName,
-  detectDialect,
-  type Frame,
-  parseFrame,
-} from './dialect.js';
-export { MAX_SOURCE_BYTES } from './identity.js';
-export { MAX_LINE_BYTES } from './lines.js';
-export {
-  DETECTION_LINES,
-  MAX_WEIGHT,
-  NO_FRAMES_NAME,
-  readCollapsed,
-  readCollapsedStream,
-} from './read.js';
-export { MAX_DEPTH, MAX_NODES, MAX_PARTS } from './stacks.js';

@@ -9,7 +9,8 @@ import {
   type ProfileSet,
 } from '@pyprof/core';
 import { describe, expect, it } from 'vitest';
-import { collapsed, detectDialect } from '../src/index.js';
+import { detectDialect } from '../src/dialect.js';
+import { collapsed } from '../src/index.js';
 import { fixtureText, readCollapsed, readFixture, sourcesIn, warningsOf } from './fixtures.js';
 
 const needs = { lines: true, callTree: true };

@@ -3,7 +3,10 @@
 // and what bad input looks like is met with one-line errors or skipped-line warnings.
 import { isProfileError, type ProfileError, readStreamWith } from '@pyprof/core';
 import { describe, expect, it } from 'vitest';
-import { collapsed, MAX_DEPTH, MAX_LINE_BYTES, MAX_PARTS, MAX_WEIGHT } from '../src/index.js';
+import { collapsed } from '../src/index.js';
+import { MAX_LINE_BYTES } from '../src/lines.js';
+import { MAX_WEIGHT } from '../src/read.js';
+import { MAX_DEPTH, MAX_PARTS } from '../src/stacks.js';
 import { readCollapsed, warningsOf } from './fixtures.js';
 
 const encode = (text: string) => new TextEncoder().encode(text);

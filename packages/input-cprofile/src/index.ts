@@ -25,6 +25,3 @@ export const cprofile = defineInputPlugin({
 });
 
 export default cprofile;
-export { detectPstats } from './detect.js';
-export { MAX_DEPTH, MarshalCode, MarshalReader, MarshalTuple } from './marshal.js';
-export { readPstats } from './read.js';

@@ -32,20 +32,4 @@ export const hotshot = defineInputPlugin({
 });
 
 export default hotshot;
-export { detectHotshot } from './detect.js';
-export { readHotshot, readHotshotStream } from './read.js';
-export {
-  type DecoderOptions,
-  decodeHotshot,
-  HotshotDecoder,
-  type HotshotRecord,
-  MAX_PACKED_BYTES,
-  type RecordSink,
-} from './records.js';
-export {
-  MAX_DEPTH,
-  MAX_LEVELS_BEFORE,
-  MAX_UNDEFINED_FUNCTIONS,
-  SYNTHETIC_FILE,
-  syntheticName,
-} from './replay.js';
+export { decodeHotshot, type HotshotRecord } from './records.js';

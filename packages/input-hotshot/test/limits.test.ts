@@ -3,7 +3,8 @@
 // header followed by hand-assembled records (spec §3).
 import { Diagnostics, isProfileError, type ProfileError, readWith } from '@pyprof/core';
 import { describe, expect, it } from 'vitest';
-import { hotshot, MAX_DEPTH, MAX_LEVELS_BEFORE, MAX_UNDEFINED_FUNCTIONS } from '../src/index.js';
+import { hotshot } from '../src/index.js';
+import { MAX_DEPTH, MAX_LEVELS_BEFORE, MAX_UNDEFINED_FUNCTIONS } from '../src/replay.js';
 import { readFixture } from './corpus.js';
 
 const header = readFixture('hotshot/py27/decorators.hotshot').subarray(0, 18);

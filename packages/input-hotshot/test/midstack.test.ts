@@ -14,7 +14,8 @@ import {
   validateProfile,
 } from '@pyprof/core';
 import { describe, expect, it } from 'vitest';
-import { decodeHotshot, hotshot, syntheticName } from '../src/index.js';
+import { decodeHotshot, hotshot } from '../src/index.js';
+import { syntheticName } from '../src/replay.js';
 import { type ExtraFixture, readExtra } from './corpus.js';
 
 const ENTER = 0;

@@ -11,7 +11,8 @@ import {
 import { arbitraryMutation } from '@pyprof/testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hotshot, MAX_PACKED_BYTES } from '../src/index.js';
+import { hotshot } from '../src/index.js';
+import { MAX_PACKED_BYTES } from '../src/records.js';
 import { readFixture } from './corpus.js';
 
 const needs = { timeline: true, callTree: true };

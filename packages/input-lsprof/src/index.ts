@@ -18,5 +18,5 @@ export const lsprof = defineInputPlugin({
 });
 
 export default lsprof;
-export { type PythonLabel, parsePythonLabel } from './label.js';
+export { parsePythonLabel } from './label.js';
 export { scanPickle } from './pickle.js';

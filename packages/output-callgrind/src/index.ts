@@ -38,20 +38,5 @@ export const callgrind = defineOutputPlugin({
 });
 
 export default callgrind;
-export {
-  arcCosts,
-  CumulativeRounder,
-  MAX_COST,
-  splitByWeights,
-} from './costs.js';
-export { writeCallgrindDiff } from './diff.js';
-export { chooseCallgrindOutputName, defaultOutputName, namesOverlap } from './output-name.js';
-export {
-  type CallgrindOptions,
-  type CostUnit,
-  PROFILER_FILE,
-  PROFILER_NAME,
-  UNITS,
-  writeCallgrind,
-  writtenFile,
-} from './write.js';
+export { chooseCallgrindOutputName, defaultOutputName } from './output-name.js';
+export { PROFILER_NAME, writtenFile } from './write.js';

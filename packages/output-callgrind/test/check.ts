@@ -2,7 +2,8 @@
 // canonical profiles (conformance suite) and on generated profiles (property test).
 import { costUnitOf, isAbsent, type ProfileSet } from '@pyprof/core';
 import { expect } from 'vitest';
-import { PROFILER_FILE, PROFILER_NAME, UNITS } from '../src/index.js';
+import { PROFILER_NAME } from '../src/index.js';
+import { PROFILER_FILE, UNITS } from '../src/write.js';
 import { functionsInCycles, inclusiveCost, parseCallgrind } from './kcachegrind-reader.js';
 
 export const PROFILER_KEY = PROFILER_NAME + PROFILER_FILE;

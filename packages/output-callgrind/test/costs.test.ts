@@ -4,7 +4,7 @@
 import { ProfileBuilder } from '@pyprof/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arcCosts, CumulativeRounder, splitByWeights } from '../src/index.js';
+import { arcCosts, CumulativeRounder, splitByWeights } from '../src/costs.js';
 
 const value = fc.oneof(
   fc.double({ min: 0, max: 1e12, noNaN: true, noDefaultInfinity: true }),

@@ -1,12 +1,8 @@
 // Default output names KCachegrind recognises and does not sum with other files.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  callgrind,
-  chooseCallgrindOutputName,
-  defaultOutputName,
-  namesOverlap,
-} from '../src/index.js';
+import { callgrind, chooseCallgrindOutputName, defaultOutputName } from '../src/index.js';
+import { namesOverlap } from '../src/output-name.js';
 
 describe('defaultOutputName', () => {
   it('is callgrind.out.<input name>, without folders or .gz', () => {

@@ -18,4 +18,3 @@ export const chromeTrace = defineOutputPlugin({
 });
 
 export default chromeTrace;
-export { ChromeTrace, writeChromeTrace } from './write.js';

@@ -22,8 +22,9 @@ import {
 import { arbitraryProfile, canonicalProfiles, profileFromRun } from '@pyprof/testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ChromeTrace, chromeTrace } from '../src/index.js';
+import { chromeTrace } from '../src/index.js';
 import { TraceText } from '../src/trace.js';
+import { ChromeTrace } from '../src/write.js';
 import { checkTrace, ownTimes } from './check.js';
 
 /** Chunks as text (the writer's chunks are bytes). */

@@ -56,11 +56,4 @@ export const collapsed = defineOutputPlugin({
 });
 
 export default collapsed;
-export {
-  type CollapsedOptions,
-  type CollapsedUnit,
-  collapsedFrameNames,
-  collapsedNeeds,
-  frameText,
-  writeCollapsed,
-} from './write.js';
+export { collapsedFrameNames } from './write.js';

@@ -11,7 +11,8 @@ import {
 } from '@pyprof/core';
 import { profileFromRun } from '@pyprof/testkit';
 import { describe, expect, it } from 'vitest';
-import { collapsed, frameText } from '../src/index.js';
+import { collapsed } from '../src/index.js';
+import { frameText } from '../src/write.js';
 import { ownByLeaf, parseCollapsed } from './check.js';
 
 const write = (set: ProfileSet, options: Record<string, unknown> = {}, diagnostics?: Diagnostics) =>

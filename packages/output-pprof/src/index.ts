@@ -47,4 +47,4 @@ export const pprof = defineOutputPlugin({
 
 export default pprof;
 export { pprofNeeds } from './stacks.js';
-export { BUDGET_NAME, buildPprof, type PprofOptions, pprofText, writePprof } from './write.js';
+export { buildPprof, pprofText } from './write.js';

@@ -8,7 +8,8 @@ import { costUnitOf, type ProfileSet, uniqueFunctionNames, writeToBytes } from '
 import { arbitraryProfileSet } from '@pyprof/testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BUDGET_NAME, pprof, pprofText } from '../src/index.js';
+import { pprof, pprofText } from '../src/index.js';
+import { BUDGET_NAME } from '../src/write.js';
 import { readPprof } from './read-pprof.js';
 
 function check(set: ProfileSet, options: Record<string, unknown>): void {

@@ -24,7 +24,7 @@ export const pstats = defineOutputPlugin({
  * `<input without its extension>.prof` (folders and a trailing `.gz` dropped; stdin →
  * `stdin.prof`), or `<input>.pyprof.prof` when the input is itself a `.prof` file.
  */
-export function defaultOutputName(inputName: string): string {
+function defaultOutputName(inputName: string): string {
   let base = inputName.slice(Math.max(inputName.lastIndexOf('/'), inputName.lastIndexOf('\\')) + 1);
   base = base.replace(/\.gz$/i, '');
   if (base === '' || base === '-') base = 'stdin';
@@ -34,16 +34,4 @@ export function defaultOutputName(inputName: string): string {
 }
 
 export default pstats;
-export { CODE_ADDRESS_PLACEHOLDER, codeObjectText } from './code-object.js';
-export { normpath } from './hotshot.js';
-export {
-  DEFAULT_REPLAY_LIMIT,
-  type PstatsOptions,
-  PYTHON_VERSIONS,
-  type PythonChoice,
-  pstatsOptionSpecs,
-  pstatsOptions,
-  resolveTarget,
-  type Target,
-} from './options.js';
-export { writePstats } from './write.js';
+export { codeObjectText } from './code-object.js';

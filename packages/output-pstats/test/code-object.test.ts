@@ -7,7 +7,8 @@
 // tests/integration.
 import { type CodeObjectMarshal, type Profile, ProfileBuilder } from '@pyprof/core';
 import { describe, expect, it } from 'vitest';
-import { CODE_ADDRESS_PLACEHOLDER, codeObjectText } from '../src/index.js';
+import { CODE_ADDRESS_PLACEHOLDER } from '../src/code-object.js';
+import { codeObjectText } from '../src/index.js';
 import { writeProfile as write } from './check.js';
 import {
   decodeMarshal,

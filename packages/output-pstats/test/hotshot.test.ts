@@ -11,7 +11,7 @@ import { type Diagnostic, functionFile, functionName, type Profile } from '@pypr
 import { arbitraryRun, profileFromRun, type Run } from '@pyprof/testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normpath } from '../src/index.js';
+import { normpath } from '../src/hotshot.js';
 import { writeProfile } from './check.js';
 import {
   decodeMarshal,

@@ -4,7 +4,8 @@
 // default output name.
 import { isProfileError, type Profile, ProfileBuilder } from '@pyprof/core';
 import { describe, expect, it } from 'vitest';
-import { defaultOutputName, pstats, pstatsOptions, resolveTarget } from '../src/index.js';
+import { pstats } from '../src/index.js';
+import { pstatsOptions, resolveTarget } from '../src/options.js';
 import { writeProfile as write } from './check.js';
 import {
   decodeMarshal,
@@ -334,6 +335,6 @@ describe('default output name', () => {
     ['-', 'stdin.prof'],
     ['noext', 'noext.prof'],
   ])('%s → %s', (input, output) => {
-    expect(defaultOutputName(input)).toBe(output);
+    expect(pstats.defaultOutputName?.(input)).toBe(output);
   });
 });

@@ -54,12 +54,5 @@ export const speedscope = defineOutputPlugin({
 });
 
 export default speedscope;
-export { type SpeedscopeLoader, speedscopeLoaderScript } from './view.js';
-export {
-  PRUNED_NAME,
-  SPEEDSCOPE_SCHEMA,
-  type SpeedscopeMode,
-  type SpeedscopeOptions,
-  speedscopeNeeds,
-  writeSpeedscope,
-} from './write.js';
+export { speedscopeLoaderScript } from './view.js';
+export { speedscopeNeeds } from './write.js';

@@ -4,13 +4,8 @@
 import { type Diagnostic, type ProfileSet, writeChunks, writeToString } from '@pyprof/core';
 import { canonicalProfiles, profileFromRun } from '@pyprof/testkit';
 import { describe, expect, it } from 'vitest';
-import {
-  PRUNED_NAME,
-  SPEEDSCOPE_SCHEMA,
-  speedscope,
-  speedscopeLoaderScript,
-  speedscopeNeeds,
-} from '../src/index.js';
+import { speedscope, speedscopeLoaderScript, speedscopeNeeds } from '../src/index.js';
+import { PRUNED_NAME, SPEEDSCOPE_SCHEMA } from '../src/write.js';
 
 interface Frame {
   name: string;

@@ -9,7 +9,7 @@ import { HOTSHOT_TIMELINE_LIMIT } from './hotshot-stats.js';
 import { SORT_KEY_WORDS } from './sort.js';
 import { writeText } from './write.js';
 
-export const textOptions = {
+const textOptions = {
   style: {
     type: 'choice',
     choices: ['table', 'pstats'],
@@ -67,36 +67,20 @@ export const text = defineOutputPlugin({
 });
 
 export default text;
-export {
-  HOTSHOT_TIMELINE_LIMIT,
-  hotshotStats,
-  isHotshotProfile,
-  normalisePath,
-} from './hotshot-stats.js';
-export { f8, formatFixed, pythonFloatRepr, pythonStringRepr } from './python-format.js';
+export { formatFixed } from './python-format.js';
 export { Python2Dict } from './python2-dict.js';
 export {
   bytesHash,
   floatHash,
-  type Hash64,
-  hashFromBigInt,
-  hashToBigInt,
   intHash,
   longHash,
   tupleHash,
   unicodeHash,
 } from './python2-hash.js';
-export { parseRestriction, type Restriction } from './restrict.js';
-export { resolveSortOrder, SORT_KEY_WORDS, type SortOrder } from './sort.js';
 export {
-  type CodeObjectKey,
   type PrintingProcess,
-  python2Order,
   python2StatsDict,
-  type StatsOrder,
   statsKeyHash,
-  statsKeyTupleHash,
   statsOrder,
 } from './stats-order.js';
-export { CODE_ADDRESS_PLACEHOLDER, codeObjectRepr, standardName } from './view.js';
 export { writeText } from './write.js';

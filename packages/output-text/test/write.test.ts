@@ -12,7 +12,8 @@ import {
 } from '@pyprof/core';
 import { canonicalProfiles } from '@pyprof/testkit';
 import { describe, expect, it } from 'vitest';
-import { CODE_ADDRESS_PLACEHOLDER, text } from '../src/index.js';
+import { text } from '../src/index.js';
+import { CODE_ADDRESS_PLACEHOLDER } from '../src/view.js';
 
 const ESC = '\u001b[';
 

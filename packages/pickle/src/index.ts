@@ -8,7 +8,6 @@
  * turns the plain data into a profile itself.
  */
 
-export { MAX_INTEGER_BYTES, MAX_INTEGER_DIGITS } from './decode.js';
 export {
   COST,
   DEFAULT_PICKLE_LIMITS,
@@ -18,21 +17,15 @@ export {
 } from './limits.js';
 export {
   type BuildHook,
-  type BuildOptions,
   buildPickle,
   type LoadedPickle,
   loadPickle,
   type PickleScan,
-  type ReduceHook,
   scanPickle,
 } from './load.js';
-export { HIGHEST_PROTOCOL, printable } from './machine.js';
 export {
-  type AllowedGlobal,
   describeValue,
-  type GlobalKind,
   type PickleDialect,
-  type PickleDialectSpec,
   type PickleValue,
   PyDict,
   PyGlobal,

@@ -1,0 +1,34 @@
+// Lint: every public export of a library package is used outside it (imported by another
+// package, an app, a test elsewhere, a script or a markdown example) or documented in its
+// README (named in a `code span`). An export neither uses nor documents is an internal
+// that leaked, and the next plugin author copies it; make it internal or document it.
+// Run by `pnpm lint` (lint:root). Reads sources only, so it needs no build.
+import { documentedNames, exportsOf, libraryPackages, usesByPackage } from './public-api.mjs';
+
+// The testkit is the plugin author's toolbox: its README points at its exports as a whole,
+// and outside authors, not our packages, are its users.
+const EXEMPT = new Set(['@pyprof/testkit']);
+
+const packages = libraryPackages().filter((p) => !EXEMPT.has(p.name));
+const exports = exportsOf(
+  packages.map((p) => p.index),
+  { names: true },
+);
+const uses = usesByPackage(packages);
+let unused = 0;
+for (const pkg of packages) {
+  const used = uses.get(pkg.name);
+  if (used.has('*')) continue;
+  const documented = documentedNames(pkg);
+  for (const { name } of exports.get(pkg.index)) {
+    if (used.has(name) || documented.has(name) || name === 'default') continue;
+    if (unused++ === 0) console.error('Exports used nowhere outside their package nor documented:');
+    console.error(`  ${pkg.name}: ${name}`);
+  }
+}
+if (unused) {
+  console.error(
+    `${unused} unused export(s): remove them from the package's src/index.ts (import the module directly in its own tests), or document them in its README.`,
+  );
+  process.exitCode = 1;
+}
