@@ -13,7 +13,7 @@ const baseline = at >= 0 ? argv[at + 1] : undefined;
 const RUNS = 5;
 
 ensureBuilt();
-const file = pstats100k();
+const file = await pstats100k();
 
 /** One run under GNU time: wall seconds, CPU seconds, peak RSS in MB. */
 function once(cliPath, to) {

@@ -1,19 +1,28 @@
-// Issue 3's benchmark: the 100k-function, ~1M-edge pstats dump (make_pstats.py, shared
+// Issue 3's benchmark: the 100k-function, ~1M-edge pstats dump (inputs.mjs, shared
 // with pstats.mjs and text.mjs) converted to callgrind end to end by the CLI
 // (`pyprof convert X --to callgrind -o Y`) and by Debian's pyprof2calltree
 // (`pyprof2calltree -i X -o Y`): whole processes, alternating runs, median of BENCH_RUNS
 // (default 5), wall time, peak RSS (/usr/bin/time) and output size.
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, compare, ensureBuilt, measure, outDir, pstats100k, table } from './lib.mjs';
+import {
+  cli,
+  compare,
+  ensureBuilt,
+  measure,
+  outDir,
+  pstats100k,
+  requireTool,
+  table,
+} from './lib.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
-const file = pstats100k();
+const file = await pstats100k();
 ensureBuilt();
-if (!existsSync('/usr/bin/pyprof2calltree')) {
-  console.error('needs Debian pyprof2calltree: apt-get install -y pyprof2calltree');
-  process.exit(1);
-}
+requireTool(
+  '/usr/bin/pyprof2calltree',
+  'Debian pyprof2calltree (apt-get install -y pyprof2calltree)',
+);
 
 const outputs = {
   pyprof: join(outDir, 'callgrind.out.pyprof-100k'),

@@ -1,5 +1,5 @@
 // Issue 21's speed benchmark for collapsed stacks: the 100k-function, ~1M-edge pstats dump
-// (make_pstats.py, shared with callgrind.mjs) converted by the CLI to collapsed stacks and
+// (inputs.mjs, shared with callgrind.mjs) converted by the CLI to collapsed stacks and
 // to callgrind (`pyprof convert X --to collapsed|callgrind -o Y`): whole processes,
 // alternating runs, median of BENCH_RUNS (default 5), wall time, peak RSS and output size.
 // Target: collapsed in at most 2× the callgrind conversion's time.
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { cli, compare, ensureBuilt, measure, outDir, pstats100k, table } from './lib.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
-const file = pstats100k();
+const file = await pstats100k();
 ensureBuilt();
 
 const outputs = {

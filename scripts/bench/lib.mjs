@@ -1,5 +1,6 @@
 // Shared helpers for the benchmark scripts: run a whole process under /usr/bin/time to
-// get wall time and peak RSS, take medians, find the pyenv interpreters, print tables.
+// get wall time and peak RSS, take medians, find the pyenv interpreters (or skip), print
+// tables.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -11,15 +12,28 @@ export const outDir = join(root, 'bench-out');
 mkdirSync(outDir, { recursive: true });
 export const cli = join(root, 'apps', 'cli', 'dist', 'cli.js');
 
+/** The exit status of a benchmark that skipped itself (run.mjs counts it as skipped). */
+export const SKIPPED = 3;
+
+/**
+ * Ends the benchmark as skipped, saying why, unless `path` exists: for the comparisons
+ * that need a tool besides Node (a Python, pyprof2calltree, chromium).
+ */
+export function requireTool(path, what) {
+  if (existsSync(path)) return path;
+  console.log(`skipped: needs ${what} at ${path}`);
+  process.exit(SKIPPED);
+}
+
 /** A CPython from pyenv (e.g. '3.11.7', '2.7.18'), or PYPROF_PYTHON_<major><minor>. */
 export function python(version) {
   const [major, minor] = version.split('.');
   const fromEnv = process.env[`PYPROF_PYTHON_${major}${minor}`];
   if (fromEnv) return fromEnv;
-  const path = join(homedir(), '.pyenv', 'versions', version, 'bin', 'python');
-  if (!existsSync(path))
-    throw new Error(`needs Python ${version} at ${path} (or set PYPROF_PYTHON_${major}${minor})`);
-  return path;
+  return requireTool(
+    join(homedir(), '.pyenv', 'versions', version, 'bin', 'python'),
+    `Python ${version} (or set PYPROF_PYTHON_${major}${minor})`,
+  );
 }
 
 /** Runs a command under /usr/bin/time; returns wall seconds, peak RSS (MB) and stdout. */
@@ -88,22 +102,13 @@ export function ensureBuilt() {
 }
 
 /**
- * The benchmarks' shared input: a realistic 100k-function, ~1M-edge pstats dump written by
- * a real Python's marshal (make_pstats.py), generated once into bench-out/.
+ * The benchmarks' shared input: a realistic 100k-function, ~1M-edge pstats dump, generated
+ * once into bench-out/ in JavaScript (inputs.mjs, no Python).
  */
-export function pstats100k() {
-  const file = join(outDir, 'pstats-100k.prof');
-  if (!existsSync(file)) {
-    console.error(`generating ${file} …`);
-    measure(python('3.11.7'), [
-      join(root, 'scripts', 'bench', 'make_pstats.py'),
-      file,
-      '100000',
-      '1000000',
-      '1',
-    ]);
-  }
-  return file;
+export async function pstats100k() {
+  ensureBuilt();
+  const { pstatsDump } = await import('./inputs.mjs');
+  return pstatsDump(100_000, 1_000_000, 1);
 }
 
 /**

@@ -5,11 +5,11 @@
 // `node scripts/bench/line-profiler.mjs [FUNCTIONS]`.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { compare, ensureBuilt, measure, outDir, readerTable, root } from './lib.mjs';
+import { compare, ensureBuilt, measure, outDir, readerTable, requireTool, root } from './lib.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const count = process.argv[2] ?? '100000';
-const py = '/usr/bin/python3';
+const py = requireTool('/usr/bin/python3', 'Debian python3');
 const file = join(outDir, `line-profiler-${count}.lprof`);
 if (!existsSync(file)) {
   console.error(`generating ${file} …`);

@@ -12,7 +12,7 @@ import { callgrind } from '../../packages/output-callgrind/dist/index.js';
 import { pstats100k } from './lib.mjs';
 
 setFlagsFromString('--semi-space-growth-factor=1');
-const file = process.argv[2] ?? pstats100k();
+const file = process.argv[2] ?? (await pstats100k());
 const t0 = performance.now();
 const bytes = readFileSync(file);
 const t1 = performance.now();

@@ -1,6 +1,6 @@
 // Issue 20's benchmark, end to end by the CLI (whole processes, median of BENCH_RUNS,
 // default 5; wall time and peak RSS from /usr/bin/time):
-// - the 100k-function, ~1M-edge pstats dump (make_pstats.py, shared with the other
+// - the 100k-function, ~1M-edge pstats dump (inputs.mjs, shared with the other
 //   benchmarks) → pprof against → callgrind, alternating runs. Targets: at most 2× the
 //   callgrind conversion's time; peak RSS at most 3× the input + 100 MB.
 // - a 30 MB and a 300 MB default-mode hotshot log (make_hotshot.py) → pprof: the exact call
@@ -21,7 +21,7 @@ import {
 } from './lib.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
-const file = pstats100k();
+const file = await pstats100k();
 ensureBuilt();
 const mb = (bytes) =>
   bytes < 1024 * 1024

@@ -1,4 +1,4 @@
-// Issue 22's benchmark: the 100k-function, ~1M-edge pstats dump (make_pstats.py, shared
+// Issue 22's benchmark: the 100k-function, ~1M-edge pstats dump (inputs.mjs, shared
 // with pstats.mjs) converted to pstats end to end by the CLI (`pyprof convert X --to
 // pstats -o Y`, for Python 3 and for Python 2), next to `pstats.Stats` of the same
 // Python family reading the result back: whole processes, alternating runs, median of
@@ -20,7 +20,7 @@ import {
 } from './lib.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
-const file = pstats100k();
+const file = await pstats100k();
 ensureBuilt();
 const size = statSync(file).size / 1024 / 1024;
 const out = { 3: join(outDir, 'pstats-100k.py3.prof'), 2: join(outDir, 'pstats-100k.py2.prof') };

@@ -1,5 +1,5 @@
-// Issue 2's benchmark: a realistic 100k-function, ~1M-edge pstats dump (made by a real
-// Python's marshal.dump, see make_pstats.py), read by pyprof and by Python's own tools, side
+// Issue 2's benchmark: a realistic 100k-function, ~1M-edge pstats dump (generated in
+// JavaScript, see inputs.mjs), read by pyprof and by Python's own tools, side
 // by side on the same file: parse time in-process, whole-process wall time and peak RSS.
 // Targets: parse no slower than pstats.Stats; peak memory ≤ 3 × file size + 100 MB.
 import { statSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { cli, compare, ensureBuilt, measure, pstats100k, python, root, table } f
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const py = python('3.11.7');
-const file = pstats100k();
+const file = await pstats100k();
 ensureBuilt();
 const size = statSync(file).size / 1024 / 1024;
 const timed = (code) => (args) => {

@@ -1,4 +1,4 @@
-// Issue 6's benchmark: the 100k-function, ~1M-edge pstats dump (make_pstats.py, shared with
+// Issue 6's benchmark: the 100k-function, ~1M-edge pstats dump (inputs.mjs, shared with
 // the other benchmarks) converted to speedscope end to end by the CLI
 // (`pyprof convert X --to speedscope [--max-frames N] -o Y`) — whole processes, median of
 // BENCH_RUNS (default 3), wall time and peak RSS (/usr/bin/time) — and what the budget
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { cli, ensureBuilt, measure, median, outDir, pstats100k, table } from './lib.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
-const file = pstats100k();
+const file = await pstats100k();
 ensureBuilt();
 
 const budgets = [400_000, 4_000_000];

@@ -1,5 +1,5 @@
 // Issue 7's benchmark: the text writer on a realistic 100k-function, ~1M-edge pstats dump
-// (make_pstats.py, shared with pstats.mjs), next to CPython's own pstats printing the same
+// (inputs.mjs, shared with pstats.mjs), next to CPython's own pstats printing the same
 // reports: write time in-process, whole-process wall time and peak RSS.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { compare, measure, pstats100k, python, root, table } from './lib.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const py = python('3.11.7');
-const file = pstats100k();
+const file = await pstats100k();
 if (!existsSync(join(root, 'packages', 'output-text', 'dist', 'index.js'))) {
   measure('npx', ['tsc', '-p', 'tsconfig.build.json'], {
     cwd: join(root, 'packages', 'output-text'),

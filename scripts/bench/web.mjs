@@ -1,5 +1,5 @@
 // Issue 25's benchmark: the web page (apps/web/dist/index.html, from file://) in headless
-// Debian chromium converting the 100k-function, ~1M-edge pstats dump (make_pstats.py, shared
+// Debian chromium converting the 100k-function, ~1M-edge pstats dump (inputs.mjs, shared
 // with the other benchmarks) to callgrind and to speedscope: the time from the download
 // button's click to the browser's download, median of BENCH_RUNS (default 3); budget 3 s
 // each. Meanwhile it types into the page's search box and measures how long each key takes
@@ -10,18 +10,19 @@ import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { cli, measure, median, outDir, pstats100k, root, table } from './lib.mjs';
+import { cli, measure, median, outDir, pstats100k, requireTool, root, table } from './lib.mjs';
 
 const require = createRequire(join(root, 'tests', 'viewer', 'package.json'));
 const { chromium } = require('playwright-core');
 
+const executablePath = requireTool('/usr/bin/chromium', 'Debian chromium');
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const budgetSeconds = 3;
-const file = pstats100k();
+const file = await pstats100k();
 const page = pathToFileURL(join(root, 'apps', 'web', 'dist', 'index.html')).href;
 
 const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
+  executablePath,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
 });
 const tab = await browser.newPage({ acceptDownloads: true });

@@ -329,7 +329,7 @@ function i32(v) {
 }
 
 /** The header of a real Python 2.7 hotshot log (the leading ADD_INFO, FRAME_TIMES, LINE_TIMES records). */
-function hotshotHeader() {
+export function hotshotHeader() {
   const real = readRepoFile('packages/input-hotshot/test/fixtures/hotshot/py27/decorators.hotshot');
   let p = 0;
   const packedAt = () => {
