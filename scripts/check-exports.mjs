@@ -2,6 +2,7 @@
 // package, an app, a test elsewhere, a script or a markdown example) or documented in its
 // README (named in a `code span`). An export neither uses nor documents is an internal
 // that leaked, and the next plugin author copies it; make it internal or document it.
+// Also: every name imported from a package (scripts and examples too) is one it exports.
 // Run by `pnpm lint` (lint:root). Reads sources only, so it needs no build.
 import { documentedNames, exportsOf, libraryPackages, usesByPackage } from './public-api.mjs';
 
@@ -26,6 +27,18 @@ for (const pkg of packages) {
     console.error(`  ${pkg.name}: ${name}`);
   }
 }
+// The other way round, for what no typechecker reads (scripts, markdown examples): every
+// name imported from a package must be one it exports.
+let missing = 0;
+for (const pkg of packages) {
+  const names = new Set(exports.get(pkg.index).map((e) => e.name));
+  for (const [name, files] of uses.get(pkg.name)) {
+    if (name === '*' || names.has(name)) continue;
+    missing++;
+    console.error(`  ${pkg.name} does not export ${name}, imported by ${[...files].join(', ')}`);
+  }
+}
+if (missing) process.exitCode = 1;
 if (unused) {
   console.error(
     `${unused} unused export(s): remove them from the package's src/index.ts (import the module directly in its own tests), or document them in its README.`,
