@@ -1,6 +1,7 @@
 /**
  * `pyprof diff BASE NEW`: compares two runs with core's `compareProfiles` and writes the
- * comparison with the chosen writer's `writeDiff` (text, speedscope, …). Each side may be
+ * comparison with the chosen writer's `writeDiff` (text, callgrind, speedscope, pprof,
+ * collapsed). Each side may be
  * several inputs, merged: `pyprof diff a.prof b.prof` for one each, or
  * `pyprof diff --base a1.prof --base a2.prof b1.prof b2.prof` (every `--base` is BASE, the
  * other inputs are NEW). The output goes to stdout unless `-o` names a file (written as
@@ -41,7 +42,7 @@ const DIFF_OPTIONS = {
   ...FILTER_OPTIONS,
 } as const;
 
-export const DIFF_HELP = `Usage: pyprof diff BASE NEW [--to text|callgrind|speedscope] [-o FILE] [options]
+export const DIFF_HELP = `Usage: pyprof diff BASE NEW [--to FORMAT] [-o FILE] [options]
        pyprof diff --base BASE1 [--base BASE2 …] NEW1 [NEW2 …] [options]
 
 Compares two runs: which functions got slower (regressed), faster (improved), which are
@@ -52,7 +53,10 @@ functions whose lines moved are reported, not guessed.
 
 Options:
   --to <format>     text (default): the four tables; callgrind: two event types, Base and
-                    New; speedscope: both runs in one file, named BASE … and NEW …
+                    New; speedscope: both runs in one file, named BASE … and NEW …;
+                    pprof: NEW's samples and BASE's negated, as go tool pprof -diff_base
+                    has them; collapsed: \`stack BASE NEW\` lines, as difffolded.pl writes
+                    them, for flamegraph.pl's differential flame graph
   -o, --output <file|->  where to write (default: stdout)
   --base <input>    an input of BASE (repeatable); the other inputs are NEW
   --normalize       scale BASE's times to NEW's total (compare shares, not durations)

@@ -911,7 +911,7 @@ Usage:
   pyprof run [--to FORMAT] [-o FILE] [--view] -- <python command…>
   pyprof view <inputs…> [--with kcachegrind|qcachegrind|speedscope|pprof]
   pyprof info <inputs…>
-  pyprof diff BASE NEW [--to text|callgrind|speedscope] [--normalize]
+  pyprof diff BASE NEW [--to text|callgrind|speedscope|pprof|collapsed] [--normalize]
   pyprof formats
   pyprof --version
 

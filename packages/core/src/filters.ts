@@ -22,7 +22,8 @@
  *
  * Filters work on the stacks the unfiltered writer would draw: `deriveStacks` with the
  * output's own budget — exact where the source has stacks, reconstructed from the call
- * graph otherwise (and the result says so). The filtered profile is the profile of the
+ * graph otherwise (and the result says so) — in the integer nanoseconds (or samples) the
+ * pprof writer gives them (`integerStacks`), so filtered numbers are `go tool pprof`'s. The filtered profile is the profile of the
  * kept stacks: its functions' own and cumulative times, its caller→callee edges and its
  * exact call tree all come from those stacks (each stack counted once per function and
  * per pair, as for sampled stacks), so stack writers, tables and callgrind agree.
@@ -45,11 +46,13 @@ import { invalidOption } from './errors.js';
 import { uniqueFunctionNames } from './naming.js';
 import {
   type CallTree,
+  costUnitOf,
   FUNCTION_KINDS,
   type FunctionKind,
   type Profile,
   type ProfileSet,
 } from './profile.js';
+import { roundedStackWeights } from './rounding.js';
 import { BUDGET_FRAME, deriveStacks, type Stacks, type StacksNeed } from './stacks.js';
 
 /** Which functions a filter concerns: a row of the profile → true. */
@@ -472,6 +475,24 @@ function describeSummary(s: FilterSummary, profile: Profile): string {
   return `kept ${amount(s.kept)} of ${amount(s.total)} (${share(s.kept, s.total)}) on ${s.stacksLabel}; dropped ${share(dropped, s.total)} (focus/ignore ${share(s.droppedByFocus, s.total)}, hide left empty ${share(s.droppedByHide, s.total)}, show-from ${share(s.droppedByShowFrom, s.total)}); ${share(s.movedByHide, s.total)} moved from hidden frames to their callers`;
 }
 
+/**
+ * The stacks the unfiltered writer would emit, in its integers: pprof's nanoseconds (or
+ * samples), rounded by `roundedStackWeights` over the whole set as the pprof writer rounds
+ * them, and given back in the profile's unit. Filtering these rather than the exact
+ * weights makes a filtered pprof file hold exactly the integers `go tool pprof -focus …`
+ * keeps from the unfiltered one (decision 0026).
+ */
+function integerStacks(whole: Profile, parts: readonly Profile[], stacks: Stacks[]): Stacks[] {
+  const scale = costUnitOf(whole) === 'samples' ? 1 : 1e9;
+  const values = roundedStackWeights(whole, parts, stacks, scale);
+  return stacks.map((s, k) => {
+    const selfTime = (values[k] as Float64Array).map((value) => value / scale);
+    let totalTime = 0;
+    for (const value of selfTime) totalTime += value;
+    return { ...s, selfTime, totalTime };
+  });
+}
+
 /** The filters as a transform for core's pipeline (`convert({ transforms })`). */
 export function filterTransform(filters: StackFilters): Transform {
   return defineTransform({
@@ -479,11 +500,18 @@ export function filterTransform(filters: StackFilters): Transform {
     needs: { callTree: true },
     apply(set: ProfileSet, context: TransformContext): ProfileSet {
       const need = context.needs.stacks ?? {};
-      const parts = set.parts.map((part) => filterProfile(part, filters, { need, sink: context }));
+      const derive = (profile: Profile) => deriveStacks(profile, need, { sink: context });
+      const partStacks = integerStacks(set.whole, set.parts, set.parts.map(derive));
+      const parts = set.parts.map((part, k) =>
+        filterProfile(part, filters, { need, stacks: partStacks[k] as Stacks }),
+      );
       const whole =
         set.whole === set.parts[0] && set.parts.length === 1
           ? (parts[0] as { profile: Profile; summary: FilterSummary })
-          : filterProfile(set.whole, filters, { need, sink: context });
+          : filterProfile(set.whole, filters, {
+              need,
+              stacks: integerStacks(set.whole, [set.whole], [derive(set.whole)])[0] as Stacks,
+            });
       context.warn({
         severity: 'info',
         code: 'filtered',

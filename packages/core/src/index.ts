@@ -149,7 +149,7 @@ export {
   scanPythonScopes,
 } from './python-source.js';
 export { createRegistry, DETECT_HEAD_BYTES, type Registry } from './registry.js';
-export { CumulativeRounder } from './rounding.js';
+export { CumulativeRounder, roundedStackWeights } from './rounding.js';
 export {
   type ReadInit,
   readStreamWith,

@@ -175,7 +175,7 @@ function derive(profile: Profile, need: StacksNeed): Stacks {
         label: 'exact call tree',
         length: exact.length,
         parent: exact.parent,
-        function: exact.function,
+        function: withBudgetFrame(profile, exact.function),
         selfTime: exact.selfTime,
         callCount: exact.callCount,
         totalTime: total,
@@ -187,6 +187,25 @@ function derive(profile: Profile, need: StacksNeed): Stacks {
     }
   }
   return reconstructStacks(profile, need);
+}
+
+/**
+ * An exact tree's functions with the budget frame as `BUDGET_FRAME`: a profile made from
+ * stacks (a filtered one, `profileFromStacks`) holds the frame as a row of its own —
+ * synthetic, without a file, named `(pruned)` — which writers must draw as their budget
+ * frame again, not as a function that happens to share its name.
+ */
+function withBudgetFrame(profile: Profile, functions: Uint32Array): Uint32Array {
+  const fns = profile.functions;
+  let row = -1;
+  for (let fn = 0; fn < fns.length && row < 0; fn++)
+    if (
+      functionKind(profile, fn) === 'synthetic' &&
+      functionName(profile, fn) === BUDGET_FRAME_NAME &&
+      functionFile(profile, fn) === ''
+    )
+      row = fn;
+  return row < 0 ? functions : functions.map((fn) => (fn === row ? BUDGET_FRAME_VALUE : fn));
 }
 
 function reconstructStacks(profile: Profile, need: StacksNeed): Stacks {

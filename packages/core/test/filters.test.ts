@@ -5,7 +5,9 @@
 // is worked out by hand from the stacks listed here.
 import { describe, expect, it } from 'vitest';
 import {
+  BUDGET_FRAME,
   Diagnostics,
+  deriveStacks,
   filterProfile,
   filterTransform,
   functionName,
@@ -59,7 +61,11 @@ function profile(): Profile {
 
 /** name → [self, inclusive] of the filtered profile. */
 function numbers(filters: StackFilters): Record<string, [number, number]> {
-  const { profile: out } = filterProfile(profile(), filters);
+  return numbersOf(filterProfile(profile(), filters).profile);
+}
+
+/** name → [self, inclusive] of a profile. */
+function numbersOf(out: Profile): Record<string, [number, number]> {
   expect(validateProfile(out).errors).toEqual([]);
   const result: Record<string, [number, number]> = {};
   for (let fn = 0; fn < out.functions.length; fn++)
@@ -213,5 +219,51 @@ describe('filterTransform', () => {
       ['info', 'filtered', message],
     ]);
     expect(out.whole.metadata.info).toEqual([['filter', message]]);
+  });
+
+  it('filters the integer nanoseconds the pprof writer gives the stacks', () => {
+    // Weights with sub-nanosecond parts: b's 0.4 ns + 0.4 ns round to 1 ns as a function
+    // (its flat), spread along the running sum as 1 ns on main;a;b and 0 on main;b.
+    const b = new ProfileBuilder({ format: 'test' });
+    const main = b.addFunction('app.py', 1, 'main');
+    const a = b.addFunction('app.py', 5, 'a');
+    const fb = b.addFunction('app.py', 9, 'b');
+    b.setCallTree({
+      length: 4,
+      parent: Int32Array.from([-1, 0, 1, 0]),
+      function: Uint32Array.from([main, a, fb, fb]),
+      selfTime: Float64Array.from([1e-9, 0, 0.4e-9, 0.4e-9]),
+      callCount: Float64Array.from([1, 1, 1, 1]),
+    });
+    const filtered = (filters: StackFilters) =>
+      numbersOf(
+        filterTransform(filters).apply(singleProfileSet(b.build()), {
+          needs: {},
+          warn: () => undefined,
+        }).whole,
+      );
+    expect(filtered({ focus: re('^main$') })).toEqual({
+      main: [1e-9, 2e-9],
+      a: [0, 1e-9],
+      b: [1e-9, 1e-9],
+    });
+    // Go drops main;b with the 0 ns it has in the pprof file: b is gone (not 0.4 ns).
+    expect(filtered({ ignore: re('^a$') })).toEqual({ main: [1e-9, 1e-9] });
+  });
+
+  it('keeps the budget frame the budget frame: writers of the filtered profile draw it as theirs', () => {
+    // A depth budget of 2 puts a;b under (pruned); the filtered profile holds it as a row.
+    const out = filterTransform({ hide: [re('^c$')] }).apply(singleProfileSet(profile()), {
+      needs: { stacks: { from: 'call-graph', maxDepth: 2 } },
+      warn: () => undefined,
+    }).whole;
+    const row = Array.from({ length: out.functions.length }, (_, fn) =>
+      functionName(out, fn),
+    ).indexOf('(pruned)');
+    expect(row).toBeGreaterThanOrEqual(0);
+    expect(out.callTree?.function).toContain(row);
+    const stacks = deriveStacks(out);
+    expect([...stacks.function]).toContain(BUDGET_FRAME);
+    expect([...stacks.function]).not.toContain(row);
   });
 });

@@ -9,8 +9,9 @@
  * are reported (info `stacks-reconstructed`), not written into the file: neither consumer
  * has comments — flamegraph.pl reports a line without a count as invalid, and any line
  * that ends in a number becomes a frame in both (specs/collapsed.md §1) — so the file holds
- * only stacks. `--comment` writes the origin as a first `# …` line anyway, for readers who
- * want it and tools that skip it.
+ * only stacks. `--comment` writes the origin (and what a filter kept) as a first `# …`
+ * line anyway, for readers who want it and tools that skip it. A comparison (`pyprof diff
+ * --to collapsed`) is the two-count form of `difffolded.pl` (`writeCollapsedDiff`).
  *
  * Weights: integers in `--unit` (nanoseconds by default; profiles counted in samples are
  * written in samples), rounded by the running total — each line is its cumulative sum
@@ -44,11 +45,13 @@ import {
   DEFAULT_MAX_FRAMES,
   deriveStacks,
   escapeUndecodable,
+  filterNote,
   functionName,
   functionsInWhole,
   type OutputChunk,
   type OutputNeeds,
   type Profile,
+  type ProfileDiff,
   type ProfileSet,
   type StacksNeed,
   sanitizeName,
@@ -147,6 +150,85 @@ export function collapsedNeeds(options: Partial<CollapsedOptions> = {}): OutputN
   return { stacks: stacksNeed(options) };
 }
 
+/** The lines of some profiles' stacks: weight per line text, in the order first met. */
+interface StackLines {
+  /** Weight per line text (in units, not yet rounded). */
+  lines: Map<string, number>;
+  origins: Set<string>;
+  reconstructed: boolean;
+  sampled: boolean;
+  timed: boolean;
+}
+
+/** The lines of `parts`' stacks, with `texts[k]` the frame of each function of part k. */
+function stackLines(
+  parts: readonly Profile[],
+  texts: readonly string[][],
+  options: CollapsedOptions,
+  context: WriteContext,
+  prefixes: boolean,
+): StackLines {
+  const need = stacksNeed(options);
+  const out: StackLines = {
+    lines: new Map(),
+    origins: new Set(),
+    reconstructed: false,
+    sampled: false,
+    timed: false,
+  };
+  for (let index = 0; index < parts.length; index++) {
+    const part = parts[index] as Profile;
+    const samples = costUnitOf(part) === 'samples';
+    if (samples) out.sampled = true;
+    else out.timed = true;
+    const scale = samples ? 1 : PER_SECOND[options.unit];
+    const label = parts.length > 1 ? threadFrame(part, index, parts.length) : undefined;
+    const stacks = deriveStacks(part, need, {
+      sink: context,
+      ...(label !== undefined ? { label } : {}),
+    });
+    out.origins.add(stacks.label);
+    if (stacks.origin === 'reconstructed') out.reconstructed = true;
+    const frames = texts[index] as string[];
+    const prefix = prefixes ? [threadFrame(part, index, parts.length)] : [];
+    for (const sample of stackSamples(stacks)) {
+      const path = prefix.slice();
+      for (const fn of sample.frames)
+        path.push(fn === BUDGET_FRAME ? BUDGET_FRAME_NAME : (frames[fn] as string));
+      const text = path.join(';');
+      out.lines.set(text, (out.lines.get(text) ?? 0) + sample.weight * scale);
+    }
+  }
+  return out;
+}
+
+/** The notes every collapsed output gives: mixed units, reconstructed stacks. */
+function reportLines(found: StackLines, options: CollapsedOptions, context: WriteContext): void {
+  if (found.sampled && found.timed) {
+    context.warn({
+      code: 'mixed-units',
+      message: `some parts are counted in samples and some in time: their weights are added as they are (samples, and ${options.unit})`,
+    });
+  }
+  if (found.reconstructed) {
+    context.warn({
+      severity: 'info',
+      code: 'stacks-reconstructed',
+      message: `${[...found.origins].join(', ')}: each function's own time is exact, the paths to it are the reconstruction's`,
+    });
+  }
+}
+
+/** The `--comment` line: where the stacks come from, the unit, and any filter. */
+function commentLine(found: StackLines, profiles: readonly Profile[], options: CollapsedOptions) {
+  const notes = profiles.flatMap((p) => {
+    const note = filterNote(p);
+    return note === undefined ? [] : [`filtered: ${note}`];
+  });
+  const unit = found.sampled && !found.timed ? 'samples' : options.unit;
+  return `# ${[...found.origins, ...notes].join(', ')} (${unit})\n`;
+}
+
 /** Writes a profile set as collapsed stacks, in chunks. */
 export function* writeCollapsed(
   set: ProfileSet,
@@ -154,59 +236,75 @@ export function* writeCollapsed(
   context: WriteContext,
 ): Generator<OutputChunk> {
   const parts = set.parts.length > 0 ? set.parts : [set.whole];
-  const texts = frameTexts(set, parts);
-  const need = stacksNeed(options);
-  /** Weight per line text (in units, not yet rounded), in the order first met. */
-  const lines = new Map<string, number>();
-  const origins = new Set<string>();
-  let reconstructed = false;
-  let sampled = false;
-  let timed = false;
-  for (let index = 0; index < parts.length; index++) {
-    const part = parts[index] as Profile;
-    const samples = costUnitOf(part) === 'samples';
-    if (samples) sampled = true;
-    else timed = true;
-    const scale = samples ? 1 : PER_SECOND[options.unit];
-    const label = parts.length > 1 ? threadFrame(part, index, parts.length) : undefined;
-    const stacks = deriveStacks(part, need, {
-      sink: context,
-      ...(label !== undefined ? { label } : {}),
-    });
-    origins.add(stacks.label);
-    if (stacks.origin === 'reconstructed') reconstructed = true;
-    const frames = texts[index] as string[];
-    const prefix = options['thread-prefix'] ? [threadFrame(part, index, parts.length)] : [];
-    for (const sample of stackSamples(stacks)) {
-      const path = prefix.slice();
-      for (const fn of sample.frames)
-        path.push(fn === BUDGET_FRAME ? BUDGET_FRAME_NAME : (frames[fn] as string));
-      const text = path.join(';');
-      lines.set(text, (lines.get(text) ?? 0) + sample.weight * scale);
-    }
-  }
-  if (sampled && timed) {
-    context.warn({
-      code: 'mixed-units',
-      message: `some parts are counted in samples and some in time: their weights are added as they are (samples, and ${options.unit})`,
-    });
-  }
-  if (reconstructed) {
-    context.warn({
-      severity: 'info',
-      code: 'stacks-reconstructed',
-      message: `${[...origins].join(', ')}: each function's own time is exact, the paths to it are the reconstruction's`,
-    });
-  }
-  const keys = lines.keys();
-  let out = '';
-  if (options.comment)
-    out += `# ${[...origins].join(', ')} (${sampled && !timed ? 'samples' : options.unit})\n`;
+  const found = stackLines(
+    parts,
+    frameTexts(set, parts),
+    options,
+    context,
+    options['thread-prefix'],
+  );
+  reportLines(found, options, context);
+  let out = options.comment ? commentLine(found, parts, options) : '';
   const rounder = new CumulativeRounder();
-  for (const key of keys) {
-    const weight = rounder.next(lines.get(key) as number);
+  for (const [key, exact] of found.lines) {
+    const weight = rounder.next(exact);
     if (weight === 0) continue;
     out += `${key} ${weight}\n`;
+    if (out.length >= CHUNK) {
+      yield out;
+      out = '';
+    }
+  }
+  if (out !== '') yield out;
+}
+
+/**
+ * Writes a comparison in the two-count form `difffolded.pl` prints and flamegraph.pl
+ * draws (specs/collapsed.md §1): `stack BASE NEW` per line, a side without the stack 0.
+ * Each side's counts are exactly the lines its own file would hold — its stacks, rounded
+ * by the running total over its own lines — so each column adds up to that side's
+ * rounded total; the frames are the comparison's names (one per function of either side,
+ * a moved function is one frame). NEW's lines come first, in its order, then the lines
+ * only BASE has (difffolded.pl's order is Perl's hash order; flamegraph.pl sorts). Each
+ * side is one merged profile, so `--thread-prefix` does not apply.
+ */
+export function* writeCollapsedDiff(
+  diff: ProfileDiff,
+  options: CollapsedOptions,
+  context: WriteContext,
+): Generator<OutputChunk> {
+  const sides = [diff.base, diff.next];
+  const texts = frameTexts(diff.set, sides);
+  const counted = sides.map((side, k) => {
+    const found = stackLines([side], [texts[k] as string[]], options, context, false);
+    reportLines(found, options, context);
+    const counts = new Map<string, number>();
+    const rounder = new CumulativeRounder();
+    for (const [key, exact] of found.lines) {
+      const weight = rounder.next(exact);
+      if (weight !== 0) counts.set(key, weight);
+    }
+    return { found, counts };
+  });
+  const [base, next] = counted as [(typeof counted)[0], (typeof counted)[0]];
+  let out = '';
+  if (options.comment) {
+    const comment = (k: number) =>
+      commentLine((counted[k] as (typeof counted)[0]).found, [sides[k] as Profile], options);
+    out += `${comment(0).replace(/^# /, '# BASE: ')}${comment(1).replace(/^# /, '# NEW: ')}`;
+  }
+  const line = (key: string) =>
+    `${key} ${base.counts.get(key) ?? 0} ${next.counts.get(key) ?? 0}\n`;
+  for (const key of next.counts.keys()) {
+    out += line(key);
+    if (out.length >= CHUNK) {
+      yield out;
+      out = '';
+    }
+  }
+  for (const key of base.counts.keys()) {
+    if (next.counts.has(key)) continue;
+    out += line(key);
     if (out.length >= CHUNK) {
       yield out;
       out = '';

@@ -19,7 +19,10 @@
  *   is rounded once, from a running total over the functions, so every function's flat
  *   time is its own time within 1 ns and the file's total is the profile's total rounded
  *   to the nanosecond; a function's nanoseconds are then spread over its stacks along a
- *   running sum, so they add up to exactly that.
+ *   running sum, so they add up to exactly that (core's `roundedStackWeights`, which the
+ *   filters use too, so a filtered file holds the integers of the unfiltered one).
+ * - **Comparisons** (`pyprof diff --to pprof`, `buildPprofDiff`): NEW's samples and BASE's
+ *   negated and labelled `pprof::base=true`, as `go tool pprof -diff_base` combines them.
  * - **Functions**: one per function of the merged profile, named by core's naming service
  *   under pprof's identity (the name alone: `go tool pprof -top` merges every function of
  *   the same name), `system_name` left unset so Go never "demangles" `<lambda>` or
@@ -34,7 +37,7 @@
  *   numeric, where the source has one), for `-tagfocus='thread name=…'`. Parts that are
  *   several input files get a `profile` label.
  * - Comments: the source format, producer and Python version, the converter, where the
- *   stacks come from. `duration_nanos` is the span of an exact timeline; `time_nanos` is
+ *   stacks come from, what a filter kept. `duration_nanos` is the span of an exact timeline; `time_nanos` is
  *   not written (no reader records when profiling started). Sampled stacks counted in
  *   samples get `period_type` samples/count and `period` 1.
  *
@@ -46,16 +49,19 @@
  */
 import {
   BUDGET_FRAME_NAME,
-  CumulativeRounder,
   costUnitOf,
   displayText,
+  filterNote,
   functionFile,
   functionKind,
   functionName,
   functionsInWhole,
   type OutputChunk,
   type Profile,
+  type ProfileDiff,
   type ProfileSet,
+  roundedStackWeights,
+  singleProfileSet,
   uniqueFunctionNames,
   type WriteContext,
 } from '@pyprof/core';
@@ -163,59 +169,53 @@ function hasExactCounts(stacks: WriterStacks): boolean {
   return true;
 }
 
-/** Builds the pprof profile of a set (see the file comment). */
-export function buildPprof(
-  set: ProfileSet,
-  options: PprofOptions,
-  context: WriteContext,
-): PprofProfile {
-  const whole = set.whole;
-  const parts = set.parts.length > 0 ? set.parts : [whole];
-  const strings = new StringTable();
-  const { sources, byPart, budget } = functionsOf(set, parts);
-  const need = stacksNeed(options);
-  const allStacks = parts.map((part, index) =>
-    stacksOf(part, need, context, parts.length > 1 ? partName(part, index) : ''),
-  );
+/** What one run of samples needs: a part, its stacks, their integers and their labels. */
+interface SampleRun {
+  profile: Profile;
+  /** Its index in the parts the function table maps (`byPart`). */
+  part: number;
+  stacks: WriterStacks;
+  /** Integer weight of each stack node (`roundedStackWeights`). */
+  values: Float64Array;
+  labels: Label[];
+  /** -1 for a diff's BASE (`-diff_base` negates it), else 1. */
+  sign: 1 | -1;
+}
 
+/** The sample types, the default last: `calls` where every stack has a count, then time. */
+function sampleTypes(whole: Profile, calls: boolean, strings: StringTable): ValueType[] {
   const samplesUnit = costUnitOf(whole) === 'samples';
-  const scale = samplesUnit ? 1 : 1e9;
-  const calls = allStacks.length > 0 && allStacks.every(hasExactCounts);
-  const sampleType: ValueType[] = [];
+  const types: ValueType[] = [];
   if (calls)
-    sampleType.push(new ValueType({ type: strings.dedup('calls'), unit: strings.dedup('count') }));
-  const costType = samplesUnit ? 'samples' : timeType(whole);
-  sampleType.push(
+    types.push(new ValueType({ type: strings.dedup('calls'), unit: strings.dedup('count') }));
+  types.push(
     new ValueType({
-      type: strings.dedup(costType),
+      type: strings.dedup(samplesUnit ? 'samples' : timeType(whole)),
       unit: strings.dedup(samplesUnit ? 'count' : 'nanoseconds'),
     }),
   );
+  return types;
+}
 
-  // Each function's weight in the stacks, in seconds (or samples), and its integer share
-  // of the rounded total (see the file comment).
+/** Nanoseconds per unit of cost (1 for profiles counted in samples). */
+function scaleOf(profile: Profile): number {
+  return costUnitOf(profile) === 'samples' ? 1 : 1e9;
+}
+
+/**
+ * Functions, locations and samples of one file, on one table of functions (see the file
+ * comment): functions and locations are made when first used.
+ */
+function assemble(
+  table: ReturnType<typeof functionsOf>,
+  runs: readonly SampleRun[],
+  calls: boolean,
+  strings: StringTable,
+) {
+  const { sources, byPart, budget } = table;
   const functionCount = budget + 1;
-  const weight = new Float64Array(functionCount);
   const outputFunction = (part: number, fn: number) =>
     fn === BUDGET_FUNCTION ? budget : ((byPart[part] as Int32Array)[fn] as number);
-  allStacks.forEach((stacks, part) => {
-    for (let v = 0; v < stacks.length; v++) {
-      const w = stacks.selfTime[v] as number;
-      if (!(w > 0) || !Number.isFinite(w)) continue;
-      const f = outputFunction(part, stacks.function[v] as number);
-      weight[f] = (weight[f] as number) + w;
-    }
-  });
-  const target = new Float64Array(functionCount);
-  const rounder = new CumulativeRounder();
-  for (let f = 0; f < functionCount; f++) {
-    const w = weight[f] as number;
-    if (w !== 0) target[f] = rounder.next(w * scale);
-  }
-  const spent = new Float64Array(functionCount);
-  const emitted = new Float64Array(functionCount);
-
-  // Functions and locations, made when first used.
   const functionId = new Int32Array(functionCount);
   const firstLineLocation = new Int32Array(functionCount);
   const otherLocations = new Map<string, number>();
@@ -290,32 +290,15 @@ export function buildPprof(
     return id;
   };
 
-  const samples: Sample[] = [];
-  let durationSeconds = 0;
-  allStacks.forEach((stacks, part) => {
-    const profile = parts[part] as Profile;
-    const labels = labelsOf(profile, part, parts.length, strings);
+  const sample: Sample[] = [];
+  for (const { profile, part, stacks, values, labels, sign } of runs) {
     const callLine = callSiteLines(profile);
     const counts = stacks.callCount;
     const leafLocation = new Int32Array(stacks.length);
     const callerLocation = new Int32Array(stacks.length);
     for (let v = 0; v < stacks.length; v++) {
-      const w = stacks.selfTime[v] as number;
-      const has = w > 0 && Number.isFinite(w);
+      const value = values[v] as number;
       const count = calls ? (counts?.[v] as number) : 0;
-      if (!has && !(count > 0)) continue;
-      let value = 0;
-      if (has) {
-        const f = outputFunction(part, stacks.function[v] as number);
-        spent[f] = (spent[f] as number) + w;
-        const total = weight[f] as number;
-        const share =
-          spent[f] === total
-            ? (target[f] as number)
-            : Math.round(((target[f] as number) * (spent[f] as number)) / total);
-        value = share - (emitted[f] as number);
-        emitted[f] = share;
-      }
       // A stack whose share rounds to no nanosecond (and has no count) shows nothing.
       if (value === 0 && !(count > 0)) continue;
       // Leaf first; a caller's frame shows the line of the call where the profile has it.
@@ -344,21 +327,97 @@ export function buildPprof(
         }
         locationIds.push(caller);
       }
-      samples.push(
+      // 0 - 0 would be -0, which the encoder writes as a (ten-byte) 0.
+      const signed = (x: number) => (x === 0 ? 0 : sign * x);
+      sample.push(
         new Sample({
           locationId: locationIds,
-          value: calls ? [count, value] : [value],
+          value: calls ? [signed(count), signed(value)] : [signed(value)],
           label: labels,
         }),
       );
     }
+  }
+  return { sample, location: locations, function: functions };
+}
+
+/** The profile: sample types (the last is the default), what `assemble` made, comments. */
+function pprofProfile(
+  sampleType: ValueType[],
+  assembled: ReturnType<typeof assemble>,
+  strings: StringTable,
+  comment: readonly string[],
+): PprofProfile {
+  return new PprofProfile({
+    sampleType,
+    ...assembled,
+    stringTable: strings,
+    comment: comment.map((text) => strings.dedup(pprofText(text))),
+    defaultSampleType: (sampleType[sampleType.length - 1] as ValueType).type,
+  });
+}
+
+/** Builds the pprof profile of a set (see the file comment). */
+export function buildPprof(
+  set: ProfileSet,
+  options: PprofOptions,
+  context: WriteContext,
+): PprofProfile {
+  const whole = set.whole;
+  const parts = set.parts.length > 0 ? set.parts : [whole];
+  const strings = new StringTable();
+  const table = functionsOf(set, parts);
+  const need = stacksNeed(options);
+  const allStacks = parts.map((part, index) =>
+    stacksOf(part, need, context, parts.length > 1 ? partName(part, index) : ''),
+  );
+  const samplesUnit = costUnitOf(whole) === 'samples';
+  const calls = allStacks.length > 0 && allStacks.every(hasExactCounts);
+  const sampleType = sampleTypes(whole, calls, strings);
+  // Each stack's integer nanoseconds (or samples): core's rounding (see the file comment).
+  const values = roundedStackWeights(whole, parts, allStacks, scaleOf(whole));
+  const runs = allStacks.map((stacks, part) => ({
+    profile: parts[part] as Profile,
+    part,
+    stacks,
+    values: values[part] as Float64Array,
+    labels: labelsOf(parts[part] as Profile, part, parts.length, strings),
+    sign: 1 as const,
+  }));
+  const assembled = assemble(table, runs, calls, strings);
+  let durationSeconds = 0;
+  for (const profile of parts) {
     const timeline = profile.timeline;
     if (timeline && timeline.length > 1) {
       const span = (timeline.time[timeline.length - 1] as number) - (timeline.time[0] as number);
       if (span > durationSeconds) durationSeconds = span;
     }
-  });
+  }
+  reportLosses(whole, allStacks, calls, assembled.sample.length, context);
+  const profile = pprofProfile(
+    sampleType,
+    assembled,
+    strings,
+    comments(set, parts, allStacks, calls, context.producer ?? 'pyprof'),
+  );
+  if (durationSeconds > 0 && !samplesUnit)
+    profile.durationNanos = Math.round(durationSeconds * 1e9);
+  if (whole.metadata.sampled === true && samplesUnit) {
+    const defaultType = sampleType[sampleType.length - 1] as ValueType;
+    profile.periodType = new ValueType({ type: defaultType.type, unit: defaultType.unit });
+    profile.period = 1;
+  }
+  return profile;
+}
 
+/** The writer's notes on what the file lacks (call counts, samples). */
+function reportLosses(
+  whole: Profile,
+  allStacks: readonly WriterStacks[],
+  calls: boolean,
+  sampleCount: number,
+  context: WriteContext,
+): void {
   if (!calls && allStacks.some((stacks) => stacks.origin === 'reconstructed') && countsCalls(whole))
     // Information, not a warning: it is so for every pstats or lsprof input, and --strict
     // must not refuse the format for it.
@@ -368,32 +427,67 @@ export function buildPprof(
       message:
         'the stacks are reconstructed from the call graph and have no call counts of their own, so the file holds time only; the call counts are in --to callgrind, text or pstats',
     });
-  if (samples.length === 0)
+  if (sampleCount === 0)
     context.warn({
       code: 'no-samples',
       message:
         'the profile has no time to show, so the file has no samples (go tool pprof refuses such files: "profile has no samples")',
     });
-  const comment = comments(set, parts, allStacks, calls, context.producer ?? 'pyprof').map((text) =>
-    strings.dedup(pprofText(text)),
-  );
-  const defaultType = sampleType[sampleType.length - 1] as ValueType;
-  const sampled = whole.metadata.sampled === true && samplesUnit;
-  return new PprofProfile({
-    sampleType,
-    sample: samples,
-    location: locations,
-    function: functions,
-    stringTable: strings,
-    comment,
-    defaultSampleType: defaultType.type,
-    ...(durationSeconds > 0 && !samplesUnit
-      ? { durationNanos: Math.round(durationSeconds * 1e9) }
-      : {}),
-    ...(sampled
-      ? { periodType: new ValueType({ type: defaultType.type, unit: defaultType.unit }), period: 1 }
-      : {}),
+}
+
+/**
+ * The pprof file of a comparison, as `go tool pprof -diff_base=BASE NEW` combines two
+ * files (google/pprof `internal/driver/fetch.go`): NEW's samples, then BASE's with every
+ * value negated and the label `pprof::base=true` (which makes pprof take BASE's total
+ * for percentages and hide the label). Each side's samples are exactly the ones its own
+ * file would hold — its stacks, rounded over its own functions (`roundedStackWeights` on
+ * the side alone) — so `go tool pprof -top` on this file shows what `-diff_base` shows
+ * on the two files, within nothing; only the names are the comparison's, one per
+ * function of either side (a moved function is one function). Call counts are a sample
+ * type only when both sides have them per stack.
+ */
+export function buildPprofDiff(
+  diff: ProfileDiff,
+  options: PprofOptions,
+  context: WriteContext,
+): PprofProfile {
+  const set = diff.set;
+  const sides = [diff.base, diff.next];
+  const strings = new StringTable();
+  const table = functionsOf(set, sides);
+  const need = stacksNeed(options);
+  const allStacks = sides.map((side, k) => stacksOf(side, need, context, partName(side, k)));
+  const calls = allStacks.every(hasExactCounts);
+  const sampleType = sampleTypes(set.whole, calls, strings);
+  const baseLabel = new Label({ key: strings.dedup('pprof::base'), str: strings.dedup('true') });
+  const runs: SampleRun[] = [1, 0].map((part) => {
+    const side = sides[part] as Profile;
+    const stacks = allStacks[part] as WriterStacks;
+    const labels = labelsOf(side, 0, 1, strings);
+    return {
+      profile: side,
+      part,
+      stacks,
+      values: roundedStackWeights(side, [side], [stacks], scaleOf(side))[0] as Float64Array,
+      labels: part === 0 ? [...labels, baseLabel] : labels,
+      sign: part === 0 ? -1 : 1,
+    };
   });
+  const assembled = assemble(table, runs, calls, strings);
+  reportLosses(set.whole, allStacks, calls, assembled.sample.length, context);
+  const producer = context.producer ?? 'pyprof';
+  return pprofProfile(sampleType, assembled, strings, [
+    `comparison: ${partName(diff.next, 1)} minus ${partName(diff.base, 0)} (BASE's samples negated and labelled pprof::base=true, as go tool pprof -diff_base combines two files)`,
+    ...(diff.factor !== 1
+      ? [`BASE normalized: its costs are multiplied by ${diff.factor} (NEW's total over BASE's)`]
+      : []),
+    ...sides.flatMap((side, k) =>
+      comments(singleProfileSet(side), [side], [allStacks[k] as WriterStacks], calls, producer)
+        .filter((line) => !line.startsWith('converted by'))
+        .map((line) => `${k === 0 ? 'BASE' : 'NEW'} ${line}`),
+    ),
+    `converted by ${producer}`,
+  ]);
 }
 
 /** True when the profile recorded call counts (some function has one). */
@@ -441,8 +535,11 @@ function comments(
   if (m.command) out.push(`command: ${m.command}`);
   out.push(`converted by ${converter}`);
   stacks.forEach((s, index) => {
-    const prefix = parts.length > 1 ? `${partName(parts[index] as Profile, index)}: ` : '';
+    const part = parts[index] as Profile;
+    const prefix = parts.length > 1 ? `${partName(part, index)}: ` : '';
     out.push(`${prefix}${s.label}`);
+    const filtered = filterNote(part);
+    if (filtered !== undefined) out.push(`${prefix}filtered: ${filtered}`);
   });
   if (!calls)
     out.push(
@@ -454,12 +551,25 @@ function comments(
 }
 
 /** Writes a profile set as pprof: the encoded profile, gzipped unless asked otherwise. */
-export function* writePprof(
+export function writePprof(
   set: ProfileSet,
   options: PprofOptions,
   context: WriteContext,
 ): Generator<OutputChunk> {
-  const encoded = buildPprof(set, options, context).encode();
+  return encoded(buildPprof(set, options, context), options);
+}
+
+/** Writes a comparison as pprof (`buildPprofDiff`), gzipped unless asked otherwise. */
+export function writePprofDiff(
+  diff: ProfileDiff,
+  options: PprofOptions,
+  context: WriteContext,
+): Generator<OutputChunk> {
+  return encoded(buildPprofDiff(diff, options, context), options);
+}
+
+function* encoded(profile: PprofProfile, options: PprofOptions): Generator<OutputChunk> {
+  const encoded = profile.encode();
   const bytes = options.compression === 'none' ? encoded : gzipSync(encoded, { mtime: 0 });
   for (let at = 0; at < bytes.length; at += CHUNK)
     yield bytes.subarray(at, Math.min(bytes.length, at + CHUNK));

@@ -3,7 +3,11 @@
 // number of the text comparison is checked against pstats' own numbers of the two inputs
 // (the oracles): each row's BASE and NEW columns are the inputs' tt/ct and its changes
 // are their differences. The speedscope comparison holds both runs, named, on one frame
-// table, and each run adds up to its own total.
+// table, and each run adds up to its own total. The pprof comparison is NEW's samples and
+// BASE's negated and labelled, exactly the samples of the two runs' own pprof files (what
+// `go tool pprof -diff_base` combines; the viewer suite runs Go on it), and the collapsed
+// comparison is what a transcription of `difffolded.pl` makes of the two runs' own
+// collapsed files.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,15 +15,19 @@ import {
   type CompareResult,
   chunksToBytes,
   compareProfiles,
+  convert,
   createRegistry,
   defineOutputPlugin,
 } from '@pyprof/core';
 import { cprofile } from '@pyprof/input-cprofile';
 import { callgrind } from '@pyprof/output-callgrind';
+import { collapsed } from '@pyprof/output-collapsed';
+import { pprof } from '@pyprof/output-pprof';
 import { speedscope } from '@pyprof/output-speedscope';
 import { formatFixed, text } from '@pyprof/output-text';
 import { describe, expect, it } from 'vitest';
 import { inclusiveCost, parseCallgrind } from './callgrind-support.js';
+import { readPprof } from './pprof-support.js';
 import {
   conservationProblems,
   type SampledProfile,
@@ -28,7 +36,7 @@ import {
 } from './speedscope-check.js';
 
 const folder = fileURLToPath(new URL('../fixtures/diff/', import.meta.url));
-const registry = createRegistry([cprofile, text, speedscope, callgrind]);
+const registry = createRegistry([cprofile, text, speedscope, callgrind, pprof, collapsed]);
 
 interface OracleRow {
   file: string;
@@ -48,12 +56,24 @@ function oracle(run: string): Map<string, OracleRow> {
   return new Map(rows.map((r) => [`${r.file}:${r.line}:${r.name}`, r]));
 }
 
+/** One run converted on its own, as `pyprof convert RUN.prof --to <to>` writes it. */
+async function single(run: string, to: string): Promise<Uint8Array> {
+  const result = await convert({
+    registry,
+    inputs: [
+      { data: new Uint8Array(readFileSync(join(folder, `${run}.prof`))), name: `${run}.prof` },
+    ],
+    to,
+  });
+  return chunksToBytes(result.chunks);
+}
+
 async function compare(
   base: string,
   next: string,
   to: string,
   options: { normalize?: boolean; sort?: string[] } = {},
-): Promise<{ result: CompareResult; output: string }> {
+): Promise<{ result: CompareResult; output: string; bytes: Uint8Array }> {
   const input = (run: string) => ({
     data: new Uint8Array(readFileSync(join(folder, `${run}.prof`))),
     name: `${run}.prof`,
@@ -66,7 +86,8 @@ async function compare(
     ...(options.normalize ? { normalize: true } : {}),
     options: options.sort ? { sort: options.sort } : {},
   });
-  return { result, output: new TextDecoder().decode(chunksToBytes(result.chunks)) };
+  const bytes = chunksToBytes(result.chunks);
+  return { result, output: new TextDecoder().decode(bytes), bytes };
 }
 
 interface TextRow {
@@ -302,6 +323,117 @@ describe('pyprof diff --to callgrind', () => {
     });
   }
 });
+
+const pairs = [
+  ['run1.py312', 'run2.py312'],
+  ['run1.py311', 'run1.py312'],
+  ['run1.py312', 'changed.py312'],
+] as const;
+
+describe('pyprof diff --to pprof', () => {
+  /** Each sample as `value stack labels`, sorted: a multiset to compare. */
+  const samplesOf = (reading: ReturnType<typeof readPprof>, keep: (base: boolean) => boolean) =>
+    reading.samples
+      .filter((s) => keep(s.labels['pprof::base'] === 'true'))
+      .map((s) => `${s.values.join(',')} ${s.stack.join(';')}`)
+      .sort();
+  const negated = (lines: string[]) =>
+    lines.map((line) =>
+      line.replace(/^[^ ]+/, (v) =>
+        v
+          .split(',')
+          .map((x) => -x)
+          .join(','),
+      ),
+    );
+
+  for (const [base, next] of pairs) {
+    it(`${base} vs ${next}: NEW's samples and BASE's negated, as each run's own file has them`, async () => {
+      const { bytes } = await compare(base, next, 'pprof');
+      const diff = readPprof(bytes);
+      const before = readPprof(await single(base, 'pprof'));
+      const after = readPprof(await single(next, 'pprof'));
+      expect(before.samples.length * after.samples.length).toBeGreaterThan(0);
+      expect(diff.sampleTypes).toEqual(after.sampleTypes);
+      expect(samplesOf(diff, (b) => !b)).toEqual(samplesOf(after, () => true));
+      expect(samplesOf(diff, (b) => b)).toEqual(negated(samplesOf(before, () => true)).sort());
+      // -top's numbers: NEW's minus BASE's, name for name; the total, Σ NEW − Σ BASE.
+      expect(diff.total).toBe(after.total - before.total);
+      for (const name of new Set([
+        ...diff.flat.keys(),
+        ...after.flat.keys(),
+        ...before.flat.keys(),
+      ])) {
+        expect(diff.flat.get(name) ?? 0, name).toBe(
+          (after.flat.get(name) ?? 0) - (before.flat.get(name) ?? 0),
+        );
+        expect(diff.cum.get(name) ?? 0, name).toBe(
+          (after.cum.get(name) ?? 0) - (before.cum.get(name) ?? 0),
+        );
+      }
+      expect(diff.comments[0]).toContain(`NEW ${next}.prof minus BASE ${base}.prof`);
+    });
+  }
+});
+
+/** difffolded.pl (brendangregg/FlameGraph), transcribed: `stack c1 c2` for every stack of either file. */
+function difffolded(file1: string, file2: string): Map<string, [number, number]> {
+  const folded = new Map<string, [number, number]>();
+  [file1, file2].forEach((file, side) => {
+    for (const line of file.split('\n')) {
+      if (line === '') continue;
+      const match = /^(.*)\s+?(\d+(?:\.\d*)?)$/.exec(line);
+      const stack = match?.[1] ?? '';
+      const counts: [number, number] = folded.get(stack) ?? [0, 0];
+      counts[side as 0 | 1] += Number(match?.[2] ?? 0);
+      folded.set(stack, counts);
+    }
+  });
+  return folded;
+}
+
+describe('pyprof diff --to collapsed', () => {
+  for (const [base, next] of pairs) {
+    it(`${base} vs ${next}: the lines difffolded.pl prints for the two runs' own files`, async () => {
+      const { output } = await compare(base, next, 'collapsed');
+      const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+      const before = decode(await single(base, 'collapsed'));
+      const after = decode(await single(next, 'collapsed'));
+      const lines = output.split('\n');
+      expect(lines.pop()).toBe('');
+      const written = new Map<string, [number, number]>();
+      for (const line of lines) {
+        // Exactly difffolded.pl's form: the stack, one space, two integers.
+        const match = /^(\S.*) (\d+) (\d+)$/.exec(line);
+        expect(match, line).not.toBeNull();
+        if (!match) continue;
+        expect(written.has(match[1] as string), match[1]).toBe(false);
+        written.set(match[1] as string, [Number(match[2]), Number(match[3])]);
+      }
+      const expected = difffolded(before, after);
+      expect(new Map([...written].sort())).toEqual(new Map([...expected].sort()));
+      // The columns add up to each run's own total.
+      const sum = (file: string) =>
+        file.split('\n').reduce((total, line) => total + Number(/ (\d+)$/.exec(line)?.[1] ?? 0), 0);
+      let baseTotal = 0;
+      let nextTotal = 0;
+      for (const [b, n] of written.values()) {
+        baseTotal += b;
+        nextTotal += n;
+      }
+      expect([baseTotal, nextTotal]).toEqual([sum(before), sum(after)]);
+      expect(baseTotal).toBe(Math.round(result(base) * 1e9));
+      expect(nextTotal).toBe(Math.round(result(next) * 1e9));
+    });
+  }
+});
+
+/** A run's total own time, from its pstats oracle (seconds). */
+function result(run: string): number {
+  let total = 0;
+  for (const row of oracle(run).values()) total += Number(row.tt);
+  return total;
+}
 
 describe('compareProfiles', () => {
   it('refuses a writer that cannot show a comparison, naming those that can', async () => {

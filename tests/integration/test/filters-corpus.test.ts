@@ -5,7 +5,8 @@
 // transcription of google/pprof `profile/filter.go` (`FilterSamplesByName`,
 // `focusedAndNotIgnored`, `ShowFrom`) and of `-top`'s flat/cum (a recursive stack counts
 // once) — to the very stacks the unfiltered speedscope writer draws (`deriveStacks` with
-// its need). The check against the real `go tool pprof` waits for the pprof writer (#20).
+// its need). The check against the real `go tool pprof` is in the viewer suite
+// (tests/viewer/test/go-pprof-filters.test.ts), on the same inputs (filter-inputs.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +32,7 @@ import {
 import { cprofile } from '@pyprof/input-cprofile';
 import { speedscopeNeeds } from '@pyprof/output-speedscope';
 import { describe, expect, it } from 'vitest';
-import * as pstatsCorpus from '../../../packages/input-cprofile/test/corpus.js';
+import { filterInputs } from './filter-inputs.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const need = speedscopeNeeds().stacks ?? {};
@@ -134,29 +135,7 @@ const patterns: Array<[string, StackFilters]> = [
   ['--prune-below 0.05', { pruneBelow: 0.05 }],
 ];
 
-const inputs: Array<[string, () => Uint8Array]> = [
-  ...['run1.py312', 'changed.py312', 'run1.py311'].map(
-    (run) =>
-      [
-        `diff/${run}.prof`,
-        () => new Uint8Array(readFileSync(join(fixtures, 'diff', `${run}.prof`))),
-      ] as [string, () => Uint8Array],
-  ),
-  ...['genexpr.py312', 'parser.py313'].map(
-    (run) =>
-      [
-        `stacks/${run}.prof`,
-        () => new Uint8Array(readFileSync(join(fixtures, 'stacks', `${run}.prof`))),
-      ] as [string, () => Uint8Array],
-  ),
-  ...pstatsCorpus
-    .pstatsFixtures()
-    .filter((entry) => /py312\/(medium|recursion|decorators)\.cprofile/.test(entry.file))
-    .map(
-      (entry) =>
-        [entry.file, () => pstatsCorpus.readFixture(entry.file)] as [string, () => Uint8Array],
-    ),
-];
+const inputs = filterInputs();
 
 describe('filters equal pprof’s per-sample algorithm on the stacks the writer draws', () => {
   it('covers the chosen inputs', () => {

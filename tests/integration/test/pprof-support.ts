@@ -84,7 +84,7 @@ function placeOf(profile: Profile, fn: number): string {
  * name, a dotted prefix (module or package path), a `:line` suffix, a `(file:line)` suffix
  * or a ` #k` counter — each keeps the original name whole.
  */
-function namesMatch(written: string, name: string, line: number): boolean {
+export function namesMatch(written: string, name: string, line: number): boolean {
   const stripped = written.replace(/ #\d+$/, '');
   for (const form of [name, `${name}:${line}`])
     if (stripped === form || stripped.endsWith(`.${form}`)) return true;

@@ -6,7 +6,6 @@
 // `-traces` is the exact call tree, with its call counts on `-sample_index=calls`;
 // `-tagfocus` on a thread label selects that thread of a multi-thread lsprof profile; and
 // `<lambda>` and `<module>` keep their names.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,50 +19,12 @@ import {
   pprofCorpus,
   readPprof,
 } from '../../integration/test/pprof-support.js';
+import { goPprofIn, ns, parseTop } from './go-pprof.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'pyprof-go-pprof-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-/** Runs `go tool pprof` with `args` on `file`; its standard output. */
-function goPprof(file: string, ...args: string[]): string {
-  const run = spawnSync('go', ['tool', 'pprof', ...args, file], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, PPROF_TMPDIR: folder, HOME: folder, GOCACHE: join(folder, 'cache') },
-  });
-  expect(run.error).toBeUndefined();
-  expect(run.status, run.stderr).toBe(0);
-  return run.stdout;
-}
-
-interface Top {
-  total: number;
-  /** Listed names in order (a name listed twice would show here twice). */
-  names: string[];
-  flat: Map<string, number>;
-  cum: Map<string, number>;
-}
-
-const ns = (text: string) => (text === '0' ? 0 : Number(text.replace(/ns$/, '')));
-
-/** Parses `-top -unit=ns` output. */
-function parseTop(output: string): Top {
-  const total = /of (\d+)ns total/.exec(output) ?? /of (0) total/.exec(output);
-  if (!total) throw new Error(`no total in:\n${output.slice(0, 2000)}`);
-  const top: Top = { total: Number(total[1]), names: [], flat: new Map(), cum: new Map() };
-  const rows = output.split('\n');
-  const header = rows.findIndex((row) => /^\s+flat\s+flat%\s+sum%\s+cum\s+cum%/.test(row));
-  for (const row of rows.slice(header + 1)) {
-    if (row === '') continue;
-    const m = /^\s*(\d+ns|0)\s+\S+%\s+\S+%\s+(\d+ns|0)\s+\S+%\s{2}(.*)$/.exec(row);
-    if (!m) throw new Error(`unexpected -top row: ${row}`);
-    const name = m[3] as string;
-    top.names.push(name);
-    top.flat.set(name, ns(m[1] as string));
-    top.cum.set(name, ns(m[2] as string));
-  }
-  return top;
-}
+const goPprof = goPprofIn(folder);
 
 /** Parses `-traces` output: each sample's value and stack (names, leaf first). */
 function parseTraces(output: string): Array<{ value: number; stack: string[] }> {
