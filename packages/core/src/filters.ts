@@ -480,7 +480,7 @@ function describeSummary(s: FilterSummary, profile: Profile): string {
  * samples), rounded by `roundedStackWeights` over the whole set as the pprof writer rounds
  * them, and given back in the profile's unit. Filtering these rather than the exact
  * weights makes a filtered pprof file hold exactly the integers `go tool pprof -focus …`
- * keeps from the unfiltered one (decision 0026).
+ * keeps from the unfiltered one (decision 0027).
  */
 function integerStacks(whole: Profile, parts: readonly Profile[], stacks: Stacks[]): Stacks[] {
   const scale = costUnitOf(whole) === 'samples' ? 1 : 1e9;

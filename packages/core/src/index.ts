@@ -129,6 +129,7 @@ export {
   type FunctionDetails,
   type FunctionKind,
   functionFile,
+  functionKey,
   functionKind,
   functionModule,
   functionName,

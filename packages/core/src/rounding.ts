@@ -39,7 +39,7 @@ export class CumulativeRounder {
 
 /**
  * Integer weights for the stacks of a set's parts, as pprof writes them and as filters
- * see them (decision 0026): each function's own weight over all parts (its row in
+ * see them (decision 0027): each function's own weight over all parts (its row in
  * `whole`; a part's function `whole` lacks comes after them, in the order met; the
  * budget frame last) is rounded once by a `CumulativeRounder` over that order,
  * then spread over the function's stacks along a running sum. So every function's flat
