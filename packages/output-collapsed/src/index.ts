@@ -10,6 +10,7 @@ import {
   type CollapsedOptions,
   collapsedNeeds,
   writeCollapsed,
+  writeCollapsedDiff,
 } from './write.js';
 
 export const collapsed = defineOutputPlugin({
@@ -53,6 +54,9 @@ export const collapsed = defineOutputPlugin({
   defaultOutputName: (inputName) => `${inputName}.folded`,
   write: (set, options, context) =>
     writeCollapsed(set, options as unknown as CollapsedOptions, context),
+  // A comparison is `stack BASE NEW` per line, the form difffolded.pl writes.
+  writeDiff: (diff, options, context) =>
+    writeCollapsedDiff(diff, options as unknown as CollapsedOptions, context),
 });
 
 export default collapsed;

@@ -7,7 +7,7 @@
  */
 import { defineOutputPlugin } from '@pyprof/core';
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_FRAMES, pprofNeeds } from './stacks.js';
-import { type PprofOptions, writePprof } from './write.js';
+import { type PprofOptions, writePprof, writePprofDiff } from './write.js';
 
 export const pprof = defineOutputPlugin({
   name: 'pprof',
@@ -43,6 +43,9 @@ export const pprof = defineOutputPlugin({
   needsFor: (options) => pprofNeeds(options),
   defaultOutputName: (inputName) => `${inputName}.pb.gz`,
   write: (set, options, context) => writePprof(set, options as unknown as PprofOptions, context),
+  // A comparison is NEW's samples and BASE's negated, as `go tool pprof -diff_base` has it.
+  writeDiff: (diff, options, context) =>
+    writePprofDiff(diff, options as unknown as PprofOptions, context),
 });
 
 export default pprof;
