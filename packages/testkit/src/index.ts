@@ -15,7 +15,19 @@ export {
   type RunConstraints,
 } from './arbitrary.js';
 export { canonicalProfiles, canonicalRuns } from './canonical.js';
+export {
+  ALL_NEEDS,
+  checkChunksUnchanged,
+  checkReaderNeeds,
+  checkRefusesForeign,
+  checkStreamMatchesRead,
+  checkWriterNeeds,
+  inPieces,
+  keepOnlyNeeded,
+  withEverything,
+} from './conformance.js';
 export { Pickle } from './pickle.js';
+export { type FormatSample, formatSamples } from './samples.js';
 export {
   type Activation,
   profileFromRun,
