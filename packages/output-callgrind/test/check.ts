@@ -1,9 +1,9 @@
 // What every callgrind output must satisfy, read with KCachegrind's rules: used on the
 // canonical profiles (conformance suite) and on generated profiles (property test).
 import { costUnitOf, isAbsent, type ProfileSet } from '@pyprof/core';
+import { functionsInCycles, inclusiveCost, parseCallgrind } from '@pyprof/testkit';
 import { expect } from 'vitest';
 import { PROFILER_FILE, PROFILER_NAME, UNITS } from '../src/index.js';
-import { functionsInCycles, inclusiveCost, parseCallgrind } from './kcachegrind-reader.js';
 
 export const PROFILER_KEY = PROFILER_NAME + PROFILER_FILE;
 

@@ -6,11 +6,10 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { costUnitOf, type ProfileSet, writeToBytes } from '@pyprof/core';
-import { describeOutputPlugin } from '@pyprof/testkit';
+import { describeOutputPlugin, readPprof } from '@pyprof/testkit';
 import { expect } from 'vitest';
 import { pprof } from '../src/index.js';
 import { dumpPprof } from './dump.js';
-import { readPprof } from './read-pprof.js';
 
 /** Σ positive own time of the parts, in the file's unit. */
 function ownTotal(set: ProfileSet): number {
