@@ -113,7 +113,9 @@ export {
 export {
   type OptionSpec,
   type OptionSpecs,
+  type OptionValueOf,
   type OptionValues,
+  type OptionValuesOf,
   optionsTable,
   resolveOptions,
 } from './options.js';
@@ -133,6 +135,8 @@ export {
   type SourceFiles,
   type TimelineSink,
   type TimelineWriter,
+  type TypedInputPlugin,
+  type TypedOutputPlugin,
   type WriteContext,
 } from './plugin.js';
 export { type PrintOptions, printProfile, printProfileSet } from './print.js';

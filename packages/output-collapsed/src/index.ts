@@ -49,10 +49,9 @@ export const collapsed = defineOutputPlugin({
     },
   },
   needs: collapsedNeeds(),
-  needsFor: (options) => collapsedNeeds(options as Partial<CollapsedOptions>),
+  needsFor: (options) => collapsedNeeds(options),
   defaultOutputName: (inputName) => `${inputName}.folded`,
-  write: (set, options, context) =>
-    writeCollapsed(set, options as unknown as CollapsedOptions, context),
+  write: (set, options, context) => writeCollapsed(set, options, context),
 });
 
 export default collapsed;

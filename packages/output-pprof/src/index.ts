@@ -42,7 +42,7 @@ export const pprof = defineOutputPlugin({
   needs: pprofNeeds(),
   needsFor: (options) => pprofNeeds(options),
   defaultOutputName: (inputName) => `${inputName}.pb.gz`,
-  write: (set, options, context) => writePprof(set, options as unknown as PprofOptions, context),
+  write: (set, options, context) => writePprof(set, options, context),
 });
 
 export default pprof;
