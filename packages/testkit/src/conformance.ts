@@ -6,11 +6,17 @@
  *   without the parts not asked for, and a writer's output does not change when the set
  *   it is given holds only what it declared (the pipeline's readers drop the rest);
  * - a reader's `detect` refuses every other format's file (the testkit's samples);
- * - a writer never changes a chunk after yielding it (the consumer may still hold it).
+ * - a writer never changes a chunk after yielding it (the consumer may still hold it),
+ *   nor one its `streamTimeline` handed out, which must add up to what `write` writes.
  * Each fails through vitest's `expect`, so a failure names what differed.
  */
 import {
   callTreeFromTimeline,
+  concatBytes,
+  encodeText,
+  functionFile,
+  functionKind,
+  functionName,
   type InputPlugin,
   isProfileError,
   type OptionValues,
@@ -23,6 +29,7 @@ import {
   readStreamWith,
   readWith,
   resolveOptions,
+  streamTimelineWith,
   writeChunks,
   writeToBytes,
 } from '@pyprof/core';
@@ -272,6 +279,72 @@ export function checkChunksUnchanged(
       firstDifference(chunk, copy),
       `${plugin.name}: chunk ${index} changed after it was yielded (first changed byte)`,
     ).toBeUndefined();
+}
+
+/**
+ * For a writer with `streamTimeline` and a one-part set with a timeline: the timeline fed
+ * to it as a reader would (every function announced in row order, then the events, the
+ * output taken after each), then `finish` with the set without its timeline. No byte
+ * chunk may change after it was handed out, and together they must be what `write`
+ * writes for the set. Other writers and sets pass.
+ */
+export function checkStreamedTimeline(
+  plugin: OutputPlugin,
+  set: ProfileSet,
+  options?: OptionValues,
+): void {
+  const part = set.parts[0];
+  const timeline = part?.timeline;
+  if (plugin.streamTimeline === undefined || set.parts.length !== 1 || !part || !timeline) return;
+  const init = options ? { options } : {};
+  const expected = writeOutcome(plugin, set, options);
+  const held: Array<{ index: number; chunk: Uint8Array; copy: Uint8Array }> = [];
+  const parts: Uint8Array[] = [];
+  const keep = (chunks: Iterable<string | Uint8Array>) => {
+    for (const chunk of chunks) {
+      if (typeof chunk === 'string') parts.push(encodeText(chunk));
+      else {
+        held.push({ index: parts.length, chunk, copy: chunk.slice() });
+        parts.push(chunk);
+      }
+    }
+  };
+  try {
+    const writer = streamTimelineWith(plugin, init);
+    if (!writer) return;
+    for (let fn = 0; fn < part.functions.length; fn++)
+      writer.function(
+        fn,
+        functionFile(part, fn),
+        part.functions.line[fn] as number,
+        functionName(part, fn),
+        functionKind(part, fn),
+      );
+    for (let k = 0; k < timeline.length; k++) {
+      writer.event(
+        timeline.kind[k] as number,
+        timeline.function[k] as number,
+        timeline.time[k] as number,
+      );
+      keep(writer.take());
+    }
+    const { timeline: _streamed, ...rest } = part;
+    keep(writer.finish({ parts: [rest], whole: rest }));
+  } catch (error) {
+    if (!isProfileError(error)) throw error;
+    expect({ refused: error.code }, `${plugin.name} streamed`).toEqual(expected);
+    return;
+  }
+  for (const { index, chunk, copy } of held)
+    expect(
+      firstDifference(chunk, copy),
+      `${plugin.name}: streamed chunk ${index} changed after it was handed out (first changed byte)`,
+    ).toBeUndefined();
+  if (!('bytes' in expected)) throw new Error(`${plugin.name} refused the set but streamed it`);
+  expect(
+    firstDifference(concatBytes(parts), expected.bytes),
+    `${plugin.name}: streamed output differs from write's (first different byte)`,
+  ).toBeUndefined();
 }
 
 /**

@@ -23,6 +23,7 @@ export {
   checkChunksUnchanged,
   checkReaderNeeds,
   checkRefusesForeign,
+  checkStreamedTimeline,
   checkStreamMatchesRead,
   checkWriterNeeds,
   inPieces,

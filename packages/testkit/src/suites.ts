@@ -41,6 +41,7 @@ import {
   checkChunksUnchanged,
   checkReaderNeeds,
   checkRefusesForeign,
+  checkStreamedTimeline,
   checkStreamMatchesRead,
   checkWriterNeeds,
 } from './conformance.js';
@@ -387,6 +388,7 @@ export function describeOutputPlugin(plugin: OutputPlugin, config: OutputSuiteCo
       });
       it(`never changes a chunk it yielded on "${name}"`, () => {
         checkChunksUnchanged(plugin, set, config.options);
+        checkStreamedTimeline(plugin, set, config.options);
       });
     }
 
@@ -397,6 +399,7 @@ export function describeOutputPlugin(plugin: OutputPlugin, config: OutputSuiteCo
         fc.property(arbitraryProfileSet(config.constraints), (set) => {
           checkWriterNeeds(plugin, set, config.options, config.usesUndeclared);
           checkChunksUnchanged(plugin, set, config.options);
+          checkStreamedTimeline(plugin, set, config.options);
         }),
         { numRuns: Math.min(config.propertyRuns ?? 100, 30) },
       );

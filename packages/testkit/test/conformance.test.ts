@@ -12,6 +12,7 @@ import {
   ProfileBuilder,
   type ProfileSet,
   singleProfileSet,
+  type TimelineWriter,
   validateProfile,
 } from '@pyprof/core';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +21,7 @@ import {
   checkChunksUnchanged,
   checkReaderNeeds,
   checkRefusesForeign,
+  checkStreamedTimeline,
   checkStreamMatchesRead,
   checkWriterNeeds,
   formatSamples,
@@ -195,6 +197,56 @@ describe('the chunk check', () => {
       },
     });
     expect(() => checkChunksUnchanged(broken, set)).toThrow(/changed after it was yielded/);
+  });
+});
+
+/** Writes one line per timeline event (`kind fn`), streamed or from the set. */
+function eventLines(set: ProfileSet): string {
+  const t = set.whole.timeline;
+  let out = '';
+  for (let k = 0; k < (t?.length ?? 0); k++) out += `${t?.kind[k]} ${t?.function[k]}\n`;
+  return out;
+}
+
+function eventsWriter(reuse: boolean) {
+  return defineOutputPlugin({
+    name: 'events',
+    title: 'one line per event',
+    extension: '.txt',
+    needs: { timeline: true },
+    *write(set) {
+      yield encoder.encode(eventLines(set));
+    },
+    streamTimeline(): TimelineWriter {
+      const buffer = new Uint8Array(64);
+      let pending = '';
+      return {
+        function() {},
+        event(kind, fn) {
+          pending += `${kind} ${fn}\n`;
+        },
+        take() {
+          const bytes = encoder.encode(pending);
+          pending = '';
+          if (!reuse) return [bytes];
+          buffer.set(bytes);
+          return [buffer.subarray(0, bytes.length)];
+        },
+        finish: () => [],
+      };
+    },
+  });
+}
+
+describe('the streamed-timeline check', () => {
+  const set = canonicalProfiles().timeline as ProfileSet;
+  it('passes a writer whose streamed chunks are fresh and add up to its output', () => {
+    checkStreamedTimeline(eventsWriter(false), set);
+  });
+  it('fails a writer that refills one buffer for every streamed chunk', () => {
+    expect(() => checkStreamedTimeline(eventsWriter(true), set)).toThrow(
+      /changed after it was handed out/,
+    );
   });
 });
 
