@@ -16,7 +16,7 @@ export const irOutput = defineOutputPlugin({
   },
   needs: { timeline: true, lines: true },
   *write(set, options) {
-    const max = options['max-events'] as number | undefined;
+    const max = options['max-events'];
     yield printProfileSet(set, max === undefined ? {} : { maxTimelineEvents: max });
   },
 });

@@ -96,7 +96,9 @@ export {
 export {
   type OptionSpec,
   type OptionSpecs,
+  type OptionValueOf,
   type OptionValues,
+  type OptionValuesOf,
   optionsTable,
   resolveOptions,
 } from './options.js';
@@ -116,6 +118,8 @@ export {
   type SourceFiles,
   type TimelineSink,
   type TimelineWriter,
+  type TypedInputPlugin,
+  type TypedOutputPlugin,
   type WriteContext,
 } from './plugin.js';
 export { printProfile, printProfileSet } from './print.js';
@@ -155,6 +159,7 @@ export {
   type ReadInit,
   readStreamWith,
   readWith,
+  streamTimelineWith,
   writeChunks,
   writeToBytes,
   writeToString,
@@ -182,4 +187,5 @@ export {
   encodeText,
   escapeUndecodable,
 } from './text.js';
+export { callTreeFromTimeline } from './timeline-tree.js';
 export { assertValidProfile, type ValidationResult, validateProfile } from './validate.js';

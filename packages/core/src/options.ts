@@ -21,6 +21,33 @@ export interface OptionSpec {
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 export type OptionValues = Readonly<Record<string, unknown>>;
 
+/** The value one option spec declares: its choices for `choice`, else its type's. */
+export type OptionValueOf<S extends OptionSpec> = S['type'] extends 'boolean'
+  ? boolean
+  : S['type'] extends 'integer' | 'number'
+    ? number
+    : S['type'] extends 'choice'
+      ? S extends { readonly choices: readonly (infer C extends string)[] }
+        ? C
+        : string
+      : string;
+
+/**
+ * The option values `resolveOptions` gives for `specs` — so a plugin declared with
+ * `defineInputPlugin` / `defineOutputPlugin` gets its options typed from its own list (a
+ * `const` object): an array for a repeatable option, and `undefined` allowed where the
+ * option has no default. Untyped specs (`OptionSpecs`) give `OptionValues`.
+ */
+export type OptionValuesOf<S extends OptionSpecs> = string extends keyof S
+  ? OptionValues
+  : {
+      readonly [K in keyof S]:
+        | (S[K] extends { readonly repeatable: true }
+            ? readonly OptionValueOf<S[K]>[]
+            : OptionValueOf<S[K]>)
+        | (S[K] extends { readonly default: unknown } ? never : undefined);
+    };
+
 function convert(name: string, spec: OptionSpec, value: unknown, plugin?: string): unknown {
   switch (spec.type) {
     case 'boolean':
@@ -60,15 +87,16 @@ function convert(name: string, spec: OptionSpec, value: unknown, plugin?: string
 
 /**
  * Validates `values` against `specs` and applies defaults. Unknown keys are an
- * `INVALID_OPTION` error naming the known ones.
+ * `INVALID_OPTION` error naming the known ones. The result is typed from the specs
+ * (`OptionValuesOf`): this is where values become what the specs declare.
  */
-export function resolveOptions(
-  specs: OptionSpecs | undefined,
+export function resolveOptions<const S extends OptionSpecs = OptionSpecs>(
+  specs: S | undefined,
   values: OptionValues = {},
   plugin?: string,
-): OptionValues {
+): OptionValuesOf<S> {
   const out: Record<string, unknown> = {};
-  const known = specs ?? {};
+  const known: OptionSpecs = specs ?? {};
   for (const key of Object.keys(values)) {
     if (values[key] === undefined) continue;
     if (!(key in known)) {
@@ -94,7 +122,8 @@ export function resolveOptions(
       out[key] = convert(key, spec, single, plugin);
     }
   }
-  return out;
+  // `convert` gave each declared key a value of its spec's type, and defaults fill the rest.
+  return out as OptionValuesOf<S>;
 }
 
 /** A markdown table of the options (used to generate README sections). */

@@ -4,12 +4,12 @@
  * command line), a title, declared options (from which the CLI builds `--help` and each
  * README its options table) and pure functions: no I/O, no logging — warnings go to the
  * context. `defineInputPlugin` / `defineOutputPlugin` are identities that check the shape
- * at compile time.
+ * at compile time and type a plugin's option values from its own option list.
  */
 import type { DiagnosticSink } from './diagnostics.js';
 import type { ProfileDiff } from './diff.js';
 import type { ReadBudget } from './limits.js';
-import type { OptionSpecs, OptionValues } from './options.js';
+import type { OptionSpecs, OptionValues, OptionValuesOf } from './options.js';
 import type { FunctionKind, ProfileSet } from './profile.js';
 import type { StacksNeed } from './stacks.js';
 
@@ -69,9 +69,9 @@ export interface TimelineSink {
   event(kind: number, fn: number, time: number): void;
 }
 
-export interface ReadContext extends DiagnosticSink {
+export interface ReadContext<Options = OptionValues> extends DiagnosticSink {
   /** Option values, validated and defaulted against the plugin's `options`. */
-  readonly options: OptionValues;
+  readonly options: Options;
   /** What the chosen output needs; a reader may leave out the rest. */
   readonly needs: OutputNeeds;
   /** The input's file name, when there is one (for messages and labels). */
@@ -117,6 +117,20 @@ export interface InputPlugin {
   read(input: Uint8Array, context: ReadContext): ProfileSet;
   /** Reads a stream of chunks in bounded memory (formats whose files get huge). */
   readStream?(chunks: AsyncIterable<Uint8Array>, context: ReadContext): Promise<ProfileSet>;
+}
+
+/**
+ * A reader as `defineInputPlugin` takes it: its option values typed from its declared
+ * `options` (`OptionValuesOf`). It is an `InputPlugin` for registries and the pipeline.
+ */
+export interface TypedInputPlugin<Specs extends OptionSpecs>
+  extends Omit<InputPlugin, 'options' | 'read' | 'readStream'> {
+  readonly options?: Specs;
+  read(input: Uint8Array, context: ReadContext<OptionValuesOf<Specs>>): ProfileSet;
+  readStream?(
+    chunks: AsyncIterable<Uint8Array>,
+    context: ReadContext<OptionValuesOf<Specs>>,
+  ): Promise<ProfileSet>;
 }
 
 export type OutputChunk = string | Uint8Array;
@@ -179,6 +193,27 @@ export interface OutputPlugin {
   ): Iterable<OutputChunk>;
 }
 
+/**
+ * A writer as `defineOutputPlugin` takes it: its option values typed from its declared
+ * `options` (`OptionValuesOf`). It is an `OutputPlugin` for registries and the pipeline.
+ */
+export interface TypedOutputPlugin<Specs extends OptionSpecs>
+  extends Omit<OutputPlugin, 'options' | 'needsFor' | 'write' | 'streamTimeline' | 'writeDiff'> {
+  readonly options?: Specs;
+  needsFor?(options: OptionValuesOf<Specs>): OutputNeeds;
+  write(
+    set: ProfileSet,
+    options: OptionValuesOf<Specs>,
+    context: WriteContext,
+  ): Iterable<OutputChunk>;
+  streamTimeline?(options: OptionValuesOf<Specs>, context: WriteContext): TimelineWriter;
+  writeDiff?(
+    diff: ProfileDiff,
+    options: OptionValuesOf<Specs>,
+    context: WriteContext,
+  ): Iterable<OutputChunk>;
+}
+
 export type Plugin = InputPlugin | OutputPlugin;
 
 /** What `plugin` needs from readers with these options (`needsFor`, else `needs`). */
@@ -190,11 +225,25 @@ export function outputNeeds(plugin: OutputPlugin, options: OptionValues): Output
   return needs;
 }
 
-export function defineInputPlugin<const P extends InputPlugin>(plugin: P): P {
+/**
+ * Checks a reader's shape at compile time and types its option values from its `options`
+ * (written in the call, or a `const` object that `satisfies OptionSpecs`).
+ */
+export function defineInputPlugin<
+  const Specs extends OptionSpecs = Record<never, never>,
+  const P extends TypedInputPlugin<Specs> = TypedInputPlugin<Specs>,
+>(plugin: P & TypedInputPlugin<Specs>): P {
   return plugin;
 }
 
-export function defineOutputPlugin<const P extends OutputPlugin>(plugin: P): P {
+/**
+ * Checks a writer's shape at compile time and types its option values from its `options`
+ * (written in the call, or a `const` object that `satisfies OptionSpecs`).
+ */
+export function defineOutputPlugin<
+  const Specs extends OptionSpecs = Record<never, never>,
+  const P extends TypedOutputPlugin<Specs> = TypedOutputPlugin<Specs>,
+>(plugin: P & TypedOutputPlugin<Specs>): P {
   return plugin;
 }
 

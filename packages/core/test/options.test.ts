@@ -1,7 +1,15 @@
 // Declarative options: strings from the command line and typed values from libraries are
 // validated the same way, with defaults applied.
-import { describe, expect, it } from 'vitest';
-import { type OptionSpecs, optionsTable, resolveOptions } from '../src/index.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  defineOutputPlugin,
+  type OptionSpecs,
+  type OptionValues,
+  type OptionValuesOf,
+  type OutputPlugin,
+  optionsTable,
+  resolveOptions,
+} from '../src/index.js';
 
 const specs: OptionSpecs = {
   unit: { type: 'choice', choices: ['ns', 'us', 'ms'], default: 'ns', description: 'cost unit' },
@@ -46,5 +54,40 @@ describe('resolveOptions', () => {
 | \`--depth\` | integer |  | depth |
 | \`--strict\` | boolean |  | fail |
 `);
+  });
+});
+
+describe('option values typed from the specs', () => {
+  const specs = {
+    unit: { type: 'choice', choices: ['ns', 'us'], default: 'ns', description: 'unit' },
+    depth: { type: 'integer', description: 'depth' },
+    tag: { type: 'string', repeatable: true, description: 'tags' },
+    on: { type: 'boolean', default: false, description: 'switch' },
+  } as const satisfies OptionSpecs;
+
+  it('are what resolveOptions returns, and what a plugin defined with them is given', () => {
+    const values = resolveOptions(specs, { tag: 'a', depth: '3' });
+    expectTypeOf(values).toEqualTypeOf<OptionValuesOf<typeof specs>>();
+    expectTypeOf(values).toEqualTypeOf<{
+      readonly unit: 'ns' | 'us';
+      readonly depth: number | undefined;
+      readonly tag: readonly string[] | undefined;
+      readonly on: boolean;
+    }>();
+    expect(values).toEqual({ unit: 'ns', depth: 3, tag: ['a'], on: false });
+    const plugin = defineOutputPlugin({
+      name: 'typed',
+      title: 'typed',
+      extension: '.txt',
+      options: specs,
+      *write(_set, options) {
+        expectTypeOf(options.unit).toEqualTypeOf<'ns' | 'us'>();
+        yield `${options.unit} ${options.depth ?? 0}`;
+      },
+    });
+    expectTypeOf(plugin.options).toEqualTypeOf(specs);
+    const untyped: OutputPlugin = plugin;
+    expect(untyped.name).toBe('typed');
+    expectTypeOf(resolveOptions(untyped.options, {})).toEqualTypeOf<OptionValues>();
   });
 });

@@ -596,13 +596,16 @@ function readEntry(s: ReaderState, fn: number): void {
   s.b.addFunctionNumbers(fn, nc, cc, tt, ct);
 }
 
-/** Reads a whole pstats dump. */
-export function readPstats(input: Uint8Array, context: ReadContext): ProfileSet {
+/** Reads a whole pstats dump (`producer`: the plugin's option, `auto` when not given). */
+export function readPstats(
+  input: Uint8Array,
+  context: ReadContext<{ readonly producer?: Producer | undefined }>,
+): ProfileSet {
   if (input.length === 0)
     throw malformed(FORMAT, { offset: 0 }, 'the file is empty (a pstats dump is one marshal dict)');
   const budget = budgetFor(context, input.length);
   const m = new MarshalReader(input, budget);
-  const producerOption = (context.options.producer as Producer | undefined) ?? 'auto';
+  const producerOption = context.options.producer ?? 'auto';
   const b = new ProfileBuilder({ format: FORMAT });
   // A caller edge takes at least ~32 bytes in Python 3 dumps (a key reference and a tuple
   // of four numbers) and ~64 in Python 2 ones (keys are written out): reserving that many

@@ -31,10 +31,8 @@ export const callgrind = defineOutputPlugin({
   needs: { lines: true },
   defaultOutputName: (inputName, existingFileNames) =>
     chooseCallgrindOutputName(inputName, existingFileNames),
-  write: (set, options, context) =>
-    writeCallgrind(set, options as unknown as CallgrindOptions, context),
-  writeDiff: (diff, options, context) =>
-    writeCallgrindDiff(diff, options as unknown as CallgrindOptions, context),
+  write: (set, options, context) => writeCallgrind(set, options, context),
+  writeDiff: (diff, options, context) => writeCallgrindDiff(diff, options, context),
 });
 
 export default callgrind;

@@ -1,10 +1,10 @@
 // What every callgrind output must satisfy, read with KCachegrind's rules: used on the
 // canonical profiles (conformance suite) and on generated profiles (property test).
 import { costUnitOf, isAbsent, type ProfileSet } from '@pyprof/core';
+import { functionsInCycles, inclusiveCost, parseCallgrind } from '@pyprof/testkit';
 import { expect } from 'vitest';
 import { PROFILER_NAME } from '../src/index.js';
 import { PROFILER_FILE, UNITS } from '../src/write.js';
-import { functionsInCycles, inclusiveCost, parseCallgrind } from './kcachegrind-reader.js';
 
 export const PROFILER_KEY = PROFILER_NAME + PROFILER_FILE;
 

@@ -3,10 +3,10 @@
 // that is also a stack root gets a (profiler) arc, and KCachegrind's reading still passes
 // every identity check.
 import { type Profile, ProfileBuilder, singleProfileSet, writeToString } from '@pyprof/core';
+import { inclusiveCost } from '@pyprof/testkit';
 import { describe, expect, it } from 'vitest';
 import { callgrind } from '../src/index.js';
 import { checkCallgrind } from './check.js';
-import { inclusiveCost } from './kcachegrind-reader.js';
 
 /** main → work (6 samples on work), main (1 on itself), and work alone at the bottom (2). */
 function sampled(costUnit: 'samples' | 'seconds', scale: number): Profile {

@@ -10,9 +10,9 @@ import {
   writeToBytes,
   writeToString,
 } from '@pyprof/core';
+import { parseCallgrind } from '@pyprof/testkit';
 import { describe, expect, it } from 'vitest';
 import { callgrind } from '../src/index.js';
-import { parseCallgrind } from './kcachegrind-reader.js';
 
 function write(set: ProfileSet, options: Record<string, unknown> = {}) {
   const warnings: Array<{ code: string }> = [];

@@ -50,13 +50,11 @@ export const collapsed = defineOutputPlugin({
     },
   },
   needs: collapsedNeeds(),
-  needsFor: (options) => collapsedNeeds(options as Partial<CollapsedOptions>),
+  needsFor: (options) => collapsedNeeds(options),
   defaultOutputName: (inputName) => `${inputName}.folded`,
-  write: (set, options, context) =>
-    writeCollapsed(set, options as unknown as CollapsedOptions, context),
+  write: (set, options, context) => writeCollapsed(set, options, context),
   // A comparison is `stack BASE NEW` per line, the form difffolded.pl writes.
-  writeDiff: (diff, options, context) =>
-    writeCollapsedDiff(diff, options as unknown as CollapsedOptions, context),
+  writeDiff: (diff, options, context) => writeCollapsedDiff(diff, options, context),
 });
 
 export default collapsed;

@@ -2,10 +2,9 @@
 // profile set, each output parsed as flamegraph.pl and speedscope read it; for the
 // canonical profiles the lines add up to the profile's own time, rounded, exactly.
 import { costUnitOf, totalSelfTime } from '@pyprof/core';
-import { describeOutputPlugin } from '@pyprof/testkit';
+import { describeOutputPlugin, parseCollapsed } from '@pyprof/testkit';
 import { expect } from 'vitest';
 import { collapsed } from '../src/index.js';
-import { parseCollapsed } from './check.js';
 
 describeOutputPlugin(collapsed, {
   goldenDir: `${import.meta.dirname}/golden`,

@@ -9,11 +9,10 @@ import {
   singleProfileSet,
   writeToString,
 } from '@pyprof/core';
-import { profileFromRun } from '@pyprof/testkit';
+import { ownByLeaf, parseCollapsed, profileFromRun } from '@pyprof/testkit';
 import { describe, expect, it } from 'vitest';
 import { collapsed } from '../src/index.js';
 import { frameText } from '../src/write.js';
-import { ownByLeaf, parseCollapsed } from './check.js';
 
 const write = (set: ProfileSet, options: Record<string, unknown> = {}, diagnostics?: Diagnostics) =>
   writeToString(collapsed, set, { options, ...(diagnostics ? { diagnostics } : {}) });

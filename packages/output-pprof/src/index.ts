@@ -42,10 +42,9 @@ export const pprof = defineOutputPlugin({
   needs: pprofNeeds(),
   needsFor: (options) => pprofNeeds(options),
   defaultOutputName: (inputName) => `${inputName}.pb.gz`,
-  write: (set, options, context) => writePprof(set, options as unknown as PprofOptions, context),
+  write: (set, options, context) => writePprof(set, options, context),
   // A comparison is NEW's samples and BASE's negated, as `go tool pprof -diff_base` has it.
-  writeDiff: (diff, options, context) =>
-    writePprofDiff(diff, options as unknown as PprofOptions, context),
+  writeDiff: (diff, options, context) => writePprofDiff(diff, options, context),
 });
 
 export default pprof;

@@ -6,11 +6,10 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { costUnitOf, type ProfileSet, writeToBytes } from '@pyprof/core';
-import { describeOutputPlugin } from '@pyprof/testkit';
+import { describeOutputPlugin, readPprof } from '@pyprof/testkit';
 import { expect } from 'vitest';
 import { pprof } from '../src/index.js';
 import { dumpPprof } from './dump.js';
-import { readPprof } from './read-pprof.js';
 
 /** Σ positive own time of the parts, in the file's unit. */
 function ownTotal(set: ProfileSet): number {
@@ -27,6 +26,12 @@ describeOutputPlugin(pprof, {
   goldenDir: join(dirname(fileURLToPath(import.meta.url)), 'golden'),
   renderText: dumpPprof,
   goldenExtension: '.pprof.txt',
+  // Known, not yet fixed (issue 17): the writer reads call-site lines (src/write.ts,
+  // `callSiteLines`) and the timeline's span (`durationNanos`) without declaring `lines` or
+  // `timeline`, so through the pipeline they reach it only from readers that keep them
+  // anyway (hotshot's call sites; no reader's timeline). Declaring them, or not using them,
+  // changes some conversion's output, so it is left for a change of its own.
+  usesUndeclared: { lines: true, timeline: true },
   check(_dump, set) {
     const reading = readPprof(writeToBytes(pprof, set), undefined, { allowEmpty: true });
     const expected = ownTotal(set);

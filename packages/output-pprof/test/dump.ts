@@ -1,6 +1,6 @@
 // A canonical text dump of a pprof file (what `go tool pprof -raw` shows, plus every
 // string field), for the golden files: a change in the bytes shows as a readable diff.
-import { readPprof } from './read-pprof.js';
+import { readPprof } from '@pyprof/testkit';
 
 export function dumpPprof(bytes: Uint8Array): string {
   const r = readPprof(bytes, undefined, { allowEmpty: true });

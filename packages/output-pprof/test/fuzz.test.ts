@@ -5,12 +5,11 @@
 // flat value is its own time within 1 ns — where no budget frame took part of it, and
 // never more otherwise.
 import { costUnitOf, type ProfileSet, uniqueFunctionNames, writeToBytes } from '@pyprof/core';
-import { arbitraryProfileSet } from '@pyprof/testkit';
+import { arbitraryProfileSet, readPprof } from '@pyprof/testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pprof, pprofText } from '../src/index.js';
 import { BUDGET_NAME } from '../src/write.js';
-import { readPprof } from './read-pprof.js';
 
 function check(set: ProfileSet, options: Record<string, unknown>): void {
   const bytes = writeToBytes(pprof, set, { options });

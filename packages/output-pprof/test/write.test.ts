@@ -13,11 +13,10 @@ import {
   singleProfileSet,
   writeToBytes,
 } from '@pyprof/core';
-import { canonicalProfiles } from '@pyprof/testkit';
+import { canonicalProfiles, readPprof } from '@pyprof/testkit';
 import { gunzipSync as fflateGunzip } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { pprof } from '../src/index.js';
-import { readPprof } from './read-pprof.js';
 
 type Stats = { calls?: number; self: number; inclusive: number };
 

@@ -2,7 +2,7 @@
 // the Python 2 string table, Python 3 references, the profile module's int zeros, count-only
 // and mixed callers, functions without entries, warnings, the `--python` choice and the
 // default output name.
-import { isProfileError, type Profile, ProfileBuilder } from '@pyprof/core';
+import { isProfileError, type Profile, ProfileBuilder, resolveOptions } from '@pyprof/core';
 import { describe, expect, it } from 'vitest';
 import { pstats } from '../src/index.js';
 import { pstatsOptions, resolveTarget } from '../src/options.js';
@@ -319,7 +319,7 @@ describe('--python', () => {
   });
 
   it('asks readers for the timeline up to --replay-limit events', () => {
-    expect(pstats.needsFor?.({ 'replay-limit': 1000 })).toEqual({
+    expect(pstats.needsFor?.(resolveOptions(pstats.options, { 'replay-limit': 1000 }))).toEqual({
       timeline: true,
       timelineLimit: 1000,
     });

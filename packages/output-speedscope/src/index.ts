@@ -43,14 +43,12 @@ export const speedscope = defineOutputPlugin({
     },
   },
   needs: speedscopeNeeds(),
-  needsFor: (options) => speedscopeNeeds(options as Partial<SpeedscopeOptions>),
+  needsFor: (options) => speedscopeNeeds(options),
   defaultOutputName: (inputName) => `${inputName}.speedscope.json`,
-  write: (set, options, context) =>
-    writeSpeedscope(set, options as unknown as SpeedscopeOptions, context),
+  write: (set, options, context) => writeSpeedscope(set, options, context),
   // A comparison is both runs in one file, one profile each (labelled BASE … and NEW …),
   // sharing one frame table, so a function is the same frame, with one name, in both.
-  writeDiff: (diff, options, context) =>
-    writeSpeedscope(diff.set, options as unknown as SpeedscopeOptions, context),
+  writeDiff: (diff, options, context) => writeSpeedscope(diff.set, options, context),
 });
 
 export default speedscope;

@@ -1,7 +1,13 @@
 // The writer's choices: which shape each part becomes (evented, exact tree, reconstructed),
 // frame names that never collide, file/line only where they exist, the top-level fields,
 // the (pruned) frame and its warning, chunked output, and the needs it declares.
-import { type Diagnostic, type ProfileSet, writeChunks, writeToString } from '@pyprof/core';
+import {
+  type Diagnostic,
+  type ProfileSet,
+  resolveOptions,
+  writeChunks,
+  writeToString,
+} from '@pyprof/core';
 import { canonicalProfiles, profileFromRun } from '@pyprof/testkit';
 import { describe, expect, it } from 'vitest';
 import { speedscope, speedscopeLoaderScript, speedscopeNeeds } from '../src/index.js';
@@ -189,7 +195,11 @@ describe('speedscope writer', () => {
       timelineLimit: 5,
       stacks: { ...stacks, maxFrames: 9 },
     });
-    expect(speedscope.needsFor?.({ mode: 'auto', 'evented-limit': 5 })).toEqual({
+    expect(
+      speedscope.needsFor?.(
+        resolveOptions(speedscope.options, { mode: 'auto', 'evented-limit': 5 }),
+      ),
+    ).toEqual({
       timeline: true,
       callTree: true,
       timelineLimit: 5,

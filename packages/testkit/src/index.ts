@@ -1,7 +1,9 @@
 /**
  * @pyprof/testkit — what every pyprof plugin tests with: the conformance suites, the
- * canonical profiles writers render to golden files, and generators of realistic and
- * adversarial profiles for property tests.
+ * canonical profiles writers render to golden files, generators of realistic and
+ * adversarial profiles for property tests, and models of how viewers read outputs
+ * (KCachegrind's callgrind reading, speedscope's checks, `go tool pprof`'s reading, what
+ * flame-graph tools need of collapsed stacks).
  */
 export {
   arbitraryFunction,
@@ -15,7 +17,35 @@ export {
   type RunConstraints,
 } from './arbitrary.js';
 export { canonicalProfiles, canonicalRuns } from './canonical.js';
+export { type CollapsedLine, ownByLeaf, parseCollapsed } from './collapsed-check.js';
+export {
+  ALL_NEEDS,
+  checkChunksUnchanged,
+  checkReaderNeeds,
+  checkRefusesForeign,
+  checkStreamedTimeline,
+  checkStreamMatchesRead,
+  checkWriterNeeds,
+  inPieces,
+  keepOnlyNeeded,
+  withEverything,
+} from './conformance.js';
+export {
+  type CallRecord,
+  type FunctionRecord,
+  functionsInCycles,
+  inclusiveCost,
+  type ParsedCallgrind,
+  parseCallgrind,
+} from './kcachegrind-reader.js';
 export { Pickle } from './pickle.js';
+export {
+  type PprofFunctionRecord,
+  type PprofReading,
+  type PprofSampleRecord,
+  readPprof,
+} from './read-pprof.js';
+export { type FormatSample, formatSamples } from './samples.js';
 export {
   type Activation,
   profileFromRun,
@@ -23,6 +53,18 @@ export {
   type RunFunction,
   type RunOptions,
 } from './simulate.js';
+export {
+  conservationProblems,
+  displayedTotal,
+  frameFunctions,
+  type SpeedscopeEventedProfile,
+  type SpeedscopeFile,
+  type SpeedscopeFrame,
+  type SpeedscopeProfile,
+  type SpeedscopeSampledProfile,
+  selfByFrame,
+  speedscopeProblems,
+} from './speedscope-check.js';
 export {
   type CumulativeTimeMeasure,
   type CumulativeTimeOptions,

@@ -2,18 +2,21 @@
  * The conformance suites every plugin runs — ours and third parties' (unstorage's
  * `testDriver` idea). Call `describeInputPlugin` / `describeOutputPlugin` from a vitest
  * test file; they register the tests. An input plugin must read each fixture to a valid
- * profile (and match its golden dump), recognise it without a file name, never claim
- * another format's file as certain, and meet truncated and random bytes with a
+ * profile (and match its golden dump), recognise it without a file name, refuse every
+ * other format's sample, read the same from a stream as from bytes, give the same numbers
+ * whatever it is asked to keep (`needs`), and meet truncated and random bytes with a
  * `ProfileError` or a valid profile. An output plugin must render every canonical profile
  * (golden files) and any generated profile without throwing — or, for the sets it says it
  * refuses (`refuses`: a trace writer given a profile without a timeline), refuse them with a
- * one-line `ProfileError` before writing anything.
+ * one-line `ProfileError` before writing anything — use nothing its `needs` do not declare,
+ * and never change a chunk it has yielded (conformance.ts has those checks).
  */
 import {
   type InputPlugin,
   isProfileError,
   type Limits,
   type OptionValues,
+  type OutputNeeds,
   type OutputPlugin,
   type ProfileSet,
   printProfileSet,
@@ -34,6 +37,15 @@ import {
   type ProfileConstraints,
 } from './arbitrary.js';
 import { canonicalProfiles } from './canonical.js';
+import {
+  checkChunksUnchanged,
+  checkReaderNeeds,
+  checkRefusesForeign,
+  checkStreamedTimeline,
+  checkStreamMatchesRead,
+  checkWriterNeeds,
+} from './conformance.js';
+import { formatSamples } from './samples.js';
 
 export interface InputFixture {
   name: string;
@@ -48,8 +60,21 @@ export interface InputFixture {
 
 export interface InputSuiteConfig {
   fixtures: readonly InputFixture[];
-  /** Files of other formats: `detect` must not answer `certain` for them. */
+  /**
+   * More files of other formats: `detect` must not answer `certain` for them (the
+   * testkit's own sample of every built-in format is always checked, more strictly).
+   */
   foreign?: ReadonlyArray<{ name: string; bytes: Uint8Array }>;
+  /**
+   * The formats of the testkit's samples (`formatSamples()`) this plugin reads too, so
+   * they are not foreign to it (default: the sample format named like the plugin).
+   */
+  ownFormats?: readonly string[];
+  /**
+   * Sample formats on which `detect` may answer `likely` (never `certain`) instead of
+   * refusing; say why where you pass it (default: none).
+   */
+  likelyOn?: readonly string[];
   /** Random inputs per fuzz property (default 200). */
   fuzzRuns?: number;
 }
@@ -169,8 +194,28 @@ export function describeInputPlugin(plugin: InputPlugin, config: InputSuiteConfi
           for (const cut of cuts)
             readOutcome(plugin, fixture.bytes.subarray(0, cut), fixture.options);
         });
+        it('gives the same numbers whatever its needs, only leaving out what is not needed', {
+          timeout: 60_000,
+        }, () => {
+          checkReaderNeeds(plugin, fixture.bytes, fixture.options);
+        });
+        if (plugin.readStream !== undefined) {
+          it('reads the same from a stream as from bytes, whole or cut', {
+            timeout: 60_000,
+          }, async () => {
+            await checkStreamMatchesRead(plugin, fixture.bytes, fixture.options);
+            const half = fixture.bytes.subarray(0, Math.floor(fixture.bytes.length / 2));
+            await checkStreamMatchesRead(plugin, half, fixture.options);
+          });
+        }
       });
     }
+
+    it("refuses the testkit's sample of every other format", () => {
+      const own = config.ownFormats ?? [plugin.name];
+      const foreign = formatSamples().filter((sample) => !own.includes(sample.format));
+      checkRefusesForeign(plugin, foreign, config.likelyOn);
+    });
 
     for (const foreign of config.foreign ?? []) {
       it(`does not claim ${foreign.name} as certain`, () => {
@@ -252,6 +297,12 @@ export interface OutputSuiteConfig {
    * no output) instead of output. Default: none.
    */
   refuses?: (set: ProfileSet) => boolean;
+  /**
+   * What the writer is known to use beyond its declared `needs` — a bug to fix, since
+   * through the pipeline its output then depends on what the reader happened to keep; the
+   * needs check keeps it too. Say where you pass it what it is and why. Default: none.
+   */
+  usesUndeclared?: OutputNeeds;
 }
 
 /** Renders `set`, expecting a refusal when `config.refuses` says so; the output, or undefined. */
@@ -330,6 +381,29 @@ export function describeOutputPlugin(plugin: OutputPlugin, config: OutputSuiteCo
         }
       });
     }
+
+    for (const [name, set] of Object.entries(canonicalProfiles())) {
+      it(`uses only what its needs declare on "${name}"`, () => {
+        checkWriterNeeds(plugin, set, config.options, config.usesUndeclared);
+      });
+      it(`never changes a chunk it yielded on "${name}"`, () => {
+        checkChunksUnchanged(plugin, set, config.options);
+        checkStreamedTimeline(plugin, set, config.options);
+      });
+    }
+
+    it('uses only what its needs declare and keeps its chunks, on generated sets', {
+      timeout: 60_000,
+    }, () => {
+      fc.assert(
+        fc.property(arbitraryProfileSet(config.constraints), (set) => {
+          checkWriterNeeds(plugin, set, config.options, config.usesUndeclared);
+          checkChunksUnchanged(plugin, set, config.options);
+          checkStreamedTimeline(plugin, set, config.options);
+        }),
+        { numRuns: Math.min(config.propertyRuns ?? 100, 30) },
+      );
+    });
 
     it('renders any generated profile set without throwing', { timeout: 60_000 }, () => {
       fc.assert(

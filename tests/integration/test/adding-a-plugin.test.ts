@@ -27,10 +27,27 @@ describe('docs/adding-a-plugin.md', () => {
       'index.js',
       'package.json',
     ]);
-    expect(JSON.parse(blocks.find((b) => b.file === 'package.json')?.code ?? '')).toMatchObject({
+    const manifest = JSON.parse(blocks.find((b) => b.file === 'package.json')?.code ?? '');
+    expect(manifest).toMatchObject({
       type: 'module',
       exports: './index.js',
+      peerDependencies: { '@pyprof/core': expect.stringMatching(/^\^/) },
     });
+    expect(manifest.dependencies?.['@pyprof/core']).toBeUndefined();
+  });
+
+  it('names what contributing a package must touch, and the worked example follows it', () => {
+    for (const place of [
+      'apps/cli/src/formats.ts',
+      "apps/cli/package.json`'s `dependencies`",
+      'tests/viewer/test/packed-install.test.ts',
+    ])
+      expect(doc).toContain(place);
+    const example = JSON.parse(
+      readFileSync(join(here, '..', '..', '..', 'examples', 'csv-table', 'package.json'), 'utf8'),
+    );
+    expect(example.peerDependencies['@pyprof/core']).toBe('workspace:^');
+    expect(example.dependencies?.['@pyprof/core']).toBeUndefined();
   });
 
   it('default-exports an output plugin, as --plugin expects', async () => {

@@ -1,9 +1,16 @@
 // Shared by the callgrind integration tests: corpus pstats dumps converted to callgrind
 // and matched, function by function, to their oracles through a reading with
-// KCachegrind's rules (the reader lives with the writer's tests).
+// KCachegrind's rules (@pyprof/testkit's callgrind reader).
 import { decodeText, readWith, sanitizeName, writeToBytes } from '@pyprof/core';
 import { cprofile } from '@pyprof/input-cprofile';
 import { callgrind, PROFILER_NAME, writtenFile } from '@pyprof/output-callgrind';
+import {
+  type FunctionRecord,
+  functionsInCycles,
+  inclusiveCost,
+  type ParsedCallgrind,
+  parseCallgrind,
+} from '@pyprof/testkit';
 import { expect } from 'vitest';
 import {
   type ManifestEntry,
@@ -12,19 +19,11 @@ import {
   readFixture,
   readOracle,
 } from '../../../packages/input-cprofile/test/corpus.js';
-import {
-  type FunctionRecord,
-  functionsInCycles,
-  inclusiveCost,
-  type ParsedCallgrind,
-  parseCallgrind,
-} from '../../../packages/output-callgrind/test/kcachegrind-reader.js';
 
 export {
   type PstatsOracle,
   pstatsFixtures,
 } from '../../../packages/input-cprofile/test/corpus.js';
-export * from '../../../packages/output-callgrind/test/kcachegrind-reader.js';
 
 /**
  * Converts a pstats fixture (path under the cprofile fixtures) to callgrind text, decoded

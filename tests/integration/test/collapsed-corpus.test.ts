@@ -17,11 +17,11 @@ import { cprofile } from '@pyprof/input-cprofile';
 import { hotshot } from '@pyprof/input-hotshot';
 import { lsprof } from '@pyprof/input-lsprof';
 import { collapsed, collapsedFrameNames } from '@pyprof/output-collapsed';
+import { ownByLeaf, parseCollapsed } from '@pyprof/testkit';
 import { describe, expect, it } from 'vitest';
 import * as pstatsCorpus from '../../../packages/input-cprofile/test/corpus.js';
 import * as hotshotCorpus from '../../../packages/input-hotshot/test/corpus.js';
 import * as lsprofCorpus from '../../../packages/input-lsprof/test/corpus.js';
-import { ownByLeaf, parseCollapsed } from '../../../packages/output-collapsed/test/check.js';
 
 async function check(reader: InputPlugin, name: string, data: Uint8Array): Promise<void> {
   const result = await convert({

@@ -21,6 +21,7 @@ import { collapsed } from '@pyprof/input-collapsed';
 import { callgrind, PROFILER_NAME } from '@pyprof/output-callgrind';
 import { speedscope } from '@pyprof/output-speedscope';
 import { text } from '@pyprof/output-text';
+import { functionsInCycles, inclusiveCost } from '@pyprof/testkit';
 import { describe, expect, it } from 'vitest';
 import {
   AUSTIN,
@@ -38,10 +39,6 @@ import {
   parseAustin,
 } from '../../../packages/input-collapsed/test/reference.js';
 import { checkCallgrind } from '../../../packages/output-callgrind/test/check.js';
-import {
-  functionsInCycles,
-  inclusiveCost,
-} from '../../../packages/output-callgrind/test/kcachegrind-reader.js';
 
 const PROFILER_KEY = `${PROFILER_NAME}${PROFILER_NAME}`;
 

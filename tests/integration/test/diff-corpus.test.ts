@@ -25,15 +25,16 @@ import { collapsed } from '@pyprof/output-collapsed';
 import { pprof } from '@pyprof/output-pprof';
 import { speedscope } from '@pyprof/output-speedscope';
 import { formatFixed, text } from '@pyprof/output-text';
-import { describe, expect, it } from 'vitest';
-import { inclusiveCost, parseCallgrind } from './callgrind-support.js';
-import { readPprof } from './pprof-support.js';
 import {
   conservationProblems,
-  type SampledProfile,
+  inclusiveCost,
+  parseCallgrind,
+  readPprof,
   type SpeedscopeFile,
+  type SpeedscopeSampledProfile,
   speedscopeProblems,
-} from './speedscope-check.js';
+} from '@pyprof/testkit';
+import { describe, expect, it } from 'vitest';
 
 const folder = fileURLToPath(new URL('../fixtures/diff/', import.meta.url));
 const registry = createRegistry([cprofile, text, speedscope, callgrind, pprof, collapsed]);
@@ -268,7 +269,7 @@ describe('pyprof diff --to speedscope', () => {
     // A moved function is one frame, used by both runs.
     const tax = file.shared.frames.flatMap((f, index) => (f.name === 'tax' ? [index] : []));
     expect(tax).toHaveLength(1);
-    for (const profile of file.profiles as SampledProfile[])
+    for (const profile of file.profiles as SpeedscopeSampledProfile[])
       expect(profile.samples.some((stack) => stack.includes(tax[0] as number))).toBe(true);
   });
 });

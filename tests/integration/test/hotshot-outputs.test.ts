@@ -15,9 +15,9 @@ import { hotshot } from '@pyprof/input-hotshot';
 import { callgrind, PROFILER_NAME } from '@pyprof/output-callgrind';
 import { speedscope } from '@pyprof/output-speedscope';
 import { text } from '@pyprof/output-text';
+import { parseCallgrind } from '@pyprof/testkit';
 import { describe, expect, it } from 'vitest';
 import { readFixture } from '../../../packages/input-hotshot/test/corpus.js';
-import { parseCallgrind } from '../../../packages/output-callgrind/test/kcachegrind-reader.js';
 
 const logs = [
   'decorators.hotshot',

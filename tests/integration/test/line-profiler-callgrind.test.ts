@@ -8,13 +8,13 @@ import { lineProfiler } from '@pyprof/input-line-profiler';
 import { callgrind } from '@pyprof/output-callgrind';
 import { speedscope } from '@pyprof/output-speedscope';
 import { text } from '@pyprof/output-text';
+import { inclusiveCost, parseCallgrind } from '@pyprof/testkit';
 import { describe, expect, it } from 'vitest';
 import {
   lprofFixtures,
   readFixture,
   readOracle,
 } from '../../../packages/input-line-profiler/test/corpus.js';
-import { inclusiveCost, parseCallgrind } from './callgrind-support.js';
 
 describe('line_profiler → callgrind', () => {
   for (const file of lprofFixtures()) {

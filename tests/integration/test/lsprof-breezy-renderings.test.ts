@@ -11,6 +11,7 @@ import { decodeText, readWith, writeToBytes, writeToString } from '@pyprof/core'
 import { lsprof, parsePythonLabel } from '@pyprof/input-lsprof';
 import { callgrind, PROFILER_NAME } from '@pyprof/output-callgrind';
 import { text } from '@pyprof/output-text';
+import { type FunctionRecord, parseCallgrind } from '@pyprof/testkit';
 import { describe, expect, it } from 'vitest';
 import {
   BREEZY_RENDERINGS,
@@ -21,10 +22,6 @@ import {
   sum,
   type TextRow,
 } from '../../../packages/input-lsprof/test/breezy.js';
-import {
-  type FunctionRecord,
-  parseCallgrind,
-} from '../../../packages/output-callgrind/test/kcachegrind-reader.js';
 
 const fixtures = join(import.meta.dirname, '..', '..', '..', 'packages/input-lsprof/test/fixtures');
 const read = (relative: string) => readFileSync(join(fixtures, relative));

@@ -20,7 +20,12 @@ import { cprofile } from '@pyprof/input-cprofile';
 import { hotshot } from '@pyprof/input-hotshot';
 import { lsprof } from '@pyprof/input-lsprof';
 import { pprof, pprofNeeds, pprofText } from '@pyprof/output-pprof';
-import { measureCumulativeTime, weightOfStacksContaining } from '@pyprof/testkit';
+import {
+  measureCumulativeTime,
+  type PprofReading,
+  readPprof,
+  weightOfStacksContaining,
+} from '@pyprof/testkit';
 import { expect } from 'vitest';
 import {
   readFixture as readPstatsFixture,
@@ -28,7 +33,6 @@ import {
 } from '../../../packages/input-cprofile/test/corpus.js';
 import { readFixture as readHotshotFixture } from '../../../packages/input-hotshot/test/corpus.js';
 import { readFixture as readLsprofFixture } from '../../../packages/input-lsprof/test/corpus.js';
-import { type PprofReading, readPprof } from '../../../packages/output-pprof/test/read-pprof.js';
 import { corpusFiles, type ManifestEntry } from '../../support/corpus-fixtures.js';
 
 export type { ConvertInput };

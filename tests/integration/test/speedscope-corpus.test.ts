@@ -16,17 +16,17 @@ import { cprofile } from '@pyprof/input-cprofile';
 import { hotshot } from '@pyprof/input-hotshot';
 import { lsprof } from '@pyprof/input-lsprof';
 import { speedscope, speedscopeNeeds } from '@pyprof/output-speedscope';
+import {
+  conservationProblems,
+  frameFunctions,
+  type SpeedscopeFile,
+  type SpeedscopeSampledProfile,
+  speedscopeProblems,
+} from '@pyprof/testkit';
 import { describe, expect, it } from 'vitest';
 import * as pstatsCorpus from '../../../packages/input-cprofile/test/corpus.js';
 import * as hotshotCorpus from '../../../packages/input-hotshot/test/corpus.js';
 import * as lsprofCorpus from '../../../packages/input-lsprof/test/corpus.js';
-import {
-  conservationProblems,
-  frameFunctions,
-  type SampledProfile,
-  type SpeedscopeFile,
-  speedscopeProblems,
-} from './speedscope-check.js';
 
 function written(set: ProfileSet, options: Record<string, unknown> = {}): SpeedscopeFile {
   const text = writeToString(speedscope, set, { options });
@@ -134,7 +134,7 @@ describe('medium: everything but the bookkeeping sits under the entry point', ()
       );
       expect(entryFrames.size).toBe(1);
       const orphaned = orphans(profile);
-      const sampled = file.profiles[0] as SampledProfile;
+      const sampled = file.profiles[0] as SpeedscopeSampledProfile;
       let underEntry = 0;
       let bookkeeping = 0;
       let underOrphans = 0;
@@ -182,7 +182,7 @@ describe('decorators: the two `decorated` closures are separate frames', () => {
       expect(frames[0]?.name).toMatch(/decorated:31$/);
       expect(frames[1]?.name).toMatch(/decorated:46$/);
       // Both carry their own time, as pstats says.
-      const sampled = file.profiles[0] as SampledProfile;
+      const sampled = file.profiles[0] as SpeedscopeSampledProfile;
       for (const [frame, fn] of decorated) {
         const weight = sampled.samples.reduce(
           (sum, stack, k) => (stack.at(-1) === frame ? sum + (sampled.weights[k] as number) : sum),

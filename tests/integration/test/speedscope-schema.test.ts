@@ -4,14 +4,15 @@
 // stacks ending in each function weigh exactly its own time.
 import { type ProfileSet, writeToString } from '@pyprof/core';
 import { speedscope } from '@pyprof/output-speedscope';
-import { arbitraryProfileSet, canonicalProfiles } from '@pyprof/testkit';
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
 import {
+  arbitraryProfileSet,
+  canonicalProfiles,
   conservationProblems,
   type SpeedscopeFile,
   speedscopeProblems,
-} from './speedscope-check.js';
+} from '@pyprof/testkit';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 
 const MODES = ['auto', 'evented', 'sampled', 'reconstructed'] as const;
 

@@ -17,6 +17,17 @@ import {
 import { yappi } from '@pyprof/input-yappi';
 import { callgrind, PROFILER_NAME } from '@pyprof/output-callgrind';
 import { speedscope } from '@pyprof/output-speedscope';
+import {
+  conservationProblems,
+  frameFunctions,
+  functionsInCycles,
+  inclusiveCost,
+  parseCallgrind,
+  type SpeedscopeFile,
+  type SpeedscopeProfile,
+  selfByFrame,
+  speedscopeProblems,
+} from '@pyprof/testkit';
 import { describe, expect, it } from 'vitest';
 import {
   type OracleStat,
@@ -24,15 +35,6 @@ import {
   readOracle,
   ystatFixtures,
 } from '../../../packages/input-yappi/test/corpus.js';
-import { functionsInCycles, inclusiveCost, parseCallgrind } from './callgrind-support.js';
-import {
-  conservationProblems,
-  frameFunctions,
-  type SpeedscopeFile,
-  type SpeedscopeProfile,
-  selfByFrame,
-  speedscopeProblems,
-} from './speedscope-check.js';
 
 const PROFILER_KEY = `${PROFILER_NAME}${PROFILER_NAME}`;
 const ns = (seconds: number) => Math.round(seconds * 1e9);

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { chunksToBytes, compareProfiles, createRegistry } from '@pyprof/core';
 import { cprofile } from '@pyprof/input-cprofile';
 import { speedscope } from '@pyprof/output-speedscope';
+import { displayedTotal, type SpeedscopeFile } from '@pyprof/testkit';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { displayedTotal, type SpeedscopeFile } from '../../integration/test/speedscope-check.js';
 import { exportedTotal, launchBrowser, openInSpeedscope } from './speedscope-app.js';
 
 declare const document: { body: { textContent: string | null } };

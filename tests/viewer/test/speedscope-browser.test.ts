@@ -14,13 +14,9 @@ import { cprofile } from '@pyprof/input-cprofile';
 import { hotshot } from '@pyprof/input-hotshot';
 import { lsprof } from '@pyprof/input-lsprof';
 import { speedscope } from '@pyprof/output-speedscope';
+import { displayedTotal, type SpeedscopeFile, selfByFrame } from '@pyprof/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  displayedTotal,
-  type SpeedscopeFile,
-  selfByFrame,
-} from '../../integration/test/speedscope-check.js';
 import { exportedTotal, launchBrowser, openInSpeedscope } from './speedscope-app.js';
 
 /** The bits of the DOM the in-page functions below use (this package compiles without lib.dom). */

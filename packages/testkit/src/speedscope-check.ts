@@ -1,11 +1,11 @@
 // What a speedscope file must satisfy to open in the app: the JSON schema shipped in the
-// `speedscope` npm package (draft-07, checked with ajv) plus the importer's own rules the
-// schema cannot say (specs/speedscope.md §3–4: integer frame indices in range, weights
-// finite and > 0, samples.length == weights.length, events ordered and balanced,
-// endValue ≥ startValue). Also: per-frame self time and totals as speedscope computes
-// them, and the map from frames back to the profile's functions, for conservation tests.
+// `speedscope` npm package (draft-07; a copy in schemas/, checked with ajv) plus the
+// importer's own rules the schema cannot say (specs/speedscope.md §3–4: integer frame
+// indices in range, weights finite and > 0, samples.length == weights.length, events
+// ordered and balanced, endValue ≥ startValue). Also: per-frame self time and totals as
+// speedscope computes them, and the map from frames back to the profile's functions, for
+// conservation tests. Exported from the testkit for any speedscope writer's tests.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import {
   functionFile,
   functionName,
@@ -15,19 +15,19 @@ import {
 } from '@pyprof/core';
 import { Ajv } from 'ajv';
 
-const require = createRequire(import.meta.url);
+// speedscope 1.25.0's published schema, copied into the package (schemas/README.md).
 const schema = JSON.parse(
-  readFileSync(require.resolve('speedscope/dist/release/file-format-schema.json'), 'utf8'),
+  readFileSync(new URL('../schemas/speedscope-file-format-schema.json', import.meta.url), 'utf8'),
 );
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
-export interface Frame {
+export interface SpeedscopeFrame {
   name: string;
   file?: string;
   line?: number;
   col?: number;
 }
-export interface EventedProfile {
+export interface SpeedscopeEventedProfile {
   type: 'evented';
   name: string;
   unit: string;
@@ -35,7 +35,7 @@ export interface EventedProfile {
   endValue: number;
   events: Array<{ type: 'O' | 'C'; frame: number; at: number }>;
 }
-export interface SampledProfile {
+export interface SpeedscopeSampledProfile {
   type: 'sampled';
   name: string;
   unit: string;
@@ -44,13 +44,13 @@ export interface SampledProfile {
   samples: number[][];
   weights: number[];
 }
-export type SpeedscopeProfile = EventedProfile | SampledProfile;
+export type SpeedscopeProfile = SpeedscopeEventedProfile | SpeedscopeSampledProfile;
 export interface SpeedscopeFile {
   $schema: string;
   name?: string;
   exporter?: string;
   activeProfileIndex?: number;
-  shared: { frames: Frame[] };
+  shared: { frames: SpeedscopeFrame[] };
   profiles: SpeedscopeProfile[];
 }
 

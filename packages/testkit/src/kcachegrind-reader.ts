@@ -1,6 +1,7 @@
 // A callgrind reader that follows KCachegrind's loader rules (specs/callgrind.md §3,
-// libcore/cachegrindloader.cpp and tracedata.cpp), written for the tests so the writer is
-// checked against the viewer's reading, not against itself:
+// libcore/cachegrindloader.cpp and tracedata.cpp), so a writer is checked against the
+// viewer's reading, not against itself (exported from the testkit for any callgrind
+// writer's tests):
 // - a function is identified by the string name ‖ basename(file) ‖ basename(object),
 //   concatenated with no separator, basename = text after the last `/`;
 // - the file of a function is the `fl=` current when its `fn=` is read; a callee's file is
@@ -13,7 +14,7 @@
 // of incoming arcs without self-arcs, or for a function without callers its self cost plus
 // its outgoing arcs (again without self-arcs).
 
-export function basename(path: string): string {
+function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
@@ -208,7 +209,8 @@ export function parseCallgrind(text: string): ParsedCallgrind {
     }
     const eq = /^(ob|fl|fi|fe|fn|cob|cfi|cfl|cfn|calls)=(.*)$/.exec(line);
     if (eq) {
-      const [, spec, value] = eq as unknown as [string, string, string];
+      const spec = eq[1] as string;
+      const value = eq[2] as string;
       if (callCount !== undefined) errors.push(`line ${at}: ${spec}= between calls= and its cost`);
       switch (spec) {
         case 'ob':
@@ -259,7 +261,8 @@ export function parseCallgrind(text: string): ParsedCallgrind {
     }
     const colon = /^([a-z]+):\s*(.*)$/.exec(line);
     if (colon && HEADER_KEYS.has(colon[1] as string)) {
-      const [, key, value] = colon as unknown as [string, string, string];
+      const key = colon[1] as string;
+      const value = colon[2] as string;
       if (key === 'events') {
         if (events.length > 0) errors.push(`line ${at}: second events: line`);
         events = value.trim().split(/\s+/);

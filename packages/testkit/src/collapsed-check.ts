@@ -1,5 +1,5 @@
 // What flamegraph.pl and speedscope need of a collapsed file (specs/collapsed.md §1), as
-// one parse shared by the package's and the integration tests: every line `frames weight`
+// one parse for any collapsed writer's tests (exported from the testkit): every line `frames weight`
 // with one space and a positive integer, LF only, no frame ending in a whitespace-separated
 // number, no empty frame; returns the lines' stacks and weights.
 import { expect } from 'vitest';

@@ -1,12 +1,12 @@
 // Reads a pprof file back the way `go tool pprof` does (specs/pprof.md §3–4), for tests
-// that check the writer's numbers without Go: the validity checks Go makes on load, then
+// that check a writer's numbers without Go (exported from the testkit): the validity checks Go makes on load, then
 // per function name (Go's default identity) flat = Σ values of samples whose leaf it is
 // and cum = Σ values of samples that contain it at least once, on the default sample type.
 import { gunzipSync } from 'node:zlib';
 import { Profile } from 'pprof-format';
 
 /** A decoded integer as a signed number (pprof-format gives unsigned bigints above 4 bytes). */
-export const int = (value: number | bigint): number =>
+const int = (value: number | bigint): number =>
   typeof value === 'bigint' ? Number(BigInt.asIntN(64, value)) : value;
 
 export interface PprofFunctionRecord {
