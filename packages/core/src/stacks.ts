@@ -48,8 +48,8 @@ import {
 } from './stacks/consistency.js';
 import { contextRule } from './stacks/context-rule.js';
 import { componentMembers, findEntries } from './stacks/entries.js';
-import { BUDGET_FRAME as BUDGET_FRAME_VALUE, expandStacks } from './stacks/expand.js';
-import { finishTree } from './stacks/finish.js';
+import { BUDGET_FRAME as BUDGET_FRAME_VALUE, stackExpander } from './stacks/expand.js';
+import { layOut, scaleTree } from './stacks/finish.js';
 import { cycleFlows } from './stacks/flows.js';
 import { callGraph } from './stacks/graph.js';
 import { buildTemplates } from './stacks/template.js';
@@ -207,20 +207,17 @@ function reconstructStacks(profile: Profile, need: StacksNeed): Stacks {
   const delivered = balanceFlows(graph, entries, templates, rule, members);
   // Functions whose every context was cut get a leaf each after the expansion, which can
   // pass the budget: then expand again with the overshoot taken off (twice at most).
+  // (The retries replay the first expansion up to their smaller budget: `stackExpander`.)
   let room = maxFrames;
-  let expansion = expandStacks(graph, entries, templates, rule, delivered, {
-    maxFrames: room,
-    maxDepth,
-  });
-  let tree = finishTree(graph, expansion);
-  for (let retry = 0; retry < 2 && tree.framesWritten > maxFrames && room > 1; retry++) {
-    room = Math.max(1, room - Math.ceil(1.1 * (tree.framesWritten - maxFrames)));
-    expansion = expandStacks(graph, entries, templates, rule, delivered, {
-      maxFrames: room,
-      maxDepth,
-    });
-    tree = finishTree(graph, expansion);
+  const expand = stackExpander(graph, entries, templates, rule, delivered, maxDepth);
+  let expansion = expand(room);
+  let scaled = scaleTree(graph, expansion);
+  for (let retry = 0; retry < 2 && scaled.framesWritten > maxFrames && room > 1; retry++) {
+    room = Math.max(1, room - Math.ceil(1.1 * (scaled.framesWritten - maxFrames)));
+    expansion = expand(room);
+    scaled = scaleTree(graph, expansion);
   }
+  const tree = layOut(scaled);
   let estimatedEdges = 0;
   const estimatedCallee = new Uint8Array(graph.n);
   for (let e = 0; e < graph.m; e++)

@@ -91,7 +91,10 @@ export function contextRule(
   const rootRow = new Int32Array(n).fill(-1);
   const tableStart = new Int32Array(n).fill(-1);
   const columns = new Int32Array(n);
-  const cells: number[] = [];
+  // (A typed array grown by doubling: pushing the 4 M cells of the 100k-function benchmark
+  // into a number[] and copying them took about 0.3 s of the rule's 0.57 s; decision 0026.)
+  let cells = new Float64Array(1024);
+  let cellCount = 0;
   let moved = 0;
   let tables = 0;
   // Which functions are created callables (names looked up once per distinct name string).
@@ -198,9 +201,15 @@ export function contextRule(
       for (let c = 0; c < cols; c++)
         table[r * cols + c] = rowSum > 0 ? (table[r * cols + c] as number) / rowSum : 0;
     }
-    tableStart[h] = cells.length;
+    tableStart[h] = cellCount;
     columns[h] = cols;
-    for (let k = 0; k < table.length; k++) cells.push(table[k] as number);
+    if (cellCount + table.length > cells.length) {
+      const grown = new Float64Array(Math.max(2 * cells.length, cellCount + table.length));
+      grown.set(cells.subarray(0, cellCount));
+      cells = grown;
+    }
+    cells.set(table, cellCount);
+    cellCount += table.length;
     rowEdges.forEach((e, r) => {
       rowOfEdge[e] = r;
     });
@@ -212,7 +221,7 @@ export function contextRule(
     rootRow,
     tableStart,
     columns,
-    fraction: Float64Array.from(cells),
+    fraction: cells.slice(0, cellCount),
     movedTime: moved,
     functions: tables,
   };
