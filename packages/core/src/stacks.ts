@@ -42,9 +42,9 @@ import {
 } from './profile.js';
 import { balanceFlows } from './stacks/balance.js';
 import {
-  checkConsistency,
   type InconsistencyReason,
   type InconsistentFunction,
+  inconsistentFunctions,
 } from './stacks/consistency.js';
 import { contextRule } from './stacks/context-rule.js';
 import { componentMembers, findEntries } from './stacks/entries.js';
@@ -224,7 +224,7 @@ function reconstructStacks(profile: Profile, need: StacksNeed): Stacks {
     if (graph.estimated[e] === 1) estimatedCallee[graph.callee[e] as number] = 1;
   for (let f = 0; f < graph.n; f++)
     if (estimatedCallee[f] === 1) estimatedEdges += graph.self[f] as number;
-  const inconsistent = checkConsistency(graph);
+  const inconsistent = inconsistentFunctions(graph, entries, members);
   return {
     origin: 'reconstructed',
     label:

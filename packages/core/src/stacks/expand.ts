@@ -33,7 +33,7 @@
 import type { ContextRule } from './context-rule.js';
 import { ruleFractions } from './context-rule.js';
 import type { Entries } from './entries.js';
-import type { CallGraph } from './graph.js';
+import { byOutPosition, type CallGraph } from './graph.js';
 import { BestFirst, Buckets } from './heap.js';
 import { LINK_CHILD, LINK_CUT, LINK_EXIT, type Templates } from './template.js';
 
@@ -158,23 +158,16 @@ export function stackExpander(
   delivered: Float64Array,
   maxDepth: number,
 ): (maxFrames: number) => Expansion {
-  const { n, callee, outStart, outEdge, edgeSelf, edgeCumulative, cyclic } = graph;
+  const { n, callee, outStart, outEdge, outCallee, outCumulative } = graph;
+  const { edgeSelf, edgeCumulative, cyclic } = graph;
   const { rootAmount, rootSelf } = entries;
   const { smallest } = templates;
   const dust = DUST * graph.total;
   // A graph node's links and pools are by position in `outEdge` (its callees' numbers side
   // by side), not by edge: on the 100k-function benchmark (5.3 M callees weighed), reading
   // three per-edge arrays at random cost 1.1 s of the expansion's 2.3 s; decision 0026.
-  const m = outEdge.length;
-  const outCumulative = new Float64Array(m);
-  const outSmallest = new Float64Array(m);
-  const outPool = new Float64Array(m);
-  for (let k = 0; k < m; k++) {
-    const x = outEdge[k] as number;
-    outCumulative[k] = edgeCumulative[x] as number;
-    outSmallest[k] = smallest[x] as number;
-    outPool[k] = delivered[x] as number;
-  }
+  const outSmallest = byOutPosition(outEdge, smallest);
+  const outPool = byOutPosition(outEdge, delivered);
   const outSum = new Float64Array(n);
   for (let f = 0; f < n; f++)
     for (let k = outStart[f] as number; k < (outStart[f + 1] as number); k++)
@@ -371,13 +364,23 @@ export function stackExpander(
   };
   /** The function a link of node v leads to. */
   const linkFunction = (v: number, target: number): number => {
-    if (tree.kind[v] === NODE_GRAPH) return callee[outEdge[target] as number] as number;
+    if (tree.kind[v] === NODE_GRAPH) return outCallee[target] as number;
     const kind = templates.linkKind[target] as number;
     const ref = templates.linkRef[target] as number;
     return kind === LINK_CHILD ? (templates.function[ref] as number) : (callee[ref] as number);
   };
 
-  const below = new Map<number, Array<[number, number]>>();
+  // `ownTimeBelow`'s walks, kept over the calls (a replay walks the same functions): per
+  // function its shares at `belowFunction/belowPart[belowStart .. + belowCount)`, and the
+  // call that last asked for it.
+  const belowStart = new Int32Array(n).fill(-1);
+  const belowCount = new Uint8Array(n);
+  const belowKept = new Uint8Array(n);
+  const belowCall = new Int32Array(n);
+  let belowFunction = new Int32Array(1024);
+  let belowPart = new Float64Array(1024);
+  let belowLength = 0;
+  let call = 0;
   const found = new Float64Array(n);
   const touched: number[] = [];
   const walkFunction: number[] = [];
@@ -397,9 +400,7 @@ export function stackExpander(
     budgetReached = false;
     cutTotal = 0;
     cuts = 0;
-    // A fresh cache: `placeCuts` reads `top` after `ownTimeBelow`, which overwrites it on
-    // a miss, so what it walks depends on the cache (kept as it was: same output).
-    below.clear();
+    call++;
     if (replay) heap = new Buckets(graph.total);
     let reused = 0;
     /** The next node the first call made, in the order it made them (a replay). */
@@ -429,14 +430,16 @@ export function stackExpander(
       const target = links.target[link] as number;
       const time = links.time[link] as number;
       if (tree.kind[v] === NODE_GRAPH) {
-        const e = outEdge[target] as number;
-        const h = callee[e] as number;
         if (depth > maxDepth) {
           budgetReached = true;
-          cut(v, h, time);
+          cut(v, outCallee[target] as number, time);
         } else {
           frames += depth;
-          pushNext(replay ? reuse() : addCallee(v, h, e, time));
+          pushNext(
+            replay
+              ? reuse()
+              : addCallee(v, outCallee[target] as number, outEdge[target] as number, time),
+          );
         }
       } else {
         const kind = templates.linkKind[target] as number;
@@ -572,9 +575,12 @@ export function stackExpander(
       for (let j = 0; j < walked; j++) {
         const h = top[j] as number;
         const time = byFunction[h] as number;
-        for (const [fn, part] of ownTimeBelow(h)) {
+        const b0 = ownTimeBelow(h);
+        const b1 = b0 + (belowCount[h] as number);
+        for (let b = b0; b < b1; b++) {
+          const fn = belowFunction[b] as number;
           if (leafTime[fn] === 0) leavesSeen.push(fn);
-          leafTime[fn] = (leafTime[fn] as number) + time * part;
+          leafTime[fn] = (leafTime[fn] as number) + time * (belowPart[b] as number);
         }
       }
       for (const h of seen) byFunction[h] = 0;
@@ -592,10 +598,23 @@ export function stackExpander(
     }
   }
 
-  /** Where a function's subtree keeps its own time: shares by function (a short cached walk). */
-  function ownTimeBelow(h: number): Array<[number, number]> {
-    const cached = below.get(h);
-    if (cached) return cached;
+  /**
+   * Where a function's subtree keeps its own time: shares by function (a short cached walk),
+   * at `belowFunction/belowPart[result .. + belowCount[h])`. The first time in a call it
+   * leaves its heaviest functions in `top`, as the walk does — `placeCuts` reads `top`
+   * after it, so this keeps what it walks as when each call had a cache of its own.
+   */
+  function ownTimeBelow(h: number): number {
+    const cached = belowStart[h] as number;
+    if (cached >= 0) {
+      if (belowCall[h] !== call) {
+        belowCall[h] = call;
+        if (belowKept[h] === 1)
+          for (let j = 0; j < (belowCount[h] as number); j++)
+            top[j] = belowFunction[cached + j] as number;
+      }
+      return cached;
+    }
     walkFunction.length = 0;
     walkTime.length = 0;
     touched.length = 0;
@@ -618,24 +637,38 @@ export function stackExpander(
       if (!(rest > 0) || !(s > 0)) continue;
       const k1 = Math.min(outStart[fn + 1] as number, (outStart[fn] as number) + WALK_WIDTH);
       for (let k = outStart[fn] as number; k < k1; k++) {
-        const x = outEdge[k] as number;
-        const part = (rest * (edgeCumulative[x] as number)) / s;
+        const part = (rest * (outCumulative[k] as number)) / s;
         if (part <= 1e-6) break; // edges are heaviest first
-        walkFunction.push(callee[x] as number);
+        walkFunction.push(outCallee[k] as number);
         walkTime.push(part);
         walkQueue.push(part, walkFunction.length - 1);
       }
     }
-    const shares: Array<[number, number]> = [];
     const kept = explored > 0 ? heaviest(touched, found, WALK_WIDTH, top) : 0;
+    if (belowLength + Math.max(1, kept) > belowFunction.length) {
+      const f = new Int32Array(2 * belowFunction.length);
+      const t = new Float64Array(2 * belowFunction.length);
+      f.set(belowFunction);
+      t.set(belowPart);
+      belowFunction = f;
+      belowPart = t;
+    }
+    const start = belowLength;
     for (let j = 0; j < kept; j++) {
       const fn = top[j] as number;
-      shares.push([fn, (found[fn] as number) / explored]);
+      belowFunction[belowLength] = fn;
+      belowPart[belowLength++] = (found[fn] as number) / explored;
     }
     for (const fn of touched) found[fn] = 0;
-    if (shares.length === 0) shares.push([h, 1]);
-    below.set(h, shares);
-    return shares;
+    if (kept === 0) {
+      belowFunction[belowLength] = h;
+      belowPart[belowLength++] = 1;
+    }
+    belowStart[h] = start;
+    belowCount[h] = belowLength - start;
+    belowKept[h] = kept > 0 ? 1 : 0;
+    belowCall[h] = call;
+    return start;
   }
 
   return expand;

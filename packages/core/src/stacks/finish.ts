@@ -44,7 +44,7 @@ export interface ScaledTree {
 
 /** Missing functions placed, own times made exact, and the frames the tree will write. */
 export function scaleTree(graph: CallGraph, tree: Expansion): ScaledTree {
-  const { n, self, caller, callee, inStart, inEdge, outStart, outEdge } = graph;
+  const { n, self, caller, inStart, inEdge, outStart, outCallee } = graph;
   const placed = new Float64Array(n);
   for (let v = 0; v < tree.length; v++) {
     const f = tree.function[v] as number;
@@ -106,7 +106,7 @@ export function scaleTree(graph: CallGraph, tree: Expansion): ScaledTree {
     const queue: number[] = [];
     const enqueueCallees = (f: number): void => {
       for (let k = outStart[f] as number; k < (outStart[f + 1] as number); k++) {
-        const h = callee[outEdge[k] as number] as number;
+        const h = outCallee[k] as number;
         if (isMissing(h)) queue.push(h);
       }
     };
