@@ -192,19 +192,11 @@ function derive(profile: Profile, need: StacksNeed): Stacks {
 function reconstructStacks(profile: Profile, need: StacksNeed): Stacks {
   const maxFrames = Math.max(1, Math.floor(need.maxFrames ?? DEFAULT_MAX_FRAMES));
   const maxDepth = Math.max(1, Math.min(65_000, Math.floor(need.maxDepth ?? DEFAULT_MAX_DEPTH)));
-  const graph = callGraph(profile);
-  const entries = findEntries(graph);
-  const members = componentMembers(graph.component, graph.componentCount);
-  const rule = contextRule(graph, entries.rootAmount, entries.rootSelf);
-  const flows = cycleFlows(graph, entries.entry, members);
-  const templates = buildTemplates(graph, entries, flows, rule, members, {
-    maxNodes: Math.min(50_000, Math.max(10_000, Math.floor(maxFrames / 64))),
+  const { graph, entries, members, rule, templates, delivered } = stacksModel(
+    profile,
+    maxFrames,
     maxDepth,
-    fitSweeps: 1000,
-    // About half a second at most; less for huge graphs, whose cycles are too big to fit well.
-    fitSteps: 1.5e8 * Math.min(1, 1e5 / Math.max(1, graph.m)),
-  });
-  const delivered = balanceFlows(graph, entries, templates, rule, members);
+  );
   // Functions whose every context was cut get a leaf each after the expansion, which can
   // pass the budget: then expand again with the overshoot taken off (twice at most).
   // (The retries replay the first expansion up to their smaller budget: `stackExpander`.)
@@ -246,6 +238,24 @@ function reconstructStacks(profile: Profile, need: StacksNeed): Stacks {
     },
     inconsistent,
   };
+}
+
+/** What the expansion expands (steps 1–5 of decision 0017), for a budget. */
+export function stacksModel(profile: Profile, maxFrames: number, maxDepth: number) {
+  const graph = callGraph(profile);
+  const entries = findEntries(graph);
+  const members = componentMembers(graph.component, graph.componentCount);
+  const rule = contextRule(graph, entries.rootAmount, entries.rootSelf);
+  const flows = cycleFlows(graph, entries.entry, members);
+  const templates = buildTemplates(graph, entries, flows, rule, members, {
+    maxNodes: Math.min(50_000, Math.max(10_000, Math.floor(maxFrames / 64))),
+    maxDepth,
+    fitSweeps: 1000,
+    // About half a second at most; less for huge graphs, whose cycles are too big to fit well.
+    fitSteps: 1.5e8 * Math.min(1, 1e5 / Math.max(1, graph.m)),
+  });
+  const delivered = balanceFlows(graph, entries, templates, rule, members);
+  return { graph, entries, members, rule, templates, delivered };
 }
 
 const REASONS: Record<InconsistencyReason, string> = {
