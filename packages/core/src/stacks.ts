@@ -42,14 +42,14 @@ import {
 } from './profile.js';
 import { balanceFlows } from './stacks/balance.js';
 import {
-  checkConsistency,
   type InconsistencyReason,
   type InconsistentFunction,
+  inconsistentFunctions,
 } from './stacks/consistency.js';
 import { contextRule } from './stacks/context-rule.js';
 import { componentMembers, findEntries } from './stacks/entries.js';
-import { BUDGET_FRAME as BUDGET_FRAME_VALUE, expandStacks } from './stacks/expand.js';
-import { finishTree } from './stacks/finish.js';
+import { BUDGET_FRAME as BUDGET_FRAME_VALUE, stackExpander } from './stacks/expand.js';
+import { layOut, scaleTree } from './stacks/finish.js';
 import { cycleFlows } from './stacks/flows.js';
 import { callGraph } from './stacks/graph.js';
 import { buildTemplates } from './stacks/template.js';
@@ -211,42 +211,31 @@ function withBudgetFrame(profile: Profile, functions: Uint32Array): Uint32Array 
 function reconstructStacks(profile: Profile, need: StacksNeed): Stacks {
   const maxFrames = Math.max(1, Math.floor(need.maxFrames ?? DEFAULT_MAX_FRAMES));
   const maxDepth = Math.max(1, Math.min(65_000, Math.floor(need.maxDepth ?? DEFAULT_MAX_DEPTH)));
-  const graph = callGraph(profile);
-  const entries = findEntries(graph);
-  const members = componentMembers(graph.component, graph.componentCount);
-  const rule = contextRule(graph, entries.rootAmount, entries.rootSelf);
-  const flows = cycleFlows(graph, entries.entry, members);
-  const templates = buildTemplates(graph, entries, flows, rule, members, {
-    maxNodes: Math.min(50_000, Math.max(10_000, Math.floor(maxFrames / 64))),
+  const { graph, entries, members, rule, templates, delivered } = stacksModel(
+    profile,
+    maxFrames,
     maxDepth,
-    fitSweeps: 1000,
-    // About half a second at most; less for huge graphs, whose cycles are too big to fit well.
-    fitSteps: 1.5e8 * Math.min(1, 1e5 / Math.max(1, graph.m)),
-  });
-  const delivered = balanceFlows(graph, entries, templates, rule, members);
+  );
   // Functions whose every context was cut get a leaf each after the expansion, which can
   // pass the budget: then expand again with the overshoot taken off (twice at most).
+  // (The retries replay the first expansion up to their smaller budget: `stackExpander`.)
   let room = maxFrames;
-  let expansion = expandStacks(graph, entries, templates, rule, delivered, {
-    maxFrames: room,
-    maxDepth,
-  });
-  let tree = finishTree(graph, expansion);
-  for (let retry = 0; retry < 2 && tree.framesWritten > maxFrames && room > 1; retry++) {
-    room = Math.max(1, room - Math.ceil(1.1 * (tree.framesWritten - maxFrames)));
-    expansion = expandStacks(graph, entries, templates, rule, delivered, {
-      maxFrames: room,
-      maxDepth,
-    });
-    tree = finishTree(graph, expansion);
+  const expand = stackExpander(graph, entries, templates, rule, delivered, maxDepth);
+  let expansion = expand(room);
+  let scaled = scaleTree(graph, expansion);
+  for (let retry = 0; retry < 2 && scaled.framesWritten > maxFrames && room > 1; retry++) {
+    room = Math.max(1, room - Math.ceil(1.1 * (scaled.framesWritten - maxFrames)));
+    expansion = expand(room);
+    scaled = scaleTree(graph, expansion);
   }
+  const tree = layOut(scaled);
   let estimatedEdges = 0;
   const estimatedCallee = new Uint8Array(graph.n);
   for (let e = 0; e < graph.m; e++)
     if (graph.estimated[e] === 1) estimatedCallee[graph.callee[e] as number] = 1;
   for (let f = 0; f < graph.n; f++)
     if (estimatedCallee[f] === 1) estimatedEdges += graph.self[f] as number;
-  const inconsistent = checkConsistency(graph);
+  const inconsistent = inconsistentFunctions(graph, entries, members);
   return {
     origin: 'reconstructed',
     label:
@@ -268,6 +257,24 @@ function reconstructStacks(profile: Profile, need: StacksNeed): Stacks {
     },
     inconsistent,
   };
+}
+
+/** What the expansion expands (steps 1–5 of decision 0017), for a budget. */
+export function stacksModel(profile: Profile, maxFrames: number, maxDepth: number) {
+  const graph = callGraph(profile);
+  const entries = findEntries(graph);
+  const members = componentMembers(graph.component, graph.componentCount);
+  const rule = contextRule(graph, entries.rootAmount, entries.rootSelf);
+  const flows = cycleFlows(graph, entries.entry, members);
+  const templates = buildTemplates(graph, entries, flows, rule, members, {
+    maxNodes: Math.min(50_000, Math.max(10_000, Math.floor(maxFrames / 64))),
+    maxDepth,
+    fitSweeps: 1000,
+    // About half a second at most; less for huge graphs, whose cycles are too big to fit well.
+    fitSteps: 1.5e8 * Math.min(1, 1e5 / Math.max(1, graph.m)),
+  });
+  const delivered = balanceFlows(graph, entries, templates, rule, members);
+  return { graph, entries, members, rule, templates, delivered };
 }
 
 const REASONS: Record<InconsistencyReason, string> = {

@@ -20,6 +20,8 @@ import {
   TIMELINE_ENTER,
   TIMELINE_EXIT,
 } from '../src/index.js';
+import { stackExpander } from '../src/stacks/expand.js';
+import { stacksModel } from '../src/stacks.js';
 
 type Edge = [
   caller: string,
@@ -516,6 +518,23 @@ describe('deriveStacks, reconstructed', () => {
           const p = b.build();
           const s = reconstruct(p, { maxFrames, maxDepth });
           expectSound(p, s);
+          // The budget's retry replays a first expansion with a larger budget: the same
+          // tree as a fresh expansion with the smaller one.
+          const m = stacksModel(p, maxFrames, maxDepth);
+          const expander = () =>
+            stackExpander(m.graph, m.entries, m.templates, m.rule, m.delivered, maxDepth);
+          const retried = expander();
+          retried(maxFrames + 40);
+          const replayed = retried(maxFrames);
+          const fresh = expander()(maxFrames);
+          expect(Array.from(replayed.parent)).toEqual(Array.from(fresh.parent));
+          expect(Array.from(replayed.function)).toEqual(Array.from(fresh.function));
+          expect(Array.from(replayed.self)).toEqual(Array.from(fresh.self));
+          expect([replayed.cutTime, replayed.recursionTime, replayed.budgetReached]).toEqual([
+            fresh.cutTime,
+            fresh.recursionTime,
+            fresh.budgetReached,
+          ]);
           let depth = 0;
           for (const { frames } of stackSamples(s)) depth = Math.max(depth, frames.length);
           // A cut adds the budget frame and the leaf below the deepest kept frame.

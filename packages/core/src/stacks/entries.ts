@@ -105,7 +105,7 @@ export function findEntries(graph: CallGraph): Entries {
     const best = heaviest[c] as number;
     if (best < 0 || (cumulative[f] as number) > (cumulative[best] as number)) heaviest[c] = f;
   }
-  const { outStart, outEdge } = graph;
+  const { outStart, outCallee, outCumulative } = graph;
   const members = componentMembers(component, componentCount);
   for (let c = componentCount - 1; c >= 0; c--) {
     if (reached[c] === 0 && (terminals[c] as number) > 0) {
@@ -119,11 +119,9 @@ export function findEntries(graph: CallGraph): Entries {
     // Mark what this component reaches (its exits with time).
     for (let i = members.start[c] as number; i < (members.start[c + 1] as number); i++) {
       const f = members.order[i] as number;
-      for (let k = outStart[f] as number; k < (outStart[f + 1] as number); k++) {
-        const e = outEdge[k] as number;
-        if ((edgeCumulative[e] as number) > 0)
-          reached[component[callee[e] as number] as number] = 1;
-      }
+      for (let k = outStart[f] as number; k < (outStart[f + 1] as number); k++)
+        if ((outCumulative[k] as number) > 0)
+          reached[component[outCallee[k] as number] as number] = 1;
     }
   }
   const rootSelf = new Float64Array(n);

@@ -59,6 +59,12 @@ export interface CallGraph {
   /** Edges by caller, heaviest (cumulative) first: caller f's are `outEdge[outStart[f] .. outStart[f+1])`. */
   readonly outStart: Uint32Array;
   readonly outEdge: Uint32Array;
+  /**
+   * By position in `outEdge`: the edge's callee and cumulative time (loops over a caller's
+   * callees read them side by side instead of at random: decision 0026).
+   */
+  readonly outCallee: Uint32Array;
+  readonly outCumulative: Float64Array;
   /** Edges by callee, in edge order. */
   readonly inStart: Uint32Array;
   readonly inEdge: Uint32Array;
@@ -75,6 +81,13 @@ export interface CallGraph {
   readonly large: Uint8Array;
   /** Sum of the functions' own times: the profile's total. */
   readonly total: number;
+}
+
+/** Per-edge `values` by position in `outEdge`, to read a caller's callees side by side. */
+export function byOutPosition(outEdge: Uint32Array, values: Float64Array): Float64Array {
+  const out = new Float64Array(outEdge.length);
+  for (let k = 0; k < outEdge.length; k++) out[k] = values[outEdge[k] as number] as number;
+  return out;
 }
 
 /** Builds the cleaned graph of `profile` (linear in functions and edges, plus sorting). */
@@ -125,6 +138,8 @@ export function callGraph(profile: Profile): CallGraph {
   }
   const outEdge = new Uint32Array(m);
   const inEdge = new Uint32Array(m);
+  // Callee by position in `outEdge` (edge order here, heaviest first below).
+  const outCallee = new Uint32Array(m);
   {
     const outFill = outStart.slice(0, n);
     const inFill = inStart.slice(0, n);
@@ -132,13 +147,14 @@ export function callGraph(profile: Profile): CallGraph {
       const g = caller[e] as number;
       const h = callee[e] as number;
       outEdge[outFill[g] as number] = e;
+      outCallee[outFill[g] as number] = h;
       outFill[g] = (outFill[g] as number) + 1;
       inEdge[inFill[h] as number] = e;
       inFill[h] = (inFill[h] as number) + 1;
     }
   }
   // Components first: estimates need to know which callers are outside a callee's cycle.
-  const { component, count } = stronglyConnected(n, outStart, outEdge, callee);
+  const { component, count } = stronglyConnected(n, outStart, outCallee);
   const primitiveIn = new Float64Array(n);
   for (let e = 0; e < m; e++)
     if (component[caller[e] as number] !== component[callee[e] as number])
@@ -200,10 +216,51 @@ export function callGraph(profile: Profile): CallGraph {
     (edgeCumulative[b] as number) - (edgeCumulative[a] as number) ||
     (callee[a] as number) - (callee[b] as number) ||
     a - b;
+  // (Short lists by insertion on keys read once: the comparator is a total order, so any
+  // sort gives the same lists; the typed array's sort with a comparator, reading the
+  // edges' arrays at random, took 0.15 s on the 100k-function benchmark's million edges,
+  // decision 0026.)
+  const outCumulative = new Float64Array(m);
+  const keyTime = new Float64Array(32);
+  const keyCallee = new Uint32Array(32);
+  const keyEdge = new Uint32Array(32);
   for (let f = 0; f < n; f++) {
     const s = outStart[f] as number;
     const t = outStart[f + 1] as number;
-    if (t - s > 1) outEdge.subarray(s, t).sort(heavierFirst);
+    if (t - s > 32) {
+      outEdge.subarray(s, t).sort(heavierFirst);
+      for (let k = s; k < t; k++) {
+        const e = outEdge[k] as number;
+        outCallee[k] = callee[e] as number;
+        outCumulative[k] = edgeCumulative[e] as number;
+      }
+      continue;
+    }
+    for (let i = 0; i < t - s; i++) {
+      const e = outEdge[s + i] as number;
+      const time = edgeCumulative[e] as number;
+      const h = callee[e] as number;
+      let j = i - 1;
+      while (j >= 0) {
+        const tj = keyTime[j] as number;
+        const hj = keyCallee[j] as number;
+        // heavierFirst(keyEdge[j], e) > 0: the one at j goes after e.
+        if (time > tj || (time === tj && (h < hj || (h === hj && e < (keyEdge[j] as number))))) {
+          keyTime[j + 1] = tj;
+          keyCallee[j + 1] = hj;
+          keyEdge[j + 1] = keyEdge[j] as number;
+          j--;
+        } else break;
+      }
+      keyTime[j + 1] = time;
+      keyCallee[j + 1] = h;
+      keyEdge[j + 1] = e;
+    }
+    for (let i = 0; i < t - s; i++) {
+      outEdge[s + i] = keyEdge[i] as number;
+      outCallee[s + i] = keyCallee[i] as number;
+      outCumulative[s + i] = keyTime[i] as number;
+    }
   }
 
   const smallestShare = new Float64Array(m);
@@ -266,6 +323,8 @@ export function callGraph(profile: Profile): CallGraph {
     smallestShare,
     outStart,
     outEdge,
+    outCallee,
+    outCumulative,
     inStart,
     inEdge,
     component,
@@ -435,8 +494,7 @@ function balanceEstimates(
 export function stronglyConnected(
   n: number,
   outStart: Uint32Array,
-  outEdge: Uint32Array,
-  callee: Uint32Array,
+  outCallee: Uint32Array,
 ): { component: Int32Array; count: number } {
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
@@ -461,7 +519,7 @@ export function stronglyConnected(
       const k = cursor[v] as number;
       if (k < (outStart[v + 1] as number)) {
         cursor[v] = k + 1;
-        const w = callee[outEdge[k] as number] as number;
+        const w = outCallee[k] as number;
         if ((index[w] as number) < 0) {
           index[w] = low[w] = next++;
           cursor[w] = outStart[w] as number;
