@@ -66,7 +66,7 @@ export function checkConsistency(source: Profile | CallGraph): InconsistentFunct
 
 /**
  * `checkConsistency` with the entries and components' members the reconstruction already
- * has (decision 0026: finding the entries again cost 0.2 s on the 100k-function benchmark).
+ * has (decision 0028: finding the entries again cost 0.2 s on the 100k-function benchmark).
  */
 export function inconsistentFunctions(
   graph: CallGraph,

@@ -92,7 +92,7 @@ export function contextRule(
   const tableStart = new Int32Array(n).fill(-1);
   const columns = new Int32Array(n);
   // (A typed array grown by doubling: pushing the 4 M cells of the 100k-function benchmark
-  // into a number[] and copying them took about 0.3 s of the rule's 0.57 s; decision 0026.)
+  // into a number[] and copying them took about 0.3 s of the rule's 0.57 s; decision 0028.)
   // Row-major tables over `outStart` order, each written in place at the end.
   let cells = new Float64Array(1024);
   let cellCount = 0;
@@ -119,7 +119,7 @@ export function contextRule(
   };
   // Scratch rows and columns, reused by every table (27 157 tables on the 100k-function
   // benchmark: allocating six arrays per table and copying each into the cells was most
-  // of the rule's time; decision 0026).
+  // of the rule's time; decision 0028).
   let maxIn = 0;
   let maxOut = 0;
   for (let f = 0; f < n; f++) {

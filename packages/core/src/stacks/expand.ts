@@ -148,7 +148,7 @@ class Links {
  * whatever the budget, which only decides where it stops, so the second tree is a prefix
  * of the first — and then cuts and places the rest as a fresh expansion does: the same
  * tree, without weighing any node's callees again. On the 100k-function benchmark the
- * budget's retry ran the main loop again (1.3 s CPU); the replay takes 0.2 s (decision 0026).
+ * budget's retry ran the main loop again (1.3 s CPU); the replay takes 0.2 s (decision 0028).
  */
 export function stackExpander(
   graph: CallGraph,
@@ -165,7 +165,7 @@ export function stackExpander(
   const dust = DUST * graph.total;
   // A graph node's links and pools are by position in `outEdge` (its callees' numbers side
   // by side), not by edge: on the 100k-function benchmark (5.3 M callees weighed), reading
-  // three per-edge arrays at random cost 1.1 s of the expansion's 2.3 s; decision 0026.
+  // three per-edge arrays at random cost 1.1 s of the expansion's 2.3 s; decision 0028.
   const outSmallest = byOutPosition(outEdge, smallest);
   const outPool = byOutPosition(outEdge, delivered);
   const outSum = new Float64Array(n);

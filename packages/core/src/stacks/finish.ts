@@ -30,7 +30,7 @@ export interface FinishedTree {
 /**
  * An expansion with its missing functions placed and every weight scaled (not laid out
  * yet), and the frames it will write: enough for the budget's retry to decide, without
- * the layout (decision 0026: 0.3 s of the 100k-function benchmark's first, discarded tree).
+ * the layout (decision 0028: 0.3 s of the 100k-function benchmark's first, discarded tree).
  */
 export interface ScaledTree {
   readonly length: number;

@@ -61,7 +61,7 @@ export interface CallGraph {
   readonly outEdge: Uint32Array;
   /**
    * By position in `outEdge`: the edge's callee and cumulative time (loops over a caller's
-   * callees read them side by side instead of at random: decision 0026).
+   * callees read them side by side instead of at random: decision 0028).
    */
   readonly outCallee: Uint32Array;
   readonly outCumulative: Float64Array;
@@ -219,7 +219,7 @@ export function callGraph(profile: Profile): CallGraph {
   // (Short lists by insertion on keys read once: the comparator is a total order, so any
   // sort gives the same lists; the typed array's sort with a comparator, reading the
   // edges' arrays at random, took 0.15 s on the 100k-function benchmark's million edges,
-  // decision 0026.)
+  // decision 0028.)
   const outCumulative = new Float64Array(m);
   const keyTime = new Float64Array(32);
   const keyCallee = new Uint32Array(32);
