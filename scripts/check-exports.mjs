@@ -6,11 +6,7 @@
 // Run by `pnpm lint` (lint:root). Reads sources only, so it needs no build.
 import { documentedNames, exportsOf, libraryPackages, usesByPackage } from './public-api.mjs';
 
-// The testkit is the plugin author's toolbox: its README points at its exports as a whole,
-// and outside authors, not our packages, are its users.
-const EXEMPT = new Set(['@pyprof/testkit']);
-
-const packages = libraryPackages().filter((p) => !EXEMPT.has(p.name));
+const packages = libraryPackages();
 const exports = exportsOf(
   packages.map((p) => p.index),
   { names: true },
