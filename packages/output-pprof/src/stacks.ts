@@ -4,7 +4,8 @@
  * call tree: hotshot, sampled stacks), reconstructed from the call graph otherwise
  * (pstats, lsprof), keeping cumulative times where the profile's numbers are consistent,
  * and labelled so. Its standard warnings (`stacks-pruned`, `inconsistent-functions`) go to
- * the writer's context. `pprofNeeds` declares the need, so readers keep the call tree.
+ * the writer's context. `pprofNeeds` declares the need, so readers keep the call tree, and
+ * the call-site lines the locations show (`lines`).
  */
 import {
   BUDGET_FRAME,
@@ -42,12 +43,16 @@ export function stacksNeed(options: StacksOptions): StacksNeed {
 }
 
 /**
- * What the writer asks of readers with these options: the stacks, and (said outright, for
- * callers that pass `needs` to a reader themselves) the exact call tree they come from.
+ * What the writer asks of readers with these options: the stacks, (said outright, for
+ * callers that pass `needs` to a reader themselves) the exact call tree they come from,
+ * and the call-site lines a caller's location shows (`lines`; hotshot and line-bearing
+ * collapsed stacks have them). No timeline: the writer never reads one.
  */
 export function pprofNeeds(options: StacksOptions = {}): OutputNeeds {
   const stacks = stacksNeed(options);
-  return stacks.from === 'call-graph' ? { stacks } : { callTree: true, stacks };
+  return stacks.from === 'call-graph'
+    ? { lines: true, stacks }
+    : { callTree: true, lines: true, stacks };
 }
 
 /** The stacks of one profile (a part of the set), within the budget. */

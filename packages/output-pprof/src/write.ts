@@ -37,9 +37,11 @@
  *   numeric, where the source has one), for `-tagfocus='thread name=…'`. Parts that are
  *   several input files get a `profile` label.
  * - Comments: the source format, producer and Python version, the converter, where the
- *   stacks come from, what a filter kept. `duration_nanos` is the span of an exact timeline; `time_nanos` is
- *   not written (no reader records when profiling started). Sampled stacks counted in
- *   samples get `period_type` samples/count and `period` 1.
+ *   stacks come from, what a filter kept. `time_nanos` and `duration_nanos` are not
+ *   written: no reader records when profiling started or the run's span apart from a
+ *   timeline, which the writer does not ask for (holding a hotshot log's timeline costs
+ *   memory that grows with the log). Sampled stacks counted in samples get `period_type`
+ *   samples/count and `period` 1.
  *
  * Lossy points, each with a warning: the stacks budget (`stacks-pruned`: what it cut sits
  * under `(pruned)` frames), reconstructed stacks for aggregate profiles (`inconsistent-
@@ -385,14 +387,6 @@ export function buildPprof(
     sign: 1 as const,
   }));
   const assembled = assemble(table, runs, calls, strings);
-  let durationSeconds = 0;
-  for (const profile of parts) {
-    const timeline = profile.timeline;
-    if (timeline && timeline.length > 1) {
-      const span = (timeline.time[timeline.length - 1] as number) - (timeline.time[0] as number);
-      if (span > durationSeconds) durationSeconds = span;
-    }
-  }
   reportLosses(whole, allStacks, calls, assembled.sample.length, context);
   const profile = pprofProfile(
     sampleType,
@@ -400,8 +394,6 @@ export function buildPprof(
     strings,
     comments(set, parts, allStacks, calls, context.producer ?? 'pyprof'),
   );
-  if (durationSeconds > 0 && !samplesUnit)
-    profile.durationNanos = Math.round(durationSeconds * 1e9);
   if (whole.metadata.sampled === true && samplesUnit) {
     const defaultType = sampleType[sampleType.length - 1] as ValueType;
     profile.periodType = new ValueType({ type: defaultType.type, unit: defaultType.unit });

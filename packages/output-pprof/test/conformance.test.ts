@@ -26,12 +26,6 @@ describeOutputPlugin(pprof, {
   goldenDir: join(dirname(fileURLToPath(import.meta.url)), 'golden'),
   renderText: dumpPprof,
   goldenExtension: '.pprof.txt',
-  // Known, not yet fixed (issue 17): the writer reads call-site lines (src/write.ts,
-  // `callSiteLines`) and the timeline's span (`durationNanos`) without declaring `lines` or
-  // `timeline`, so through the pipeline they reach it only from readers that keep them
-  // anyway (hotshot's call sites; no reader's timeline). Declaring them, or not using them,
-  // changes some conversion's output, so it is left for a change of its own.
-  usesUndeclared: { lines: true, timeline: true },
   check(_dump, set) {
     const reading = readPprof(writeToBytes(pprof, set), undefined, { allowEmpty: true });
     const expected = ownTotal(set);

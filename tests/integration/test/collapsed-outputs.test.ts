@@ -6,7 +6,8 @@
 // lines are line costs, and KCachegrind's inclusive cost of every function outside a
 // recursion cycle the sum of the lines holding it. The two `decorated` closures of the
 // austin fixture are two functions in every output with the sources, one plus a warning
-// without. speedscope gets the exact stacks; text says what it shows.
+// without. speedscope gets the exact stacks; text says what it shows; pprof, read with its
+// needs, shows each caller at the line of its call.
 import {
   costUnitOf,
   decodeText,
@@ -19,9 +20,10 @@ import {
 } from '@pyprof/core';
 import { collapsed } from '@pyprof/input-collapsed';
 import { callgrind, PROFILER_NAME } from '@pyprof/output-callgrind';
+import { pprof } from '@pyprof/output-pprof';
 import { speedscope } from '@pyprof/output-speedscope';
 import { text } from '@pyprof/output-text';
-import { functionsInCycles, inclusiveCost } from '@pyprof/testkit';
+import { functionsInCycles, inclusiveCost, readPprof } from '@pyprof/testkit';
 import { describe, expect, it } from 'vitest';
 import {
   AUSTIN,
@@ -169,6 +171,54 @@ describe('the two `decorated` closures of decorators.py38.austin', () => {
       'decorated:31',
       'decorated:46',
     ]);
+  });
+});
+
+describe("pprof of stacks with executing lines, read with the writer's needs (as the CLI does)", () => {
+  it("shows each caller's frame at the line of its call, as the input's lines say", () => {
+    const file = 'py-spy.txt';
+    const set = readCollapsed(readFixture(`dialects/${file}`), { needs: pprof.needs ?? {} });
+    const reading = readPprof(writeToBytes(pprof, set));
+    const lineOf = new Map(
+      reading.profile.location.map((l) => [Number(l.id), Number(l.line[0]?.line)]),
+    );
+    const got = reading.samples.map((s) =>
+      JSON.stringify([s.stack, s.locations.slice(1).map((id) => lineOf.get(id)), s.values[0]]),
+    );
+    // From the input: frames `name (file:line)`, root first, with the line executing in
+    // each. Without sources a name is one function (the two `decorated` closures are one),
+    // and the stacks are per function (the leaf's line does not split them). A caller's
+    // frame shows the line it calls the next frame from where the file has one line for
+    // that caller→callee pair, else the function's first line, which py-spy does not
+    // record (0).
+    const stacks = fixtureText(`dialects/${file}`)
+      .trim()
+      .split('\n')
+      .map((text) => {
+        const [, stack, count] = /^(.*) (\d+)$/.exec(text) as unknown as [string, string, string];
+        const frames = stack.split(';').map((frame) => {
+          const [, name, line] = /^(.*) \(.*:(\d+)\)$/.exec(frame) as unknown as string[];
+          return { name: name as string, line: Number(line) };
+        });
+        return { frames, count: Number(count) };
+      });
+    const pairLines = new Map<string, Set<number>>();
+    for (const { frames } of stacks)
+      for (let k = 0; k + 1 < frames.length; k++) {
+        const key = `${frames[k]?.name}\u0000${frames[k + 1]?.name}`;
+        pairLines.set(key, (pairLines.get(key) ?? new Set()).add(frames[k]?.line as number));
+      }
+    const weights = new Map<string, number>();
+    for (const { frames, count } of stacks) {
+      const callers = frames.slice(0, -1).map((frame, k) => {
+        const lines = pairLines.get(`${frame.name}\u0000${frames[k + 1]?.name}`) as Set<number>;
+        return lines.size === 1 ? frame.line : 0;
+      });
+      const key = JSON.stringify([frames.map((f) => f.name).reverse(), callers.reverse()]);
+      weights.set(key, (weights.get(key) ?? 0) + count);
+    }
+    const want = [...weights].map(([key, weight]) => JSON.stringify([...JSON.parse(key), weight]));
+    expect(got.sort()).toEqual(want.sort());
   });
 });
 
