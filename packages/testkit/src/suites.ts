@@ -27,6 +27,7 @@ import {
   validateProfile,
   writeChunks,
   writeToBytes,
+  writeToString,
 } from '@pyprof/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -335,14 +336,9 @@ function renderOutput(plugin: OutputPlugin, set: ProfileSet, config: OutputSuite
     : render(plugin, set, config.options);
 }
 
-/** Runs a writer to one string. */
+/** Runs a writer to one string: core's `writeToString`, with options as a plain argument. */
 export function render(plugin: OutputPlugin, set: ProfileSet, options?: OptionValues): string {
-  const decoder = new TextDecoder();
-  let out = '';
-  for (const chunk of writeChunks(plugin, set, options ? { options } : {})) {
-    out += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-  }
-  return out + decoder.decode();
+  return writeToString(plugin, set, options ? { options } : {});
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
