@@ -217,19 +217,13 @@ function writeOutcome(
  * A writer uses nothing beyond the call graph that its `needs` (for these options) do not
  * declare: its output for `set` given everything a reader can supply (`withEverything`)
  * is the output for that set kept to its needs (`keepOnlyNeeded`), byte for byte.
- * `usesUndeclared`: what the writer is known to use without declaring it (a bug to fix —
- * through the pipeline its output then depends on which reader fed it); kept as well.
  */
 export function checkWriterNeeds(
   plugin: OutputPlugin,
   set: ProfileSet,
   options?: OptionValues,
-  usesUndeclared: OutputNeeds = {},
 ): void {
-  const needs = {
-    ...outputNeeds(plugin, resolveOptions(plugin.options, options ?? {}, plugin.name)),
-    ...usesUndeclared,
-  };
+  const needs = outputNeeds(plugin, resolveOptions(plugin.options, options ?? {}, plugin.name));
   const full = withEverything(set);
   const everything = writeOutcome(plugin, full, options);
   const declared = writeOutcome(plugin, keepOnlyNeeded(full, needs), options);

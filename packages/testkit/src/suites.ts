@@ -16,7 +16,6 @@ import {
   isProfileError,
   type Limits,
   type OptionValues,
-  type OutputNeeds,
   type OutputPlugin,
   type ProfileSet,
   printProfileSet,
@@ -298,12 +297,6 @@ export interface OutputSuiteConfig {
    * no output) instead of output. Default: none.
    */
   refuses?: (set: ProfileSet) => boolean;
-  /**
-   * What the writer is known to use beyond its declared `needs` — a bug to fix, since
-   * through the pipeline its output then depends on what the reader happened to keep; the
-   * needs check keeps it too. Say where you pass it what it is and why. Default: none.
-   */
-  usesUndeclared?: OutputNeeds;
 }
 
 /** Renders `set`, expecting a refusal when `config.refuses` says so; the output, or undefined. */
@@ -380,7 +373,7 @@ export function describeOutputPlugin(plugin: OutputPlugin, config: OutputSuiteCo
 
     for (const [name, set] of Object.entries(canonicalProfiles())) {
       it(`uses only what its needs declare on "${name}"`, () => {
-        checkWriterNeeds(plugin, set, config.options, config.usesUndeclared);
+        checkWriterNeeds(plugin, set, config.options);
       });
       it(`never changes a chunk it yielded on "${name}"`, () => {
         checkChunksUnchanged(plugin, set, config.options);
@@ -393,7 +386,7 @@ export function describeOutputPlugin(plugin: OutputPlugin, config: OutputSuiteCo
     }, () => {
       fc.assert(
         fc.property(arbitraryProfileSet(config.constraints), (set) => {
-          checkWriterNeeds(plugin, set, config.options, config.usesUndeclared);
+          checkWriterNeeds(plugin, set, config.options);
           checkChunksUnchanged(plugin, set, config.options);
           checkStreamedTimeline(plugin, set, config.options);
         }),
