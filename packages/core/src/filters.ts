@@ -23,10 +23,11 @@
  * Filters work on the stacks the unfiltered writer would draw: `deriveStacks` with the
  * output's own budget — exact where the source has stacks, reconstructed from the call
  * graph otherwise (and the result says so) — in the integer nanoseconds (or samples) the
- * pprof writer gives them (`integerStacks`), so filtered numbers are `go tool pprof`'s. The filtered profile is the profile of the
- * kept stacks: its functions' own and cumulative times, its caller→callee edges and its
- * exact call tree all come from those stacks (each stack counted once per function and
- * per pair, as for sampled stacks), so stack writers, tables and callgrind agree.
+ * pprof writer gives them (`integerStacks`), so filtered numbers are `go tool pprof`'s.
+ * The filtered profile is the profile of the kept stacks: its functions' own and
+ * cumulative times, its caller→callee edges and its exact call tree all come from those
+ * stacks (each stack counted once per function and per pair, as for sampled stacks), so
+ * stack writers, tables and callgrind agree.
  * What is lost: call counts (a filtered stack has no count of its own: absent, and the
  * profile is marked `sampled`), line costs and call sites (stacks do not carry lines).
  * What was kept, dropped and hidden is reported as a `filtered` note (info) and recorded
