@@ -75,6 +75,9 @@ const pyprof = (file) =>
     'callgrind',
     '--sources',
     fixtures,
+    // Files of hundreds of MB pass the default 128 MiB input budget (decision 0011).
+    '--max-input',
+    '4GiB',
     '-o',
     join(scratch, 'out'),
     '--quiet',

@@ -88,6 +88,9 @@ const pyprof = (file) =>
         file,
         '--to',
         'callgrind',
+        // Logs of hundreds of MB pass the default 128 MiB input budget (decision 0011).
+        '--max-input',
+        '4GiB',
         '-o',
         join(scratch, 'out'),
       ])

@@ -92,7 +92,18 @@ const memory = sizesMb.map((size) => {
     {
       pprof: () => {
         rmSync(output, { force: true });
-        return measure(process.execPath, [cli, 'convert', log, '--to', 'pprof', '-o', output]);
+        // A 300 MB log passes the default 128 MiB input budget (decision 0011).
+        return measure(process.execPath, [
+          cli,
+          'convert',
+          log,
+          '--to',
+          'pprof',
+          '--max-input',
+          '4GiB',
+          '-o',
+          output,
+        ]);
       },
     },
     runs,
