@@ -165,6 +165,54 @@ export function scaleTree(graph: CallGraph, tree: Expansion): ScaledTree {
   return { length: count, parent, function: fn, weight, inclusive, framesWritten };
 }
 
+/**
+ * Empties the lightest leaves under budget frames (their weight set to 0, in place) until
+ * `frames` frames are freed; false when that many cannot be. A leaf is emptied only while
+ * its function keeps own time on another node, so no function loses its last place and the
+ * scaling gives its time to its other nodes (as it does for the cut functions a budget frame
+ * does not list). The budget's retry does this first (decision 0029): the overshoot comes
+ * from the functions whose every context was cut, each given a leaf after the expansion,
+ * and emptying leaves makes room for them without expanding again. (Leaves under budget
+ * frames come after the expansion's main loop, so a replay by `stackExpander` never reads
+ * them.)
+ */
+export function emptyLightLeaves(graph: CallGraph, tree: Expansion, frames: number): boolean {
+  const { length: count, parent, function: fn, self } = tree;
+  const nodesWithTime = new Int32Array(graph.n);
+  let leafCount = 0;
+  for (let v = 0; v < count; v++) {
+    const f = fn[v] as number;
+    if (f === BUDGET_FRAME || !((self[v] as number) > 0)) continue;
+    nodesWithTime[f] = (nodesWithTime[f] as number) + 1;
+    const p = parent[v] as number;
+    if (p >= 0 && fn[p] === BUDGET_FRAME) leafCount++;
+  }
+  const leaves = new Int32Array(leafCount);
+  leafCount = 0;
+  // The frames all those leaves write: when they cannot free enough, nothing is emptied.
+  let available = 0;
+  for (let v = 0; v < count; v++) {
+    const p = parent[v] as number;
+    if (p >= 0 && fn[p] === BUDGET_FRAME && fn[v] !== BUDGET_FRAME && (self[v] as number) > 0) {
+      leaves[leafCount++] = v;
+      for (let u = v; u >= 0; u = parent[u] as number) available++;
+    }
+  }
+  if (available < frames) return false;
+  leaves.sort((a, b) => (self[a] as number) - (self[b] as number) || a - b);
+  let freed = 0;
+  for (let i = 0; i < leaves.length && freed < frames; i++) {
+    const v = leaves[i] as number;
+    const f = fn[v] as number;
+    // A function without own time writes no frame (its nodes scale to 0).
+    if ((nodesWithTime[f] as number) < 2 || !((graph.self[f] as number) > 0)) continue;
+    nodesWithTime[f] = (nodesWithTime[f] as number) - 1;
+    self[v] = 0;
+    for (let u = v; u >= 0; u = parent[u] as number) freed++;
+  }
+  return freed >= frames;
+}
+
 /** The tree laid out depth first, heaviest child first, empty branches dropped. */
 export function layOut(scaled: ScaledTree): FinishedTree {
   const { length: count, parent, function: fn, weight, inclusive } = scaled;
