@@ -21,6 +21,7 @@ import {
   TIMELINE_EXIT,
 } from '../src/index.js';
 import { stackExpander } from '../src/stacks/expand.js';
+import { emptyLightLeaves, layOut, scaleTree } from '../src/stacks/finish.js';
 import { stacksModel } from '../src/stacks.js';
 
 type Edge = [
@@ -433,6 +434,44 @@ describe('deriveStacks, reconstructed', () => {
       // A budget frame sits under a real frame (never a root) and holds one leaf.
       if (at >= 0) expect([at > 0, frames.length - at]).toEqual([true, 2]);
     }
+  });
+
+  it('makes room for functions left without a stack by emptying light leaves, not expanding again', () => {
+    // main calls four workers; each calls a helper of its own and a shared one. At 29 frames
+    // the first expansion cuts helpers whose leaves, added after it, make 31 frames.
+    const own = [1, 1, 2, 5];
+    const helper = [1, 5, 1, 2];
+    const functions: Record<string, Row> = { main: [1, 1, 23], shared: [1, 4, 4] };
+    const edges: Edge[] = [];
+    for (let k = 0; k < 4; k++) {
+      const total = (own[k] as number) + (helper[k] as number) + 1;
+      functions[`w${k}`] = [1, own[k] as number, total];
+      functions[`u${k}`] = [1, helper[k] as number, helper[k] as number];
+      edges.push(
+        ['main', `w${k}`, 1, own[k] as number, total],
+        [`w${k}`, `u${k}`, 1, helper[k] as number, helper[k] as number],
+        [`w${k}`, 'shared', 1, 1, 1],
+      );
+    }
+    const p = graph(functions, edges);
+    const m = stacksModel(p, 29, 256);
+    const expand = () =>
+      stackExpander(m.graph, m.entries, m.templates, m.rule, m.delivered, 256)(29);
+    const expansion = expand();
+    expect(scaleTree(m.graph, expansion).framesWritten).toBe(31);
+    // Not when the leaves cannot free that much.
+    expect(emptyLightLeaves(m.graph, expand(), 1000)).toBe(false);
+    expect(emptyLightLeaves(m.graph, expansion, 3)).toBe(true);
+    const s = reconstruct(p, { maxFrames: 29 });
+    expectSound(p, s);
+    // The first expansion with leaves emptied, not a second expansion with a smaller budget.
+    const tree = layOut(scaleTree(m.graph, expansion));
+    expect([Array.from(s.parent), Array.from(s.function), Array.from(s.selfTime)]).toEqual([
+      Array.from(tree.parent),
+      Array.from(tree.function),
+      Array.from(tree.selfTime),
+    ]);
+    expect(s.framesWritten).toBeLessThanOrEqual(29);
   });
 
   it('cuts stacks deeper than maxDepth under a budget frame below the deepest kept frame', () => {
