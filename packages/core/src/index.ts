@@ -176,6 +176,7 @@ export {
   type Stacks,
   type StacksNeed,
   stackSamples,
+  stackTexts,
 } from './stacks.js';
 export {
   concatBytes,
