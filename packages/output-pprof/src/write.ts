@@ -1,6 +1,7 @@
 /**
- * ProfileSet → pprof (google/pprof `proto/profile.proto`, specs/pprof.md), encoded with
- * `pprof-format` and gzipped with `fflate` (the same bytes in Node and in a browser).
+ * ProfileSet → pprof (google/pprof `proto/profile.proto`, specs/pprof.md), encoded as the
+ * stacks are walked, byte for byte as `pprof-format` encodes (`encode.ts`), and gzipped by
+ * `fflate`'s stream (the same bytes in Node and in a browser).
  *
  * What goes where:
  *
@@ -82,6 +83,7 @@ export interface PprofOptions {
 /** The name of the frame that holds what the stacks budget cut. */
 export const BUDGET_NAME = BUDGET_FRAME_NAME;
 
+/** Protobuf is handed to gzip (or out) in pieces of about this many bytes. */
 const CHUNK = 64 * 1024;
 
 /** A string as a protobuf string can hold it: valid UTF-8 (see the file comment). */
