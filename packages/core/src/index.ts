@@ -90,6 +90,7 @@ export {
   fileBasenameSuffix,
   kcachegrindKey,
   type NameStyle,
+  StringIds,
   sanitizeName,
   uniqueFunctionNames,
 } from './naming.js';

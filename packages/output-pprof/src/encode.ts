@@ -144,29 +144,13 @@ export const TAG = {
   function: { id: 0x08, name: 0x10, filename: 0x20, startLine: 0x28 },
 } as const;
 
-/** Strings numbered in the order first used, `''` first (profile.proto's string table). */
-export class Strings {
-  readonly #ids = new Map<string, number>([['', 0]]);
-  readonly texts: string[] = [''];
-
-  id(text: string): number {
-    let id = this.#ids.get(text);
-    if (id === undefined) {
-      id = this.texts.length;
-      this.#ids.set(text, id);
-      this.texts.push(text);
-    }
-    return id;
-  }
-
-  /** The string table's fields, UTF-8 (the strings are valid Unicode: `pprofText`). */
-  encode(out: Bytes): void {
-    for (const text of this.texts) {
-      const bytes = encodeText(text);
-      out.byte(TAG.profile.stringTable);
-      out.varint(bytes.length);
-      out.append(bytes);
-    }
+/** The string table's fields: each string, UTF-8 (the strings are valid Unicode: `pprofText`). */
+export function stringTable(texts: readonly string[], out: Bytes): void {
+  for (const text of texts) {
+    const bytes = encodeText(text);
+    out.byte(TAG.profile.stringTable);
+    out.varint(bytes.length);
+    out.append(bytes);
   }
 }
 

@@ -64,13 +64,14 @@ import {
   type ProfileDiff,
   type ProfileSet,
   roundedStackWeights,
+  StringIds,
   singleProfileSet,
   uniqueFunctionNames,
   type WriteContext,
 } from '@pyprof/core';
 import { Gzip } from 'fflate';
 import { Profile as PprofProfile } from 'pprof-format';
-import { Bytes, label, Strings, TAG, valueType, varintSize } from './encode.js';
+import { Bytes, label, stringTable, TAG, valueType, varintSize } from './encode.js';
 import { BUDGET_FUNCTION, stacksNeed, stacksOf, type WriterStacks } from './stacks.js';
 
 export interface PprofOptions {
@@ -128,6 +129,13 @@ function functionsOf(set: ProfileSet, parts: readonly Profile[]) {
   return { sources, byPart, budget };
 }
 
+/** A string table: `''` first, as profile.proto requires. */
+function stringIds(): StringIds {
+  const strings = new StringIds();
+  strings.of('');
+  return strings;
+}
+
 /** The label of a part, as speedscope's writer and the CLI name it. */
 function partName(profile: Profile, index: number): string {
   const m = profile.metadata;
@@ -137,16 +145,16 @@ function partName(profile: Profile, index: number): string {
 }
 
 /** The sample's labels for one part of several (threads, or input files). */
-function labelsOf(profile: Profile, index: number, count: number, strings: Strings): Bytes[] {
+function labelsOf(profile: Profile, index: number, count: number, strings: StringIds): Bytes[] {
   const m = profile.metadata;
   const thread = m.threadId !== undefined || m.mainThread === true;
   if (!thread && count <= 1) return [];
   const name = pprofText(partName(profile, index));
-  if (!thread) return [label(strings.id('profile'), { str: strings.id(name) })];
-  const labels = [label(strings.id('thread name'), { str: strings.id(name) })];
+  if (!thread) return [label(strings.of('profile'), { str: strings.of(name) })];
+  const labels = [label(strings.of('thread name'), { str: strings.of(name) })];
   const id = m.threadId;
   if (id !== undefined && /^\d{1,15}$/.test(id))
-    labels.push(label(strings.id('thread id'), { num: Number(id) }));
+    labels.push(label(strings.of('thread id'), { num: Number(id) }));
   return labels;
 }
 
@@ -190,13 +198,13 @@ interface SampleRun {
 function sampleTypes(
   whole: Profile,
   calls: boolean,
-  strings: Strings,
+  strings: StringIds,
 ): Array<{ type: number; unit: number }> {
   const samplesUnit = costUnitOf(whole) === 'samples';
   const types: Array<{ type: number; unit: number }> = [];
-  if (calls) types.push({ type: strings.id('calls'), unit: strings.id('count') });
-  const type = strings.id(samplesUnit ? 'samples' : timeType(whole));
-  types.push({ type, unit: strings.id(samplesUnit ? 'count' : 'nanoseconds') });
+  if (calls) types.push({ type: strings.of('calls'), unit: strings.of('count') });
+  const type = strings.of(samplesUnit ? 'samples' : timeType(whole));
+  types.push({ type, unit: strings.of(samplesUnit ? 'count' : 'nanoseconds') });
   return types;
 }
 
@@ -213,7 +221,7 @@ interface Prepared {
   table: ReturnType<typeof functionsOf>;
   runs: readonly SampleRun[];
   calls: boolean;
-  strings: Strings;
+  strings: StringIds;
   /** The sample types (string ids), the default last. */
   types: ReadonlyArray<{ type: number; unit: number }>;
   /** The comments' text (numbered after the functions' strings, as they were first used). */
@@ -265,7 +273,7 @@ function* protobuf(prepared: Prepared): Generator<Uint8Array> {
     message.clear();
     message.field(TAG.function.id, id);
     if (f === budget) {
-      message.field(TAG.function.name, strings.id(BUDGET_NAME));
+      message.field(TAG.function.name, strings.of(BUDGET_NAME));
     } else {
       const { profile, fn, name } = sources[f] as Source;
       const kind = functionKind(profile, fn);
@@ -281,8 +289,8 @@ function* protobuf(prepared: Prepared): Generator<Uint8Array> {
           first = code.line;
         }
       }
-      message.field(TAG.function.name, strings.id(name));
-      message.field(TAG.function.filename, file === '' ? 0 : strings.id(pprofText(file)));
+      message.field(TAG.function.name, strings.of(name));
+      message.field(TAG.function.filename, file === '' ? 0 : strings.of(pprofText(file)));
       message.field(TAG.function.startLine, Math.max(first, 0));
     }
     functions.message(TAG.profile.function, message);
@@ -402,8 +410,8 @@ function* protobuf(prepared: Prepared): Generator<Uint8Array> {
   out.clear();
   yield locations.buffer.subarray(0, locations.length);
   yield functions.buffer.subarray(0, functions.length);
-  const comments = prepared.comments.map((text) => strings.id(pprofText(text)));
-  strings.encode(out);
+  const comments = prepared.comments.map((text) => strings.of(pprofText(text)));
+  stringTable(strings.texts, out);
   if (prepared.sampled) {
     out.message(TAG.profile.periodType, valueType(defaultType.type, defaultType.unit));
     out.field(TAG.profile.period, 1);
@@ -421,7 +429,7 @@ function* protobuf(prepared: Prepared): Generator<Uint8Array> {
 function prepare(set: ProfileSet, options: PprofOptions, context: WriteContext): Prepared {
   const whole = set.whole;
   const parts = set.parts.length > 0 ? set.parts : [whole];
-  const strings = new Strings();
+  const strings = stringIds();
   const table = functionsOf(set, parts);
   const need = stacksNeed(options);
   const allStacks = parts.map((part, index) =>
@@ -504,13 +512,13 @@ function reportLosses(
 function prepareDiff(diff: ProfileDiff, options: PprofOptions, context: WriteContext): Prepared {
   const set = diff.set;
   const sides = [diff.base, diff.next];
-  const strings = new Strings();
+  const strings = stringIds();
   const table = functionsOf(set, sides);
   const need = stacksNeed(options);
   const allStacks = sides.map((side, k) => stacksOf(side, need, context, partName(side, k)));
   const calls = allStacks.every(hasExactCounts);
   const types = sampleTypes(set.whole, calls, strings);
-  const baseLabel = label(strings.id('pprof::base'), { str: strings.id('true') });
+  const baseLabel = label(strings.of('pprof::base'), { str: strings.of('true') });
   const runs: SampleRun[] = [1, 0].map((part) => {
     const side = sides[part] as Profile;
     const stacks = allStacks[part] as WriterStacks;
