@@ -95,33 +95,14 @@ const TRAILING_COUNT = /\s(?=\d+(?:\.\d*)?$)/u;
  * whitespace-separated number.
  */
 export function frameText(name: string): string {
-  let text = sanitizeName(name);
-  if (needsEscapes(text)) {
-    text = escapeUndecodable(text);
-    if (text.includes(';')) text = text.replaceAll(';', '\\x3b');
-  }
-  // The count pattern ends in a digit or a dot; most names do not, and skip the expression.
-  const last = text.charCodeAt(text.length - 1);
-  if (!((last >= 0x30 && last <= 0x39) || last === 0x2e)) return text;
+  let text = escapeUndecodable(sanitizeName(name));
+  if (text.includes(';')) text = text.replaceAll(';', '\\x3b');
   const match = TRAILING_COUNT.exec(text);
   if (match !== null) {
     const code = (match[0].codePointAt(0) as number).toString(16).padStart(2, '0');
     text = `${text.slice(0, match.index)}\\x${code}${text.slice(match.index + 1)}`;
   }
   return text;
-}
-
-/**
- * True when `text` holds a `;` or an undecodable byte (U+DC80–U+DCFF), the characters
- * `frameText` escapes: one scan instead of two regular expressions and a search, for the
- * 300,000 names the naming checks on the 100k-function dump (decision 0031).
- */
-function needsEscapes(text: string): boolean {
-  for (let k = 0; k < text.length; k++) {
-    const c = text.charCodeAt(k);
-    if (c === 0x3b || (c >= 0xdc80 && c <= 0xdcff)) return true;
-  }
-  return false;
 }
 
 /** The first frame of a part's stacks with `--thread-prefix`. */
