@@ -90,6 +90,7 @@ export {
   fileBasenameSuffix,
   kcachegrindKey,
   type NameStyle,
+  StringIds,
   sanitizeName,
   uniqueFunctionNames,
 } from './naming.js';
@@ -176,6 +177,7 @@ export {
   type Stacks,
   type StacksNeed,
   stackSamples,
+  stackTexts,
 } from './stacks.js';
 export {
   concatBytes,

@@ -137,8 +137,8 @@ export function pathParts(file: string): string[] {
   return parts;
 }
 
-/** Strings numbered in the order they are first seen. */
-class StringIds {
+/** Strings numbered in the order they are first seen (a string table, an interning). */
+export class StringIds {
   readonly #ids = new Map<string, number>();
   /** Each id's string. */
   readonly texts: string[] = [];

@@ -53,9 +53,10 @@ import {
   type Profile,
   type ProfileDiff,
   type ProfileSet,
+  type Stacks,
   type StacksNeed,
   sanitizeName,
-  stackSamples,
+  stackTexts,
   uniqueFunctionNames,
   type WriteContext,
 } from '@pyprof/core';
@@ -152,25 +153,80 @@ export function collapsedNeeds(options: Partial<CollapsedOptions> = {}): OutputN
 
 /** The lines of some profiles' stacks: weight per line text, in the order first met. */
 interface StackLines {
-  /** Weight per line text (in units, not yet rounded). */
-  lines: Map<string, number>;
+  /** Each distinct line text with its weight (in units, not yet rounded), in the order first met. */
+  lines: Iterable<readonly [string, number]>;
   origins: Set<string>;
   reconstructed: boolean;
   sampled: boolean;
   timed: boolean;
 }
 
-/** The lines of `parts`' stacks, with `texts[k]` the frame of each function of part k. */
+/**
+ * Per node, the first node with the same functions from the root down — the same line
+ * text when the frames are unique names. A tree may hold the same stack twice (two
+ * children of one node with the same function: the 2,000,000-frame tree of the
+ * 100k-function dump has 112 such pairs), and its lines are then one. Nodes are keyed by
+ * (their parent's first node, their function) in an open-addressing table, parents
+ * before children.
+ */
+function firstOfSameStack(stacks: Stacks): Int32Array {
+  const count = stacks.length;
+  let functions = 0;
+  for (let v = 0; v < count; v++) {
+    const fn = stacks.function[v] as number;
+    if (fn !== BUDGET_FRAME && fn > functions) functions = fn;
+  }
+  const width = functions + 2;
+  const keys = new Float64Array(count);
+  const first = new Int32Array(count);
+  let size = 16;
+  while (size < 2 * count) size *= 2;
+  const table = new Int32Array(size).fill(-1);
+  const mask = size - 1;
+  for (let v = 0; v < count; v++) {
+    const p = stacks.parent[v] as number;
+    const fn = stacks.function[v] as number;
+    const key =
+      (p < 0 ? 0 : (first[p] as number) + 1) * width + (fn === BUDGET_FRAME ? width - 1 : fn);
+    keys[v] = key;
+    let at =
+      (Math.imul(key % 4294967296, 0x9e3779b1) ^ Math.imul((key / 4294967296) | 0, 0x85ebca6b)) &
+      mask;
+    let found = v;
+    for (; ; at = (at + 1) & mask) {
+      const other = table[at] as number;
+      if (other < 0) {
+        table[at] = v;
+        break;
+      }
+      if (keys[other] === key) {
+        found = other;
+        break;
+      }
+    }
+    first[v] = found;
+  }
+  return first;
+}
+
+/**
+ * The lines of `parts`' stacks, with `texts[k]` the frame of each function of part k. With
+ * `distinct` (the frames are the whole profile's unique names), a single part's lines are
+ * made as they are written (`singleTreeLines`); otherwise they are gathered in a map that
+ * merges the same text.
+ */
 function stackLines(
   parts: readonly Profile[],
   texts: readonly string[][],
   options: CollapsedOptions,
   context: WriteContext,
   prefixes: boolean,
+  distinct: boolean,
 ): StackLines {
   const need = stacksNeed(options);
+  const merged = new Map<string, number>();
   const out: StackLines = {
-    lines: new Map(),
+    lines: merged,
     origins: new Set(),
     reconstructed: false,
     sampled: false,
@@ -190,16 +246,45 @@ function stackLines(
     out.origins.add(stacks.label);
     if (stacks.origin === 'reconstructed') out.reconstructed = true;
     const frames = texts[index] as string[];
-    const prefix = prefixes ? [threadFrame(part, index, parts.length)] : [];
-    for (const sample of stackSamples(stacks)) {
-      const path = prefix.slice();
-      for (const fn of sample.frames)
-        path.push(fn === BUDGET_FRAME ? BUDGET_FRAME_NAME : (frames[fn] as string));
-      const text = path.join(';');
-      out.lines.set(text, (out.lines.get(text) ?? 0) + sample.weight * scale);
+    const frame = (fn: number) =>
+      fn === BUDGET_FRAME ? BUDGET_FRAME_NAME : (frames[fn] as string);
+    const root = prefixes ? `${threadFrame(part, index, parts.length)};` : '';
+    if (distinct && parts.length === 1) {
+      out.lines = singleTreeLines(stacks, frame, root, scale);
+      break;
     }
+    for (const { text, weight } of stackTexts(stacks, frame, ';', root))
+      merged.set(text, (merged.get(text) ?? 0) + weight * scale);
   }
   return out;
+}
+
+/**
+ * The lines of one tree whose frames are unique names, made as they are written: each
+ * stack's weight is added to the first node of its text (`firstOfSameStack`), in node order
+ * as a map of texts would add them, and the line comes where the first stack of that text
+ * with weight is — the map's order, without its 56 MB of keys on the 100k-function dump.
+ */
+function* singleTreeLines(
+  stacks: Stacks,
+  frame: (fn: number) => string,
+  root: string,
+  scale: number,
+): Generator<readonly [string, number]> {
+  const first = firstOfSameStack(stacks);
+  const sum = new Float64Array(stacks.length);
+  const firstWeighted = new Int32Array(stacks.length).fill(-1);
+  for (let v = 0; v < stacks.length; v++) {
+    const weight = stacks.selfTime[v] as number;
+    if (!(weight > 0) || !Number.isFinite(weight)) continue;
+    const same = first[v] as number;
+    sum[same] = (sum[same] as number) + weight * scale;
+    if ((firstWeighted[same] as number) < 0) firstWeighted[same] = v;
+  }
+  for (const stack of stackTexts(stacks, frame, ';', root)) {
+    const same = first[stack.node] as number;
+    if (firstWeighted[same] === stack.node) yield [stack.text, sum[same] as number];
+  }
 }
 
 /** The notes every collapsed output gives: mixed units, reconstructed stacks. */
@@ -242,6 +327,7 @@ export function* writeCollapsed(
     options,
     context,
     options['thread-prefix'],
+    parts.length === 1 && parts[0] === set.whole,
   );
   reportLines(found, options, context);
   let out = options.comment ? commentLine(found, parts, options) : '';
@@ -276,7 +362,7 @@ export function* writeCollapsedDiff(
   const sides = [diff.base, diff.next];
   const texts = frameTexts(diff.set, sides);
   const counted = sides.map((side, k) => {
-    const found = stackLines([side], [texts[k] as string[]], options, context, false);
+    const found = stackLines([side], [texts[k] as string[]], options, context, false, false);
     reportLines(found, options, context);
     const counts = new Map<string, number>();
     const rounder = new CumulativeRounder();

@@ -165,4 +165,36 @@ describe('collapsed output', () => {
     expect(text).toBe('main 1000\nmain;work 5000\n');
     expect(diagnostics.list.map((d) => d.code)).not.toContain('stacks-reconstructed');
   });
+
+  it('writes a stack the tree holds twice as one line, where it first has weight, in any node order', () => {
+    const profile = profileFromRun(
+      {
+        functions: [
+          { file: 'a.py', line: 1, name: 'main' },
+          { file: 'a.py', line: 5, name: 'work' },
+          { file: 'a.py', line: 9, name: 'leaf' },
+        ],
+        roots: [
+          {
+            fn: 0,
+            self: 1e-6,
+            children: [{ fn: 1, self: 2e-6, children: [{ fn: 2, self: 3e-6 }] }],
+          },
+        ],
+      },
+      { timeline: true },
+    );
+    // Two roots `main`, two children `work` of the first (the first without weight), and
+    // children that are not next to their parents.
+    const callTree = {
+      length: 6,
+      parent: Int32Array.from([-1, 0, 0, 1, -1, 2]),
+      function: Uint32Array.from([0, 1, 1, 2, 0, 2]),
+      selfTime: Float64Array.from([1e-6, 0, 2e-6, 3e-6, 4e-6, 5e-6]),
+      callCount: Float64Array.from([1, 1, 1, 1, 1, 1]),
+    };
+    const { timeline: _, ...rest } = profile;
+    const text = write(singleProfileSet({ ...rest, callTree }));
+    expect(text).toBe('main 5000\nmain;work 2000\nmain;work;leaf 8000\n');
+  });
 });

@@ -55,7 +55,7 @@ import {
   type ProfileSet,
   type Stacks,
   type StacksNeed,
-  stackSamples,
+  stackTexts,
   TIMELINE_ENTER,
   uniqueFunctionNames,
   type WriteContext,
@@ -267,15 +267,20 @@ function* sampled(
   out.add(
     `{"type":"sampled","name":${json(plan.name)},"unit":"${unit}","startValue":0,"samples":[`,
   );
-  let path = new Int32Array(64);
-  for (const sample of stackSamples(plan.stacks)) {
-    const { frames: stack, weight } = sample;
-    if (path.length < stack.length) path = new Int32Array(2 * stack.length);
-    for (let k = 0; k < stack.length; k++) {
-      const fn = stack[k] as number;
-      path[k] = fn === BUDGET_FRAME ? prunedFrame : (frames[fn] as number);
+  // Each frame index's text, made once per function (the stacks repeat them 4 million
+  // times on the 100k-function dump).
+  const indexText: Array<string | undefined> = [];
+  const frame = (fn: number): string => {
+    const slot = fn === BUDGET_FRAME ? frames.length : fn;
+    let text = indexText[slot];
+    if (text === undefined) {
+      text = String(fn === BUDGET_FRAME ? prunedFrame : (frames[fn] as number));
+      indexText[slot] = text;
     }
-    out.add(`${weights.length === 0 ? '\n' : ',\n'}[${path.subarray(0, stack.length).join(',')}]`);
+    return text;
+  };
+  for (const { text, weight } of stackTexts(plan.stacks, frame, ',')) {
+    out.add(`${weights.length === 0 ? '\n' : ',\n'}[${text}]`);
     weights.push(weight);
     total += weight;
     if (out.full) yield out.take();
