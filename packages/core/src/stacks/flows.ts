@@ -33,7 +33,7 @@ export function cycleFlows(
   members: { start: Uint32Array; order: Uint32Array },
 ): CycleFlows {
   const { n, caller, callee, outStart, outEdge, component, cyclic, pairRecursive } = graph;
-  const flow = Float64Array.from(graph.edgeCumulative);
+  const flow = graph.edgeCumulative.slice();
   // A self-call that recursed (calls nc above primitive calls cc): its nested traversals
   // carry time no number records and conservation cannot see (it enters and leaves the same
   // function). As chains of nc / cc levels each with an equal share of the outermost

@@ -279,7 +279,7 @@ export function buildTemplates(
       calls > 0 && Number.isFinite(calls) ? (cumulative[f] as number) / Math.max(1, calls) : 0;
   }
   const lump = new Float64Array(n);
-  const smallest = Float64Array.from(graph.smallestShare);
+  const smallest = graph.smallestShare.slice();
   const rootLump = new Map<number, number>();
   let nodeLumps = new Float64Array(1024);
   // (Callers pass the edge's callee: reading `callee[e]` at random for every edge of the
