@@ -50,12 +50,6 @@ export interface CallGraph {
   readonly pairRecursive: Uint8Array;
   /** 1 where the edge's times were estimated from call counts. */
   readonly estimated: Uint8Array;
-  /**
-   * The smallest share of an edge's time one stack may plausibly hold: half the edge's
-   * average call (0 where calls were not counted). Each call is one activation on one stack,
-   * so a stack with a sliver of a call is a product of mixing, not of the run.
-   */
-  readonly smallestShare: Float64Array;
   /** Edges by caller, heaviest (cumulative) first: caller f's are `outEdge[outStart[f] .. outStart[f+1])`. */
   readonly outStart: Uint32Array;
   readonly outEdge: Uint32Array;
@@ -247,12 +241,6 @@ export function callGraph(profile: Profile): CallGraph {
     }
   }
 
-  const smallestShare = new Float64Array(m);
-  for (let e = 0; e < m; e++) {
-    const nc = calls.callCount[e] as number;
-    if (nc > 0 && Number.isFinite(nc))
-      smallestShare[e] = (0.5 * (edgeCumulative[e] as number)) / nc;
-  }
   const size = new Int32Array(count);
   for (let f = 0; f < n; f++)
     size[component[f] as number] = (size[component[f] as number] as number) + 1;
@@ -302,7 +290,6 @@ export function callGraph(profile: Profile): CallGraph {
     edgeCumulative,
     pairRecursive,
     estimated,
-    smallestShare,
     outStart,
     outEdge,
     outCallee,
