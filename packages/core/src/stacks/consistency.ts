@@ -111,9 +111,9 @@ export function inconsistentFunctions(
     let outAll = 0;
     let exits = 0;
     let largestEdge = 0;
-    // (Callees and times by out position, estimated edges flagged per function: reading
-    // them by edge, at random, took NNN ms on the 100k-function benchmark, this NNN ms;
-    // decision 0030.)
+    // (Callees and times by out position, estimated edges flagged per function: with
+    // them read by edge, at random, the check took 239 ms on the 100k-function benchmark,
+    // now 80 ms; decision 0030.)
     for (let k = outStart[f] as number; k < (outStart[f + 1] as number); k++) {
       const h = outCallee[k] as number;
       if (h === f) continue;

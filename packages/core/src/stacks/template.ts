@@ -295,8 +295,9 @@ export function buildTemplates(
   }
   const rootLump = new Map<number, number>();
   let nodeLumps = new Float64Array(1024);
-  // (Callers pass the edge's callee: reading `callee[e]` at random for every edge of the
-  // 100k-function benchmark cost about NNN ms; decision 0030.)
+  // (Callers pass the edge's callee: with `callee[e]` read at random for every edge, the
+  // loop over the callees off cycles took 180 ms on the 100k-function benchmark instead of
+  // 44; decision 0030.)
   const lumpBelow = (e: number, h: number): number => {
     if (cyclic[h] === 0) return lump[h] as number;
     const r = rootOfEdge[e] as number;
