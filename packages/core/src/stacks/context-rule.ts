@@ -404,24 +404,33 @@ export function ruleFractions(
   const row = inEdge >= 0 ? (rule.rowOfEdge[inEdge] as number) : (rule.rootRow[h] as number);
   if (row < 0) return false;
   const cols = rule.columns[h] as number;
+  if (start < 0) return proportionalFractions(rule, h, rows + row, cols, out);
   let sum = 0;
-  if (start < 0) {
-    // A proportional table: its cells as the build computed them.
-    const share = rule.rowShare[rows + row] as number;
-    const rowSum = rule.rowSum[rows + row] as number;
-    const o0 = rule.outStart[h] as number;
-    for (let c = 0; c < cols; c++) {
-      const column =
-        (rule.outCallee[o0 + c] as number) === h ? 0 : (rule.outCumulative[o0 + c] as number);
-      const cell = share > 0 ? share * column : 0;
-      const v = rowSum > 0 ? cell / rowSum : 0;
-      out[c] = v;
-      sum += v;
-    }
-    return sum > 0;
-  }
   for (let c = 0; c < cols; c++) {
     const v = rule.fraction[start + row * cols + c] as number;
+    out[c] = v;
+    sum += v;
+  }
+  return sum > 0;
+}
+
+/** `ruleFractions` of a proportional table's row `at`: its cells as the build computed them. */
+function proportionalFractions(
+  rule: ContextRule,
+  h: number,
+  at: number,
+  cols: number,
+  out: Float64Array,
+): boolean {
+  const share = rule.rowShare[at] as number;
+  const rowSum = rule.rowSum[at] as number;
+  const o0 = rule.outStart[h] as number;
+  let sum = 0;
+  for (let c = 0; c < cols; c++) {
+    const column =
+      (rule.outCallee[o0 + c] as number) === h ? 0 : (rule.outCumulative[o0 + c] as number);
+    const cell = share > 0 ? share * column : 0;
+    const v = rowSum > 0 ? cell / rowSum : 0;
     out[c] = v;
     sum += v;
   }
