@@ -121,9 +121,9 @@ export function balanceFlows(
       const r = expected > 0 ? arrives / expected : 0;
       for (let i = s0; i < s1; i++) {
         const f = members.order[i] as number;
-        // (Each edge out of the cycle is written here once, from 0: written, not added to,
-        // with its time read by out position, this loop took 55 ms on the 100k-function
-        // benchmark instead of 174; decision 0030.)
+        // (Each edge out of the cycle's functions is written here once, from 0: written,
+        // not added to, with its time read by out position, this loop took 55 ms on the
+        // 100k-function benchmark instead of 174; decision 0030.)
         for (let k = outStart[f] as number; k < (outStart[f + 1] as number); k++)
           delivered[outEdge[k] as number] = r * (outCumulative[k] as number);
       }
