@@ -20,8 +20,11 @@ import {
   TIMELINE_ENTER,
   TIMELINE_EXIT,
 } from '../src/index.js';
+import { contextRule, ruleFractions } from '../src/stacks/context-rule.js';
+import { findEntries } from '../src/stacks/entries.js';
 import { stackExpander } from '../src/stacks/expand.js';
 import { emptyLightLeaves, layOut, scaleTree } from '../src/stacks/finish.js';
+import { callGraph } from '../src/stacks/graph.js';
 import { stacksModel } from '../src/stacks.js';
 
 type Edge = [
@@ -586,6 +589,93 @@ describe('deriveStacks, reconstructed', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('the stacks model, fixed parts (decision 0030)', () => {
+  it("orders each caller's edges heaviest first, ties by callee then edge, as a comparison sort does", () => {
+    // Few distinct times (ties), short lists (insertion sort) and long ones (over 32): a
+    // few callers, up to 60 callees (the builder merges repeated pairs).
+    const time = fc.oneof(fc.constantFrom(0, 1, 2.5), fc.double({ min: 0, max: 3, noNaN: true }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 60 }).chain((n) =>
+          fc.record({
+            n: fc.constant(n),
+            edges: fc.array(fc.tuple(fc.nat({ max: 3 }), fc.nat({ max: n - 1 }), time, time), {
+              maxLength: 200,
+            }),
+          }),
+        ),
+        ({ n, edges }) => {
+          const b = new ProfileBuilder({ format: 'test' });
+          const rows = Array.from({ length: n }, (_, k) => b.addFunction('g.py', k + 1, `f${k}`));
+          for (const [g, h, self, inclusive] of edges)
+            b.addCall(rows[Math.min(g, n - 1)] as number, rows[h] as number, {
+              callCount: 1,
+              primitiveCallCount: 1,
+              selfTime: self,
+              inclusiveTime: inclusive,
+            });
+          const graphOf = callGraph(b.build());
+          const { callee, edgeCumulative, outStart } = graphOf;
+          for (let f = 0; f < graphOf.n; f++) {
+            const s0 = outStart[f] as number;
+            const s1 = outStart[f + 1] as number;
+            const mine = Array.from(graphOf.outEdge.subarray(s0, s1));
+            const expected = [...mine].sort(
+              (a, c) =>
+                (edgeCumulative[c] as number) - (edgeCumulative[a] as number) ||
+                (callee[a] as number) - (callee[c] as number) ||
+                a - c,
+            );
+            expect(mine).toEqual(expected);
+            expect(Array.from(graphOf.outCallee.subarray(s0, s1))).toEqual(
+              expected.map((e) => callee[e]),
+            );
+            expect(Array.from(graphOf.outCumulative.subarray(s0, s1))).toEqual(
+              expected.map((e) => edgeCumulative[e]),
+            );
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps a table no created callable took room in as rows, with the proportional fractions', () => {
+    // sum's genexpr is defined in another file than both callers: no row contains it.
+    const p = graph(
+      {
+        'a.py:1:main': [1, 0, 6],
+        'a.py:10:one': [1, 0.5, 3],
+        'b.py:20:two': [1, 0.5, 3],
+        '<built-in method builtins.sum>': [2, 1, 5],
+        'c.py:5:<genexpr>': [4, 3, 3],
+        '<built-in method builtins.len>': [2, 1, 1],
+      },
+      [
+        ['main', 'one', 1, 0.5, 3],
+        ['main', 'two', 1, 0.5, 3],
+        ['one', '<built-in method builtins.sum>', 1, 0.5, 2.5],
+        ['two', '<built-in method builtins.sum>', 1, 0.5, 2.5],
+        ['<built-in method builtins.sum>', '<genexpr>', 4, 3, 3],
+        ['<built-in method builtins.sum>', '<built-in method builtins.len>', 2, 1, 1],
+      ],
+    );
+    const g = callGraph(p);
+    const rule = contextRule(g, findEntries(g).rootAmount, findEntries(g).rootSelf);
+    const sum = 3;
+    expect(rule.functions).toBe(1);
+    expect(rule.tableStart[sum]).toBe(-1);
+    expect(rule.rowStart[sum]).toBe(0);
+    expect(rule.fraction).toHaveLength(0);
+    const out = new Float64Array(2);
+    for (let k = g.inStart[sum] as number; k < (g.inStart[sum + 1] as number); k++) {
+      expect(ruleFractions(rule, sum, g.inEdge[k] as number, out)).toBe(true);
+      // Callees heaviest first: the genexpr's 3 s, then len's 1 s.
+      expect(Array.from(out)).toEqual([0.75, 0.25]);
+    }
   });
 });
 

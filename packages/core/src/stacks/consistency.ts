@@ -73,8 +73,8 @@ export function inconsistentFunctions(
   entries: Entries,
   members: { readonly order: Uint32Array },
 ): InconsistentFunction[] {
-  const { n, caller, callee, self, cumulative, component, cyclic, outStart, outEdge } = graph;
-  const { inStart, inEdge, edgeCumulative, estimated, total } = graph;
+  const { n, caller, callee, self, cumulative, component, cyclic, outStart } = graph;
+  const { outCallee, outCumulative, inStart, inEdge, edgeCumulative, estimated, total } = graph;
   const out: InconsistentFunction[] = [];
   const tolerance = (ct: number) => Math.max(ABSOLUTE, RELATIVE * ct);
   // Per cycle: what enters (edges from outside and roots) and what it holds.
@@ -86,9 +86,15 @@ export function inconsistentFunctions(
     enters[c] = (enters[c] as number) + (entries.entry[f] as number);
     holds[c] = (holds[c] as number) + (self[f] as number);
   }
+  // Per function: 1 when an edge out of it was estimated, 2 when one into it, 3 both.
+  const nearEstimated = new Uint8Array(n);
   for (let e = 0; e < graph.m; e++) {
     const g = caller[e] as number;
-    if (estimated[e] === 1) cycleEstimated[component[g] as number] = 1;
+    if (estimated[e] === 1) {
+      cycleEstimated[component[g] as number] = 1;
+      nearEstimated[g] = (nearEstimated[g] as number) | 1;
+      nearEstimated[callee[e] as number] = (nearEstimated[callee[e] as number] as number) | 2;
+    }
     if (component[g] !== component[callee[e] as number])
       holds[component[g] as number] =
         (holds[component[g] as number] as number) + (edgeCumulative[e] as number);
@@ -100,27 +106,27 @@ export function inconsistentFunctions(
       out.push({ function: f, reason: 'above-total', cumulative: ct, expected: total });
       continue;
     }
-    let anyEstimated = false;
+    // Edges estimated from call counts prove nothing either way.
+    if ((nearEstimated[f] as number) !== 0) continue;
     let outAll = 0;
     let exits = 0;
     let largestEdge = 0;
+    // (Callees and times by out position, estimated edges flagged per function: with
+    // them read by edge, at random, the check took 239 ms on the 100k-function benchmark,
+    // now 80 ms; decision 0030.)
     for (let k = outStart[f] as number; k < (outStart[f + 1] as number); k++) {
-      const e = outEdge[k] as number;
-      if (estimated[e] === 1) anyEstimated = true;
-      const h = callee[e] as number;
+      const h = outCallee[k] as number;
       if (h === f) continue;
-      const v = edgeCumulative[e] as number;
+      const v = outCumulative[k] as number;
       outAll += v;
       if ((component[h] as number) !== (component[f] as number)) exits += v;
       largestEdge = Math.max(largestEdge, v);
     }
     for (let k = inStart[f] as number; k < (inStart[f + 1] as number); k++) {
       const e = inEdge[k] as number;
-      if (estimated[e] === 1) anyEstimated = true;
       if ((caller[e] as number) !== f)
         largestEdge = Math.max(largestEdge, edgeCumulative[e] as number);
     }
-    if (anyEstimated) continue;
     const own = self[f] as number;
     if (cyclic[f] === 0) {
       const expected = own + outAll;
@@ -160,14 +166,10 @@ export function inconsistentFunctions(
     if (cyclic[f] === 1) continue;
     const ct = cumulative[f] as number;
     let held = self[f] as number;
-    let anyEstimated = false;
-    for (let k = outStart[f] as number; k < (outStart[f + 1] as number); k++) {
-      const e = outEdge[k] as number;
-      if (estimated[e] === 1) anyEstimated = true;
-      held += (edgeCumulative[e] as number) * (holdsShare[callee[e] as number] as number);
-    }
+    for (let k = outStart[f] as number; k < (outStart[f + 1] as number); k++)
+      held += (outCumulative[k] as number) * (holdsShare[outCallee[k] as number] as number);
     holdsShare[f] = ct > 0 ? Math.min(4, held / ct) : 1;
-    if (flagged[f] === 1 || anyEstimated) continue;
+    if (flagged[f] === 1 || ((nearEstimated[f] as number) & 1) !== 0) continue;
     if (Math.abs(held - ct) > tolerance(ct)) {
       out.push({ function: f, reason: 'callee-contradicts', cumulative: ct, expected: held });
       flagged[f] = 1;

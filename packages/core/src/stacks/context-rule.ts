@@ -27,6 +27,13 @@
  * Nested functions are recognised only where a qualified name is known (yappi, Python
  * 3.11+ data with `co_qualname`). Tables larger than 65 536 cells, and tables beyond 4
  * million cells in all, are not built (those functions keep the proportional rule).
+ *
+ * A table where no created callable found room in a row containing it holds the
+ * proportional spread only; its cells follow from the columns and one share per row, so
+ * only those are kept and `ruleFractions` computes the cells as the build did (the same
+ * operations: the same numbers). On the 100k-function benchmark 35 194 of the 35 263
+ * tables are such: the rule keeps 94 149 cells and 321 739 rows' shares and sums (6 MB)
+ * instead of 3.5 M cells (28 MB); decision 0030.
  */
 import { functionKind, functionName } from '../profile.js';
 import type { CallGraph } from './graph.js';
@@ -41,8 +48,18 @@ export interface ContextRule {
   readonly rowOfEdge: Int32Array;
   /** Per function: the root row of its table, or -1. */
   readonly rootRow: Int32Array;
-  /** Per function with a table: the offset of its cells; cells are row-major over `outStart` order (self-calls included, always 0). */
+  /** Per function with a table of cells: the offset of its cells; cells are row-major over `outStart` order (self-calls included, always 0); -1 otherwise. */
   readonly tableStart: Int32Array;
+  /** Per function with a proportional table (see the file comment): the offset of its rows in `rowShare` and `rowSum`; -1 otherwise. */
+  readonly rowStart: Int32Array;
+  /** Per row of a proportional table: what the row puts in its cells per unit of column (the row's amount over the columns' sum; 0 for an empty row). */
+  readonly rowShare: Float64Array;
+  /** Per row of a proportional table: the sum of its cells. */
+  readonly rowSum: Float64Array;
+  /** The graph's callees and cumulative times by out position (a proportional table's columns). */
+  readonly outStart: Uint32Array;
+  readonly outCallee: Uint32Array;
+  readonly outCumulative: Float64Array;
   /** Per function with a table: its number of columns (= out-degree). */
   readonly columns: Int32Array;
   /** Fractions: what of a row's time goes to each column (rows sum to 1, or 0 for empty rows). */
@@ -57,7 +74,7 @@ interface Definition {
   file: number;
   line: number;
   /** Qualified name of the function that contains it, when known. */
-  container?: string;
+  container: string | undefined;
 }
 
 function definitionOf(graph: CallGraph, fn: number): Definition | undefined {
@@ -74,8 +91,176 @@ function definitionOf(graph: CallGraph, fn: number): Definition | undefined {
       };
   }
   if (CREATED_NAMES.has(functionName(p, fn)))
-    return { file: p.functions.file[fn] as number, line: p.functions.line[fn] as number };
+    return {
+      file: p.functions.file[fn] as number,
+      line: p.functions.line[fn] as number,
+      container: undefined,
+    };
   return undefined;
+}
+
+/**
+ * Where the tables go: the cells of tables a created callable took room in (row-major,
+ * each written in place at the end), the rows of proportional ones (see the file comment),
+ * and the moved time. The arithmetic sits in small methods rather than in `contextRule`'s
+ * one long loop, which V8 compiled and threw away six times on the 100k-function benchmark
+ * (each new branch reached deoptimised it, and each compile took 30–200 ms): the rule took
+ * 215–290 ms of process CPU there instead of 390–620 (four runs each, one after the
+ * other; decision 0030).
+ */
+class TableStore {
+  // (A typed array grown by doubling: pushing the 4 M cells of the 100k-function benchmark
+  // into a number[] and copying them took about 0.3 s of the rule's 0.57 s; decision 0028.)
+  cells = new Float64Array(1024);
+  cellCount = 0;
+  rowShare = new Float64Array(1024);
+  rowSum = new Float64Array(1024);
+  rowCount = 0;
+  moved = 0;
+
+  /** Room for a table of `size` cells at the end, zeroed; returns its offset. */
+  startCells(size: number): number {
+    const t0 = this.cellCount;
+    if (t0 + size > this.cells.length) {
+      const grown = new Float64Array(Math.max(2 * this.cells.length, t0 + size));
+      grown.set(this.cells.subarray(0, t0));
+      this.cells = grown;
+    }
+    this.cells.fill(0, t0, t0 + size);
+    return t0;
+  }
+
+  /**
+   * Completes the table of cells at `t0`: the rows' rest spread proportionally over what
+   * is left of the columns, the moved time, the cells made fractions of their rows.
+   */
+  finishCells(
+    t0: number,
+    rows: number,
+    cols: number,
+    rowLeft: Float64Array,
+    colLeft: Float64Array,
+    colAmount: Float64Array,
+    colSum: number,
+    allCols: number,
+  ): void {
+    const cells = this.cells;
+    if (colSum > 0)
+      for (let r = 0; r < rows; r++) {
+        const share = (rowLeft[r] as number) / colSum;
+        if (!(share > 0)) continue;
+        const at = t0 + r * cols;
+        for (let c = 0; c < cols; c++)
+          cells[at + c] = (cells[at + c] as number) + share * (colLeft[c] as number);
+      }
+    let moved = this.moved;
+    for (let r = 0; r < rows; r++) {
+      const at = t0 + r * cols;
+      let sum = 0;
+      for (let c = 0; c < cols; c++) sum += cells[at + c] as number;
+      for (let c = 0; c < cols; c++) {
+        const spread = allCols > 0 ? (sum * (colAmount[c] as number)) / allCols : 0;
+        moved += Math.abs((cells[at + c] as number) - spread) / 2;
+      }
+      // Row fractions.
+      for (let c = 0; c < cols; c++) cells[at + c] = sum > 0 ? (cells[at + c] as number) / sum : 0;
+    }
+    this.moved = moved;
+    this.cellCount = t0 + rows * cols;
+  }
+
+  /**
+   * Keeps a proportional table's rows (each cell is the row's share of its column, the
+   * share being the row's amount over the columns' sum) and adds its moved time, with the
+   * operations `finishCells` would do; returns the rows' offset.
+   */
+  keepRows(
+    rows: number,
+    cols: number,
+    rowAmount: Float64Array,
+    colAmount: Float64Array,
+    colSum: number,
+    allCols: number,
+  ): number {
+    const r0 = this.rowCount;
+    if (r0 + rows > this.rowShare.length) {
+      const length = Math.max(2 * this.rowShare.length, r0 + rows);
+      const share = new Float64Array(length);
+      share.set(this.rowShare.subarray(0, r0));
+      this.rowShare = share;
+      const sum = new Float64Array(length);
+      sum.set(this.rowSum.subarray(0, r0));
+      this.rowSum = sum;
+    }
+    let moved = this.moved;
+    for (let r = 0; r < rows; r++) {
+      let share = colSum > 0 ? (rowAmount[r] as number) / colSum : 0;
+      if (!(share > 0)) share = 0; // (NaN too: an empty row, as in `finishCells`.)
+      let sum = 0;
+      if (share > 0) for (let c = 0; c < cols; c++) sum += share * (colAmount[c] as number);
+      for (let c = 0; c < cols; c++) {
+        const cell = share > 0 ? share * (colAmount[c] as number) : 0;
+        const spread = allCols > 0 ? (sum * (colAmount[c] as number)) / allCols : 0;
+        moved += Math.abs(cell - spread) / 2;
+      }
+      this.rowShare[r0 + r] = share;
+      this.rowSum[r0 + r] = sum;
+    }
+    this.moved = moved;
+    this.rowCount = r0 + rows;
+    return r0;
+  }
+}
+
+/**
+ * Rule phase of `h`'s table: created callables into the rows that contain their
+ * definition, the closest definitions first (over all callables, so one that sits right
+ * below its function takes that function's room before one defined further away can),
+ * each up to what its row and column have left (`rowLeft`, `colLeft`, updated). Returns
+ * the table's offset in the store's cells, or -1 when no callable found room.
+ */
+function placeCreated(
+  graph: CallGraph,
+  h: number,
+  rows: number,
+  rowCount: number,
+  rowEdges: Int32Array,
+  rowLeft: Float64Array,
+  colLeft: Float64Array,
+  definition: (fn: number) => Definition | undefined,
+  store: TableStore,
+): number {
+  const p = graph.profile;
+  const { caller, outStart, outCallee } = graph;
+  const o0 = outStart[h] as number;
+  const cols = (outStart[h + 1] as number) - o0;
+  const pairs: Array<[row: number, column: number, distance: number]> = [];
+  for (let c = 0; c < cols; c++) {
+    const x = outCallee[o0 + c] as number;
+    const def = x === h ? undefined : definition(x);
+    if (def === undefined) continue;
+    for (let r = 0; r < rowCount; r++) {
+      const g = caller[rowEdges[r] as number] as number;
+      if ((p.functions.file[g] as number) !== def.file || functionKind(p, g) !== 'python') continue;
+      const line = p.functions.line[g] as number;
+      if (def.container !== undefined) {
+        const q = p.functions.details.get(g)?.qualifiedName ?? functionName(p, g);
+        if (q === def.container) pairs.push([r, c, 0]);
+      } else if (line <= def.line) pairs.push([r, c, def.line - line]);
+    }
+  }
+  pairs.sort((a, b) => a[2] - b[2] || a[1] - b[1] || a[0] - b[0]);
+  // Cells only once a callable takes room.
+  let t0 = -1;
+  for (const [r, c] of pairs) {
+    const a = Math.min(rowLeft[r] as number, colLeft[c] as number);
+    if (!(a > 0)) continue;
+    if (t0 < 0) t0 = store.startCells(rows * cols);
+    store.cells[t0 + r * cols + c] = (store.cells[t0 + r * cols + c] as number) + a;
+    rowLeft[r] = (rowLeft[r] as number) - a;
+    colLeft[c] = (colLeft[c] as number) - a;
+  }
+  return t0;
 }
 
 /** Builds the tables (see the file comment). */
@@ -84,19 +269,15 @@ export function contextRule(
   rootAmount: Float64Array,
   rootSelf: Float64Array,
 ): ContextRule {
-  const { n, m, caller, callee, outStart, outEdge, inStart, inEdge, edgeSelf, edgeCumulative } =
-    graph;
+  const { n, m, caller, outStart, outCallee, outCumulative, inStart, inEdge } = graph;
+  const { edgeSelf, edgeCumulative } = graph;
   const p = graph.profile;
   const rowOfEdge = new Int32Array(m).fill(-1);
   const rootRow = new Int32Array(n).fill(-1);
   const tableStart = new Int32Array(n).fill(-1);
+  const rowStart = new Int32Array(n).fill(-1);
   const columns = new Int32Array(n);
-  // (A typed array grown by doubling: pushing the 4 M cells of the 100k-function benchmark
-  // into a number[] and copying them took about 0.3 s of the rule's 0.57 s; decision 0028.)
-  // Row-major tables over `outStart` order, each written in place at the end.
-  let cells = new Float64Array(1024);
-  let cellCount = 0;
-  let moved = 0;
+  const store = new TableStore();
   let tables = 0;
   // Which functions are created callables (names looked up once per distinct name string).
   const createdName = new Map<number, boolean>();
@@ -139,7 +320,7 @@ export function contextRule(
     if (cols === 0) continue;
     let created = false;
     for (let k = o0; k < o1 && !created; k++) {
-      const x = callee[outEdge[k] as number] as number;
+      const x = outCallee[k] as number;
       if (x !== h && isCreated[x] === 1 && definition(x) !== undefined) created = true;
     }
     if (!created) continue;
@@ -158,77 +339,33 @@ export function contextRule(
       rowAmount[r] = Math.max(0, (edgeCumulative[e] as number) - (edgeSelf[e] as number));
     }
     if (rootPart > 0) rowAmount[rows - 1] = rootPart;
-    for (let c = 0; c < cols; c++) {
-      const e = outEdge[o0 + c] as number;
-      colAmount[c] = (callee[e] as number) === h ? 0 : (edgeCumulative[e] as number);
-    }
-    // The table is written in place, at the end of the cells.
-    const size = rows * cols;
-    if (cellCount + size > cells.length) {
-      const grown = new Float64Array(Math.max(2 * cells.length, cellCount + size));
-      grown.set(cells.subarray(0, cellCount));
-      cells = grown;
-    }
-    const t0 = cellCount;
-    cells.fill(0, t0, t0 + size);
+    for (let c = 0; c < cols; c++)
+      colAmount[c] = (outCallee[o0 + c] as number) === h ? 0 : (outCumulative[o0 + c] as number);
     rowLeft.set(rowAmount.subarray(0, rows));
     colLeft.set(colAmount.subarray(0, cols));
-    // Rule phase: created callables into the rows that contain their definition, the
-    // closest definitions first (over all callables, so one that sits right below its
-    // function takes that function's room before one defined further away can).
-    const pairs: Array<[row: number, column: number, distance: number]> = [];
-    for (let c = 0; c < cols; c++) {
-      const x = callee[outEdge[o0 + c] as number] as number;
-      const def = x === h ? undefined : definition(x);
-      if (def === undefined) continue;
-      for (let r = 0; r < rowCount; r++) {
-        const g = caller[rowEdges[r] as number] as number;
-        if ((p.functions.file[g] as number) !== def.file || functionKind(p, g) !== 'python')
-          continue;
-        const line = p.functions.line[g] as number;
-        if (def.container !== undefined) {
-          const q = p.functions.details.get(g)?.qualifiedName ?? functionName(p, g);
-          if (q === def.container) pairs.push([r, c, 0]);
-        } else if (line <= def.line) pairs.push([r, c, def.line - line]);
-      }
-    }
-    pairs.sort((a, b) => a[2] - b[2] || a[1] - b[1] || a[0] - b[0]);
-    for (const [r, c] of pairs) {
-      const a = Math.min(rowLeft[r] as number, colLeft[c] as number);
-      if (!(a > 0)) continue;
-      cells[t0 + r * cols + c] = (cells[t0 + r * cols + c] as number) + a;
-      rowLeft[r] = (rowLeft[r] as number) - a;
-      colLeft[c] = (colLeft[c] as number) - a;
-    }
-    // The rest, proportionally.
+    const t0 = placeCreated(
+      graph,
+      h,
+      rows,
+      rowCount,
+      rowEdges,
+      rowLeft,
+      colLeft,
+      definition,
+      store,
+    );
+    // The rest, proportionally; moved time: half the distance to the proportional spread
+    // of the same rows.
     let colSum = 0;
     for (let c = 0; c < cols; c++) colSum += colLeft[c] as number;
-    if (colSum > 0)
-      for (let r = 0; r < rows; r++) {
-        const share = (rowLeft[r] as number) / colSum;
-        if (!(share > 0)) continue;
-        const at = t0 + r * cols;
-        for (let c = 0; c < cols; c++)
-          cells[at + c] = (cells[at + c] as number) + share * (colLeft[c] as number);
-      }
-    // Moved time: half the distance to the proportional spread of the same rows.
     let allCols = 0;
     for (let c = 0; c < cols; c++) allCols += colAmount[c] as number;
-    for (let r = 0; r < rows; r++) {
-      const at = t0 + r * cols;
-      let rowSum = 0;
-      for (let c = 0; c < cols; c++) rowSum += cells[at + c] as number;
-      for (let c = 0; c < cols; c++) {
-        const proportional = allCols > 0 ? (rowSum * (colAmount[c] as number)) / allCols : 0;
-        moved += Math.abs((cells[at + c] as number) - proportional) / 2;
-      }
-      // Row fractions.
-      for (let c = 0; c < cols; c++)
-        cells[at + c] = rowSum > 0 ? (cells[at + c] as number) / rowSum : 0;
+    if (t0 < 0) rowStart[h] = store.keepRows(rows, cols, rowLeft, colAmount, colSum, allCols);
+    else {
+      store.finishCells(t0, rows, cols, rowLeft, colLeft, colAmount, colSum, allCols);
+      tableStart[h] = t0;
     }
-    tableStart[h] = t0;
     columns[h] = cols;
-    cellCount += size;
     for (let r = 0; r < rowCount; r++) rowOfEdge[rowEdges[r] as number] = r;
     if (rootPart > 0) rootRow[h] = rows - 1;
     tables++;
@@ -237,9 +374,15 @@ export function contextRule(
     rowOfEdge,
     rootRow,
     tableStart,
+    rowStart,
+    rowShare: store.rowShare.slice(0, store.rowCount),
+    rowSum: store.rowSum.slice(0, store.rowCount),
+    outStart,
+    outCallee,
+    outCumulative,
     columns,
-    fraction: cells.slice(0, cellCount),
-    movedTime: moved,
+    fraction: store.cells.slice(0, store.cellCount),
+    movedTime: store.moved,
     functions: tables,
   };
 }
@@ -256,13 +399,38 @@ export function ruleFractions(
   out: Float64Array,
 ): boolean {
   const start = rule.tableStart[h] as number;
-  if (start < 0) return false;
+  const rows = rule.rowStart[h] as number;
+  if (start < 0 && rows < 0) return false;
   const row = inEdge >= 0 ? (rule.rowOfEdge[inEdge] as number) : (rule.rootRow[h] as number);
   if (row < 0) return false;
   const cols = rule.columns[h] as number;
+  if (start < 0) return proportionalFractions(rule, h, rows + row, cols, out);
   let sum = 0;
   for (let c = 0; c < cols; c++) {
     const v = rule.fraction[start + row * cols + c] as number;
+    out[c] = v;
+    sum += v;
+  }
+  return sum > 0;
+}
+
+/** `ruleFractions` of a proportional table's row `at`: its cells as the build computed them. */
+function proportionalFractions(
+  rule: ContextRule,
+  h: number,
+  at: number,
+  cols: number,
+  out: Float64Array,
+): boolean {
+  const share = rule.rowShare[at] as number;
+  const rowSum = rule.rowSum[at] as number;
+  const o0 = rule.outStart[h] as number;
+  let sum = 0;
+  for (let c = 0; c < cols; c++) {
+    const column =
+      (rule.outCallee[o0 + c] as number) === h ? 0 : (rule.outCumulative[o0 + c] as number);
+    const cell = share > 0 ? share * column : 0;
+    const v = rowSum > 0 ? cell / rowSum : 0;
     out[c] = v;
     sum += v;
   }

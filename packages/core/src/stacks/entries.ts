@@ -107,21 +107,31 @@ export function findEntries(graph: CallGraph): Entries {
   }
   const { outStart, outCallee, outCumulative } = graph;
   const members = componentMembers(component, componentCount);
-  for (let c = componentCount - 1; c >= 0; c--) {
+  // Components with time that nothing reaches yet: once none is left, no root is added.
+  // (On the 100k-function benchmark this spares the marking walk over 1 M edges: the
+  // entries took 78 ms of CPU instead of 119, medians of 3; decision 0030.)
+  let unreached = 0;
+  for (let c = 0; c < componentCount; c++)
+    if (reached[c] === 0 && (terminals[c] as number) > 0) unreached++;
+  for (let c = componentCount - 1; c >= 0 && unreached > 0; c--) {
     if (reached[c] === 0 && (terminals[c] as number) > 0) {
       const f = heaviest[c] as number;
       isRoot[f] = 1;
       rootAmount[f] = terminals[c] as number;
       roots.push(f);
       reached[c] = 1;
+      unreached--;
     }
     if (reached[c] === 0) continue;
     // Mark what this component reaches (its exits with time).
     for (let i = members.start[c] as number; i < (members.start[c + 1] as number); i++) {
       const f = members.order[i] as number;
-      for (let k = outStart[f] as number; k < (outStart[f + 1] as number); k++)
-        if ((outCumulative[k] as number) > 0)
-          reached[component[outCallee[k] as number] as number] = 1;
+      for (let k = outStart[f] as number; k < (outStart[f + 1] as number); k++) {
+        if (!((outCumulative[k] as number) > 0)) continue;
+        const x = component[outCallee[k] as number] as number;
+        if (reached[x] === 0 && (terminals[x] as number) > 0) unreached--;
+        reached[x] = 1;
+      }
     }
   }
   const rootSelf = new Float64Array(n);

@@ -19,8 +19,6 @@ import type { CallGraph } from './graph.js';
 export interface CycleFlows {
   /** Per edge: time along all its traversals (the recorded time outside cycles). */
   readonly flow: Float64Array;
-  /** Per function: time along all its activations (entries plus in-flows). */
-  readonly multiplicity: Float64Array;
 }
 
 /**
@@ -33,7 +31,7 @@ export function cycleFlows(
   members: { start: Uint32Array; order: Uint32Array },
 ): CycleFlows {
   const { n, caller, callee, outStart, outEdge, component, cyclic, pairRecursive } = graph;
-  const flow = Float64Array.from(graph.edgeCumulative);
+  const flow = graph.edgeCumulative.slice();
   // A self-call that recursed (calls nc above primitive calls cc): its nested traversals
   // carry time no number records and conservation cannot see (it enters and leaves the same
   // function). As chains of nc / cc levels each with an equal share of the outermost
@@ -46,8 +44,6 @@ export function cycleFlows(
     if (!(cc > 0) || !(nc > cc) || !Number.isFinite(nc)) continue;
     flow[e] = ((flow[e] as number) * (nc / cc + 1)) / 2;
   }
-  const multiplicity = new Float64Array(n);
-  for (let f = 0; f < n; f++) multiplicity[f] = entry[f] as number;
   // need(f) = out − in: > 0 wants more inflow, < 0 has a surplus to pass on.
   const need = new Float64Array(n);
   const prevEdge = new Int32Array(n).fill(-1);
@@ -122,11 +118,5 @@ export function cycleFlows(
       }
     }
   }
-  for (let e = 0; e < graph.m; e++) {
-    const g = caller[e] as number;
-    const h = callee[e] as number;
-    if ((component[g] as number) === (component[h] as number))
-      multiplicity[h] = (multiplicity[h] as number) + (flow[e] as number);
-  }
-  return { flow, multiplicity };
+  return { flow };
 }
