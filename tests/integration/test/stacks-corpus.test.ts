@@ -168,7 +168,9 @@ describe('stacks keep cumulative times: cProfile dumps of the corpus', () => {
       cProfileCase('cProfile dumps', file, set.whole);
     });
   }
-  // The issue asks 99%; today 98.61% (floor, raise it as the fit improves).
+  // The issue asks 99%; today 98.61% (floor, raise it as the fit improves). The corpus caps
+  // it at 98.75%: 51 of the 4,095 functions measured are ones the consistency check names
+  // (their own numbers put their ct out of reach), so 99% would need some of them too.
   it('at least 98.5% of all functions keep ct', () => {
     const t = tallies.get('cProfile dumps') as Tally;
     expect(t.kept / t.considered).toBeGreaterThanOrEqual(0.985);
