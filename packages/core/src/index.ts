@@ -15,6 +15,7 @@ export {
   Column,
   float64Column,
   int32Column,
+  KeyIndex,
   PairIndex,
   TripleIndex,
   uint8Column,

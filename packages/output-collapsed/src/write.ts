@@ -48,6 +48,7 @@ import {
   filterNote,
   functionName,
   functionsInWhole,
+  KeyIndex,
   type OutputChunk,
   type OutputNeeds,
   type Profile,
@@ -166,8 +167,8 @@ interface StackLines {
  * text when the frames are unique names. A tree may hold the same stack twice (two
  * children of one node with the same function: the 2,000,000-frame tree of the
  * 100k-function dump has 112 such pairs), and its lines are then one. Nodes are keyed by
- * (their parent's first node, their function) in an open-addressing table, parents
- * before children.
+ * (their parent's first node, their function) in core's `KeyIndex`, parents before
+ * children.
  */
 function firstOfSameStack(stacks: Stacks): Int32Array {
   const count = stacks.length;
@@ -179,32 +180,14 @@ function firstOfSameStack(stacks: Stacks): Int32Array {
   const width = functions + 2;
   const keys = new Float64Array(count);
   const first = new Int32Array(count);
-  let size = 16;
-  while (size < 2 * count) size *= 2;
-  const table = new Int32Array(size).fill(-1);
-  const mask = size - 1;
+  const seen = new KeyIndex(keys, count);
   for (let v = 0; v < count; v++) {
     const p = stacks.parent[v] as number;
     const fn = stacks.function[v] as number;
-    const key =
+    keys[v] =
       (p < 0 ? 0 : (first[p] as number) + 1) * width + (fn === BUDGET_FRAME ? width - 1 : fn);
-    keys[v] = key;
-    let at =
-      (Math.imul(key % 4294967296, 0x9e3779b1) ^ Math.imul((key / 4294967296) | 0, 0x85ebca6b)) &
-      mask;
-    let found = v;
-    for (; ; at = (at + 1) & mask) {
-      const other = table[at] as number;
-      if (other < 0) {
-        table[at] = v;
-        break;
-      }
-      if (keys[other] === key) {
-        found = other;
-        break;
-      }
-    }
-    first[v] = found;
+    const other = seen.claim(v);
+    first[v] = other < 0 ? v : other;
   }
   return first;
 }
