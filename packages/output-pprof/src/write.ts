@@ -22,7 +22,7 @@
  *   to the nanosecond; a function's nanoseconds are then spread over its stacks along a
  *   running sum, so they add up to exactly that (core's `roundedStackWeights`, which the
  *   filters use too, so a filtered file holds the integers of the unfiltered one).
- * - **Comparisons** (`pyprof diff --to pprof`, `buildPprofDiff`): NEW's samples and BASE's
+ * - **Comparisons** (`pyprof diff --to pprof`, `writePprofDiff`): NEW's samples and BASE's
  *   negated and labelled `pprof::base=true`, as `go tool pprof -diff_base` combines them.
  * - **Functions**: one per function of the merged profile, named by core's naming service
  *   under pprof's identity (the name alone: `go tool pprof -top` merges every function of
