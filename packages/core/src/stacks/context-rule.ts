@@ -347,7 +347,16 @@ export function contextRule(
     rowLeft: new Float64Array(maxIn + 1),
     colLeft: new Float64Array(maxOut),
   };
-  const tables = fillTables(graph, rootParts(rootAmount, rootSelf), defs, store, layout, scratch);
+  const tables = fillTables({
+    graph,
+    rootPart: rootParts(rootAmount, rootSelf),
+    defs,
+    store,
+    layout,
+    scratch,
+    cellsLeft: MAX_CELLS_IN_ALL,
+    tables: 0,
+  });
   return {
     ...layout,
     rowShare: store.rowShare.slice(0, store.rowCount),
@@ -379,8 +388,16 @@ interface Scratch {
   readonly colLeft: Float64Array;
 }
 
-/** Where the table loop stands: the cells still allowed and the tables built. */
-interface Progress {
+/** What the table loop reads and writes, and where it stands. */
+interface TableWork {
+  readonly graph: CallGraph;
+  /** Per function what its table's root row holds (0: no root row). */
+  readonly rootPart: Float64Array;
+  readonly defs: Definitions;
+  readonly store: TableStore;
+  readonly layout: TableLayout;
+  readonly scratch: Scratch;
+  /** Cells still allowed, tables built. */
   cellsLeft: number;
   tables: number;
 }
@@ -391,24 +408,15 @@ interface Progress {
  * ones, by `proportionalTables`, which stops before such a table. Each loop has a
  * function of its own: V8 compiles a long loop while it runs, and code after it or in a
  * branch not yet taken (a table with a callable placed) throws that compiled code away
- * when reached, so the rule ran mostly unoptimised: 250 ms of CPU instead of 150 on
- * the 100k-function benchmark, where 69 of 35 263 tables place a callable (decision 0033).
+ * when reached, so the rule ran mostly unoptimised (decision 0033).
  */
-function fillTables(
-  graph: CallGraph,
-  rootPart: Float64Array,
-  defs: Definitions,
-  store: TableStore,
-  layout: TableLayout,
-  scratch: Scratch,
-): number {
-  const progress: Progress = { cellsLeft: MAX_CELLS_IN_ALL, tables: 0 };
-  for (let h = 0; h < graph.n && progress.cellsLeft > 0; h++) {
-    h = proportionalTables(graph, h, rootPart, defs, store, layout, scratch, progress);
-    if (h < graph.n && progress.cellsLeft > 0)
-      fillTable(graph, h, rootPart, defs, store, layout, scratch, progress);
+function fillTables(work: TableWork): number {
+  const n = work.graph.n;
+  for (let h = 0; h < n && work.cellsLeft > 0; h++) {
+    h = proportionalTables(work, h);
+    if (h < n && work.cellsLeft > 0) fillTable(work, h);
   }
-  return progress.tables;
+  return work.tables;
 }
 
 /** What the root row of each function's table holds (0: no root row). */
@@ -423,25 +431,18 @@ function rootParts(rootAmount: Float64Array, rootSelf: Float64Array): Float64Arr
  * `h`'s rows into `scratch` (callers other than h itself, then the root row) and their
  * amounts; returns the number of rows with a caller, or -1 when `h` gets no table.
  */
-function tableRows(
-  graph: CallGraph,
-  h: number,
-  cols: number,
-  rootPart: Float64Array,
-  scratch: Scratch,
-  progress: Progress,
-): number {
-  const { caller, inStart, inEdge, edgeSelf, edgeCumulative } = graph;
-  const { rowEdges, rowAmount } = scratch;
+function tableRows(work: TableWork, h: number, cols: number): number {
+  const { caller, inStart, inEdge, edgeSelf, edgeCumulative } = work.graph;
+  const { rowEdges, rowAmount } = work.scratch;
   let rowCount = 0;
   for (let k = inStart[h] as number; k < (inStart[h + 1] as number); k++) {
     const e = inEdge[k] as number;
     if ((caller[e] as number) !== h) rowEdges[rowCount++] = e;
   }
-  const root = rootPart[h] as number;
+  const root = work.rootPart[h] as number;
   const rows = rowCount + (root > 0 ? 1 : 0);
-  if (rows < 2 || rows * cols > MAX_CELLS || rows * cols > progress.cellsLeft) return -1;
-  progress.cellsLeft -= rows * cols;
+  if (rows < 2 || rows * cols > MAX_CELLS || rows * cols > work.cellsLeft) return -1;
+  work.cellsLeft -= rows * cols;
   for (let r = 0; r < rowCount; r++) {
     const e = rowEdges[r] as number;
     rowAmount[r] = Math.max(0, (edgeCumulative[e] as number) - (edgeSelf[e] as number));
@@ -494,72 +495,58 @@ function mayPlace(graph: CallGraph, h: number, defs: Definitions): number {
  * The tables of functions from `h0` on in which no row may contain a created callable,
  * up to the first function whose table might (returned; `graph.n` at the end).
  */
-function proportionalTables(
-  graph: CallGraph,
-  h0: number,
-  rootPart: Float64Array,
-  defs: Definitions,
-  store: TableStore,
-  layout: TableLayout,
-  scratch: Scratch,
-  progress: Progress,
-): number {
+function proportionalTables(work: TableWork, h0: number): number {
+  const { graph, defs, store } = work;
   const { n, outStart } = graph;
-  const { rowOfEdge, rootRow, rowStart, columns } = layout;
-  const { rowEdges, rowAmount, colAmount } = scratch;
-  for (let h = h0; h < n && progress.cellsLeft > 0; h++) {
+  const { rowAmount, colAmount } = work.scratch;
+  for (let h = h0; h < n && work.cellsLeft > 0; h++) {
     const cols = (outStart[h + 1] as number) - (outStart[h] as number);
     if (cols === 0 || createdBelow(graph, h, defs) === 0) continue;
     if (mayPlace(graph, h, defs) === 1) return h;
-    const rowCount = tableRows(graph, h, cols, rootPart, scratch, progress);
+    const rowCount = tableRows(work, h, cols);
     if (rowCount < 0) continue;
-    const rows = rowCount + ((rootPart[h] as number) > 0 ? 1 : 0);
-    const allCols = tableColumns(graph, h, scratch);
+    const rows = rowCount + ((work.rootPart[h] as number) > 0 ? 1 : 0);
+    const allCols = tableColumns(graph, h, work.scratch);
     // No callable placed: what is left is the amounts, and the columns' sum is
     // `allCols`, summed in the same order.
-    rowStart[h] = store.keepRows(rows, cols, rowAmount, colAmount, allCols, allCols);
-    columns[h] = cols;
-    for (let r = 0; r < rowCount; r++) rowOfEdge[rowEdges[r] as number] = r;
-    rootRow[h] = rows > rowCount ? rows - 1 : -1;
-    progress.tables++;
+    work.layout.rowStart[h] = store.keepRows(rows, cols, rowAmount, colAmount, allCols, allCols);
+    recordTable(work, h, cols, rowCount, rows);
   }
   return n;
 }
 
 /** The table of `h` (any kind; see the file comment). */
-function fillTable(
-  graph: CallGraph,
-  h: number,
-  rootPart: Float64Array,
-  defs: Definitions,
-  store: TableStore,
-  layout: TableLayout,
-  scratch: Scratch,
-  progress: Progress,
-): void {
-  const { outStart } = graph;
-  const { rowOfEdge, rootRow, tableStart, rowStart, columns } = layout;
-  const { rowEdges, rowAmount, colAmount, rowLeft, colLeft } = scratch;
-  const cols = (outStart[h + 1] as number) - (outStart[h] as number);
+function fillTable(work: TableWork, h: number): void {
+  const { graph, defs, store, layout } = work;
+  const { rowEdges, rowAmount, colAmount, rowLeft, colLeft } = work.scratch;
+  const cols = (graph.outStart[h + 1] as number) - (graph.outStart[h] as number);
   if (cols === 0 || createdBelow(graph, h, defs) === 0) return;
-  const rowCount = tableRows(graph, h, cols, rootPart, scratch, progress);
+  const rowCount = tableRows(work, h, cols);
   if (rowCount < 0) return;
-  const rows = rowCount + ((rootPart[h] as number) > 0 ? 1 : 0);
-  const allCols = tableColumns(graph, h, scratch);
-  const t0 = placeCreated(graph, h, rows, rowCount, rowEdges, scratch, defs, store);
+  const rows = rowCount + ((work.rootPart[h] as number) > 0 ? 1 : 0);
+  const allCols = tableColumns(graph, h, work.scratch);
+  const t0 = placeCreated(graph, h, rows, rowCount, rowEdges, work.scratch, defs, store);
   // The rest, proportionally; moved time: half the distance to the proportional spread
   // of the same rows.
-  if (t0 < 0) rowStart[h] = store.keepRows(rows, cols, rowAmount, colAmount, allCols, allCols);
+  if (t0 < 0)
+    layout.rowStart[h] = store.keepRows(rows, cols, rowAmount, colAmount, allCols, allCols);
   else {
     let colSum = 0;
     for (let c = 0; c < cols; c++) colSum += colLeft[c] as number;
     store.finishCells(t0, rows, cols, rowLeft, colLeft, colAmount, colSum, allCols);
-    tableStart[h] = t0;
+    layout.tableStart[h] = t0;
   }
+  recordTable(work, h, cols, rowCount, rows);
+}
+
+/** Which rows of `h`'s table are which edges, its columns, its root row. */
+function recordTable(work: TableWork, h: number, cols: number, rowCount: number, rows: number) {
+  const { rowOfEdge, rootRow, columns } = work.layout;
+  const rowEdges = work.scratch.rowEdges;
   columns[h] = cols;
   for (let r = 0; r < rowCount; r++) rowOfEdge[rowEdges[r] as number] = r;
   rootRow[h] = rows > rowCount ? rows - 1 : -1;
-  progress.tables++;
+  work.tables++;
 }
 
 /**
