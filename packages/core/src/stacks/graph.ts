@@ -803,40 +803,44 @@ export function stronglyConnected(
   const onStack = new Uint8Array(n);
   const component = new Int32Array(n).fill(-1);
   const stack = new Int32Array(n);
-  const callStack = new Int32Array(n);
-  const cursor = new Uint32Array(n);
+  // The walk's path: each function above the current one and where its scan resumes.
+  // (Held by depth, and the current function's scan in locals, rather than a cursor per
+  // function read and written for every edge; decision 0033.)
+  const pathFunction = new Int32Array(n);
+  const pathCursor = new Uint32Array(n);
   let sp = 0;
   let next = 0;
   let count = 0;
   for (let root = 0; root < n; root++) {
     if ((index[root] as number) >= 0) continue;
     let depth = 0;
-    callStack[depth++] = root;
+    let v = root;
+    let k = outStart[root] as number;
     index[root] = low[root] = next++;
-    cursor[root] = outStart[root] as number;
     stack[sp++] = root;
     onStack[root] = 1;
-    while (depth > 0) {
-      const v = callStack[depth - 1] as number;
-      const k = cursor[v] as number;
-      if (k < (outStart[v + 1] as number)) {
-        cursor[v] = k + 1;
-        const w = outCallee[k] as number;
-        if ((index[w] as number) < 0) {
-          index[w] = low[w] = next++;
-          cursor[w] = outStart[w] as number;
-          stack[sp++] = w;
-          onStack[w] = 1;
-          callStack[depth++] = w;
-        } else if (onStack[w] === 1 && (index[w] as number) < (low[v] as number)) {
-          low[v] = index[w] as number;
+    for (;;) {
+      const end = outStart[v + 1] as number;
+      let child = -1;
+      while (k < end) {
+        const w = outCallee[k++] as number;
+        const iw = index[w] as number;
+        if (iw < 0) {
+          child = w;
+          break;
         }
-        continue;
+        if (onStack[w] === 1 && iw < (low[v] as number)) low[v] = iw;
       }
-      depth--;
-      if (depth > 0) {
-        const u = callStack[depth - 1] as number;
-        if ((low[v] as number) < (low[u] as number)) low[u] = low[v] as number;
+      if (child >= 0) {
+        pathFunction[depth] = v;
+        pathCursor[depth] = k;
+        depth++;
+        v = child;
+        k = outStart[child] as number;
+        index[child] = low[child] = next++;
+        stack[sp++] = child;
+        onStack[child] = 1;
+        continue;
       }
       if (low[v] === index[v]) {
         let w: number;
@@ -847,6 +851,12 @@ export function stronglyConnected(
         } while (w !== v);
         count++;
       }
+      if (depth === 0) break;
+      depth--;
+      const u = pathFunction[depth] as number;
+      if ((low[v] as number) < (low[u] as number)) low[u] = low[v] as number;
+      v = u;
+      k = pathCursor[depth] as number;
     }
   }
   return { component, count };
