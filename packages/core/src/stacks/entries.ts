@@ -34,11 +34,18 @@ export interface Entries {
 }
 
 /**
- * Roots and entries (see the file comment). Each loop has a function of its own: in one
+ * Roots and entries (see the file comment); `members`: the functions of each component
+ * (`componentMembers`), when the caller has them. Each loop has a function of its own: in one
  * function each loop's compiled code was thrown away when the code after it was first
  * reached (decision 0033).
  */
-export function findEntries(graph: CallGraph): Entries {
+export function findEntries(
+  graph: CallGraph,
+  members: { start: Uint32Array; order: Uint32Array } = componentMembers(
+    graph.component,
+    graph.componentCount,
+  ),
+): Entries {
   const { n, componentCount } = graph;
   const sums = edgeSums(graph);
   const { terminals, enters } = componentTotals(graph, sums);
@@ -47,7 +54,6 @@ export function findEntries(graph: CallGraph): Entries {
   // Regions nobody reaches: sources first, so a region below an added root counts as reached.
   const reached = reachedByRoots(graph, rootAmount);
   const heaviest = heaviestFunctions(graph);
-  const members = componentMembers(graph.component, componentCount);
   addUnreachedRoots(graph, members, terminals, reached, heaviest, choice.isRoot, rootAmount, roots);
   const rootSelf = new Float64Array(n);
   const entry = new Float64Array(n);
