@@ -99,8 +99,8 @@ export function widestRange(start: Uint32Array): number {
  * long loop while it runs (on-stack replacement), and code after it in the same
  * function, not yet run, throws that compiled code away when reached, so with the loops
  * in one function most of them ran unoptimised and each recompiled the whole function.
- * On the 100k-function benchmark the graph took 300 ms of CPU in one function, 180 ms
- * once warm (decision 0033).
+ * On the 100k-function benchmark the graph in one function took about 420 ms of CPU on
+ * its first call and 180 ms on its sixth in the same process (decision 0033).
  */
 export function callGraph(profile: Profile): CallGraph {
   const fns = profile.functions;
