@@ -275,8 +275,8 @@ function reconstructStacks(profile: Profile, need: StacksNeed): Stacks {
 /** What the expansion expands (steps 1–5 of decision 0017), for a budget. */
 export function stacksModel(profile: Profile, maxFrames: number, maxDepth: number) {
   const graph = callGraph(profile);
-  const entries = findEntries(graph);
   const members = componentMembers(graph.component, graph.componentCount);
+  const entries = findEntries(graph, members);
   const rule = contextRule(graph, entries.rootAmount, entries.rootSelf);
   const flows = cycleFlows(graph, entries.entry, members);
   const templates = buildTemplates(graph, entries, flows, rule, members, {

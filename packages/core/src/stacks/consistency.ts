@@ -64,31 +64,70 @@ export function checkConsistency(source: Profile | CallGraph): InconsistentFunct
   );
 }
 
+/** Reasons by code (0: consistent). */
+const REASONS: readonly (InconsistencyReason | undefined)[] = [
+  undefined,
+  'above-total',
+  'not-own-plus-callees',
+  'cycle-unbalanced',
+  'below-parts',
+  'above-parts',
+  'callee-contradicts',
+];
+const ABOVE_TOTAL = 1;
+const NOT_OWN_PLUS_CALLEES = 2;
+const CYCLE_UNBALANCED = 3;
+const BELOW_PARTS = 4;
+const ABOVE_PARTS = 5;
+const CALLEE_CONTRADICTS = 6;
+
+const tolerance = (ct: number) => Math.max(ABSOLUTE, RELATIVE * ct);
+
 /**
  * `checkConsistency` with the entries and components' members the reconstruction already
  * has (decision 0028: finding the entries again cost 0.2 s on the 100k-function benchmark).
+ * Each loop has a function of its own, and the reasons are kept by function as codes
+ * until the end: in one function each loop's compiled code was thrown away when code
+ * after it, or a reason's branch, was first reached (decision 0033).
  */
 export function inconsistentFunctions(
   graph: CallGraph,
   entries: Entries,
   members: { readonly order: Uint32Array },
 ): InconsistentFunction[] {
-  const { n, caller, callee, self, cumulative, component, cyclic, outStart } = graph;
-  const { outCallee, outCumulative, inStart, inEdge, edgeCumulative, estimated, total } = graph;
-  const out: InconsistentFunction[] = [];
-  const tolerance = (ct: number) => Math.max(ABSOLUTE, RELATIVE * ct);
-  // Per cycle: what enters (edges from outside and roots) and what it holds.
-  const enters = new Float64Array(graph.componentCount);
-  const holds = new Float64Array(graph.componentCount);
-  const cycleEstimated = new Uint8Array(graph.componentCount);
+  const { n } = graph;
+  const reason = new Uint8Array(n);
+  const expected = new Float64Array(n);
+  const cycles = cycleTotals(graph, entries);
+  const near = estimatedEdges(graph, cycles);
+  checkFunctions(graph, entries, cycles, near, reason, expected);
+  checkSubtrees(graph, members, near, reason, expected);
+  return listed(graph, reason, expected);
+}
+
+/** Per cycle: what enters (edges from outside and roots) and its own times. */
+function cycleTotals(graph: CallGraph, entries: Entries) {
+  const { n, component, self, componentCount } = graph;
+  const enters = new Float64Array(componentCount);
+  const holds = new Float64Array(componentCount);
+  const cycleEstimated = new Uint8Array(componentCount);
   for (let f = 0; f < n; f++) {
     const c = component[f] as number;
     enters[c] = (enters[c] as number) + (entries.entry[f] as number);
     holds[c] = (holds[c] as number) + (self[f] as number);
   }
-  // Per function: 1 when an edge out of it was estimated, 2 when one into it, 3 both.
+  return { enters, holds, cycleEstimated };
+}
+
+/**
+ * Per function: 1 when an edge out of it was estimated, 2 when one into it, 3 both (and
+ * per cycle whether one of its edges was); adds what leaves each cycle to what it holds.
+ */
+function estimatedEdges(graph: CallGraph, cycles: ReturnType<typeof cycleTotals>): Uint8Array {
+  const { n, m, caller, callee, component, estimated, edgeCumulative } = graph;
+  const { holds, cycleEstimated } = cycles;
   const nearEstimated = new Uint8Array(n);
-  for (let e = 0; e < graph.m; e++) {
+  for (let e = 0; e < m; e++) {
     const g = caller[e] as number;
     if (estimated[e] === 1) {
       cycleEstimated[component[g] as number] = 1;
@@ -99,21 +138,32 @@ export function inconsistentFunctions(
       holds[component[g] as number] =
         (holds[component[g] as number] as number) + (edgeCumulative[e] as number);
   }
+  return nearEstimated;
+}
+
+/** Each function's own numbers (see the file comment), into `reason` and `expected`. */
+function checkFunctions(
+  graph: CallGraph,
+  entries: Entries,
+  cycles: ReturnType<typeof cycleTotals>,
+  nearEstimated: Uint8Array,
+  reason: Uint8Array,
+  expected: Float64Array,
+): void {
+  const { n, caller, self, cumulative, component, cyclic, outStart, total } = graph;
+  const { outCallee, outCumulative, inStart, inEdge, edgeCumulative } = graph;
+  const { enters, holds } = cycles;
+  const unbalanced = unbalancedCycles(cycles);
+  const entry = entries.entry;
   for (let f = 0; f < n; f++) {
     const ct = cumulative[f] as number;
     const tol = tolerance(ct);
-    if (ct > total + tol) {
-      out.push({ function: f, reason: 'above-total', cumulative: ct, expected: total });
-      continue;
-    }
-    // Edges estimated from call counts prove nothing either way.
-    if ((nearEstimated[f] as number) !== 0) continue;
     let outAll = 0;
     let exits = 0;
     let largestEdge = 0;
     // (Callees and times by out position, estimated edges flagged per function: with
     // them read by edge, at random, the check took 239 ms on the 100k-function benchmark,
-    // now 80 ms; decision 0030.)
+    // then 80 ms; decision 0030.)
     for (let k = outStart[f] as number; k < (outStart[f + 1] as number); k++) {
       const h = outCallee[k] as number;
       if (h === f) continue;
@@ -128,53 +178,102 @@ export function inconsistentFunctions(
         largestEdge = Math.max(largestEdge, edgeCumulative[e] as number);
     }
     const own = self[f] as number;
-    if (cyclic[f] === 0) {
-      const expected = own + outAll;
-      if (Math.abs(ct - expected) > tol)
-        out.push({ function: f, reason: 'not-own-plus-callees', cumulative: ct, expected });
-      continue;
-    }
     const c = component[f] as number;
+    const lower = Math.max(own + exits, largestEdge);
+    const upper = own + outAll;
+    const balance = ct + (holds[c] as number) - (enters[c] as number);
+    // Every test computed for every function and the first that holds chosen after: a
+    // test or a write first reached in a branch of its own deoptimised the loop, which on
+    // the benchmark starts with functions off the cycle (decision 0033). Edges estimated
+    // from call counts prove nothing either way (`nearEstimated`).
+    const aboveTotal = ct > total + tol;
+    const unchecked = (nearEstimated[f] as number) !== 0;
+    const offCycle = cyclic[f] === 0;
+    const notOwnPlusCallees = Math.abs(ct - upper) > tol;
+    const entering = (entry[f] as number) > 0;
+    const cycleUnbalanced = unbalanced[c] === 1 && entering;
+    const belowParts = ct < lower - tol;
+    const aboveParts = ct > upper + tol;
+    const code = aboveTotal
+      ? ABOVE_TOTAL
+      : unchecked
+        ? 0
+        : offCycle
+          ? notOwnPlusCallees
+            ? NOT_OWN_PLUS_CALLEES
+            : 0
+          : cycleUnbalanced
+            ? CYCLE_UNBALANCED
+            : belowParts
+              ? BELOW_PARTS
+              : aboveParts
+                ? ABOVE_PARTS
+                : 0;
+    reason[f] = code;
+    expected[f] =
+      code === ABOVE_TOTAL
+        ? total
+        : code === CYCLE_UNBALANCED
+          ? balance
+          : code === BELOW_PARTS
+            ? lower
+            : upper;
+  }
+}
+
+/** 1 for a cycle whose entering time differs from what it holds (its edges not estimated). */
+function unbalancedCycles(cycles: ReturnType<typeof cycleTotals>): Uint8Array {
+  const { enters, holds, cycleEstimated } = cycles;
+  const unbalanced = new Uint8Array(enters.length);
+  for (let c = 0; c < enters.length; c++)
     if (
-      (entries.entry[f] as number) > 0 &&
       cycleEstimated[c] === 0 &&
       Math.abs((enters[c] as number) - (holds[c] as number)) > tolerance(holds[c] as number)
-    ) {
-      out.push({
-        function: f,
-        reason: 'cycle-unbalanced',
-        cumulative: ct,
-        expected: ct + (holds[c] as number) - (enters[c] as number),
-      });
-      continue;
-    }
-    const lower = Math.max(own + exits, largestEdge);
-    if (ct < lower - tol) {
-      out.push({ function: f, reason: 'below-parts', cumulative: ct, expected: lower });
-      continue;
-    }
-    const upper = own + outAll;
-    if (ct > upper + tol)
-      out.push({ function: f, reason: 'above-parts', cumulative: ct, expected: upper });
-  }
-  // What each function's subtree can hold, sinks first (cycles: what enters them).
-  const flagged = new Uint8Array(n);
-  for (const x of out) flagged[x.function] = 1;
+    )
+      unbalanced[c] = 1;
+  return unbalanced;
+}
+
+/** What each function's subtree can hold, sinks first (cycles: what enters them). */
+function checkSubtrees(
+  graph: CallGraph,
+  members: { readonly order: Uint32Array },
+  nearEstimated: Uint8Array,
+  reason: Uint8Array,
+  expected: Float64Array,
+): void {
+  const { n, self, cumulative, cyclic, outStart, outCallee, outCumulative } = graph;
   const holdsShare = new Float64Array(n).fill(1);
   // (Functions by component, then by number.)
-  for (const f of members.order) {
+  const order = members.order;
+  for (let i = 0; i < order.length; i++) {
+    const f = order[i] as number;
     if (cyclic[f] === 1) continue;
     const ct = cumulative[f] as number;
     let held = self[f] as number;
     for (let k = outStart[f] as number; k < (outStart[f + 1] as number); k++)
       held += (outCumulative[k] as number) * (holdsShare[outCallee[k] as number] as number);
     holdsShare[f] = ct > 0 ? Math.min(4, held / ct) : 1;
-    if (flagged[f] === 1 || ((nearEstimated[f] as number) & 1) !== 0) continue;
+    if (reason[f] !== 0 || ((nearEstimated[f] as number) & 1) !== 0) continue;
     if (Math.abs(held - ct) > tolerance(ct)) {
-      out.push({ function: f, reason: 'callee-contradicts', cumulative: ct, expected: held });
-      flagged[f] = 1;
+      reason[f] = CALLEE_CONTRADICTS;
+      expected[f] = held;
     }
   }
-  out.sort((a, b) => a.function - b.function);
+}
+
+/** The functions with a reason, in function order. */
+function listed(graph: CallGraph, reason: Uint8Array, expected: Float64Array) {
+  const out: InconsistentFunction[] = [];
+  for (let f = 0; f < graph.n; f++) {
+    const why = REASONS[reason[f] as number];
+    if (why === undefined) continue;
+    out.push({
+      function: f,
+      reason: why,
+      cumulative: graph.cumulative[f] as number,
+      expected: expected[f] as number,
+    });
+  }
   return out;
 }

@@ -36,7 +36,7 @@
  * instead of 3.5 M cells (28 MB); decision 0030.
  */
 import { functionKind, functionName } from '../profile.js';
-import type { CallGraph } from './graph.js';
+import { type CallGraph, widestRange } from './graph.js';
 
 const CREATED_NAMES = new Set(['<genexpr>', '<listcomp>', '<dictcomp>', '<setcomp>', '<lambda>']);
 const MAX_CELLS = 65_536;
@@ -213,11 +213,60 @@ class TableStore {
 }
 
 /**
+ * The created callables with a definition (`definitionOf`), as columns the tables read
+ * without a `Map` or a call per callee: per function its kind of definition (0 none, 1 at
+ * a line, 2 nested in `container`), file and line; and per function its file when it is
+ * Python code (a candidate row), else -1.
+ */
+interface Definitions {
+  readonly kind: Uint8Array;
+  readonly file: Int32Array;
+  readonly line: Int32Array;
+  readonly container: Map<number, string>;
+  readonly pythonFile: Int32Array;
+}
+
+const NONE = 0;
+const AT_LINE = 1;
+const NESTED = 2;
+
+function definitions(graph: CallGraph): Definitions {
+  const p = graph.profile;
+  const n = graph.n;
+  const kind = new Uint8Array(n);
+  const file = new Int32Array(n);
+  const line = new Int32Array(n);
+  const container = new Map<number, string>();
+  const pythonFile = new Int32Array(n);
+  // Which functions are created callables (names looked up once per distinct name string).
+  const createdName = new Map<number, boolean>();
+  for (let fn = 0; fn < n; fn++) {
+    pythonFile[fn] = functionKind(p, fn) === 'python' ? (p.functions.file[fn] as number) : -1;
+    const name = p.functions.name[fn] as number;
+    let created = createdName.get(name);
+    if (created === undefined) {
+      created = CREATED_NAMES.has(p.strings[name] as string);
+      createdName.set(name, created);
+    }
+    if (!created && !p.functions.details.get(fn)?.qualifiedName?.includes('.<locals>.')) continue;
+    const def = definitionOf(graph, fn);
+    if (def === undefined) continue;
+    kind[fn] = def.container === undefined ? AT_LINE : NESTED;
+    file[fn] = def.file;
+    line[fn] = def.line;
+    if (def.container !== undefined) container.set(fn, def.container);
+  }
+  return { kind, file, line, container, pythonFile };
+}
+
+/**
  * Rule phase of `h`'s table: created callables into the rows that contain their
  * definition, the closest definitions first (over all callables, so one that sits right
  * below its function takes that function's room before one defined further away can),
- * each up to what its row and column have left (`rowLeft`, `colLeft`, updated). Returns
- * the table's offset in the store's cells, or -1 when no callable found room.
+ * each up to what its row and column have left (`rowLeft`, `colLeft`: set here from
+ * `rowAmount`, `colAmount` once some row contains a callable, then updated). Returns the
+ * table's offset in the store's cells, or -1 when no callable found room (the amounts are
+ * then what is left).
  */
 function placeCreated(
   graph: CallGraph,
@@ -225,9 +274,8 @@ function placeCreated(
   rows: number,
   rowCount: number,
   rowEdges: Int32Array,
-  rowLeft: Float64Array,
-  colLeft: Float64Array,
-  definition: (fn: number) => Definition | undefined,
+  scratch: Scratch,
+  defs: Definitions,
   store: TableStore,
 ): number {
   const p = graph.profile;
@@ -237,18 +285,26 @@ function placeCreated(
   const pairs: Array<[row: number, column: number, distance: number]> = [];
   for (let c = 0; c < cols; c++) {
     const x = outCallee[o0 + c] as number;
-    const def = x === h ? undefined : definition(x);
-    if (def === undefined) continue;
+    const kind = defs.kind[x] as number;
+    if (x === h || kind === NONE) continue;
+    const file = defs.file[x] as number;
+    const line = defs.line[x] as number;
     for (let r = 0; r < rowCount; r++) {
       const g = caller[rowEdges[r] as number] as number;
-      if ((p.functions.file[g] as number) !== def.file || functionKind(p, g) !== 'python') continue;
-      const line = p.functions.line[g] as number;
-      if (def.container !== undefined) {
+      if ((defs.pythonFile[g] as number) !== file) continue;
+      if (kind === NESTED) {
         const q = p.functions.details.get(g)?.qualifiedName ?? functionName(p, g);
-        if (q === def.container) pairs.push([r, c, 0]);
-      } else if (line <= def.line) pairs.push([r, c, def.line - line]);
+        if (q === defs.container.get(x)) pairs.push([r, c, 0]);
+      } else {
+        const at = p.functions.line[g] as number;
+        if (at <= line) pairs.push([r, c, line - at]);
+      }
     }
   }
+  if (pairs.length === 0) return -1;
+  const { rowLeft, colLeft } = scratch;
+  for (let r = 0; r < rows; r++) rowLeft[r] = scratch.rowAmount[r] as number;
+  for (let c = 0; c < cols; c++) colLeft[c] = scratch.colAmount[c] as number;
   pairs.sort((a, b) => a[2] - b[2] || a[1] - b[1] || a[0] - b[0]);
   // Cells only once a callable takes room.
   let t0 = -1;
@@ -269,122 +325,228 @@ export function contextRule(
   rootAmount: Float64Array,
   rootSelf: Float64Array,
 ): ContextRule {
-  const { n, m, caller, outStart, outCallee, outCumulative, inStart, inEdge } = graph;
-  const { edgeSelf, edgeCumulative } = graph;
-  const p = graph.profile;
-  const rowOfEdge = new Int32Array(m).fill(-1);
-  const rootRow = new Int32Array(n).fill(-1);
-  const tableStart = new Int32Array(n).fill(-1);
-  const rowStart = new Int32Array(n).fill(-1);
-  const columns = new Int32Array(n);
+  const { n, m, outStart, outCallee, outCumulative, inStart } = graph;
   const store = new TableStore();
-  let tables = 0;
-  // Which functions are created callables (names looked up once per distinct name string).
-  const createdName = new Map<number, boolean>();
-  const isCreated = new Uint8Array(n);
-  for (let fn = 0; fn < n; fn++) {
-    const name = p.functions.name[fn] as number;
-    let created = createdName.get(name);
-    if (created === undefined) {
-      created = CREATED_NAMES.has(p.strings[name] as string);
-      createdName.set(name, created);
-    }
-    if (created || p.functions.details.get(fn)?.qualifiedName?.includes('.<locals>.'))
-      isCreated[fn] = 1;
-  }
-  const definitions = new Map<number, Definition | undefined>();
-  const definition = (fn: number) => {
-    if (isCreated[fn] === 0) return undefined;
-    if (!definitions.has(fn)) definitions.set(fn, definitionOf(graph, fn));
-    return definitions.get(fn);
+  const layout: TableLayout = {
+    rowOfEdge: new Int32Array(m).fill(-1),
+    rootRow: new Int32Array(n).fill(-1),
+    tableStart: new Int32Array(n).fill(-1),
+    rowStart: new Int32Array(n).fill(-1),
+    columns: new Int32Array(n),
   };
+  const defs = definitions(graph);
   // Scratch rows and columns, reused by every table (27 157 tables on the 100k-function
   // benchmark: allocating six arrays per table and copying each into the cells was most
   // of the rule's time; decision 0028).
-  let maxIn = 0;
-  let maxOut = 0;
-  for (let f = 0; f < n; f++) {
-    maxIn = Math.max(maxIn, (inStart[f + 1] as number) - (inStart[f] as number));
-    maxOut = Math.max(maxOut, (outStart[f + 1] as number) - (outStart[f] as number));
-  }
-  const rowEdges = new Int32Array(maxIn);
-  const rowAmount = new Float64Array(maxIn + 1);
-  const rowLeft = new Float64Array(maxIn + 1);
-  const colAmount = new Float64Array(maxOut);
-  const colLeft = new Float64Array(maxOut);
-  let cellsLeft = MAX_CELLS_IN_ALL;
-  for (let h = 0; h < n && cellsLeft > 0; h++) {
-    const o0 = outStart[h] as number;
-    const o1 = outStart[h + 1] as number;
-    const cols = o1 - o0;
-    if (cols === 0) continue;
-    let created = false;
-    for (let k = o0; k < o1 && !created; k++) {
-      const x = outCallee[k] as number;
-      if (x !== h && isCreated[x] === 1 && definition(x) !== undefined) created = true;
-    }
-    if (!created) continue;
-    // Rows: callers other than h itself, then the root row.
-    let rowCount = 0;
-    for (let k = inStart[h] as number; k < (inStart[h + 1] as number); k++) {
-      const e = inEdge[k] as number;
-      if ((caller[e] as number) !== h) rowEdges[rowCount++] = e;
-    }
-    const rootPart = Math.max(0, (rootAmount[h] as number) - (rootSelf[h] as number));
-    const rows = rowCount + (rootPart > 0 ? 1 : 0);
-    if (rows < 2 || rows * cols > MAX_CELLS || rows * cols > cellsLeft) continue;
-    cellsLeft -= rows * cols;
-    for (let r = 0; r < rowCount; r++) {
-      const e = rowEdges[r] as number;
-      rowAmount[r] = Math.max(0, (edgeCumulative[e] as number) - (edgeSelf[e] as number));
-    }
-    if (rootPart > 0) rowAmount[rows - 1] = rootPart;
-    for (let c = 0; c < cols; c++)
-      colAmount[c] = (outCallee[o0 + c] as number) === h ? 0 : (outCumulative[o0 + c] as number);
-    rowLeft.set(rowAmount.subarray(0, rows));
-    colLeft.set(colAmount.subarray(0, cols));
-    const t0 = placeCreated(
-      graph,
-      h,
-      rows,
-      rowCount,
-      rowEdges,
-      rowLeft,
-      colLeft,
-      definition,
-      store,
-    );
-    // The rest, proportionally; moved time: half the distance to the proportional spread
-    // of the same rows.
-    let colSum = 0;
-    for (let c = 0; c < cols; c++) colSum += colLeft[c] as number;
-    let allCols = 0;
-    for (let c = 0; c < cols; c++) allCols += colAmount[c] as number;
-    if (t0 < 0) rowStart[h] = store.keepRows(rows, cols, rowLeft, colAmount, colSum, allCols);
-    else {
-      store.finishCells(t0, rows, cols, rowLeft, colLeft, colAmount, colSum, allCols);
-      tableStart[h] = t0;
-    }
-    columns[h] = cols;
-    for (let r = 0; r < rowCount; r++) rowOfEdge[rowEdges[r] as number] = r;
-    if (rootPart > 0) rootRow[h] = rows - 1;
-    tables++;
-  }
+  const maxIn = widestRange(inStart);
+  const maxOut = widestRange(outStart);
+  const scratch: Scratch = {
+    rowEdges: new Int32Array(maxIn),
+    rowAmount: new Float64Array(maxIn + 1),
+    colAmount: new Float64Array(maxOut),
+    rowLeft: new Float64Array(maxIn + 1),
+    colLeft: new Float64Array(maxOut),
+  };
+  const tables = fillTables({
+    graph,
+    rootPart: rootParts(rootAmount, rootSelf),
+    defs,
+    store,
+    layout,
+    scratch,
+    cellsLeft: MAX_CELLS_IN_ALL,
+    tables: 0,
+  });
   return {
-    rowOfEdge,
-    rootRow,
-    tableStart,
-    rowStart,
+    ...layout,
     rowShare: store.rowShare.slice(0, store.rowCount),
     rowSum: store.rowSum.slice(0, store.rowCount),
     outStart,
     outCallee,
     outCumulative,
-    columns,
     fraction: store.cells.slice(0, store.cellCount),
     movedTime: store.moved,
     functions: tables,
   };
+}
+
+/** Where `fillTables` writes which function and row has which table. */
+interface TableLayout {
+  readonly rowOfEdge: Int32Array;
+  readonly rootRow: Int32Array;
+  readonly tableStart: Int32Array;
+  readonly rowStart: Int32Array;
+  readonly columns: Int32Array;
+}
+
+/** One table's rows and columns while it is built. */
+interface Scratch {
+  readonly rowEdges: Int32Array;
+  readonly rowAmount: Float64Array;
+  readonly colAmount: Float64Array;
+  readonly rowLeft: Float64Array;
+  readonly colLeft: Float64Array;
+}
+
+/** What the table loop reads and writes, and where it stands. */
+interface TableWork {
+  readonly graph: CallGraph;
+  /** Per function what its table's root row holds (0: no root row). */
+  readonly rootPart: Float64Array;
+  readonly defs: Definitions;
+  readonly store: TableStore;
+  readonly layout: TableLayout;
+  readonly scratch: Scratch;
+  /** Cells still allowed, tables built. */
+  cellsLeft: number;
+  tables: number;
+}
+
+/**
+ * The tables, function by function (see the file comment). Tables in which some row may
+ * contain a created callable are built by `fillTable`; runs of the others, proportional
+ * ones, by `proportionalTables`, which stops before such a table. Each loop has a
+ * function of its own: V8 compiles a long loop while it runs, and code after it or in a
+ * branch not yet taken (a table with a callable placed) throws that compiled code away
+ * when reached, so the rule ran mostly unoptimised (decision 0033).
+ */
+function fillTables(work: TableWork): number {
+  const n = work.graph.n;
+  for (let h = 0; h < n && work.cellsLeft > 0; h++) {
+    h = proportionalTables(work, h);
+    if (h < n && work.cellsLeft > 0) fillTable(work, h);
+  }
+  return work.tables;
+}
+
+/** What the root row of each function's table holds (0: no root row). */
+function rootParts(rootAmount: Float64Array, rootSelf: Float64Array): Float64Array {
+  const part = new Float64Array(rootAmount.length);
+  for (let f = 0; f < part.length; f++)
+    part[f] = Math.max(0, (rootAmount[f] as number) - (rootSelf[f] as number));
+  return part;
+}
+
+/**
+ * `h`'s rows into `scratch` (callers other than h itself, then the root row) and their
+ * amounts; returns the number of rows with a caller, or -1 when `h` gets no table.
+ */
+function tableRows(work: TableWork, h: number, cols: number): number {
+  const { caller, inStart, inEdge, edgeSelf, edgeCumulative } = work.graph;
+  const { rowEdges, rowAmount } = work.scratch;
+  let rowCount = 0;
+  for (let k = inStart[h] as number; k < (inStart[h + 1] as number); k++) {
+    const e = inEdge[k] as number;
+    if ((caller[e] as number) !== h) rowEdges[rowCount++] = e;
+  }
+  const root = work.rootPart[h] as number;
+  const rows = rowCount + (root > 0 ? 1 : 0);
+  if (rows < 2 || rows * cols > MAX_CELLS || rows * cols > work.cellsLeft) return -1;
+  work.cellsLeft -= rows * cols;
+  for (let r = 0; r < rowCount; r++) {
+    const e = rowEdges[r] as number;
+    rowAmount[r] = Math.max(0, (edgeCumulative[e] as number) - (edgeSelf[e] as number));
+  }
+  // (Written whether or not there is a root row: beyond the rows it is not read.)
+  rowAmount[rowCount] = root;
+  return rowCount;
+}
+
+/** `h`'s columns into `scratch.colAmount`; returns their sum. */
+function tableColumns(graph: CallGraph, h: number, scratch: Scratch): number {
+  const { outStart, outCallee, outCumulative } = graph;
+  const { colAmount } = scratch;
+  const o0 = outStart[h] as number;
+  const cols = (outStart[h + 1] as number) - o0;
+  let allCols = 0;
+  for (let c = 0; c < cols; c++) {
+    colAmount[c] = (outCallee[o0 + c] as number) === h ? 0 : (outCumulative[o0 + c] as number);
+    allCols += colAmount[c] as number;
+  }
+  return allCols;
+}
+
+/** 1 when `h` has a created callable with a definition among its callees, 0 otherwise. */
+function createdBelow(graph: CallGraph, h: number, defs: Definitions): number {
+  const { outStart, outCallee } = graph;
+  for (let k = outStart[h] as number; k < (outStart[h + 1] as number); k++) {
+    const x = outCallee[k] as number;
+    if (x !== h && defs.kind[x] !== NONE) return 1;
+  }
+  return 0;
+}
+
+/** 1 when some row of `h`'s table may contain one of its created callees (see `placeCreated`). */
+function mayPlace(graph: CallGraph, h: number, defs: Definitions): number {
+  const { caller, outStart, outCallee, inStart, inEdge } = graph;
+  for (let k = outStart[h] as number; k < (outStart[h + 1] as number); k++) {
+    const x = outCallee[k] as number;
+    if (x === h || defs.kind[x] === NONE) continue;
+    const file = defs.file[x] as number;
+    for (let i = inStart[h] as number; i < (inStart[h + 1] as number); i++) {
+      const g = caller[inEdge[i] as number] as number;
+      if (g !== h && (defs.pythonFile[g] as number) === file) return 1;
+    }
+  }
+  return 0;
+}
+
+/**
+ * The tables of functions from `h0` on in which no row may contain a created callable,
+ * up to the first function whose table might (returned; `graph.n` at the end).
+ */
+function proportionalTables(work: TableWork, h0: number): number {
+  const { graph, defs, store } = work;
+  const { n, outStart } = graph;
+  const { rowAmount, colAmount } = work.scratch;
+  for (let h = h0; h < n && work.cellsLeft > 0; h++) {
+    const cols = (outStart[h + 1] as number) - (outStart[h] as number);
+    if (cols === 0 || createdBelow(graph, h, defs) === 0) continue;
+    if (mayPlace(graph, h, defs) === 1) return h;
+    const rowCount = tableRows(work, h, cols);
+    if (rowCount < 0) continue;
+    const rows = rowCount + ((work.rootPart[h] as number) > 0 ? 1 : 0);
+    const allCols = tableColumns(graph, h, work.scratch);
+    // No callable placed: what is left is the amounts, and the columns' sum is
+    // `allCols`, summed in the same order.
+    work.layout.rowStart[h] = store.keepRows(rows, cols, rowAmount, colAmount, allCols, allCols);
+    recordTable(work, h, cols, rowCount, rows);
+  }
+  return n;
+}
+
+/** The table of `h` (any kind; see the file comment). */
+function fillTable(work: TableWork, h: number): void {
+  const { graph, defs, store, layout } = work;
+  const { rowEdges, rowAmount, colAmount, rowLeft, colLeft } = work.scratch;
+  const cols = (graph.outStart[h + 1] as number) - (graph.outStart[h] as number);
+  if (cols === 0 || createdBelow(graph, h, defs) === 0) return;
+  const rowCount = tableRows(work, h, cols);
+  if (rowCount < 0) return;
+  const rows = rowCount + ((work.rootPart[h] as number) > 0 ? 1 : 0);
+  const allCols = tableColumns(graph, h, work.scratch);
+  const t0 = placeCreated(graph, h, rows, rowCount, rowEdges, work.scratch, defs, store);
+  // The rest, proportionally; moved time: half the distance to the proportional spread
+  // of the same rows.
+  if (t0 < 0)
+    layout.rowStart[h] = store.keepRows(rows, cols, rowAmount, colAmount, allCols, allCols);
+  else {
+    let colSum = 0;
+    for (let c = 0; c < cols; c++) colSum += colLeft[c] as number;
+    store.finishCells(t0, rows, cols, rowLeft, colLeft, colAmount, colSum, allCols);
+    layout.tableStart[h] = t0;
+  }
+  recordTable(work, h, cols, rowCount, rows);
+}
+
+/** Which rows of `h`'s table are which edges, its columns, its root row. */
+function recordTable(work: TableWork, h: number, cols: number, rowCount: number, rows: number) {
+  const { rowOfEdge, rootRow, columns } = work.layout;
+  const rowEdges = work.scratch.rowEdges;
+  columns[h] = cols;
+  for (let r = 0; r < rowCount; r++) rowOfEdge[rowEdges[r] as number] = r;
+  rootRow[h] = rows > rowCount ? rows - 1 : -1;
+  work.tables++;
 }
 
 /**

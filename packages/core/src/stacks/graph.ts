@@ -84,12 +84,142 @@ export function byOutPosition(outEdge: Uint32Array, values: Float64Array): Float
   return out;
 }
 
-/** Builds the cleaned graph of `profile` (linear in functions and edges, plus sorting). */
+/** The most entries of one range of `start` (offsets of ranges, as `outStart`): the widest row. */
+export function widestRange(start: Uint32Array): number {
+  let widest = 0;
+  for (let f = 0; f + 1 < start.length; f++)
+    widest = Math.max(widest, (start[f + 1] as number) - (start[f] as number));
+  return widest;
+}
+
+/**
+ * Builds the cleaned graph of `profile` (linear in functions and edges, plus sorting).
+ *
+ * Every loop over the functions or the edges has a function of its own: V8 compiles a
+ * long loop while it runs (on-stack replacement), and code after it in the same
+ * function, not yet run, throws that compiled code away when reached, so with the loops
+ * in one function most of them ran unoptimised and each recompiled the whole function.
+ * On the 100k-function benchmark the graph in one function took about 420 ms of CPU on
+ * its first call and 180 ms on its sixth in the same process (decision 0033).
+ */
 export function callGraph(profile: Profile): CallGraph {
   const fns = profile.functions;
   const calls = profile.calls;
   const n = fns.length;
   const m = calls.length;
+  const { self, cumulative, callCount, recursive, total } = cleanFunctions(profile);
+  const { timed, callsIn, outStart, inStart } = countEdges(profile);
+  prefixSums(outStart);
+  prefixSums(inStart);
+  const edgeSelf = new Float64Array(m);
+  const edgeCumulative = new Float64Array(m);
+  const outEdge = new Uint32Array(m);
+  const inEdge = new Uint32Array(m);
+  // Callee and cumulative time by position in `outEdge` (edge order here, heaviest first
+  // below). Recorded times are final here; estimated ones are filled in once balanced.
+  // (Written while the positions are at hand: 30 ms on the 100k-function benchmark, where
+  // reading them back by position, at random, took 139 ms; decision 0030.)
+  const outCallee = new Uint32Array(m);
+  const outCumulative = new Float64Array(m);
+  // (Every edge timed: no estimate changes a time, so each range is sorted as it is placed.)
+  const untimed = timed.includes(0);
+  const unsorted = placeEdges(
+    profile,
+    timed,
+    {
+      outStart,
+      inStart,
+      outEdge,
+      inEdge,
+      outCallee,
+      outCumulative,
+      edgeSelf,
+      edgeCumulative,
+    },
+    !untimed,
+  );
+  // Components first: estimates need to know which callers are outside a callee's cycle.
+  const { component, count } = stronglyConnected(n, outStart, unsorted);
+  const estimated = new Uint8Array(m);
+  const anyEstimated =
+    untimed &&
+    estimateEdges(profile, timed, callsIn, component, count, {
+      self,
+      cumulative,
+      callCount,
+      recursive,
+      estimated,
+      edgeSelf,
+      edgeCumulative,
+      outStart,
+      outEdge,
+      inStart,
+      inEdge,
+    });
+  let anyNaN = false;
+  if (anyEstimated) anyNaN = gatherCumulative(outEdge, edgeCumulative, outCumulative);
+  // (With every edge timed the ranges were sorted as they were placed.)
+  if (untimed && !anyNaN) sortOutEdges(outStart, 0, n, outEdge, outCallee, outCumulative);
+  else if (anyNaN) {
+    // (NaN makes the comparison no order at all: sort exactly as the comparison sort did.)
+    const { callee } = calls;
+    const heavierFirst = (a: number, b: number) =>
+      (edgeCumulative[b] as number) - (edgeCumulative[a] as number) ||
+      (callee[a] as number) - (callee[b] as number) ||
+      a - b;
+    for (let f = 0; f < n; f++) {
+      const s = outStart[f] as number;
+      const t = outStart[f + 1] as number;
+      outEdge.subarray(s, t).sort(heavierFirst);
+      for (let k = s; k < t; k++) {
+        const e = outEdge[k] as number;
+        outCallee[k] = callee[e] as number;
+        outCumulative[k] = edgeCumulative[e] as number;
+      }
+    }
+  }
+  const size = componentSizes(component, count);
+  const cyclic = cyclicFunctions(component, size);
+  const pairRecursive = new Uint8Array(m);
+  // Edges inside each component, counted here rather than in a pass of their own (3 ms
+  // instead of 18 on the 100k-function benchmark; decision 0030).
+  const inner = innerEdges(profile, component, count, recursive, cyclic, pairRecursive);
+  const large = new Uint8Array(count);
+  for (let c = 0; c < count; c++)
+    if ((size[c] as number) > LARGE_CYCLE_FUNCTIONS || (inner[c] as number) > LARGE_CYCLE_EDGES)
+      large[c] = 1;
+  return {
+    profile,
+    n,
+    m,
+    self,
+    cumulative,
+    calls: callCount,
+    recursive,
+    caller: calls.caller,
+    callee: calls.callee,
+    edgeSelf,
+    edgeCumulative,
+    pairRecursive,
+    estimated,
+    outStart,
+    outEdge,
+    outCallee,
+    outCumulative,
+    inStart,
+    inEdge,
+    component,
+    componentCount: count,
+    cyclic,
+    large,
+    total,
+  };
+}
+
+/** Own and cumulative times, calls and recursion flags per function, cleaned; the total. */
+function cleanFunctions(profile: Profile) {
+  const fns = profile.functions;
+  const n = fns.length;
   const self = new Float64Array(n);
   const cumulative = new Float64Array(n);
   const callCount = new Float64Array(n);
@@ -104,75 +234,202 @@ export function callGraph(profile: Profile): CallGraph {
     callCount[f] = positive(nc);
     recursive[f] = Number.isFinite(nc) && Number.isFinite(cc) && cc < nc ? 1 : 0;
   }
+  return { self, cumulative, callCount, recursive, total };
+}
+
+/**
+ * Per callee whether all its in-edges have times (`timed`) and its calls from them
+ * (`callsIn`); edges per caller and per callee, counted at the index after the function
+ * (`prefixSums` makes them offsets).
+ */
+function countEdges(profile: Profile) {
+  const calls = profile.calls;
+  const n = profile.functions.length;
+  const m = calls.length;
   const { caller, callee } = calls;
-  /** A recorded edge's cumulative time (at least its own time). */
-  const recordedCumulative = (e: number): number =>
-    Math.max(positive(calls.selfTime[e] as number), positive(calls.inclusiveTime[e] as number));
   // Callees whose in-edges all have times keep the recorded numbers.
   const timed = new Uint8Array(n).fill(1);
   const callsIn = new Float64Array(n);
+  const outStart = new Uint32Array(n + 1);
+  const inStart = new Uint32Array(n + 1);
   for (let e = 0; e < m; e++) {
+    const g = caller[e] as number;
     const h = callee[e] as number;
     if (!Number.isFinite(calls.selfTime[e] as number)) timed[h] = 0;
     if (!Number.isFinite(calls.inclusiveTime[e] as number)) timed[h] = 0;
     callsIn[h] = (callsIn[h] as number) + positive(calls.callCount[e] as number);
+    outStart[g + 1] = (outStart[g + 1] as number) + 1;
+    inStart[h + 1] = (inStart[h + 1] as number) + 1;
   }
-  const edgeSelf = new Float64Array(m);
-  const edgeCumulative = new Float64Array(m);
-  const estimated = new Uint8Array(m);
-  let anyEstimated = false;
-  const outStart = new Uint32Array(n + 1);
-  const inStart = new Uint32Array(n + 1);
+  return { timed, callsIn, outStart, inStart };
+}
+
+/** Counts at the index after each range made offsets, in place. */
+function prefixSums(start: Uint32Array): void {
+  for (let f = 0; f + 1 < start.length; f++)
+    start[f + 1] = (start[f + 1] as number) + (start[f] as number);
+}
+
+/** A recorded edge's cumulative time (at least its own time). */
+function recordedCumulative(calls: Profile['calls'], e: number): number {
+  return Math.max(
+    positive(calls.selfTime[e] as number),
+    positive(calls.inclusiveTime[e] as number),
+  );
+}
+
+interface Placement {
+  readonly outStart: Uint32Array;
+  readonly inStart: Uint32Array;
+  readonly outEdge: Uint32Array;
+  readonly inEdge: Uint32Array;
+  readonly outCallee: Uint32Array;
+  readonly outCumulative: Float64Array;
+  readonly edgeSelf: Float64Array;
+  readonly edgeCumulative: Float64Array;
+}
+
+/** Callers per block of `placeEdges`: 2^shift, about 256 blocks in all. */
+function blockShift(n: number): number {
+  let shift = 0;
+  while (n >> shift > 256) shift++;
+  return shift;
+}
+
+/**
+ * Edges by caller and by callee in edge order, the callee beside each out position, and
+ * the times of edges into timed callees (beside their out positions too). With `sortNow`
+ * (every edge timed: the times by position are final) each caller's range is sorted as
+ * well (`sortOutEdges`); returns the callees by out position in edge order, which
+ * Tarjan's components read (`outCallee` itself when not sorted here).
+ *
+ * In two passes: the edges first go to blocks of callers (a block's out positions are
+ * contiguous), each block filled in edge order, so the writes go to a few hundred places
+ * that each move forward; then each block, small enough for the cache, goes to its
+ * callers' positions and is sorted there. Written straight to their positions, one edge
+ * after the other, the edges' three out-position writes landed at random in 16 MB on the
+ * 100k-function benchmark (decision 0033).
+ */
+function placeEdges(profile: Profile, timed: Uint8Array, to: Placement, sortNow: boolean) {
+  const calls = profile.calls;
+  const { caller, callee } = calls;
+  const { outStart, outEdge, inEdge, outCallee, outCumulative, edgeSelf, edgeCumulative } = to;
+  const n = profile.functions.length;
+  const m = calls.length;
+  const shift = blockShift(n);
+  const blocks = (n >> shift) + 1;
+  const blockFill = new Uint32Array(blocks);
+  for (let b = 0; b < blocks; b++) blockFill[b] = outStart[Math.min(n, b << shift)] as number;
+  const blockCaller = new Uint32Array(m);
+  const inFill = to.inStart.slice(0, n);
   for (let e = 0; e < m; e++) {
-    const g = (caller[e] as number) + 1;
-    const h = (callee[e] as number) + 1;
-    outStart[g] = (outStart[g] as number) + 1;
-    inStart[h] = (inStart[h] as number) + 1;
-  }
-  for (let f = 0; f < n; f++) {
-    outStart[f + 1] = (outStart[f + 1] as number) + (outStart[f] as number);
-    inStart[f + 1] = (inStart[f + 1] as number) + (inStart[f] as number);
-  }
-  const outEdge = new Uint32Array(m);
-  const inEdge = new Uint32Array(m);
-  // Callee and cumulative time by position in `outEdge` (edge order here, heaviest first
-  // below). Recorded times are final here; estimated ones are filled in once balanced.
-  // (Written while the positions are at hand: 30 ms on the 100k-function benchmark, where
-  // reading them back by position, at random, took 139 ms; decision 0030.)
-  const outCallee = new Uint32Array(m);
-  const outCumulative = new Float64Array(m);
-  {
-    const outFill = outStart.slice(0, n);
-    const inFill = inStart.slice(0, n);
-    for (let e = 0; e < m; e++) {
-      const g = caller[e] as number;
-      const h = callee[e] as number;
-      const k = outFill[g] as number;
-      outEdge[k] = e;
-      outCallee[k] = h;
-      if (timed[h] === 1) outCumulative[k] = recordedCumulative(e);
-      outFill[g] = (outFill[g] as number) + 1;
-      inEdge[inFill[h] as number] = e;
-      inFill[h] = (inFill[h] as number) + 1;
+    const g = caller[e] as number;
+    const h = callee[e] as number;
+    const p = blockFill[g >> shift] as number;
+    blockFill[g >> shift] = p + 1;
+    outEdge[p] = e;
+    outCallee[p] = h;
+    blockCaller[p] = g;
+    if (timed[h] === 1) {
+      const x = recordedCumulative(calls, e);
+      edgeSelf[e] = positive(calls.selfTime[e] as number);
+      edgeCumulative[e] = x;
+      outCumulative[p] = x;
     }
+    inEdge[inFill[h] as number] = e;
+    inFill[h] = (inFill[h] as number) + 1;
   }
-  // Components first: estimates need to know which callers are outside a callee's cycle.
-  const { component, count } = stronglyConnected(n, outStart, outCallee);
+  let widest = 0;
+  for (let b = 0; b < blocks; b++) {
+    const f0 = Math.min(n, b << shift);
+    const f1 = Math.min(n, f0 + (1 << shift));
+    widest = Math.max(widest, (outStart[f1] as number) - (outStart[f0] as number));
+  }
+  const block = {
+    edge: new Uint32Array(widest),
+    callee: new Uint32Array(widest),
+    cumulative: new Float64Array(widest),
+    caller: new Uint32Array(widest),
+  };
+  const unsorted = sortNow ? new Uint32Array(m) : outCallee;
+  const fill = outStart.slice(0, n);
+  for (let b = 0; b < blocks; b++) {
+    const f0 = Math.min(n, b << shift);
+    const f1 = Math.min(n, f0 + (1 << shift));
+    const p0 = outStart[f0] as number;
+    const p1 = outStart[f1] as number;
+    block.edge.set(outEdge.subarray(p0, p1));
+    block.callee.set(outCallee.subarray(p0, p1));
+    block.cumulative.set(outCumulative.subarray(p0, p1));
+    block.caller.set(blockCaller.subarray(p0, p1));
+    placeBlock(p1 - p0, block, fill, outEdge, outCallee, outCumulative);
+    if (!sortNow) continue;
+    unsorted.set(outCallee.subarray(p0, p1), p0);
+    sortOutEdges(outStart, f0, f1, outEdge, outCallee, outCumulative);
+  }
+  return unsorted;
+}
+
+/** A block's `count` edges (`placeEdges`) to their callers' next positions (`fill`). */
+function placeBlock(
+  count: number,
+  block: { edge: Uint32Array; callee: Uint32Array; cumulative: Float64Array; caller: Uint32Array },
+  fill: Uint32Array,
+  outEdge: Uint32Array,
+  outCallee: Uint32Array,
+  outCumulative: Float64Array,
+): void {
+  for (let i = 0; i < count; i++) {
+    const g = block.caller[i] as number;
+    const k = fill[g] as number;
+    fill[g] = k + 1;
+    outEdge[k] = block.edge[i] as number;
+    outCallee[k] = block.callee[i] as number;
+    outCumulative[k] = block.cumulative[i] as number;
+  }
+}
+
+interface Estimation {
+  readonly self: Float64Array;
+  readonly cumulative: Float64Array;
+  readonly callCount: Float64Array;
+  readonly recursive: Uint8Array;
+  readonly estimated: Uint8Array;
+  readonly edgeSelf: Float64Array;
+  readonly edgeCumulative: Float64Array;
+  readonly outStart: Uint32Array;
+  readonly outEdge: Uint32Array;
+  readonly inStart: Uint32Array;
+  readonly inEdge: Uint32Array;
+}
+
+/**
+ * Times of the edges into callees not `timed` (see the file comment); returns whether
+ * there were any.
+ */
+function estimateEdges(
+  profile: Profile,
+  timed: Uint8Array,
+  callsIn: Float64Array,
+  component: Int32Array,
+  count: number,
+  g: Estimation,
+): boolean {
+  const fns = profile.functions;
+  const calls = profile.calls;
+  const n = fns.length;
+  const m = calls.length;
+  const { caller, callee } = calls;
+  const { self, cumulative, callCount, recursive, estimated, edgeSelf, edgeCumulative } = g;
   const primitiveIn = new Float64Array(n);
-  // (Only estimates read it: skipping it where every edge has times saves 16 ms on the
-  // 100k-function benchmark; decision 0030.)
-  const untimed = timed.includes(0);
-  for (let e = 0; e < m && untimed; e++)
+  for (let e = 0; e < m; e++)
     if (component[caller[e] as number] !== component[callee[e] as number])
       primitiveIn[callee[e] as number] =
         (primitiveIn[callee[e] as number] as number) + positive(calls.callCount[e] as number);
+  let anyEstimated = false;
   for (let e = 0; e < m; e++) {
     const h = callee[e] as number;
-    if (timed[h] === 1) {
-      edgeSelf[e] = positive(calls.selfTime[e] as number);
-      edgeCumulative[e] = recordedCumulative(e);
-      continue;
-    }
+    if (timed[h] === 1) continue;
     // The average call for own time. For cumulative time the outermost calls only: calls
     // from outside the callee's cycle are all outermost; the cycle's own callers share the
     // outermost calls that remain.
@@ -200,10 +457,10 @@ export function callGraph(profile: Profile): CallGraph {
     balanceEstimates(n, recursive, self, cumulative, estimated, edgeCumulative, component, count, {
       caller,
       callee,
-      outStart,
-      outEdge,
-      inStart,
-      inEdge,
+      outStart: g.outStart,
+      outEdge: g.outEdge,
+      inStart: g.inStart,
+      inEdge: g.inEdge,
     });
     // An estimated edge's own time: its callee's own share of what the edge carries (a
     // recursive callee's by calls: its cumulative time does not count nested calls).
@@ -215,42 +472,56 @@ export function callGraph(profile: Profile): CallGraph {
       edgeSelf[e] = ct > 0 ? ((edgeCumulative[e] as number) * (self[h] as number)) / ct : 0;
     }
   }
-  let anyNaN = false;
-  if (anyEstimated)
-    for (let k = 0; k < m; k++) {
-      const x = edgeCumulative[outEdge[k] as number] as number;
-      outCumulative[k] = x;
-      if (Number.isNaN(x)) anyNaN = true;
-    }
-  if (!anyNaN) sortOutEdges(outStart, outEdge, outCallee, outCumulative);
-  else {
-    // (NaN makes the comparison no order at all: sort exactly as the comparison sort did.)
-    const heavierFirst = (a: number, b: number) =>
-      (edgeCumulative[b] as number) - (edgeCumulative[a] as number) ||
-      (callee[a] as number) - (callee[b] as number) ||
-      a - b;
-    for (let f = 0; f < n; f++) {
-      const s = outStart[f] as number;
-      const t = outStart[f + 1] as number;
-      outEdge.subarray(s, t).sort(heavierFirst);
-      for (let k = s; k < t; k++) {
-        const e = outEdge[k] as number;
-        outCallee[k] = callee[e] as number;
-        outCumulative[k] = edgeCumulative[e] as number;
-      }
-    }
-  }
+  return anyEstimated;
+}
 
+/** Every edge's cumulative time beside its out position; returns whether one is NaN. */
+function gatherCumulative(
+  outEdge: Uint32Array,
+  edgeCumulative: Float64Array,
+  outCumulative: Float64Array,
+): boolean {
+  let anyNaN = false;
+  for (let k = 0; k < outEdge.length; k++) {
+    const x = edgeCumulative[outEdge[k] as number] as number;
+    outCumulative[k] = x;
+    if (Number.isNaN(x)) anyNaN = true;
+  }
+  return anyNaN;
+}
+
+/** Functions per component. */
+function componentSizes(component: Int32Array, count: number): Int32Array {
   const size = new Int32Array(count);
-  for (let f = 0; f < n; f++)
+  for (let f = 0; f < component.length; f++)
     size[component[f] as number] = (size[component[f] as number] as number) + 1;
-  const cyclic = new Uint8Array(n);
-  for (let f = 0; f < n; f++) if ((size[component[f] as number] as number) > 1) cyclic[f] = 1;
-  const pairRecursive = new Uint8Array(m);
-  // Edges inside each component, counted here rather than in a pass of their own (3 ms
-  // instead of 18 on the 100k-function benchmark; decision 0030).
+  return size;
+}
+
+/** 1 for the functions of components of several functions (self-calls are added later). */
+function cyclicFunctions(component: Int32Array, size: Int32Array): Uint8Array {
+  const cyclic = new Uint8Array(component.length);
+  for (let f = 0; f < component.length; f++)
+    if ((size[component[f] as number] as number) > 1) cyclic[f] = 1;
+  return cyclic;
+}
+
+/**
+ * Per component its inner edges (returned); marks self-calls' functions `cyclic` and
+ * each inner edge whose pair recursed in `pairRecursive`.
+ */
+function innerEdges(
+  profile: Profile,
+  component: Int32Array,
+  count: number,
+  recursive: Uint8Array,
+  cyclic: Uint8Array,
+  pairRecursive: Uint8Array,
+): Int32Array {
+  const calls = profile.calls;
+  const { caller, callee } = calls;
   const inner = new Int32Array(count);
-  for (let e = 0; e < m; e++) {
+  for (let e = 0; e < calls.length; e++) {
     const g = caller[e] as number;
     const h = callee[e] as number;
     const c = component[g] as number;
@@ -272,92 +543,98 @@ export function callGraph(profile: Profile): CallGraph {
           ? 1
           : 0;
   }
-  const large = new Uint8Array(count);
-  for (let c = 0; c < count; c++)
-    if ((size[c] as number) > LARGE_CYCLE_FUNCTIONS || (inner[c] as number) > LARGE_CYCLE_EDGES)
-      large[c] = 1;
-  return {
-    profile,
-    n,
-    m,
-    self,
-    cumulative,
-    calls: callCount,
-    recursive,
-    caller,
-    callee,
-    edgeSelf,
-    edgeCumulative,
-    pairRecursive,
-    estimated,
-    outStart,
-    outEdge,
-    outCallee,
-    outCumulative,
-    inStart,
-    inEdge,
-    component,
-    componentCount: count,
-    cyclic,
-    large,
-    total,
-  };
+  return inner;
 }
 
 /**
  * Sorts each caller's range of `outEdge` (with `outCallee` and `outCumulative` beside it)
  * heaviest first, ties by callee, then by edge: with no NaN that is a total order, so any
  * sort gives what the comparison sort of each range gave. Short ranges by insertion sort
- * on the three arrays side by side, longer ones through a sorted index. On the
- * 100k-function, 1M-edge benchmark the comparison sorts, which read each edge's time and
- * callee at random (and the callees' times read back by position after), took 519 ms of
- * the main thread's CPU; this 78 ms with the times written as edges are placed (medians
- * of 3; decision 0030).
+ * on the three arrays side by side (`sortShortRanges`, which stops at a long range),
+ * longer ones through a sorted index. On the 100k-function, 1M-edge benchmark the
+ * comparison sorts, which read each edge's time and callee at random (and the callees'
+ * times read back by position after), took 519 ms of the main thread's CPU; this 78 ms
+ * with the times written as edges are placed (medians of 3; decision 0030).
  */
 function sortOutEdges(
   outStart: Uint32Array,
+  from: number,
+  to: number,
   outEdge: Uint32Array,
   outCallee: Uint32Array,
   outCumulative: Float64Array,
 ): void {
-  const before = (x: number, h: number, e: number, k: number): boolean =>
-    ((outCumulative[k] as number) - x ||
-      h - (outCallee[k] as number) ||
-      e - (outEdge[k] as number)) < 0;
-  for (let f = 0; f + 1 < outStart.length; f++) {
+  for (let f = from; f < to; f++) {
+    f = sortShortRanges(f, to, outStart, outEdge, outCallee, outCumulative);
+    if (f < to)
+      sortLongRange(
+        outStart[f] as number,
+        outStart[f + 1] as number,
+        outEdge,
+        outCallee,
+        outCumulative,
+      );
+  }
+}
+
+/** The short ranges (32 edges at most) of callers `f0 .. to`, up to the first long one (returned; `to` when none). */
+function sortShortRanges(
+  f0: number,
+  to: number,
+  outStart: Uint32Array,
+  outEdge: Uint32Array,
+  outCallee: Uint32Array,
+  outCumulative: Float64Array,
+): number {
+  for (let f = f0; f < to; f++) {
     const s = outStart[f] as number;
     const t = outStart[f + 1] as number;
-    if (t - s <= 32) {
-      for (let i = s + 1; i < t; i++) {
-        const x = outCumulative[i] as number;
-        const h = outCallee[i] as number;
-        const e = outEdge[i] as number;
-        let j = i - 1;
-        for (; j >= s && before(x, h, e, j); j--) {
-          outCumulative[j + 1] = outCumulative[j] as number;
-          outCallee[j + 1] = outCallee[j] as number;
-          outEdge[j + 1] = outEdge[j] as number;
-        }
-        outCumulative[j + 1] = x;
-        outCallee[j + 1] = h;
-        outEdge[j + 1] = e;
+    if (t - s > 32) return f;
+    for (let i = s + 1; i < t; i++) {
+      const x = outCumulative[i] as number;
+      const h = outCallee[i] as number;
+      const e = outEdge[i] as number;
+      let j = i - 1;
+      for (; j >= s; j--) {
+        // (All three differences computed each time: one computed only on a tie, when
+        // first reached, threw the compiled loop away; decision 0033.)
+        const byTime = (outCumulative[j] as number) - x;
+        const byCallee = h - (outCallee[j] as number);
+        const byEdge = e - (outEdge[j] as number);
+        if (!((byTime || byCallee || byEdge) < 0)) break;
+        outCumulative[j + 1] = outCumulative[j] as number;
+        outCallee[j + 1] = outCallee[j] as number;
+        outEdge[j + 1] = outEdge[j] as number;
       }
-      continue;
+      outCumulative[j + 1] = x;
+      outCallee[j + 1] = h;
+      outEdge[j + 1] = e;
     }
-    const order = Array.from({ length: t - s }, (_, i) => s + i);
-    order.sort(
-      (a, b) =>
-        (outCumulative[b] as number) - (outCumulative[a] as number) ||
-        (outCallee[a] as number) - (outCallee[b] as number) ||
-        (outEdge[a] as number) - (outEdge[b] as number),
-    );
-    const cumulative = order.map((k) => outCumulative[k] as number);
-    const callees = order.map((k) => outCallee[k] as number);
-    const edges = order.map((k) => outEdge[k] as number);
-    outCumulative.set(cumulative, s);
-    outCallee.set(callees, s);
-    outEdge.set(edges, s);
   }
+  return to;
+}
+
+/** One long range `s .. t`, through a sorted index. */
+function sortLongRange(
+  s: number,
+  t: number,
+  outEdge: Uint32Array,
+  outCallee: Uint32Array,
+  outCumulative: Float64Array,
+): void {
+  const order = Array.from({ length: t - s }, (_, i) => s + i);
+  order.sort(
+    (a, b) =>
+      (outCumulative[b] as number) - (outCumulative[a] as number) ||
+      (outCallee[a] as number) - (outCallee[b] as number) ||
+      (outEdge[a] as number) - (outEdge[b] as number),
+  );
+  const cumulative = order.map((k) => outCumulative[k] as number);
+  const callees = order.map((k) => outCallee[k] as number);
+  const edges = order.map((k) => outEdge[k] as number);
+  outCumulative.set(cumulative, s);
+  outCallee.set(callees, s);
+  outEdge.set(edges, s);
 }
 
 interface Adjacency {
@@ -526,40 +803,44 @@ export function stronglyConnected(
   const onStack = new Uint8Array(n);
   const component = new Int32Array(n).fill(-1);
   const stack = new Int32Array(n);
-  const callStack = new Int32Array(n);
-  const cursor = new Uint32Array(n);
+  // The walk's path: each function above the current one and where its scan resumes.
+  // (Held by depth, and the current function's scan in locals, rather than a cursor per
+  // function read and written for every edge; decision 0033.)
+  const pathFunction = new Int32Array(n);
+  const pathCursor = new Uint32Array(n);
   let sp = 0;
   let next = 0;
   let count = 0;
   for (let root = 0; root < n; root++) {
     if ((index[root] as number) >= 0) continue;
     let depth = 0;
-    callStack[depth++] = root;
+    let v = root;
+    let k = outStart[root] as number;
     index[root] = low[root] = next++;
-    cursor[root] = outStart[root] as number;
     stack[sp++] = root;
     onStack[root] = 1;
-    while (depth > 0) {
-      const v = callStack[depth - 1] as number;
-      const k = cursor[v] as number;
-      if (k < (outStart[v + 1] as number)) {
-        cursor[v] = k + 1;
-        const w = outCallee[k] as number;
-        if ((index[w] as number) < 0) {
-          index[w] = low[w] = next++;
-          cursor[w] = outStart[w] as number;
-          stack[sp++] = w;
-          onStack[w] = 1;
-          callStack[depth++] = w;
-        } else if (onStack[w] === 1 && (index[w] as number) < (low[v] as number)) {
-          low[v] = index[w] as number;
+    for (;;) {
+      const end = outStart[v + 1] as number;
+      let child = -1;
+      while (k < end) {
+        const w = outCallee[k++] as number;
+        const iw = index[w] as number;
+        if (iw < 0) {
+          child = w;
+          break;
         }
-        continue;
+        if (onStack[w] === 1 && iw < (low[v] as number)) low[v] = iw;
       }
-      depth--;
-      if (depth > 0) {
-        const u = callStack[depth - 1] as number;
-        if ((low[v] as number) < (low[u] as number)) low[u] = low[v] as number;
+      if (child >= 0) {
+        pathFunction[depth] = v;
+        pathCursor[depth] = k;
+        depth++;
+        v = child;
+        k = outStart[child] as number;
+        index[child] = low[child] = next++;
+        stack[sp++] = child;
+        onStack[child] = 1;
+        continue;
       }
       if (low[v] === index[v]) {
         let w: number;
@@ -570,6 +851,12 @@ export function stronglyConnected(
         } while (w !== v);
         count++;
       }
+      if (depth === 0) break;
+      depth--;
+      const u = pathFunction[depth] as number;
+      if ((low[v] as number) < (low[u] as number)) low[u] = low[v] as number;
+      v = u;
+      k = pathCursor[depth] as number;
     }
   }
   return { component, count };

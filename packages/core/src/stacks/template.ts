@@ -35,7 +35,7 @@ import { type ContextRule, ruleFractions } from './context-rule.js';
 import type { Entries } from './entries.js';
 import { fitCycle } from './fit.js';
 import type { CycleFlows } from './flows.js';
-import type { CallGraph } from './graph.js';
+import { type CallGraph, widestRange } from './graph.js';
 import { BestFirst } from './heap.js';
 
 /** A template link: to a child node, an exit edge (callee outside the cycle) or a cut edge. */
@@ -228,17 +228,15 @@ export function buildTemplates(
   members: { start: Uint32Array; order: Uint32Array },
   options: TemplateOptions,
 ): Templates {
-  const { n, m, callee, outStart, outEdge, outCallee, outCumulative } = graph;
-  const { component, cyclic, recursive } = graph;
+  const { n, m, callee, outStart, outEdge } = graph;
+  const { component, recursive } = graph;
   const { edgeSelf, edgeCumulative, cumulative } = graph;
   const { entry, entrySelf } = entries;
   const { flow } = flows;
   const t = new MutableTemplates();
   const rootOfEdge = new Int32Array(m).fill(-1);
   const rootOfRoot = new Int32Array(n).fill(-1);
-  let maxDegree = 1;
-  for (let f = 0; f < n; f++)
-    maxDegree = Math.max(maxDegree, (outStart[f + 1] as number) - (outStart[f] as number));
+  const maxDegree = Math.max(1, widestRange(outStart));
   const amount = new Float64Array(maxDegree);
   const sharp = new Float64Array(maxDegree);
   const weight = new Float64Array(maxDegree);
@@ -247,19 +245,9 @@ export function buildTemplates(
   const heap = new BestFirst();
 
   // Cycles with their time, to share the node bound.
-  const cycles: Array<[component: number, time: number]> = [];
+  const cycles = cyclesWithTime(graph, entry, members);
   let cyclesTime = 0;
-  for (let c = 0; c < graph.componentCount; c++) {
-    const s0 = members.start[c] as number;
-    if (cyclic[members.order[s0] as number] === 0 || graph.large[c] === 1) continue;
-    let time = 0;
-    for (let i = s0; i < (members.start[c + 1] as number); i++)
-      time += entry[members.order[i] as number] as number;
-    if (time > 0) {
-      cycles.push([c, time]);
-      cyclesTime += time;
-    }
-  }
+  for (const [, time] of cycles) cyclesTime += time;
 
   // Pools: what is left of each number the sharp part may still use (only where some
   // cycle gets a template: the 100k-function benchmark has none, and these would be 38 MB
@@ -276,37 +264,16 @@ export function buildTemplates(
 
   // Indivisible pieces: an activation runs on one stack, so no stack may hold less than half
   // of the largest activation below an edge ("lump"): sinks first, every component in turn.
-  const activation = new Float64Array(n);
-  const fns = graph.profile.functions;
-  for (let f = 0; f < n; f++) {
-    const calls = (recursive[f] === 1 ? fns.primitiveCallCount[f] : fns.callCount[f]) as number;
-    activation[f] =
-      calls > 0 && Number.isFinite(calls) ? (cumulative[f] as number) / Math.max(1, calls) : 0;
-  }
+  const activation = activations(graph);
   const lump = new Float64Array(n);
   // To start with, half the edge's average call (0 where calls were not counted): each call
   // is one activation on one stack, so a stack with a sliver of a call is a product of
   // mixing, not of the run. (Here, not in the graph, which the expansion holds: 8 MB on
   // the 100k-function benchmark; decision 0030.)
-  const smallest = new Float64Array(m);
-  for (let e = 0; e < m; e++) {
-    const nc = graph.profile.calls.callCount[e] as number;
-    if (nc > 0 && Number.isFinite(nc)) smallest[e] = (0.5 * (edgeCumulative[e] as number)) / nc;
-  }
+  const smallest = averageHalves(graph);
   const rootLump = new Map<number, number>();
   let nodeLumps = new Float64Array(1024);
-  // (Callers pass the edge's callee: with `callee[e]` read at random for every edge, the
-  // loop over the callees off cycles took 180 ms on the 100k-function benchmark instead of
-  // 44; decision 0030.)
-  const lumpBelow = (e: number, h: number): number => {
-    if (cyclic[h] === 0) return lump[h] as number;
-    const r = rootOfEdge[e] as number;
-    return r >= 0 ? (rootLump.get(r) ?? 0) : (activation[h] as number);
-  };
-  const settle = (e: number, h: number) => {
-    const piece = Math.min(edgeCumulative[e] as number, lumpBelow(e, h));
-    smallest[e] = Math.max(smallest[e] as number, 0.5 * piece);
-  };
+  const lumps: Lumps = { graph, activation, lump, smallest, rootOfEdge, rootLump };
   let stepsLeft = options.fitSteps;
   let cyclesLeft = cyclesTime;
   const cycleOf = new Map<number, number>();
@@ -316,22 +283,7 @@ export function buildTemplates(
     const s1 = members.start[c + 1] as number;
     const time = cycleOf.get(c);
     if (time === undefined) {
-      // Functions off cycles (and cycles with no time): their own lump, then their callers' edges.
-      for (let i = s0; i < s1; i++) {
-        const f = members.order[i] as number;
-        let l = activation[f] as number;
-        for (let k = outStart[f] as number; k < (outStart[f + 1] as number); k++) {
-          const h = outCallee[k] as number;
-          if ((component[h] as number) === c) continue;
-          l = Math.max(l, Math.min(outCumulative[k] as number, lumpBelow(outEdge[k] as number, h)));
-        }
-        lump[f] = l;
-      }
-      for (let i = s0; i < s1; i++) {
-        const f = members.order[i] as number;
-        for (let k = graph.inStart[f] as number; k < (graph.inStart[f + 1] as number); k++)
-          settle(graph.inEdge[k] as number, f);
-      }
+      offCycleLumps(lumps, c, members.order.subarray(s0, s1));
       continue;
     }
     for (let i = s0; i < s1; i++) {
@@ -491,7 +443,7 @@ export function buildTemplates(
           else if (kind === LINK_EXIT)
             l = Math.max(
               l,
-              Math.min(t.linkAmount[k] as number, lumpBelow(ref, callee[ref] as number)),
+              Math.min(t.linkAmount[k] as number, lumpBelow(lumps, ref, callee[ref] as number)),
             );
         }
         nodeLump[v - first] = l;
@@ -507,7 +459,7 @@ export function buildTemplates(
         const f = members.order[i] as number;
         for (let k = graph.inStart[f] as number; k < (graph.inStart[f + 1] as number); k++) {
           const e = graph.inEdge[k] as number;
-          if ((component[graph.caller[e] as number] as number) !== c) settle(e, f);
+          if ((component[graph.caller[e] as number] as number) !== c) settle(lumps, e, f);
         }
       }
     }
@@ -589,4 +541,106 @@ export function buildTemplates(
   }
 
   return t.finish(rootOfEdge, rootOfRoot, smallest, nodeLumps);
+}
+
+/** The cycles that get a template (not large, with time entering), with that time. */
+function cyclesWithTime(
+  graph: CallGraph,
+  entry: Float64Array,
+  members: { start: Uint32Array; order: Uint32Array },
+): Array<[component: number, time: number]> {
+  const cycles: Array<[component: number, time: number]> = [];
+  for (let c = 0; c < graph.componentCount; c++) {
+    const s0 = members.start[c] as number;
+    if (graph.cyclic[members.order[s0] as number] === 0 || graph.large[c] === 1) continue;
+    let time = 0;
+    for (let i = s0; i < (members.start[c + 1] as number); i++)
+      time += entry[members.order[i] as number] as number;
+    if (time > 0) cycles.push([c, time]);
+  }
+  return cycles;
+}
+
+/** Per function its average outermost activation (0 where calls were not counted). */
+function activations(graph: CallGraph): Float64Array {
+  const { n, recursive, cumulative } = graph;
+  const fns = graph.profile.functions;
+  const activation = new Float64Array(n);
+  for (let f = 0; f < n; f++) {
+    const calls = (recursive[f] === 1 ? fns.primitiveCallCount[f] : fns.callCount[f]) as number;
+    activation[f] =
+      calls > 0 && Number.isFinite(calls) ? (cumulative[f] as number) / Math.max(1, calls) : 0;
+  }
+  return activation;
+}
+
+/** Per edge half its average call (0 where calls were not counted). */
+function averageHalves(graph: CallGraph): Float64Array {
+  const { m, edgeCumulative } = graph;
+  const callCount = graph.profile.calls.callCount;
+  const smallest = new Float64Array(m);
+  for (let e = 0; e < m; e++) {
+    const nc = callCount[e] as number;
+    if (nc > 0 && Number.isFinite(nc)) smallest[e] = (0.5 * (edgeCumulative[e] as number)) / nc;
+  }
+  return smallest;
+}
+
+/** The indivisible pieces (see `buildTemplates`) as they are worked out, sinks first. */
+interface Lumps {
+  readonly graph: CallGraph;
+  readonly activation: Float64Array;
+  /** Per function off cycles: the largest single activation below it. */
+  readonly lump: Float64Array;
+  readonly smallest: Float64Array;
+  readonly rootOfEdge: Int32Array;
+  /** Per template root: the largest single activation in its template. */
+  readonly rootLump: Map<number, number>;
+}
+
+/**
+ * The largest activation below edge `e` into `h`. (Callers pass the edge's callee: with
+ * `callee[e]` read at random for every edge, the loop over the callees off cycles took
+ * 180 ms on the 100k-function benchmark instead of 44; decision 0030.)
+ */
+function lumpBelow(lumps: Lumps, e: number, h: number): number {
+  if (lumps.graph.cyclic[h] === 0) return lumps.lump[h] as number;
+  const r = lumps.rootOfEdge[e] as number;
+  return r >= 0 ? (lumps.rootLump.get(r) ?? 0) : (lumps.activation[h] as number);
+}
+
+/** Edge `e` into `h` may hold no less than half the largest activation below it. */
+function settle(lumps: Lumps, e: number, h: number): void {
+  const { smallest } = lumps;
+  const piece = Math.min(lumps.graph.edgeCumulative[e] as number, lumpBelow(lumps, e, h));
+  smallest[e] = Math.max(smallest[e] as number, 0.5 * piece);
+}
+
+/**
+ * Functions off cycles (and cycles with no time), component `c`'s `functions`: their own
+ * lump, then their callers' edges. (A function of its own, as are the loops before it:
+ * in `buildTemplates` each loop's compiled code was thrown away when code after it was
+ * first reached; decision 0033.)
+ */
+function offCycleLumps(lumps: Lumps, c: number, functions: Uint32Array): void {
+  const { graph, activation, lump } = lumps;
+  const { outStart, outEdge, outCallee, outCumulative, component, inStart, inEdge } = graph;
+  for (let i = 0; i < functions.length; i++) {
+    const f = functions[i] as number;
+    let l = activation[f] as number;
+    for (let k = outStart[f] as number; k < (outStart[f + 1] as number); k++) {
+      const h = outCallee[k] as number;
+      if ((component[h] as number) === c) continue;
+      l = Math.max(
+        l,
+        Math.min(outCumulative[k] as number, lumpBelow(lumps, outEdge[k] as number, h)),
+      );
+    }
+    lump[f] = l;
+  }
+  for (let i = 0; i < functions.length; i++) {
+    const f = functions[i] as number;
+    for (let k = inStart[f] as number; k < (inStart[f + 1] as number); k++)
+      settle(lumps, inEdge[k] as number, f);
+  }
 }
