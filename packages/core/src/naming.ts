@@ -615,8 +615,9 @@ class StringKeys implements IdentityKeys {
  * the string instead (52 bits, so a Float64Array holds it exactly) costs a pass over its
  * characters; the rare different strings with one key are told apart by comparing the
  * strings of each clash (`same`), so the names are exactly those of numbered strings.
- * With `written` (below), the collapsed frame naming took 330 ms instead of 416 ms
- * (docs/decisions/0032-faster-frame-naming.md).
+ * On the dump, KCachegrind's rule took 213 ms of main-thread CPU instead of 264 ms, the
+ * name alone as long as before, and with `written` (below) the collapsed frame naming 330
+ * ms instead of 416 ms (docs/decisions/0032-faster-frame-naming.md).
  */
 
 /** The multipliers of the two polynomial hashes (mod 2^32; odd). */
