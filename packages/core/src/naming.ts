@@ -11,7 +11,7 @@
  * deterministic.
  */
 import { KeyIndex, withIndex } from './columns.js';
-import { functionFile, functionKind, type Profile } from './profile.js';
+import { FUNCTION_KINDS, functionFile, type Profile } from './profile.js';
 
 export type NameStyle = 'short' | 'qualified';
 
@@ -33,6 +33,12 @@ export interface NamingOptions {
   keySuffix?: (fn: number) => string;
   /** Any other identity rule: the key under which two names are the same function. */
   identity?: (name: string, fn: number) => string;
+  /**
+   * How the consumer writes a name (the collapsed writer's frame text): two functions are
+   * one when their names are written alike, and the names returned are the written ones.
+   * Worked out once per distinct name string, and once per qualified name.
+   */
+  written?: (name: string) => string;
   /** Identity keys that are already taken (e.g. a writer's synthetic functions). */
   reserved?: Iterable<string>;
 }
@@ -293,8 +299,8 @@ class PathChooser {
  */
 export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {}): string[] {
   const n = profile.functions.length;
-  if (options.keySuffix && options.identity)
-    throw new TypeError('uniqueFunctionNames: give keySuffix or identity, not both');
+  if ([options.keySuffix, options.identity, options.written].filter(Boolean).length > 1)
+    throw new TypeError('uniqueFunctionNames: give one of keySuffix, identity and written');
   // Sanitized once per distinct name string (names repeat across functions).
   const base: string[] = new Array(n);
   const sanitized: Array<string | undefined> = new Array(profile.strings.length);
@@ -307,7 +313,9 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
     }
     base[fn] = name;
   }
-  const isPython = (fn: number) => functionKind(profile, fn) === 'python';
+  const kinds = profile.functions.kind;
+  const pythonKind = FUNCTION_KINDS.indexOf('python');
+  const isPython = (fn: number) => kinds[fn] === pythonKind;
   const line = (fn: number) => profile.functions.line[fn] as number;
 
   const labels = new PathLabels(profile.strings);
@@ -323,19 +331,22 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
   /** Per file string: its distinguishing label id while its group is named (-1 between). */
   const pathOf = new Int32Array(profile.strings.length).fill(-1);
 
-  const names = base.map((name, fn) =>
-    options.style === 'qualified' && isPython(fn) ? fullyQualified(fn) : name,
-  );
+  const names =
+    options.style === 'qualified'
+      ? base.map((name, fn) => (isPython(fn) ? fullyQualified(fn) : name))
+      : base.slice();
   const level = new Uint8Array(n).fill(options.style === 'qualified' ? 2 : 0);
   const reserved = new Set(options.reserved ?? []);
-  const keys: IdentityKeys = options.identity
-    ? new StringKeys(options.identity)
-    : new PairKeys(n, options.keySuffix ?? fileBasenameSuffix(profile));
+  const written = options.written
+    ? new WrittenKeys(n, profile.strings.length, options.written)
+    : undefined;
+  const keys: IdentityKeys =
+    written ??
+    (options.identity
+      ? new StringKeys(options.identity)
+      : new PairKeys(n, profile.strings.length, options.keySuffix ?? fileBasenameSuffix(profile)));
   const reservedKeys = new Set<number>();
-  for (const key of reserved) {
-    const pair = keys.ofString(key);
-    if (pair !== undefined) reservedKeys.add(pair);
-  }
+  for (const key of reserved) reservedKeys.add(keys.ofString(key));
 
   // Keys are recomputed only for functions whose name changed; a round groups the keys
   // that are taken more than once (or reserved) and qualifies those groups one level more.
@@ -412,13 +423,49 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
     for (let k = 0; k < size; k++) level[group[k] as number] = 3;
     return false;
   };
+  /**
+   * The groups of functions whose identity strings are the same, from the groups of equal
+   * keys: the same groups, unless different strings share a hashed key.
+   */
+  const exactGroups = (found: number[][]): number[][] => {
+    const exact: number[][] = [];
+    for (const group of found) {
+      const first = group[0] as number;
+      const name = names[first] as string;
+      let alike = true;
+      for (let k = 1; k < group.length && alike; k++) {
+        const fn = group[k] as number;
+        alike = keys.same(first, name, fn, names[fn] as string);
+      }
+      if (alike) {
+        if (group.length > 1 || reserved.has(keys.text(name, first))) exact.push(group);
+        continue;
+      }
+      const byText = new Map<string, number[]>();
+      for (const fn of group) {
+        const text = keys.text(names[fn] as string, fn);
+        const same = byText.get(text);
+        if (same) same.push(fn);
+        else byText.set(text, [fn]);
+      }
+      for (const [text, alikeGroup] of byText)
+        if (alikeGroup.length > 1 || reserved.has(text)) exact.push(alikeGroup);
+    }
+    return exact;
+  };
   for (let round = 0; round < 5; round++) {
     // Each key's first function; a group is made when a key is taken twice (or reserved).
     const seen = new KeyIndex(keyOf, n);
     groups = [];
     for (let fn = 0; fn < n; fn++) {
       if (dirty[fn]) {
-        keyOf[fn] = keys.of(names[fn] as string, fn);
+        const name = names[fn] as string;
+        // Round 0's names are mostly the functions' own, which repeat (8,614 distinct
+        // among the dump's 100k): their keys are worked out once per string.
+        keyOf[fn] =
+          round === 0 && name === base[fn]
+            ? keys.ofBase(name, fn, profile.functions.name[fn] as number)
+            : keys.of(name, fn);
         dirty[fn] = 0;
       }
       const owner = seen.claim(fn);
@@ -431,12 +478,13 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
         (groups[groupOf[owner] as number] as number[]).push(fn);
       }
     }
+    if (keys.hashed && groups.length > 0) groups = exactGroups(groups);
     if (groups.length === 0 || round === 4) break;
     let changed = false;
     for (let g = 0; g < groups.length; g++) if (qualify(groups[g] as number[])) changed = true;
     if (!changed) break;
   }
-  if (groups.length === 0) return names;
+  if (groups.length === 0) return written ? written.writtenOf : names;
 
   // Last resort: a counter suffix, checked against every key already in use.
   const used = new Set(reserved);
@@ -453,12 +501,13 @@ export function uniqueFunctionNames(profile: Profile, options: NamingOptions = {
       const key = keys.text(candidate, fn);
       if (!used.has(key)) {
         names[fn] = candidate;
+        if (written) written.writtenOf[fn] = key;
         used.add(key);
         break;
       }
     }
   }
-  return names;
+  return written ? written.writtenOf : names;
 }
 
 /**
@@ -508,18 +557,29 @@ function fileModules(
   return modules;
 }
 
-/** Identity keys as numbers (equal exactly when the identity strings are). */
+/**
+ * Identity keys as numbers: equal when the identity strings are equal. Keys that are
+ * hashes (`hashed`) may also be equal for different strings, rarely; the naming checks the
+ * functions of every clash with `same` before it counts them as one.
+ */
 interface IdentityKeys {
+  /** Whether equal keys may come from different identity strings. */
+  readonly hashed: boolean;
   /** The key of `name` for function `fn`. */
   of(name: string, fn: number): number;
-  /** The key of a whole identity string, or undefined when no function can have it. */
-  ofString(key: string): number | undefined;
+  /** The same for a name that is the sanitized profile string `index` (worked out once per string). */
+  ofBase(name: string, fn: number, index: number): number;
+  /** The key of a whole identity string. */
+  ofString(key: string): number;
+  /** Whether the identity strings of two functions' names, whose keys are equal, are equal. */
+  same(a: number, nameA: string, b: number, nameB: string): boolean;
   /** The identity string of `name` for function `fn`. */
   text(name: string, fn: number): string;
 }
 
-/** Keys from any identity rule: its strings, numbered. */
+/** Keys from any identity rule: its strings, numbered (exact, so never checked). */
 class StringKeys implements IdentityKeys {
+  readonly hashed = false;
   readonly #identity: (name: string, fn: number) => string;
   readonly #ids = new StringIds();
 
@@ -531,8 +591,16 @@ class StringKeys implements IdentityKeys {
     return this.#ids.of(this.#identity(name, fn));
   }
 
+  ofBase(name: string, fn: number): number {
+    return this.of(name, fn);
+  }
+
   ofString(key: string): number {
     return this.#ids.of(key);
+  }
+
+  same(): boolean {
+    return true;
   }
 
   text(name: string, fn: number): string {
@@ -540,105 +608,186 @@ class StringKeys implements IdentityKeys {
   }
 }
 
-const HASH_BASE = 0x01000193;
+/*
+ * Hashed keys. Numbering every identity string in a map was a third of the naming's CPU
+ * samples on the 100k-function dump: about 100,000 new qualified names a run, each hashed,
+ * looked up and added, the map growing the while. A key made of two polynomial hashes of
+ * the string instead (52 bits, so a Float64Array holds it exactly) costs a pass over its
+ * characters; the rare different strings with one key are told apart by comparing the
+ * strings of each clash (`same`), so the names are exactly those of numbered strings.
+ * On the dump, KCachegrind's rule took 213 ms of main-thread CPU instead of 264 ms, the
+ * name alone as long as before, and with `written` (below) the collapsed frame naming 330
+ * ms instead of 416 ms (docs/decisions/0032-faster-frame-naming.md).
+ */
 
-/** The hash of the last `length` characters of `text`, as `#shortestEnding` extends it. */
-function endingHash(text: string, length: number): number {
-  let hash = 0;
-  let power = 1;
-  for (let k = 1; k <= length; k++) {
-    hash = (hash + Math.imul(text.charCodeAt(text.length - k), power)) | 0;
-    power = Math.imul(power, HASH_BASE);
+/** The multipliers of the two polynomial hashes (mod 2^32; odd). */
+const LANE_A = 0x01000193;
+const LANE_B = 0x5bd1e995;
+
+/** The two hashes of the text `hashText` saw last (a pair without an allocation). */
+let laneA = 0;
+let laneB = 0;
+
+function hashText(text: string): void {
+  let a = 0;
+  let b = 0;
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    a = (Math.imul(a, LANE_A) + c) | 0;
+    b = (Math.imul(b, LANE_B) + c) | 0;
   }
-  return hash;
+  laneA = a;
+  laneB = b;
+}
+
+/** A key of 52 bits from the two hashes. */
+function laneKey(a: number, b: number): number {
+  return (a >>> 0) * 0x100000 + (b >>> 12);
+}
+
+/** `base` to the power `exponent`, mod 2^32. */
+function power(base: number, exponent: number): number {
+  let result = 1;
+  let square = base;
+  for (let e = exponent; e > 0; e = Math.floor(e / 2)) {
+    if (e % 2 === 1) result = Math.imul(result, square);
+    square = Math.imul(square, square);
+  }
+  return result;
 }
 
 /**
- * Keys of `name + suffix` without building those strings: a key is the pair (name,
- * suffix) made canonical, so that two pairs get the same number exactly when their
- * concatenations are the same string. The canonical suffix is the shortest of the known
- * suffixes that ends the key (the rest goes to the name): when no suffix ends another —
- * the usual case — that is the function's own suffix and the name stays as it is, so the
- * lookups use strings the profile already holds. (`ab` + `c.py` and `a` + `bc.py` both
- * become `ab` + `c.py`.)
+ * Keys of `name + suffix`, hashed without building that string: the hash of a
+ * concatenation is the name's hash times the multiplier to the suffix's length, plus the
+ * suffix's hash, so each distinct suffix is hashed once. Being the hash of the whole
+ * string, the key is the same for `ab` + `c.py` and `a` + `bc.py`, as it must be.
  */
 class PairKeys implements IdentityKeys {
-  readonly #keySuffix: (fn: number) => string;
+  readonly hashed = true;
   readonly #suffixOf: Int32Array;
-  readonly #suffixIds = new StringIds();
-  readonly #suffixes = this.#suffixIds.texts;
-  /** Per suffix id: the id of the shortest known suffix that ends it (itself if none). */
-  readonly #shortest: Int32Array;
-  readonly #nameIds = new StringIds();
+  readonly #suffixes: readonly string[];
+  /** Per suffix id: its two hashes and the two multipliers to its length. */
+  readonly #suffixA: Int32Array;
+  readonly #suffixB: Int32Array;
+  readonly #powerA: Int32Array;
+  readonly #powerB: Int32Array;
+  /** Per profile string: whether its hashes are known, and they. */
+  readonly #baseKnown: Uint8Array;
+  readonly #baseA: Int32Array;
+  readonly #baseB: Int32Array;
 
-  constructor(n: number, keySuffix: (fn: number) => string) {
-    this.#keySuffix = keySuffix;
+  constructor(n: number, strings: number, keySuffix: (fn: number) => string) {
+    const ids = new StringIds();
     this.#suffixOf = new Int32Array(n);
-    for (let fn = 0; fn < n; fn++) this.#suffixOf[fn] = this.#suffixIds.of(keySuffix(fn));
-    this.#shortest = new Int32Array(this.#suffixes.length);
-    this.#suffixes.forEach((suffix, id) => {
-      this.#shortest[id] = this.#shortestEnding(suffix) ?? id;
-    });
+    for (let fn = 0; fn < n; fn++) this.#suffixOf[fn] = ids.of(keySuffix(fn));
+    this.#suffixes = ids.texts;
+    const count = ids.texts.length;
+    this.#suffixA = new Int32Array(count);
+    this.#suffixB = new Int32Array(count);
+    this.#powerA = new Int32Array(count);
+    this.#powerB = new Int32Array(count);
+    for (let id = 0; id < count; id++) {
+      const suffix = ids.texts[id] as string;
+      hashText(suffix);
+      this.#suffixA[id] = laneA;
+      this.#suffixB[id] = laneB;
+      this.#powerA[id] = power(LANE_A, suffix.length);
+      this.#powerB[id] = power(LANE_B, suffix.length);
+    }
+    this.#baseKnown = new Uint8Array(strings);
+    this.#baseA = new Int32Array(strings);
+    this.#baseB = new Int32Array(strings);
   }
 
-  /**
-   * The id of the shortest known suffix that `text` ends with. The candidates are found by
-   * a hash of `text`'s endings, extended one character at a time from the end, so the cost
-   * is linear in the length of `text` however long it is (slicing and hashing every ending
-   * would be quadratic, which a hostile file with very long names could exploit); a hash
-   * match is confirmed with `endsWith`.
-   */
-  #shortestEnding(text: string): number | undefined {
-    if (this.#byHash === undefined) {
-      this.#byHash = new Map();
-      this.#suffixes.forEach((suffix, id) => {
-        const hash = endingHash(suffix, suffix.length);
-        const same = this.#byHash?.get(hash);
-        if (same) same.push(id);
-        else this.#byHash?.set(hash, [id]);
-      });
-    }
-    const empty = this.#suffixIds.find('');
-    if (empty !== undefined) return empty;
-    let hash = 0;
-    let power = 1;
-    for (let length = 1; length <= text.length; length++) {
-      hash = (hash + Math.imul(text.charCodeAt(text.length - length), power)) | 0;
-      power = Math.imul(power, HASH_BASE);
-      const candidates = this.#byHash.get(hash);
-      if (candidates === undefined) continue;
-      for (const id of candidates) {
-        const suffix = this.#suffixes[id] as string;
-        if (suffix.length === length && text.endsWith(suffix)) return id;
-      }
-    }
-    return undefined;
-  }
-
-  /** Suffix ids by `endingHash` of the whole suffix (built on first use). */
-  #byHash: Map<number, number[]> | undefined;
-
-  #pair(name: string, suffix: number): number {
-    return this.#nameIds.of(name) * this.#suffixes.length + suffix;
+  /** The key of a name whose hashes are `a` and `b`, for function `fn`. */
+  #join(a: number, b: number, fn: number): number {
+    const suffix = this.#suffixOf[fn] as number;
+    return laneKey(
+      (Math.imul(a, this.#powerA[suffix] as number) + (this.#suffixA[suffix] as number)) | 0,
+      (Math.imul(b, this.#powerB[suffix] as number) + (this.#suffixB[suffix] as number)) | 0,
+    );
   }
 
   of(name: string, fn: number): number {
-    const own = this.#suffixOf[fn] as number;
-    const shortest = this.#shortest[own] as number;
-    if (shortest === own) return this.#pair(name, own);
-    const suffix = this.#suffixes[own] as string;
-    const cut = suffix.length - (this.#suffixes[shortest] as string).length;
-    return this.#pair(name + suffix.slice(0, cut), shortest);
+    hashText(name);
+    return this.#join(laneA, laneB, fn);
   }
 
-  ofString(key: string): number | undefined {
-    const shortest = this.#shortestEnding(key);
-    if (shortest === undefined) return undefined;
-    const cut = key.length - (this.#suffixes[shortest] as string).length;
-    return this.#pair(key.slice(0, cut), shortest);
+  ofBase(name: string, fn: number, index: number): number {
+    if (this.#baseKnown[index] === 0) {
+      hashText(name);
+      this.#baseA[index] = laneA;
+      this.#baseB[index] = laneB;
+      this.#baseKnown[index] = 1;
+    }
+    return this.#join(this.#baseA[index] as number, this.#baseB[index] as number, fn);
+  }
+
+  ofString(key: string): number {
+    hashText(key);
+    return laneKey(laneA, laneB);
+  }
+
+  same(a: number, nameA: string, b: number, nameB: string): boolean {
+    return this.#suffixOf[a] === this.#suffixOf[b]
+      ? nameA === nameB
+      : this.text(nameA, a) === this.text(nameB, b);
   }
 
   text(name: string, fn: number): string {
-    return name + this.#keySuffix(fn);
+    return name + (this.#suffixes[this.#suffixOf[fn] as number] as string);
+  }
+}
+
+/**
+ * Keys of the names as the consumer writes them (`written`), hashed. Each function's
+ * written name is kept, for `same` and as the result; a profile string's is worked out once.
+ */
+class WrittenKeys implements IdentityKeys {
+  readonly hashed = true;
+  readonly #written: (name: string) => string;
+  /** Per function: the written form of the name its key was last made of. */
+  readonly writtenOf: string[];
+  /** Per profile string: its written form (undefined until asked) and that form's key. */
+  readonly #baseWritten: Array<string | undefined>;
+  readonly #baseKey: Float64Array;
+
+  constructor(n: number, strings: number, written: (name: string) => string) {
+    this.#written = written;
+    this.writtenOf = new Array(n);
+    this.#baseWritten = new Array(strings);
+    this.#baseKey = new Float64Array(strings);
+  }
+
+  of(name: string, fn: number): number {
+    const text = this.#written(name);
+    this.writtenOf[fn] = text;
+    hashText(text);
+    return laneKey(laneA, laneB);
+  }
+
+  ofBase(name: string, fn: number, index: number): number {
+    let text = this.#baseWritten[index];
+    if (text === undefined) {
+      text = this.#written(name);
+      this.#baseWritten[index] = text;
+      hashText(text);
+      this.#baseKey[index] = laneKey(laneA, laneB);
+    }
+    this.writtenOf[fn] = text;
+    return this.#baseKey[index] as number;
+  }
+
+  ofString(key: string): number {
+    hashText(key);
+    return laneKey(laneA, laneB);
+  }
+
+  same(a: number, _nameA: string, b: number): boolean {
+    return this.writtenOf[a] === this.writtenOf[b];
+  }
+
+  text(name: string): string {
+    return this.#written(name);
   }
 }

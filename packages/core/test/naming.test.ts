@@ -164,6 +164,79 @@ describe('uniqueFunctionNames', () => {
     );
   });
 
+  it('names by a written form as by that identity, and returns the written names', () => {
+    // A written form that merges names (`a;b` is written as the literal `a\x3bb` is) and
+    // trims, as the collapsed writer's frame text does.
+    const written = (name: string) => name.replaceAll(';', '\\x3b').replace(/ +$/, '');
+    fc.assert(
+      fc.property(
+        profiles,
+        fc.constantFrom('short' as const, 'qualified' as const),
+        fc.subarray(['run', 'a\\x3bb', '(profiler)']),
+        (fns, style, reserved) => {
+          const profile = profileOf(fns);
+          expect(uniqueFunctionNames(profile, { style, written, reserved })).toEqual(
+            uniqueFunctionNames(profile, { style, identity: written, reserved }).map(written),
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
+    const { names } = namesOf(
+      [
+        ['/p/x.py', 1, 'a;b'],
+        ['/p/x.py', 2, 'a\\x3bb'],
+        ['/p/y.py', 3, 'run '],
+      ],
+      { written },
+    );
+    expect(names).toEqual(['a\\x3bb:1', 'a\\x3bb:2', 'run']);
+  });
+
+  it('tells apart different names whose hashed keys are the same', () => {
+    // Keys are two polynomial hashes mod 2^32: a Thue–Morse string of 128 characters and
+    // its complement have the same ones, whatever the multipliers. `odd` clashes with
+    // nothing; the two `even` functions clash with each other.
+    let even = 'a';
+    let odd = 'b';
+    while (even.length < 128) [even, odd] = [even + odd, odd + even];
+    const fns: Fn[] = [
+      ['/p/x.py', 1, even],
+      ['/q/x.py', 2, odd],
+      ['/r/x.py', 3, even],
+      ['/s/y.py', 4, 'run'],
+    ];
+    const profile = profileOf(fns);
+    const suffix = (fn: number) =>
+      kcachegrindBasename(profile.strings[profile.functions.file[fn] as number] as string);
+    const expected = [`p.x.${even}`, odd, `r.x.${even}`, 'run'];
+    for (const rule of [suffix, () => '']) {
+      const names = uniqueFunctionNames(profile, { keySuffix: rule, reserved: [`${odd}.`] });
+      expect(names).toEqual(expected);
+      // The same as by the identity strings themselves, which are numbered, not hashed.
+      expect(
+        uniqueFunctionNames(profile, {
+          identity: (name, fn) => name + rule(fn),
+          reserved: [`${odd}.`],
+        }),
+      ).toEqual(expected);
+    }
+    expect(uniqueFunctionNames(profile, { written: (name) => name })).toEqual(expected);
+    // A reserved key with the hash of a name, and a name that is reserved.
+    expect(uniqueFunctionNames(profile, { keySuffix: () => '', reserved: [even] })).toEqual([
+      `p.x.${even}`,
+      odd,
+      `r.x.${even}`,
+      'run',
+    ]);
+    expect(uniqueFunctionNames(profile, { keySuffix: () => '', reserved: [odd] })).toEqual([
+      `p.x.${even}`,
+      `${odd}:2`,
+      `r.x.${even}`,
+      'run',
+    ]);
+  });
+
   it('keeps the names of the reason this project exists apart, readably', () => {
     const { names } = namesOf(REASON);
     expect(names).toEqual([

@@ -4,12 +4,15 @@
 import {
   Diagnostics,
   decodeText,
+  escapeUndecodable,
   makeProfileSet,
   type ProfileSet,
+  sanitizeName,
   singleProfileSet,
   writeToString,
 } from '@pyprof/core';
 import { ownByLeaf, parseCollapsed, profileFromRun } from '@pyprof/testkit';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { collapsed } from '../src/index.js';
 import { frameText } from '../src/write.js';
@@ -61,6 +64,50 @@ describe('frame text', () => {
     expect(frameText('tab\there')).toBe('tab\\there');
     expect(frameText('  padded  ')).toBe('padded');
     expect(frameText('with space')).toBe('with space');
+  });
+
+  it('changes a name exactly as its steps would (the quick test for names it keeps)', () => {
+    // The steps one after the other, as the file comment lists them.
+    const stepwise = (name: string) => {
+      let text = escapeUndecodable(sanitizeName(name)).replaceAll(';', '\\x3b');
+      const match = /\s(?=\d+(?:\.\d*)?$)/u.exec(text);
+      if (match !== null) {
+        const code = (match[0].codePointAt(0) as number).toString(16).padStart(2, '0');
+        text = `${text.slice(0, match.index)}\\x${code}${text.slice(match.index + 1)}`;
+      }
+      return text;
+    };
+    // Characters every rule is about: separators, white space of every kind, digits, dots,
+    // control characters, `?`, surrogates alone and in pairs.
+    const odd = fc.constantFrom(
+      ...[
+        ';',
+        ' ',
+        '\t',
+        '\n',
+        '\u00a0',
+        '\u2028',
+        '\ufeff',
+        '\u3000',
+        '\u0085',
+        '\u0000',
+        '\u007f',
+      ],
+      ...['1', '2', '.', '?', 'a', ':', '#', '\ud83d', '\ude00', '\udc80', '\udcff', '\ud800'],
+    );
+    const names = fc.oneof(
+      fc.array(odd, { maxLength: 8 }).map((chars) => chars.join('')),
+      fc.string({ unit: 'binary', maxLength: 8 }),
+    );
+    fc.assert(
+      fc.property(names, (name) => {
+        expect(frameText(name)).toBe(stepwise(name));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(frameText('???')).toBe('(???)');
+    expect(frameText('')).toBe('(no name)');
+    expect(frameText('\ud83d\ude00 x')).toBe('\ud83d\ude00 x');
   });
 });
 
