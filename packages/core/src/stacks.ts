@@ -216,10 +216,11 @@ function reconstructStacks(profile: Profile, need: StacksNeed): Stacks {
     maxFrames,
     maxDepth,
   );
-  // Functions whose every context was cut get a leaf each after the expansion, which can
-  // pass the budget: then the lightest leaves under budget frames make room for them (three
-  // rounds at most; decision 0029), else expand again with the first overshoot taken off
-  // (twice at most; the retries replay the first expansion up to their smaller budget:
+  // Functions whose every context was cut get a leaf each after the expansion. The
+  // expansion sets room aside for them (decision 0034), but its estimate of their depth can
+  // fall short: then the lightest leaves under budget frames make room (three rounds at
+  // most; decision 0029), else the expansion is settled again with the overshoot taken off
+  // (twice at most; a later call keeps a shorter prefix of the first one's steps:
   // `stackExpander`).
   let room = maxFrames;
   const expand = stackExpander(graph, entries, templates, rule, delivered, maxDepth);
