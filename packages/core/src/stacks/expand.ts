@@ -400,6 +400,8 @@ export function stackExpander(
    * below a node of the first tree's average depth (set by `grow`).
    */
   let missingDepth = 0;
+  /** True when the main loop ran out of links before the budget stopped it. */
+  let grownWhole = false;
   let rootCount = 0;
 
   /**
@@ -463,6 +465,7 @@ export function stackExpander(
       }
       pushNext(v);
     }
+    grownWhole = heap.size === 0;
     // Each function's first node is its heaviest context's (the tree grows heaviest first),
     // where `scaleTree` puts the leaves of the functions it calls.
     let depthSum = 0;
@@ -540,14 +543,20 @@ export function stackExpander(
     // The prefix kept: the longest that fits 80% of what the budget leaves after the leaves
     // of the functions it gives no node (`scaleTree` adds them after the expansion, each a
     // budget frame and a leaf below one of its callers: `missingDepth`), or when none does
-    // the one that comes closest (decision 0034). A later call, with a smaller budget, keeps a shorter
-    // prefix of the same steps.
+    // the one that comes closest (decision 0034) — but all of it when the main loop ran out
+    // of links and the tree fits with those leaves (it needs no room for cut links). A
+    // later call, with a smaller budget, keeps a shorter prefix of the same steps.
     const score = new Float64Array(available + 1);
     const stop = walkSteps(available, frameLimit, score);
     let best = stop;
-    while (best > 0 && (score[best] as number) > frameLimit) best--;
-    if ((score[best] as number) > frameLimit)
-      for (let s = stop; s >= 0; s--) if ((score[s] as number) < (score[best] as number)) best = s;
+    const wholeFits =
+      grownWhole && stop === steps && frames + ((score[stop] as number) - frames) / SHARE <= budget;
+    if (!wholeFits) {
+      while (best > 0 && (score[best] as number) > frameLimit) best--;
+      if ((score[best] as number) > frameLimit)
+        for (let s = stop; s >= 0; s--)
+          if ((score[s] as number) < (score[best] as number)) best = s;
+    }
     keptSteps = best;
     walkSteps(best, frameLimit);
     const missingFrames = ((score[best] as number) - frames) / SHARE;
