@@ -179,6 +179,7 @@ export {
   type StacksNeed,
   stackSamples,
   stackTexts,
+  treePaths,
 } from './stacks.js';
 export {
   concatBytes,

@@ -216,10 +216,11 @@ function reconstructStacks(profile: Profile, need: StacksNeed): Stacks {
     maxFrames,
     maxDepth,
   );
-  // Functions whose every context was cut get a leaf each after the expansion, which can
-  // pass the budget: then the lightest leaves under budget frames make room for them (three
-  // rounds at most; decision 0029), else expand again with the first overshoot taken off
-  // (twice at most; the retries replay the first expansion up to their smaller budget:
+  // Functions whose every context was cut get a leaf each after the expansion. The
+  // expansion sets room aside for them (decision 0034), but its estimate of their depth can
+  // fall short: then the lightest leaves under budget frames make room (three rounds at
+  // most; decision 0029), else the expansion is settled again with the overshoot taken off
+  // (twice at most; a later call keeps a shorter prefix of the first one's steps:
   // `stackExpander`).
   let room = maxFrames;
   const expand = stackExpander(graph, entries, templates, rule, delivered, maxDepth);
@@ -387,9 +388,8 @@ export interface StackText {
  * writers of text formats. Each node's text is its parent's text, the separator and its
  * own frame's: one concatenation per node, where a join of each stack's frames copies
  * every frame of every stack (4 million on the 100k-function dump; decision 0031). The
- * texts of the current path are kept by depth, so a tree laid out depth first is walked
- * in one pass; a node whose parent is not on the path (exact trees keep the source's
- * order) has its path rebuilt. The object is reused: copy what you keep.
+ * texts of the current path are kept by depth (`treePaths`). The object is reused: copy
+ * what you keep.
  */
 export function* stackTexts(
   stacks: Stacks,
@@ -397,13 +397,46 @@ export function* stackTexts(
   separator: string,
   root = '',
 ): Generator<StackText> {
-  const count = stacks.length;
-  const parent = stacks.parent;
-  const depth = new Int32Array(count);
-  /** By depth: the node on the current path and its text. */
-  let pathNode = new Int32Array(64).fill(-1);
   const pathText: string[] = [];
   const out: StackText = { node: 0, text: '', weight: 0 };
+  for (const { node: v, depth: d, again } of treePaths(stacks.parent)) {
+    const text =
+      (d === 0 ? root : `${pathText[d - 1] as string}${separator}`) +
+      frame(stacks.function[v] as number);
+    pathText[d] = text;
+    const weight = stacks.selfTime[v] as number;
+    if (again || !(weight > 0) || !Number.isFinite(weight)) continue;
+    out.node = v;
+    out.text = text;
+    out.weight = weight;
+    yield out;
+  }
+}
+
+/** One step of `treePaths` (the object is reused). */
+export interface PathStep {
+  node: number;
+  /** 0 for a root. */
+  depth: number;
+  /** True for an ancestor entered again to rebuild the path (not a step of its own). */
+  again: boolean;
+}
+
+/**
+ * The nodes of a tree (parents before children) in node order with their depths, for walks
+ * that keep something per depth of the current root path — a stack's text made from its
+ * parent's (`stackTexts`, the collapsed writer's bytes). A tree laid out depth first is one
+ * pass; when a node's parent is not on the current path (exact trees keep the source's
+ * order), its ancestors are entered again first, root first, with `again`. When a node
+ * comes, the steps at depths 0 to its own are its ancestors and itself.
+ */
+export function* treePaths(parent: Int32Array): Generator<PathStep> {
+  const count = parent.length;
+  const depth = new Int32Array(count);
+  /** By depth: the node on the current path, which is `pathNode[0 .. length)`. */
+  let pathNode = new Int32Array(64).fill(-1);
+  let length = 0;
+  const step: PathStep = { node: 0, depth: 0, again: false };
   for (let v = 0; v < count; v++) {
     const p = parent[v] as number;
     const d = p < 0 ? 0 : (depth[p] as number) + 1;
@@ -413,26 +446,21 @@ export function* stackTexts(
       longer.set(pathNode);
       pathNode = longer;
     }
-    if (d > 0 && pathNode[d - 1] !== p) {
-      // Not below the current path: set the path to this node's ancestors.
+    if (d > 0 && (d > length || pathNode[d - 1] !== p)) {
       for (let k = p; k >= 0; k = parent[k] as number) pathNode[depth[k] as number] = k;
+      step.again = true;
       for (let e = 0; e < d; e++) {
-        const node = pathNode[e] as number;
-        const above = e === 0 ? root : `${pathText[e - 1] as string}${separator}`;
-        pathText[e] = above + frame(stacks.function[node] as number);
+        step.node = pathNode[e] as number;
+        step.depth = e;
+        yield step;
       }
     }
-    const text =
-      (d === 0 ? root : `${pathText[d - 1] as string}${separator}`) +
-      frame(stacks.function[v] as number);
     pathNode[d] = v;
-    pathText[d] = text;
-    const weight = stacks.selfTime[v] as number;
-    if (!(weight > 0) || !Number.isFinite(weight)) continue;
-    out.node = v;
-    out.text = text;
-    out.weight = weight;
-    yield out;
+    length = d + 1;
+    step.node = v;
+    step.depth = d;
+    step.again = false;
+    yield step;
   }
 }
 

@@ -1,9 +1,10 @@
 // `stackTexts` builds each stack's text from its parent's: on any tree whose parents come
 // before their children (depth first or not), it gives the stacks `stackSamples` gives, in
 // the same order, each frame's text joined — with a root prefix and the budget frame.
+// `treePaths`, under it, keeps per depth the current root path of every node.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BUDGET_FRAME, type Stacks, stackSamples, stackTexts } from '../src/index.js';
+import { BUDGET_FRAME, type Stacks, stackSamples, stackTexts, treePaths } from '../src/index.js';
 
 /** A tree of `nodes` (parent index below the node, or -1), functions and weights. */
 const trees = fc
@@ -40,6 +41,26 @@ describe('stackTexts', () => {
         }));
         const actual = Array.from(stackTexts(stacks, frame, ';', root), (s) => ({ ...s }));
         expect(actual).toEqual(expected);
+      }),
+    );
+  });
+});
+
+describe('treePaths', () => {
+  it('enters every node once in order, after its ancestors are the path above it', () => {
+    fc.assert(
+      fc.property(trees, (stacks) => {
+        const path: number[] = [];
+        const entered: number[] = [];
+        for (const { node, depth, again } of treePaths(stacks.parent)) {
+          path[depth] = node;
+          if (again) continue;
+          entered.push(node);
+          const ancestors: number[] = [];
+          for (let k = node; k >= 0; k = stacks.parent[k] as number) ancestors.unshift(k);
+          expect(path.slice(0, depth + 1)).toEqual(ancestors);
+        }
+        expect(entered).toEqual(Array.from({ length: stacks.length }, (_, v) => v));
       }),
     );
   });

@@ -439,9 +439,11 @@ describe('deriveStacks, reconstructed', () => {
     }
   });
 
-  it('makes room for functions left without a stack by emptying light leaves, not expanding again', () => {
+  it('sets room aside for functions left without a stack, so one expansion fits the budget', () => {
     // main calls four workers; each calls a helper of its own and a shared one. At 29 frames
-    // the first expansion cuts helpers whose leaves, added after it, make 31 frames.
+    // the tree cannot hold every helper, and those it leaves out get a leaf each after the
+    // expansion: with the main loop using its whole share that made 31 frames (decision
+    // 0029); the expansion now keeps the prefix that leaves room for them (decision 0034).
     const own = [1, 1, 2, 5];
     const helper = [1, 5, 1, 2];
     const functions: Record<string, Row> = { main: [1, 1, 23], shared: [1, 4, 4] };
@@ -458,23 +460,71 @@ describe('deriveStacks, reconstructed', () => {
     }
     const p = graph(functions, edges);
     const m = stacksModel(p, 29, 256);
-    const expand = () =>
-      stackExpander(m.graph, m.entries, m.templates, m.rule, m.delivered, 256)(29);
-    const expansion = expand();
-    expect(scaleTree(m.graph, expansion).framesWritten).toBe(31);
-    // Not when the leaves cannot free that much.
-    expect(emptyLightLeaves(m.graph, expand(), 1000)).toBe(false);
-    expect(emptyLightLeaves(m.graph, expansion, 3)).toBe(true);
+    const expansion = stackExpander(m.graph, m.entries, m.templates, m.rule, m.delivered, 256)(29);
+    const scaled = scaleTree(m.graph, expansion);
+    expect(scaled.framesWritten).toBe(26);
+    // The reconstruction is that expansion, laid out: no leaf emptied, no second expansion.
     const s = reconstruct(p, { maxFrames: 29 });
     expectSound(p, s);
-    // The first expansion with leaves emptied, not a second expansion with a smaller budget.
-    const tree = layOut(scaleTree(m.graph, expansion));
+    const tree = layOut(scaled);
     expect([Array.from(s.parent), Array.from(s.function), Array.from(s.selfTime)]).toEqual([
       Array.from(tree.parent),
       Array.from(tree.function),
       Array.from(tree.selfTime),
     ]);
-    expect(s.framesWritten).toBeLessThanOrEqual(29);
+    expect(paths(p, s)).toEqual({
+      main: 1,
+      'main;w3': 5,
+      'main;w3;shared': 4,
+      'main;w3;u3': 2,
+      'main;w1': 1,
+      'main;w1;u1': 5,
+      'main;w2': 2,
+      'main;w2;(pruned);u2': 1,
+      'main;w0': 1,
+      'main;w0;(pruned);u0': 1,
+    });
+  });
+
+  it('empties the lightest leaves under budget frames when the room set aside was too small', () => {
+    // main → a → b (own time 3) and main → (pruned) → b (1): the leaf can go, b keeps its
+    // time on its other node; c's only node (its leaf under the budget frame) cannot.
+    const p = graph({ main: [1, 1, 6], a: [1, 1, 4], b: [2, 4, 4], c: [1, 1, 1] }, [
+      ['main', 'a', 1, 1, 4],
+      ['a', 'b', 1, 3, 3],
+      ['main', 'b', 1, 1, 1],
+      ['main', 'c', 1, 1, 1],
+    ]);
+    const m = stacksModel(p, 100, 256);
+    const row = (name: string) =>
+      Array.from({ length: p.functions.length }, (_, fn) => fn).find(
+        (fn) => nameOf(p, fn) === name,
+      ) as number;
+    // main, a, b, (pruned), b, c.
+    const expansion = () => ({
+      length: 6,
+      parent: Int32Array.from([-1, 0, 1, 0, 3, 3]),
+      function: Uint32Array.from([
+        row('main'),
+        row('a'),
+        row('b'),
+        BUDGET_FRAME,
+        row('b'),
+        row('c'),
+      ]),
+      self: Float64Array.from([1, 1, 3, 0, 1, 1]),
+      cutTime: 2,
+      recursionTime: 0,
+      budgetReached: true,
+    });
+    expect(scaleTree(m.graph, expansion()).framesWritten).toBe(1 + 2 + 3 + 3 + 3);
+    // Only b's leaf can go: 3 frames, not 4.
+    expect(emptyLightLeaves(m.graph, expansion(), 4)).toBe(false);
+    const emptied = expansion();
+    expect(emptyLightLeaves(m.graph, emptied, 3)).toBe(true);
+    const after = scaleTree(m.graph, emptied);
+    expect(after.framesWritten).toBe(1 + 2 + 3 + 3);
+    expect(Array.from(after.weight)).toEqual([1, 1, 4, 0, 0, 1]);
   });
 
   it('cuts stacks deeper than maxDepth under a budget frame below the deepest kept frame', () => {
@@ -560,23 +610,25 @@ describe('deriveStacks, reconstructed', () => {
           const p = b.build();
           const s = reconstruct(p, { maxFrames, maxDepth });
           expectSound(p, s);
-          // The budget's retry replays a first expansion with a larger budget: the same
-          // tree as a fresh expansion with the smaller one.
+          // The budget's retry keeps a prefix of the first expansion's main loop: its nodes
+          // up to its first budget frame are the first expansion's.
           const m = stacksModel(p, maxFrames, maxDepth);
-          const expander = () =>
-            stackExpander(m.graph, m.entries, m.templates, m.rule, m.delivered, maxDepth);
-          const retried = expander();
-          retried(maxFrames + 40);
-          const replayed = retried(maxFrames);
-          const fresh = expander()(maxFrames);
-          expect(Array.from(replayed.parent)).toEqual(Array.from(fresh.parent));
-          expect(Array.from(replayed.function)).toEqual(Array.from(fresh.function));
-          expect(Array.from(replayed.self)).toEqual(Array.from(fresh.self));
-          expect([replayed.cutTime, replayed.recursionTime, replayed.budgetReached]).toEqual([
-            fresh.cutTime,
-            fresh.recursionTime,
-            fresh.budgetReached,
-          ]);
+          const retried = stackExpander(
+            m.graph,
+            m.entries,
+            m.templates,
+            m.rule,
+            m.delivered,
+            maxDepth,
+          );
+          const first = retried(maxFrames + 40);
+          const firstColumns = [first.parent, first.function, first.self].map((a) => Array.from(a));
+          const again = retried(maxFrames);
+          let kept = again.function.indexOf(BUDGET_FRAME);
+          if (kept < 0) kept = again.length;
+          expect(
+            [again.parent, again.function, again.self].map((a) => Array.from(a.subarray(0, kept))),
+          ).toEqual(firstColumns.map((a) => a.slice(0, kept)));
           let depth = 0;
           for (const { frames } of stackSamples(s)) depth = Math.max(depth, frames.length);
           // A cut adds the budget frame and the leaf below the deepest kept frame.

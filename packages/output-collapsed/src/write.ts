@@ -44,6 +44,7 @@ import {
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_FRAMES,
   deriveStacks,
+  encodeText,
   escapeUndecodable,
   filterNote,
   functionName,
@@ -58,6 +59,7 @@ import {
   type StacksNeed,
   sanitizeName,
   stackTexts,
+  treePaths,
   uniqueFunctionNames,
   type WriteContext,
 } from '@pyprof/core';
@@ -160,10 +162,20 @@ export function collapsedNeeds(options: Partial<CollapsedOptions> = {}): OutputN
   return { stacks: stacksNeed(options) };
 }
 
+/** One tree whose frames are unique names, written as bytes as it is walked (`treeChunks`). */
+interface SingleTree {
+  stacks: Stacks;
+  frame: (fn: number) => string;
+  root: string;
+  scale: number;
+}
+
 /** The lines of some profiles' stacks: weight per line text, in the order first met. */
 interface StackLines {
   /** Each distinct line text with its weight (in units, not yet rounded), in the order first met. */
   lines: Iterable<readonly [string, number]>;
+  /** Instead of `lines`: a single tree, written by `treeChunks`. */
+  tree?: SingleTree;
   origins: Set<string>;
   reconstructed: boolean;
   sampled: boolean;
@@ -202,9 +214,9 @@ function firstOfSameStack(stacks: Stacks): Int32Array {
 
 /**
  * The lines of `parts`' stacks, with `texts[k]` the frame of each function of part k. With
- * `distinct` (the frames are the whole profile's unique names), a single part's lines are
- * made as they are written (`singleTreeLines`); otherwise they are gathered in a map that
- * merges the same text.
+ * `distinct` (the frames are the whole profile's unique names), a single part's tree is
+ * kept to be written as it is walked (`treeChunks`); otherwise the lines are gathered in a
+ * map that merges the same text.
  */
 function stackLines(
   parts: readonly Profile[],
@@ -241,7 +253,7 @@ function stackLines(
       fn === BUDGET_FRAME ? BUDGET_FRAME_NAME : (frames[fn] as string);
     const root = prefixes ? `${threadFrame(part, index, parts.length)};` : '';
     if (distinct && parts.length === 1) {
-      out.lines = singleTreeLines(stacks, frame, root, scale);
+      out.tree = { stacks, frame, root, scale };
       break;
     }
     for (const { text, weight } of stackTexts(stacks, frame, ';', root))
@@ -250,32 +262,101 @@ function stackLines(
   return out;
 }
 
+/** Bytes of a line chunk (a longer line gets a chunk of its own size). */
+const CHUNK_BYTES = 64 * 1024;
+const SEMICOLON = 0x3b;
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+
 /**
- * The lines of one tree whose frames are unique names, made as they are written: each
- * stack's weight is added to the first node of its text (`firstOfSameStack`), in node order
- * as a map of texts would add them, and the line comes where the first stack of that text
- * with weight is — the map's order, without its 56 MB of keys on the 100k-function dump.
+ * The lines of one tree whose frames are unique names, as UTF-8 chunks made while the tree
+ * is walked: each stack's weight is added to the first node of its text
+ * (`firstOfSameStack`), and the line comes where the first stack of that text with weight
+ * is, rounded by `rounder` in that order — the order and numbers of a map of texts,
+ * without one. Each frame is encoded once (`encodeText`, as string chunks would be), and
+ * each line is its parent's bytes, `;` and its frame's: on the 100k-function dump, line
+ * strings built from their parents' (`stackTexts`), joined into chunks and encoded again
+ * took about 0.4 s of a 4 s conversion (decision 0034).
  */
-function* singleTreeLines(
-  stacks: Stacks,
-  frame: (fn: number) => string,
-  root: string,
-  scale: number,
-): Generator<readonly [string, number]> {
+function* treeChunks(tree: SingleTree, rounder: CumulativeRounder): Generator<Uint8Array> {
+  const { stacks, frame, scale } = tree;
+  const count = stacks.length;
   const first = firstOfSameStack(stacks);
-  const sum = new Float64Array(stacks.length);
-  const firstWeighted = new Int32Array(stacks.length).fill(-1);
-  for (let v = 0; v < stacks.length; v++) {
+  const sum = new Float64Array(count);
+  const firstWeighted = new Int32Array(count).fill(-1);
+  let functions = 0;
+  for (let v = 0; v < count; v++) {
+    const fn = stacks.function[v] as number;
+    if (fn !== BUDGET_FRAME && fn >= functions) functions = fn + 1;
     const weight = stacks.selfTime[v] as number;
     if (!(weight > 0) || !Number.isFinite(weight)) continue;
     const same = first[v] as number;
     sum[same] = (sum[same] as number) + weight * scale;
     if ((firstWeighted[same] as number) < 0) firstWeighted[same] = v;
   }
-  for (const stack of stackTexts(stacks, frame, ';', root)) {
-    const same = first[stack.node] as number;
-    if (firstWeighted[same] === stack.node) yield [stack.text, sum[same] as number];
+  // Each frame's bytes in one pool, encoded when first met (the budget frame last).
+  const frameAt = new Int32Array(functions + 1).fill(-1);
+  const frameLength = new Int32Array(functions + 1);
+  let pool: Uint8Array = new Uint8Array(1 << 16);
+  let poolLength = 0;
+  const frameSlot = (fn: number): number => {
+    const slot = fn === BUDGET_FRAME ? functions : fn;
+    if ((frameAt[slot] as number) < 0) {
+      const bytes = encodeText(frame(fn));
+      if (poolLength + bytes.length > pool.length) pool = grown(pool, poolLength + bytes.length);
+      pool.set(bytes, poolLength);
+      frameAt[slot] = poolLength;
+      frameLength[slot] = bytes.length;
+      poolLength += bytes.length;
+    }
+    return slot;
+  };
+  // The current path's bytes, and by depth where its text ends (`treePaths`).
+  const root = encodeText(tree.root);
+  let path: Uint8Array = new Uint8Array(1 << 12);
+  path.set(root);
+  const pathEnd: number[] = [];
+  let out: Uint8Array = new Uint8Array(CHUNK_BYTES);
+  let used = 0;
+  for (const { node: v, depth: d, again } of treePaths(stacks.parent)) {
+    const slot = frameSlot(stacks.function[v] as number);
+    const length = frameLength[slot] as number;
+    let at = root.length;
+    if (d > 0) {
+      at = pathEnd[d - 1] as number;
+      if (at + 1 + length > path.length) path = grown(path, at + 1 + length);
+      path[at++] = SEMICOLON;
+    } else if (at + length > path.length) path = grown(path, at + length);
+    const start = frameAt[slot] as number;
+    path.set(pool.subarray(start, start + length), at);
+    pathEnd[d] = at + length;
+    if (again) continue;
+    const same = first[v] as number;
+    if (firstWeighted[same] !== v) continue;
+    const weight = rounder.next(sum[same] as number);
+    if (weight === 0) continue;
+    const digits = String(weight);
+    const end = pathEnd[d] as number;
+    const size = end + digits.length + 2;
+    if (used + size > out.length) {
+      if (used > 0) yield out.subarray(0, used);
+      out = new Uint8Array(Math.max(CHUNK_BYTES, size));
+      used = 0;
+    }
+    out.set(path.subarray(0, end), used);
+    used += end;
+    out[used++] = SPACE;
+    for (let i = 0; i < digits.length; i++) out[used++] = digits.charCodeAt(i);
+    out[used++] = NEWLINE;
   }
+  if (used > 0) yield out.subarray(0, used);
+}
+
+/** A copy of `bytes` with room for at least `size`. */
+function grown(bytes: Uint8Array, size: number): Uint8Array {
+  const longer = new Uint8Array(Math.max(size, 2 * bytes.length));
+  longer.set(bytes);
+  return longer;
 }
 
 /** The notes every collapsed output gives: mixed units, reconstructed stacks. */
@@ -323,6 +404,11 @@ export function* writeCollapsed(
   reportLines(found, options, context);
   let out = options.comment ? commentLine(found, parts, options) : '';
   const rounder = new CumulativeRounder();
+  if (found.tree) {
+    if (out !== '') yield out;
+    yield* treeChunks(found.tree, rounder);
+    return;
+  }
   for (const [key, exact] of found.lines) {
     const weight = rounder.next(exact);
     if (weight === 0) continue;

@@ -53,6 +53,8 @@ const WALK_WIDTH = 4;
 const WALKS_PER_FRAME = 4;
 const LEAVES_PER_FRAME = 16;
 const DUST = 1e-9;
+/** The main loop's share of the budget; the rest is for the budget frames and their leaves. */
+const SHARE = 0.8;
 /** A share below this part of a node goes to the pools' greedy split instead. */
 const SIZABLE = 0.01;
 
@@ -142,13 +144,15 @@ class Links {
 }
 
 /**
- * The expansion for a budget that may shrink (`maxFrames`; `maxDepth` is fixed): the first
- * call expands; a later call with a smaller (or equal) `maxFrames` replays the first one's
- * main loop up to where the smaller budget stops it — the main loop takes the same steps
- * whatever the budget, which only decides where it stops, so the second tree is a prefix
- * of the first — and then cuts and places the rest as a fresh expansion does: the same
- * tree, without weighing any node's callees again. On the 100k-function benchmark the
- * budget's retry ran the main loop again (1.3 s CPU); the replay takes 0.2 s (decision 0028).
+ * The expansion for a budget that may shrink (`maxFrames`; `maxDepth` is fixed). The first
+ * call grows the tree heaviest link first (the main loop) until its frames reach 80% of the
+ * budget, recording which node each step took a link of; then every call keeps a prefix of
+ * those steps and cuts and places the rest. The prefix leaves room for the leaves that
+ * `scaleTree` adds afterwards for the functions it gives no node — on the 100k-function
+ * benchmark 61 000 functions, a quarter of a 2 M budget — so one expansion fits where the
+ * budget's retry used to expand a second time (decision 0034). A later call, with a smaller
+ * (or equal) `maxFrames`, keeps a shorter prefix of the same steps: no node's callees are
+ * weighed again.
  */
 export function stackExpander(
   graph: CallGraph,
@@ -179,7 +183,7 @@ export function stackExpander(
     maxDegree = Math.max(maxDegree, templates.linkCount[v] as number);
   const tree = new TreeNodes();
   const links = new Links();
-  let heap = new Buckets(graph.total);
+  const heap = new Buckets(graph.total);
   // What each model node still has to give: per edge (graph nodes: `outPool`), per template link.
   const linkPool = Float64Array.from(templates.linkAmount);
   const fractions = new Float64Array(maxDegree);
@@ -195,8 +199,6 @@ export function stackExpander(
   let cutTotal = 0;
   /** The call's `maxFrames`. */
   let budget = 0;
-  /** Nodes the first call's main loop made (a replay reuses a prefix of them); -1 before. */
-  let made = -1;
 
   /**
    * Splits `rest` among the `count` candidates (their recorded shares, the smallest piece
@@ -370,17 +372,13 @@ export function stackExpander(
     return kind === LINK_CHILD ? (templates.function[ref] as number) : (callee[ref] as number);
   };
 
-  // `ownTimeBelow`'s walks, kept over the calls (a replay walks the same functions): per
-  // function its shares at `belowFunction/belowPart[belowStart .. + belowCount)`, and the
-  // call that last asked for it.
+  // `ownTimeBelow`'s walks, kept over the calls (a later call walks the same functions):
+  // per function its shares at `belowFunction/belowPart[belowStart .. + belowCount)`.
   const belowStart = new Int32Array(n).fill(-1);
   const belowCount = new Uint8Array(n);
-  const belowKept = new Uint8Array(n);
-  const belowCall = new Int32Array(n);
   let belowFunction = new Int32Array(1024);
   let belowPart = new Float64Array(1024);
   let belowLength = 0;
-  let call = 0;
   const found = new Float64Array(n);
   const touched: number[] = [];
   const walkFunction: number[] = [];
@@ -388,37 +386,51 @@ export function stackExpander(
   const walkQueue = new BestFirst();
   const top = new Int32Array(Math.max(WALKS_PER_FRAME, LEAVES_PER_FRAME, WALK_WIDTH));
 
-  const expand = (maxFrames: number): Expansion => {
-    const replay = made >= 0;
-    // (A replay's budget frames overwrite the first call's nodes past its stop.)
-    if (replay && maxFrames > budget)
-      throw new Error('stackExpander: a later call may not raise the budget');
-    budget = maxFrames;
-    const frameLimit = Math.floor(0.8 * maxFrames);
-    frames = 0;
-    recursionTime = 0;
-    budgetReached = false;
-    cutTotal = 0;
-    cuts = 0;
-    call++;
-    if (replay) heap = new Buckets(graph.total);
-    let reused = 0;
-    /** The next node the first call made, in the order it made them (a replay). */
-    const reuse = (): number => {
-      const u = reused++;
-      tree.cursor[u] = 0;
-      return u;
-    };
+  // The steps of the main loop, in order: the node whose next link each took.
+  let stepNode = new Int32Array(4096);
+  let steps = 0;
+  /** Per function: 1 once a node of it with own time is in the prefix being settled. */
+  const hasNode = new Uint8Array(n);
+  let withSelf = 0;
+  for (let f = 0; f < n; f++) if ((graph.self[f] as number) > 0) withSelf++;
+  /** Steps of the main loop the last call kept (-1 before the first call). */
+  let keptSteps = -1;
+  /**
+   * Frames the leaf of a function left without a node takes: a budget frame and the leaf
+   * below a node of the first tree's average depth (set by `grow`).
+   */
+  let missingDepth = 0;
+  /** True when the main loop ran out of links before the budget stopped it. */
+  let grownWhole = false;
+  let rootCount = 0;
 
-    // Roots.
+  /**
+   * What the step that takes node v's link `k` (`depth`: the new node's) does: makes a node
+   * (0), makes a nested template node (1), is a template's own cut (2) or a cut by the depth
+   * limit (3).
+   */
+  const stepKind = (v: number, target: number, depth: number): number => {
+    if (tree.kind[v] === NODE_GRAPH) return depth > maxDepth ? 3 : 0;
+    const kind = templates.linkKind[target] as number;
+    if (kind === LINK_CUT) return 2;
+    if (depth > maxDepth) return 3;
+    if (kind === LINK_EXIT) return 0;
+    const ref = templates.linkRef[target] as number;
+    return templates.nested[ref] === 1 && templates.nested[tree.ref[v] as number] === 0 ? 1 : 0;
+  };
+
+  /**
+   * The main loop, run once: the tree grown heaviest link first until its frames reach
+   * 80% of the first budget (the rest is for the budget frames), each step recorded.
+   */
+  const grow = (frameLimit: number): void => {
     for (const r of entries.roots) {
       const time = rootAmount[r] as number;
       if (!(time > dust)) continue;
-      const v = replay ? reuse() : addCallee(-1, r, -1, time);
+      pushNext(addCallee(-1, r, -1, time));
       frames += 1;
-      pushNext(v);
     }
-
+    rootCount = tree.length;
     while (heap.size > 0) {
       const v = heap.topItem();
       const k = tree.cursor[v] as number;
@@ -426,62 +438,146 @@ export function stackExpander(
       if (frames + depth > frameLimit) break;
       heap.pop();
       tree.cursor[v] = k + 1;
+      if (steps === stepNode.length) {
+        const longer = new Int32Array(2 * steps);
+        longer.set(stepNode);
+        stepNode = longer;
+      }
+      stepNode[steps++] = v;
       const link = (tree.first[v] as number) + k;
       const target = links.target[link] as number;
       const time = links.time[link] as number;
-      if (tree.kind[v] === NODE_GRAPH) {
-        if (depth > maxDepth) {
-          budgetReached = true;
-          cut(v, outCallee[target] as number, time);
-        } else {
-          frames += depth;
-          pushNext(
-            replay
-              ? reuse()
-              : addCallee(v, outCallee[target] as number, outEdge[target] as number, time),
-          );
-        }
-      } else {
-        const kind = templates.linkKind[target] as number;
+      const kind = stepKind(v, target, depth);
+      if (kind >= 2) {
+        pushNext(v);
+        continue;
+      }
+      frames += depth;
+      if (tree.kind[v] === NODE_GRAPH)
+        pushNext(addCallee(v, outCallee[target] as number, outEdge[target] as number, time));
+      else {
         const ref = templates.linkRef[target] as number;
-        if (kind === LINK_CUT) cut(v, callee[ref] as number, time);
-        else if (depth > maxDepth) {
-          budgetReached = true;
-          cut(v, linkFunction(v, target), time);
-        } else if (kind === LINK_EXIT) {
-          frames += depth;
-          pushNext(replay ? reuse() : addCallee(v, callee[ref] as number, ref, time));
-        } else {
-          frames += depth;
-          if (templates.nested[ref] === 1 && templates.nested[tree.ref[v] as number] === 0)
-            recursionTime += time;
-          pushNext(replay ? reuse() : addTemplate(v, ref, time));
-        }
+        pushNext(
+          templates.linkKind[target] === LINK_EXIT
+            ? addCallee(v, callee[ref] as number, ref, time)
+            : addTemplate(v, ref, time),
+        );
       }
       pushNext(v);
     }
-    if (replay) tree.length = reused;
-    else made = tree.length;
-    // Everything left in the heap is cut under its node.
-    if (heap.size > 0) budgetReached = true;
-    // (The heaviest links one by one; the rest joins the last of those: leaves under a budget
-    // frame show where its time is, each function's own time is made exact at the end.)
-    while (heap.size > 0) {
-      const v = heap.pop();
+    grownWhole = heap.size === 0;
+    // Each function's first node is its heaviest context's (the tree grows heaviest first),
+    // where `scaleTree` puts the leaves of the functions it calls.
+    let depthSum = 0;
+    let reached = 0;
+    hasNode.fill(0);
+    for (let v = 0; v < tree.length; v++) {
+      const f = tree.fn[v] as number;
+      if (hasNode[f] === 1) continue;
+      hasNode[f] = 1;
+      depthSum += tree.depth[v] as number;
+      reached++;
+    }
+    missingDepth = 2 + depthSum / Math.max(1, reached);
+  };
+
+  /**
+   * Walks the first `count` steps of the main loop again, from the roots. Probing (with
+   * `score`), it scores each prefix — its frames, plus SHARE times the frames of the leaves
+   * of the functions it leaves without a node — and returns how many steps the main loop
+   * takes under `frameLimit`; otherwise it restores the state after those steps: frames,
+   * nodes, cursors, the main loop's cuts and the recursion time.
+   */
+  const walkSteps = (count: number, frameLimit: number, score?: Float64Array): number => {
+    hasNode.fill(0);
+    let missing = withSelf;
+    const reach = (u: number): void => {
+      const f = tree.fn[u] as number;
+      if ((tree.self[u] as number) > 0 && hasNode[f] === 0) {
+        hasNode[f] = 1;
+        missing--;
+      }
+    };
+    for (let u = 0; u < tree.length; u++) tree.cursor[u] = 0;
+    frames = rootCount;
+    for (let u = 0; u < rootCount; u++) reach(u);
+    let node = rootCount;
+    for (let s = 0; s <= count; s++) {
+      if (score) score[s] = frames + SHARE * missing * missingDepth;
+      if (s === count) break;
+      const v = stepNode[s] as number;
+      const k = tree.cursor[v] as number;
+      const depth = (tree.depth[v] as number) + 1;
+      if (score && frames + depth > frameLimit) return s;
+      tree.cursor[v] = k + 1;
+      const link = (tree.first[v] as number) + k;
+      const target = links.target[link] as number;
+      const kind = stepKind(v, target, depth);
+      if (kind >= 2) {
+        if (!score) {
+          if (kind === 3) budgetReached = true;
+          cut(v, linkFunction(v, target), links.time[link] as number);
+        }
+      } else {
+        if (kind === 1 && !score) recursionTime += links.time[link] as number;
+        frames += depth;
+        reach(node++);
+      }
+    }
+    if (!score) tree.length = node;
+    return count;
+  };
+
+  const expand = (maxFrames: number): Expansion => {
+    if (keptSteps >= 0 && maxFrames > budget)
+      throw new Error('stackExpander: a later call may not raise the budget');
+    budget = maxFrames;
+    const frameLimit = Math.floor(SHARE * maxFrames);
+    frames = 0;
+    recursionTime = 0;
+    budgetReached = false;
+    cutTotal = 0;
+    cuts = 0;
+    if (keptSteps < 0) grow(frameLimit);
+    const available = keptSteps < 0 ? steps : keptSteps;
+    // The prefix kept: the longest that fits 80% of what the budget leaves after the leaves
+    // of the functions it gives no node (`scaleTree` adds them after the expansion, each a
+    // budget frame and a leaf below one of its callers: `missingDepth`), or when none does
+    // the one that comes closest (decision 0034) — but all of it when the main loop ran out
+    // of links and the tree fits with those leaves (it needs no room for cut links). A
+    // later call, with a smaller budget, keeps a shorter prefix of the same steps.
+    const score = new Float64Array(available + 1);
+    const stop = walkSteps(available, frameLimit, score);
+    let best = stop;
+    const wholeFits =
+      grownWhole && stop === steps && frames + ((score[stop] as number) - frames) / SHARE <= budget;
+    if (!wholeFits) {
+      while (best > 0 && (score[best] as number) > frameLimit) best--;
+      if ((score[best] as number) > frameLimit)
+        for (let s = stop; s >= 0; s--)
+          if ((score[s] as number) < (score[best] as number)) best = s;
+    }
+    keptSteps = best;
+    walkSteps(best, frameLimit);
+    const missingFrames = ((score[best] as number) - frames) / SHARE;
+    // Everything else is cut under its node, in node order: the heaviest links one by one,
+    // the rest joining the last of those (leaves under a budget frame show where its time
+    // is; each function's own time is made exact at the end).
+    for (let v = 0; v < tree.length; v++) {
       const count = tree.count[v] as number;
       let listed = 0;
       for (let k = tree.cursor[v] as number; k < count; k++) {
         const link = (tree.first[v] as number) + k;
         const time = links.time[link] as number;
         if (!(time > dust)) continue;
+        budgetReached = true;
         if (listed < CUTS_LISTED) {
           cut(v, linkFunction(v, links.target[link] as number), time);
           listed++;
         } else cutTime[cuts - 1] = (cutTime[cuts - 1] as number) + time;
       }
-      tree.cursor[v] = count;
     }
-    if (cuts > 0) placeCuts();
+    if (cuts > 0) placeCuts(missingFrames);
     return {
       length: tree.length,
       parent: tree.parent.subarray(0, tree.length),
@@ -497,16 +593,18 @@ export function stackExpander(
    * Budget frames for the cuts: a node keeps its cuts in a frame of its own when they (with
    * what its children passed up) reach a threshold, else passes them to its parent; roots
    * keep what reaches them. The threshold is the smallest for which the frames and their
-   * leaves fit what is left of the budget.
+   * leaves fit what is left of the budget once `missingFrames` are set aside (the leaves of
+   * the functions the tree leaves without a node, added by `scaleTree`).
    */
-  function placeCuts(): void {
+  function placeCuts(missingFrames: number): void {
     const count = tree.length;
     const own = new Float64Array(count);
     for (let i = 0; i < cuts; i++)
       own[cutNode[i] as number] = (own[cutNode[i] as number] as number) + (cutTime[i] as number);
     const pending = new Float64Array(count);
     const chosen = new Uint8Array(count);
-    const left = budget - frames;
+    const room = budget - missingFrames;
+    const left = room - frames;
     const cost = (threshold: number): number => {
       pending.set(own);
       let used = 0;
@@ -569,7 +667,10 @@ export function stackExpander(
         byFunction[h] = (byFunction[h] as number) + (cutTime[i] as number);
         cutTotal += cutTime[i] as number;
       }
-      // The heaviest cut functions, walked down to where their own time is.
+      // The heaviest cut functions, walked down to where their own time is. (A walk not yet
+      // cached leaves its own heaviest functions in `top`, so the walks after it follow
+      // those: giving each cut function its own list was tried in decision 0034 and left 2
+      // more functions off their cumulative time on the Breezy profiles, so it stays.)
       leavesSeen.length = 0;
       const walked = heaviest(seen, byFunction, WALKS_PER_FRAME, top);
       for (let j = 0; j < walked; j++) {
@@ -589,7 +690,7 @@ export function stackExpander(
       const depth = (tree.depth[frame] as number) + 1;
       const leaves = heaviest(leavesSeen, leafTime, LEAVES_PER_FRAME, top);
       for (let j = 0; j < leaves; j++) {
-        if (frames + depth > budget) break;
+        if (frames + depth > room) break;
         const fn = top[j] as number;
         tree.add(frame, fn, leafTime[fn] as number, NODE_LEAF, -1);
         frames += depth;
@@ -600,21 +701,11 @@ export function stackExpander(
 
   /**
    * Where a function's subtree keeps its own time: shares by function (a short cached walk),
-   * at `belowFunction/belowPart[result .. + belowCount[h])`. The first time in a call it
-   * leaves its heaviest functions in `top`, as the walk does — `placeCuts` reads `top`
-   * after it, so this keeps what it walks as when each call had a cache of its own.
+   * at `belowFunction/belowPart[result .. + belowCount[h])`.
    */
   function ownTimeBelow(h: number): number {
     const cached = belowStart[h] as number;
-    if (cached >= 0) {
-      if (belowCall[h] !== call) {
-        belowCall[h] = call;
-        if (belowKept[h] === 1)
-          for (let j = 0; j < (belowCount[h] as number); j++)
-            top[j] = belowFunction[cached + j] as number;
-      }
-      return cached;
-    }
+    if (cached >= 0) return cached;
     walkFunction.length = 0;
     walkTime.length = 0;
     touched.length = 0;
@@ -666,8 +757,6 @@ export function stackExpander(
     }
     belowStart[h] = start;
     belowCount[h] = belowLength - start;
-    belowKept[h] = kept > 0 ? 1 : 0;
-    belowCall[h] = call;
     return start;
   }
 
