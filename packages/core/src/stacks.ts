@@ -348,27 +348,23 @@ export interface StackSample {
 
 /**
  * The stacks with weight, in node order, each as its root-first frames — for writers that
- * stream (one buffer is reused: copy `frames` to keep it).
+ * stream (the current path is kept by depth, `treePaths`; one buffer is reused: copy
+ * `frames` to keep it).
  */
 export function* stackSamples(stacks: Stacks): Generator<StackSample> {
-  const count = stacks.length;
-  const depth = new Int32Array(count);
-  let deepest = 0;
-  for (let v = 0; v < count; v++) {
-    const p = stacks.parent[v] as number;
-    depth[v] = p < 0 ? 1 : (depth[p] as number) + 1;
-    if ((depth[v] as number) > deepest) deepest = depth[v] as number;
-  }
-  const buffer = new Uint32Array(deepest);
+  let buffer = new Uint32Array(64);
   const sample: StackSample = { node: 0, frames: buffer.subarray(0, 0), weight: 0 };
-  for (let v = 0; v < count; v++) {
+  for (const { node: v, depth: d, again } of treePaths(stacks.parent)) {
+    if (d === buffer.length) {
+      const longer = new Uint32Array(2 * d);
+      longer.set(buffer);
+      buffer = longer;
+    }
+    buffer[d] = stacks.function[v] as number;
     const weight = stacks.selfTime[v] as number;
-    if (!(weight > 0) || !Number.isFinite(weight)) continue;
-    let d = depth[v] as number;
-    for (let k = v; k >= 0; k = stacks.parent[k] as number)
-      buffer[--d] = stacks.function[k] as number;
+    if (again || !(weight > 0) || !Number.isFinite(weight)) continue;
     sample.node = v;
-    sample.frames = buffer.subarray(0, depth[v] as number);
+    sample.frames = buffer.subarray(0, d + 1);
     sample.weight = weight;
     yield sample;
   }

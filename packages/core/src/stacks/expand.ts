@@ -33,7 +33,7 @@
 import type { ContextRule } from './context-rule.js';
 import { ruleFractions } from './context-rule.js';
 import type { Entries } from './entries.js';
-import { byOutPosition, type CallGraph } from './graph.js';
+import { byOutPosition, type CallGraph, widestRange } from './graph.js';
 import { BestFirst, Buckets } from './heap.js';
 import { LINK_CHILD, LINK_CUT, LINK_EXIT, type Templates } from './template.js';
 
@@ -176,9 +176,7 @@ export function stackExpander(
   for (let f = 0; f < n; f++)
     for (let k = outStart[f] as number; k < (outStart[f + 1] as number); k++)
       outSum[f] = (outSum[f] as number) + (outCumulative[k] as number);
-  let maxDegree = 1;
-  for (let f = 0; f < n; f++)
-    maxDegree = Math.max(maxDegree, (outStart[f + 1] as number) - (outStart[f] as number));
+  let maxDegree = Math.max(1, widestRange(outStart));
   for (let v = 0; v < templates.length; v++)
     maxDegree = Math.max(maxDegree, templates.linkCount[v] as number);
   const tree = new TreeNodes();

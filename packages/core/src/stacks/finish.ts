@@ -171,9 +171,10 @@ export function scaleTree(graph: CallGraph, tree: Expansion): ScaledTree {
  * its function keeps own time on another node, so no function loses its last place and the
  * scaling gives its time to its other nodes (as it does for the cut functions a budget frame
  * does not list). The budget's retry does this first (decision 0029): the overshoot comes
- * from the functions whose every context was cut, each given a leaf after the expansion,
- * and emptying leaves makes room for them without expanding again. (Leaves under budget
- * frames come after the expansion's main loop, so a replay by `stackExpander` never reads
+ * from the functions whose every context was cut, each given a leaf after the expansion
+ * (which sets room aside for them, decision 0034, but can fall short), and emptying leaves
+ * makes room for them without settling the expansion again. (Leaves under budget frames
+ * come after the expansion's main loop, so a later call of `stackExpander` never reads
  * them.)
  */
 export function emptyLightLeaves(graph: CallGraph, tree: Expansion, frames: number): boolean {
